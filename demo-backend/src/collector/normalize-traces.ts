@@ -1,0 +1,140 @@
+import {
+  ShapeError,
+  expectArray,
+  expectRecord,
+  normalizeAttributes,
+  normalizeEnum,
+  normalizeId,
+  normalizeNanos,
+  normalizeResource,
+  normalizeScope,
+  optionalString,
+  optionalUint32,
+} from './normalize-common.js';
+import type { IdEncoding } from './normalize-common.js';
+import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, TracesData } from './otlp-types.js';
+
+export interface NormalizedTraces {
+  data: TracesData;
+  accepted: number;
+  /** Spans dropped because their ids or times were invalid. */
+  rejected: number;
+}
+
+const SPAN_KINDS = [
+  'SPAN_KIND_UNSPECIFIED',
+  'SPAN_KIND_INTERNAL',
+  'SPAN_KIND_SERVER',
+  'SPAN_KIND_CLIENT',
+  'SPAN_KIND_PRODUCER',
+  'SPAN_KIND_CONSUMER',
+] as const;
+const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'] as const;
+
+function normalizeEvent(value: unknown, where: string): SpanEvent {
+  const input = expectRecord(value, where);
+  const time = normalizeNanos(input.timeUnixNano);
+  if (time === null) throw new ShapeError(`${where}.timeUnixNano must be an unsigned integer`);
+  const event: SpanEvent = {
+    timeUnixNano: time,
+    name: optionalString(input.name, `${where}.name`) ?? '',
+    attributes: normalizeAttributes(input.attributes, `${where}.attributes`),
+  };
+  const dropped = optionalUint32(input.droppedAttributesCount, `${where}.droppedAttributesCount`);
+  if (dropped) event.droppedAttributesCount = dropped;
+  return event;
+}
+
+/** Links with invalid ids are dropped; they cannot point anywhere. */
+function normalizeLink(value: unknown, where: string, encoding: IdEncoding): SpanLink | undefined {
+  const input = expectRecord(value, where);
+  const traceId = normalizeId(input.traceId, 16, encoding);
+  const spanId = normalizeId(input.spanId, 8, encoding);
+  if (!traceId || !spanId) return undefined;
+  const link: SpanLink = { traceId, spanId, attributes: normalizeAttributes(input.attributes, `${where}.attributes`) };
+  const traceState = optionalString(input.traceState, `${where}.traceState`);
+  if (traceState) link.traceState = traceState;
+  const dropped = optionalUint32(input.droppedAttributesCount, `${where}.droppedAttributesCount`);
+  if (dropped) link.droppedAttributesCount = dropped;
+  const flags = optionalUint32(input.flags, `${where}.flags`);
+  if (flags !== undefined) link.flags = flags;
+  return link;
+}
+
+/** `undefined` means the span is dropped (invalid ids or times); shape errors throw. */
+function normalizeSpan(value: unknown, where: string, encoding: IdEncoding): Span | undefined {
+  const input = expectRecord(value, where);
+  const traceId = normalizeId(input.traceId, 16, encoding);
+  const spanId = normalizeId(input.spanId, 8, encoding);
+  const parentSpanId = normalizeId(input.parentSpanId, 8, encoding);
+  const start = normalizeNanos(input.startTimeUnixNano);
+  const end = normalizeNanos(input.endTimeUnixNano);
+  if (!traceId || !spanId || parentSpanId === null || start === null || end === null) return undefined;
+
+  const statusInput = input.status === undefined || input.status === null ? {} : expectRecord(input.status, `${where}.status`);
+  const status: Span['status'] = {};
+  const code = normalizeEnum(statusInput.code, STATUS_CODES, `${where}.status.code`);
+  if (code) status.code = code;
+  const message = optionalString(statusInput.message, `${where}.status.message`);
+  if (message) status.message = message;
+
+  const span: Span = {
+    traceId,
+    spanId,
+    name: optionalString(input.name, `${where}.name`) ?? '',
+    kind: normalizeEnum(input.kind, SPAN_KINDS, `${where}.kind`),
+    startTimeUnixNano: start,
+    endTimeUnixNano: end,
+    attributes: normalizeAttributes(input.attributes, `${where}.attributes`),
+    events: expectArray(input.events, `${where}.events`).map((e, i) => normalizeEvent(e, `${where}.events[${i}]`)),
+    links: expectArray(input.links, `${where}.links`).flatMap((l, i) => normalizeLink(l, `${where}.links[${i}]`, encoding) ?? []),
+    status,
+  };
+  if (parentSpanId) span.parentSpanId = parentSpanId;
+  const traceState = optionalString(input.traceState, `${where}.traceState`);
+  if (traceState) span.traceState = traceState;
+  const flags = optionalUint32(input.flags, `${where}.flags`);
+  if (flags !== undefined) span.flags = flags;
+  for (const field of ['droppedAttributesCount', 'droppedEventsCount', 'droppedLinksCount'] as const) {
+    const count = optionalUint32(input[field], `${where}.${field}`);
+    if (count) span[field] = count;
+  }
+  return span;
+}
+
+/** Validates an `ExportTraceServiceRequest` (as parsed JSON or decoded protobuf) into stored form. */
+export function normalizeTraces(body: unknown, encoding: IdEncoding): NormalizedTraces {
+  const root = expectRecord(body, 'request');
+  let accepted = 0;
+  let rejected = 0;
+  const resourceSpans: ResourceSpans[] = [];
+  expectArray(root.resourceSpans, 'resourceSpans').forEach((rsValue, r) => {
+    const rsWhere = `resourceSpans[${r}]`;
+    const rs = expectRecord(rsValue, rsWhere);
+    const scopeSpans: ScopeSpans[] = [];
+    expectArray(rs.scopeSpans, `${rsWhere}.scopeSpans`).forEach((ssValue, s) => {
+      const ssWhere = `${rsWhere}.scopeSpans[${s}]`;
+      const ss = expectRecord(ssValue, ssWhere);
+      const spans: Span[] = [];
+      expectArray(ss.spans, `${ssWhere}.spans`).forEach((spanValue, i) => {
+        const span = normalizeSpan(spanValue, `${ssWhere}.spans[${i}]`, encoding);
+        if (span) spans.push(span);
+        else rejected++;
+      });
+      const scope = normalizeScope(ss.scope, `${ssWhere}.scope`);
+      const schemaUrl = optionalString(ss.schemaUrl, `${ssWhere}.schemaUrl`);
+      if (spans.length === 0) return;
+      accepted += spans.length;
+      const scoped: ScopeSpans = { scope, spans };
+      if (schemaUrl) scoped.schemaUrl = schemaUrl;
+      scopeSpans.push(scoped);
+    });
+    const resource = normalizeResource(rs.resource, `${rsWhere}.resource`);
+    const schemaUrl = optionalString(rs.schemaUrl, `${rsWhere}.schemaUrl`);
+    if (scopeSpans.length === 0) return;
+    const entry: ResourceSpans = { resource, scopeSpans };
+    if (schemaUrl) entry.schemaUrl = schemaUrl;
+    resourceSpans.push(entry);
+  });
+  return { data: { resourceSpans }, accepted, rejected };
+}

@@ -1,0 +1,50 @@
+import { createRequire } from 'node:module';
+
+// The official protobufjs static code generated from opentelemetry-proto, shipped by
+// @opentelemetry/otlp-transformer@0.52.1 (installed under the alias otlp-proto-decoder).
+// Newer otlp-transformer releases only encode requests, so this older copy is used for decoding.
+interface GeneratedMessage {
+  decode(reader: Uint8Array): object;
+  toObject(message: object, options: Record<string, unknown>): Record<string, unknown>;
+  fromObject(object: Record<string, unknown>): object;
+  encode(message: object): { finish(): Uint8Array };
+}
+interface GeneratedRoot {
+  opentelemetry: {
+    proto: {
+      collector: {
+        trace: { v1: { ExportTraceServiceRequest: GeneratedMessage; ExportTraceServiceResponse: GeneratedMessage } };
+        logs: { v1: { ExportLogsServiceRequest: GeneratedMessage; ExportLogsServiceResponse: GeneratedMessage } };
+      };
+    };
+  };
+}
+
+const root = createRequire(import.meta.url)(
+  '@opentelemetry/otlp-proto-decoder/build/esm/generated/root.js',
+) as GeneratedRoot;
+
+// Longs become decimal strings; bytes become base64 (ids are converted to hex by the normalizer,
+// bytesValue stays base64 as OTLP JSON wants); enums stay numbers.
+const TO_OBJECT = { longs: String, bytes: String, enums: Number, defaults: false, arrays: false };
+
+function decodeWith(message: GeneratedMessage, bytes: Uint8Array): Record<string, unknown> {
+  return message.toObject(message.decode(bytes), TO_OBJECT);
+}
+
+/** Decodes an OTLP `ExportTraceServiceRequest`; throws on malformed bytes. */
+export function decodeTraceRequest(bytes: Uint8Array): Record<string, unknown> {
+  return decodeWith(root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest, bytes);
+}
+
+/** Decodes an OTLP `ExportLogsServiceRequest`; throws on malformed bytes. */
+export function decodeLogsRequest(bytes: Uint8Array): Record<string, unknown> {
+  return decodeWith(root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest, bytes);
+}
+
+/** The protobuf `Export*ServiceResponse`, as OTLP requires for a protobuf request. */
+export function encodeExportResponse(kind: 'traces' | 'logs', partialSuccess: Record<string, unknown>): Uint8Array {
+  const collector = root.opentelemetry.proto.collector;
+  const message = kind === 'traces' ? collector.trace.v1.ExportTraceServiceResponse : collector.logs.v1.ExportLogsServiceResponse;
+  return message.encode(message.fromObject({ partialSuccess })).finish();
+}

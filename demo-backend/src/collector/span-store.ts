@@ -1,0 +1,134 @@
+import { ResourceScopeGroups } from './grouping.js';
+import { summarizeTrace } from './trace-summary.js';
+import type { ResourceSpans, Span, TracesData } from './otlp-types.js';
+import type { TraceSummary } from './trace-summary.js';
+
+interface TraceEntry {
+  groups: ResourceScopeGroups<Span>;
+  spanIds: Set<string>;
+  updatedAtMs: number;
+  summary?: TraceSummary;
+}
+
+export interface TraceQuery {
+  limit?: number;
+  service?: string;
+  sessionId?: string;
+  messageId?: string;
+  /** Epoch ms: only traces that received spans at or after this time. */
+  since?: number;
+}
+
+export interface SpanStoreStats {
+  spans: number;
+  traces: number;
+  maxSpans: number;
+  evictedSpans: number;
+  evictedTraces: number;
+}
+
+export interface SpanStore {
+  /** Stores the spans; returns those that were new (repeated span ids are ignored). */
+  add(data: TracesData): TracesData;
+  get(traceId: string): TracesData | undefined;
+  list(query?: TraceQuery): TraceSummary[];
+  stats(): SpanStoreStats;
+}
+
+export function toResourceSpans(groups: ResourceScopeGroups<Span>): ResourceSpans[] {
+  return groups.groups().map((group) => {
+    const rs: ResourceSpans = {
+      resource: group.resource,
+      scopeSpans: group.scopes.map((scope) => {
+        const ss: ResourceSpans['scopeSpans'][number] = { scope: scope.scope, spans: [...scope.items] };
+        if (scope.schemaUrl) ss.schemaUrl = scope.schemaUrl;
+        return ss;
+      }),
+    };
+    if (group.schemaUrl) rs.schemaUrl = group.schemaUrl;
+    return rs;
+  });
+}
+
+/**
+ * In-memory spans indexed by trace id. The span bound protects the dev machine's memory: when it
+ * is exceeded, whole traces are evicted in the order they first arrived, so a trace is never
+ * served half-evicted.
+ */
+export function createSpanStore(options: { maxSpans: number; now?: () => number }): SpanStore {
+  const maxSpans = Math.max(1, Math.floor(options.maxSpans));
+  const now = options.now ?? Date.now;
+  const traces = new Map<string, TraceEntry>();
+  let spanCount = 0;
+  let evictedSpans = 0;
+  let evictedTraces = 0;
+
+  const evict = (): void => {
+    for (const [traceId, entry] of traces) {
+      if (spanCount <= maxSpans) break;
+      traces.delete(traceId);
+      spanCount -= entry.spanIds.size;
+      evictedSpans += entry.spanIds.size;
+      evictedTraces++;
+    }
+  };
+
+  const summaryOf = (traceId: string, entry: TraceEntry): TraceSummary => {
+    entry.summary ??= summarizeTrace(traceId, entry.groups.groups(), entry.updatedAtMs);
+    return entry.summary;
+  };
+
+  return {
+    add(data) {
+      const fresh = new ResourceScopeGroups<Span>();
+      const at = now();
+      for (const rs of data.resourceSpans) {
+        for (const ss of rs.scopeSpans) {
+          for (const span of ss.spans) {
+            let entry = traces.get(span.traceId);
+            if (!entry) {
+              entry = { groups: new ResourceScopeGroups<Span>(), spanIds: new Set(), updatedAtMs: at };
+              traces.set(span.traceId, entry);
+            }
+            if (entry.spanIds.has(span.spanId)) continue;
+            entry.spanIds.add(span.spanId);
+            entry.groups.add(rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl, span);
+            entry.updatedAtMs = at;
+            delete entry.summary;
+            fresh.add(rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl, span);
+            spanCount++;
+          }
+        }
+      }
+      evict();
+      return { resourceSpans: toResourceSpans(fresh) };
+    },
+
+    get(traceId) {
+      const entry = traces.get(traceId);
+      return entry ? { resourceSpans: toResourceSpans(entry.groups) } : undefined;
+    },
+
+    list(query = {}) {
+      const limit = query.limit ?? 100;
+      const matches: TraceSummary[] = [];
+      for (const [traceId, entry] of traces) {
+        if (query.since !== undefined && entry.updatedAtMs < query.since) continue;
+        const summary = summaryOf(traceId, entry);
+        if (query.service !== undefined && !summary.services.includes(query.service)) continue;
+        if (query.sessionId !== undefined && summary.sessionId !== query.sessionId) continue;
+        if (query.messageId !== undefined && summary.messageId !== query.messageId) continue;
+        matches.push(summary);
+      }
+      matches.sort((a, b) => {
+        const diff = BigInt(b.startTimeUnixNano) - BigInt(a.startTimeUnixNano);
+        return diff > 0n ? 1 : diff < 0n ? -1 : 0;
+      });
+      return matches.slice(0, Math.max(0, limit));
+    },
+
+    stats() {
+      return { spans: spanCount, traces: traces.size, maxSpans, evictedSpans, evictedTraces };
+    },
+  };
+}
