@@ -1,0 +1,17 @@
+export { extractRequestContext } from './context/extract.js';
+export type { IncomingRequestLike, RequestContext } from './context/extract.js';
+export { joinQueryContext } from './context/join-query.js';
+export { parseTraceparent } from './context/traceparent.js';
+export type { ParsedTraceparent } from './context/traceparent.js';
+export { parseTracestate } from './context/tracestate.js';
+export { sanitizeId } from './context/ids.js';
+export { startStreamSpan } from './stream/stream-span.js';
+export type { StreamOutcome, StreamSpan, StreamSpanOptions, StreamTransport } from './stream/stream-span.js';
+export type { DeltaEventOptions } from './stream/delta-sampler.js';
+export { ALLOW_HEADERS, EXPOSE_HEADERS, streamResponseHeaders } from './stream/response-headers.js';
+export { pinoMixin } from './log/pino-mixin.js';
+export type { TraceLogFields } from './log/pino-mixin.js';
+export { setRequestIds } from './ids/set-request-ids.js';
+export type { RequestIds } from './ids/set-request-ids.js';
+export { RequestIdsSpanProcessor } from './ids/span-processor.js';
+export { MESSAGE_ID, SESSION_ID } from './ids/attributes.js';
