@@ -1,0 +1,31 @@
+import { init } from '@streamtrace/web';
+import { render } from 'preact';
+import { App } from './components/App.js';
+import { loadConfig } from './config.js';
+import './styles.css';
+
+async function boot(root: HTMLElement): Promise<void> {
+  const config = await loadConfig();
+  const wsGateway = config.gatewayUrl.replace(/^http/, 'ws');
+  const st = init({
+    serviceName: 'chat-ui',
+    endpoint: `${config.collectorUrl}/v1/traces`,
+    propagateTo: [config.gatewayUrl, wsGateway],
+    sampleRate: 1,
+    captureContent: false,
+  });
+  render(<App st={st} config={config} />, root);
+}
+
+const root = document.getElementById('app');
+if (root) {
+  boot(root).catch((error: unknown) => {
+    render(
+      <div class="boot-error" role="alert" data-testid="boot-error">
+        <h1>The demo could not start</h1>
+        <p>{error instanceof Error ? error.message : String(error)}</p>
+      </div>,
+      root,
+    );
+  });
+}
