@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Turn } from '../chat/types.js';
 import { TRANSPORT_LABELS } from '../settings.js';
+import { ThumbDown, ThumbUp } from './Icons.js';
 import { StatusPill } from './StatusPill.js';
 
 interface Props {
@@ -81,7 +82,7 @@ export function AssistantMessage({ turn, collectorUrl, onRenderTarget, onFeedbac
               disabled={streaming}
               onClick={() => onFeedback(turn.id, 'up')}
             >
-              👍
+              <ThumbUp />
             </button>
             <button
               type="button"
@@ -92,7 +93,7 @@ export function AssistantMessage({ turn, collectorUrl, onRenderTarget, onFeedbac
               disabled={streaming}
               onClick={() => onFeedback(turn.id, 'down')}
             >
-              👎
+              <ThumbDown />
             </button>
           </span>
         </footer>
