@@ -67,6 +67,7 @@ function assertJoinedTrace(spans: FlatSpan[], facts: MessageFacts, transport: Tr
   expect(message.attributes['session.id']).toBe(facts.sessionId);
   expect(stream.attributes['session.id']).toBe(facts.sessionId);
   expect(message.attributes['streamtrace.message.id']).toBe(facts.messageId);
+  expect(message.attributes['gen_ai.conversation.id']).toBe(facts.conversationId);
   for (const span of [entry, gatewayStream]) {
     expect(span.attributes['session.id'], `${span.name} session.id`).toBe(facts.sessionId);
     expect(span.attributes['streamtrace.message.id'], `${span.name} message id`).toBe(facts.messageId);
