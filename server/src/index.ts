@@ -15,3 +15,8 @@ export { setRequestIds } from './ids/set-request-ids.js';
 export type { RequestIds } from './ids/set-request-ids.js';
 export { RequestIdsSpanProcessor } from './ids/span-processor.js';
 export { MESSAGE_ID, SESSION_ID } from './ids/attributes.js';
+export { traceHttpServer } from './adapters/node-http.js';
+export { startSseStream } from './adapters/sse.js';
+export type { SseStream, SseStreamOptions } from './adapters/sse.js';
+export { traceWebSocket } from './adapters/websocket.js';
+export type { TracedWebSocket, TraceWebSocketOptions, WebSocketLike } from './adapters/websocket.js';
