@@ -77,7 +77,8 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
       res.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
+        // Long-lived anyway: never reuse the socket, so shutdown does not wait on an idle keep-alive.
+        connection: 'close',
         'x-accel-buffering': 'no',
       });
       res.write('retry: 2000\n\n');
@@ -94,6 +95,8 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
       clients.add(res);
       const remove = (): void => {
         clients.delete(res);
+        // The peer may have only half-closed its side; release the socket now.
+        if (!res.destroyed) res.destroy();
       };
       req.on('close', remove);
       res.on('close', remove);

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_ALLOW_ORIGINS, createCorsPolicy } from './cors.js';
 import { createForwarder } from './forwarder.js';
 import { HttpError } from './http-error.js';
@@ -80,6 +80,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     ...(forwarder ? { forwarder } : {}),
   };
 
+  let closing: Promise<void> | undefined;
+
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://collector.invalid');
     const path = url.pathname;
@@ -147,6 +149,22 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
       if (unread) res.on('finish', () => req.destroy());
     });
   });
+  // Requests in progress per socket, so close() can drop idle sockets at once (including those a
+  // client opened speculatively and never used, which closeIdleConnections() does not see).
+  const inProgress = new Map<Socket, number>();
+  server.on('connection', (socket: Socket) => {
+    inProgress.set(socket, 0);
+    socket.on('close', () => inProgress.delete(socket));
+  });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    inProgress.set(socket, (inProgress.get(socket) ?? 0) + 1);
+    res.on('close', () => {
+      const count = (inProgress.get(socket) ?? 1) - 1;
+      if (inProgress.has(socket)) inProgress.set(socket, count);
+      if (closing && count === 0) socket.destroy();
+    });
+  });
   server.on('clientError', (_error, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
@@ -163,7 +181,6 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const url = `http://${urlHost(host)}:${port}`;
   log(`listening on ${url} (max ${maxSpans} spans${forwarder ? `, forwarding to ${options.forwardUrl}` : ''})`);
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
@@ -174,7 +191,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
       closing ??= new Promise<void>((resolve) => {
         live.close();
         server.close(() => resolve());
-        server.closeIdleConnections();
+        for (const [socket, count] of inProgress) if (count === 0) socket.destroy();
         // Requests still in progress get a moment to finish, then their sockets are closed.
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       }).then(() => forwarder?.drain());
