@@ -1,0 +1,83 @@
+export type StorageKind = 'session' | 'local' | 'memory';
+
+/** Options of `init()`. */
+export interface StreamtraceOptions {
+  /** `service.name` of the resource. Default `'web'`. */
+  serviceName?: string;
+  /** OTLP/HTTP JSON traces endpoint, e.g. `http://localhost:4318/v1/traces`. Requests to it are never traced. */
+  endpoint?: string;
+  /** URLs (prefix strings or RegExps) that receive trace context. A same-origin relative URL matches when the page origin matches. */
+  propagateTo?: (string | RegExp)[];
+  /** Share of sessions traced, 0..1. The decision is per session (hash of the session id). Default 1. */
+  sampleRate?: number;
+  /** Put streamed answer text (bounded) and feedback comments on spans. Default false. */
+  captureContent?: boolean;
+  /** Where the session id lives. `'local'` shares it across tabs. Default `'session'`. */
+  sessionStorage?: StorageKind;
+  /** A session rotates after this much inactivity. Default 30 min. */
+  sessionInactivityMs?: number;
+  /** A session rotates after this age. Default 4 h. */
+  sessionMaxAgeMs?: number;
+  /** A gap between chunks above this counts as a stall. Default 2000. */
+  stallThresholdMs?: number;
+  /** Most `chunk` span events kept per stream. Default 100. */
+  maxChunkEvents?: number;
+  /** Record web-vitals and long animation frames. Default true. */
+  pageHealth?: boolean;
+  /** Extra resource attributes. */
+  resourceAttributes?: Record<string, string | number | boolean>;
+  /** Extra headers for the OTLP export request. */
+  exportHeaders?: Record<string, string>;
+  /** BatchSpanProcessor delay. Default 1000 ms. */
+  scheduledDelayMillis?: number;
+  /** Instrument `fetch`, `EventSource`, `WebSocket`, `XMLHttpRequest`. Default true for each. */
+  instrument?: { fetch?: boolean; eventSource?: boolean; webSocket?: boolean; xhr?: boolean };
+}
+
+export interface ResolvedConfig {
+  serviceName: string;
+  endpoint: string;
+  propagateTo: (string | RegExp)[];
+  sampleRate: number;
+  captureContent: boolean;
+  storage: StorageKind;
+  sessionInactivityMs: number;
+  sessionMaxAgeMs: number;
+  stallThresholdMs: number;
+  maxChunkEvents: number;
+  pageHealth: boolean;
+  resourceAttributes: Record<string, string | number | boolean>;
+  exportHeaders: Record<string, string>;
+  scheduledDelayMillis: number;
+  instrument: { fetch: boolean; eventSource: boolean; webSocket: boolean; xhr: boolean };
+}
+
+function finite(value: unknown, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
+export function resolveConfig(options: StreamtraceOptions = {}): ResolvedConfig {
+  const instrument = options.instrument ?? {};
+  return {
+    serviceName: options.serviceName || 'web',
+    endpoint: options.endpoint || 'http://localhost:4318/v1/traces',
+    propagateTo: Array.isArray(options.propagateTo) ? options.propagateTo.slice() : [],
+    sampleRate: finite(options.sampleRate, 1, 0, 1),
+    captureContent: options.captureContent === true,
+    storage: options.sessionStorage === 'local' || options.sessionStorage === 'memory' ? options.sessionStorage : 'session',
+    sessionInactivityMs: finite(options.sessionInactivityMs, 30 * 60_000, 1, Number.MAX_SAFE_INTEGER),
+    sessionMaxAgeMs: finite(options.sessionMaxAgeMs, 4 * 3_600_000, 1, Number.MAX_SAFE_INTEGER),
+    stallThresholdMs: finite(options.stallThresholdMs, 2000, 1, Number.MAX_SAFE_INTEGER),
+    maxChunkEvents: Math.round(finite(options.maxChunkEvents, 100, 0, 1000)),
+    pageHealth: options.pageHealth !== false,
+    resourceAttributes: { ...options.resourceAttributes },
+    exportHeaders: { ...options.exportHeaders },
+    scheduledDelayMillis: finite(options.scheduledDelayMillis, 1000, 0, 60_000),
+    instrument: {
+      fetch: instrument.fetch !== false,
+      eventSource: instrument.eventSource !== false,
+      webSocket: instrument.webSocket !== false,
+      xhr: instrument.xhr !== false,
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { DevtoolsHook } from './bridge.js';
+import type { ChunkRecord } from '../timing/chunk-timeline.js';
+import { PROTOCOL_VERSION, SDK_SOURCE, isHello } from './protocol.js';
+import { log } from '../diag.js';
+
+/** Spans are posted in small batches; the buffer is bounded so a stuck page never grows it. */
+const BATCH_DELAY_MS = 50;
+const MAX_BUFFERED_SPANS = 1000;
+
+export interface PageHookOptions {
+  /** Where messages go and come from. Default `window`. */
+  target?: Pick<Window, 'postMessage' | 'addEventListener' | 'removeEventListener'>;
+}
+
+/** Publishes ended spans (OTLP JSON) and per-chunk series to the page, only after a DevTools hello. */
+export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
+  const target = options.target ?? globalThis.window;
+  let active = false;
+  let buffer: ReadableSpan[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const decoder = new TextDecoder();
+
+  const post = (type: string, payload: unknown): void => {
+    try {
+      target.postMessage({ source: SDK_SOURCE, version: PROTOCOL_VERSION, type, payload }, '*');
+    } catch (error) {
+      log.warn('devtools post failed', error);
+    }
+  };
+
+  const flush = (): void => {
+    timer = undefined;
+    const spans = buffer;
+    buffer = [];
+    if (spans.length === 0) return;
+    try {
+      const bytes = JsonTraceSerializer.serializeRequest(spans);
+      if (bytes === undefined) return;
+      const request = JSON.parse(decoder.decode(bytes)) as { resourceSpans?: unknown[] };
+      post('spans', { resourceSpans: request.resourceSpans ?? [] });
+    } catch (error) {
+      log.warn('devtools span conversion failed', error);
+    }
+  };
+
+  const onMessage = (event: MessageEvent): void => {
+    if (!active && isHello(event.data)) active = true;
+  };
+  target.addEventListener('message', onMessage as EventListener);
+
+  return {
+    get active() {
+      return active;
+    },
+    onSpanEnd(span) {
+      if (buffer.length >= MAX_BUFFERED_SPANS) return;
+      buffer.push(span);
+      timer ??= setTimeout(flush, BATCH_DELAY_MS);
+    },
+    chunks(traceId: string, spanId: string, chunks: ChunkRecord[]) {
+      post('chunks', { traceId, spanId, chunks });
+    },
+    stop() {
+      target.removeEventListener('message', onMessage as EventListener);
+      if (timer !== undefined) clearTimeout(timer);
+      flush();
+      active = false;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { diag } from '@opentelemetry/api';
+
+/** Namespaced diag logger: every SDK failure is reported here, never thrown into the page. */
+export const log = diag.createComponentLogger({ namespace: 'streamtrace' });
+
+/** Runs `fn`, reporting (not throwing) anything it throws; returns `fallback` on failure. */
+export function safe<T>(what: string, fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch (error) {
+    log.warn(`${what} failed`, error);
+    return fallback;
+  }
+}
+
+/** Runs a user-supplied callback; its errors are reported, never propagated. */
+export function safeCall(what: string, fn: (() => unknown) | undefined): void {
+  if (fn === undefined) return;
+  try {
+    fn();
+  } catch (error) {
+    log.warn(`${what} callback threw`, error);
+  }
+}

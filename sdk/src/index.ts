@@ -1,0 +1,5 @@
+export { init } from './sdk.js';
+export type { Streamtrace } from './sdk.js';
+export type { StreamtraceOptions, StorageKind } from './config.js';
+export type { Message, StartMessageOptions, FeedbackOptions, MessageOutcome } from './message/message.js';
+export type { ChunkRecord, PaintSource } from './timing/chunk-timeline.js';

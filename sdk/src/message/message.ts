@@ -1,0 +1,263 @@
+import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import type { Runtime } from '../runtime.js';
+import type { StreamRecorder, StreamOutcome } from '../streams/stream-recorder.js';
+import { errorType } from '../streams/stream-recorder.js';
+import { CommitObserver, findRenderTarget } from '../timing/commit-observer.js';
+import { now, toSpanTime } from '../timing/clock.js';
+import { randomId } from '../session/ids.js';
+import { safe } from '../diag.js';
+import { track } from '../runtime.js';
+
+export type MessageOutcome = 'complete' | 'cancel' | 'error';
+
+export interface StartMessageOptions {
+  conversationId?: string;
+  attributes?: Attributes;
+}
+
+export interface FeedbackOptions {
+  score: number;
+  label?: string;
+  comment?: string;
+}
+
+/** The public handle of one chat message (one trace). */
+export interface Message {
+  readonly id: string;
+  readonly traceId: string;
+  /** OpenTelemetry context holding the `chat.message` span (for `context.with` under zone.js). */
+  readonly context: Context;
+  readonly ended: boolean;
+  setRenderTarget(element: Element | null): void;
+  end(): void;
+  cancel(reason?: string): void;
+  fail(error?: unknown): void;
+  regenerate(options?: StartMessageOptions): Message;
+  feedback(feedback: FeedbackOptions): void;
+}
+
+/** Internal view used by stream recorders. */
+export interface MessageHandle {
+  readonly id: string;
+  readonly cancelled: boolean;
+  readonly span: Span;
+  readonly context: Context;
+  addStream(stream: StreamRecorder): void;
+  streamEnded(stream: StreamRecorder): void;
+  chunkArrived(at: number): void;
+  firstResponse(at: number): void;
+  firstPaint(at: number): void;
+}
+
+/** How often (at most) we look again for the message's render target while using the body fallback. */
+const TARGET_RETRY_MS = 250;
+/** Spans ending after the message must not hold it open forever. */
+const MESSAGE_SETTLE_MS = 1000;
+
+export interface MessageDeps {
+  runtime: Runtime;
+  onEnded(message: ChatMessage): void;
+  startMessage(options: StartMessageOptions, links?: Link[]): ChatMessage;
+}
+
+export class ChatMessage implements Message, MessageHandle {
+  readonly id: string;
+  readonly span: Span;
+  readonly context: Context;
+  readonly startedAt = now();
+  readonly auto: boolean;
+  ended = false;
+  private endRequested = false;
+  private readonly streams: StreamRecorder[] = [];
+  private readonly observer: CommitObserver;
+  private explicitTarget = false;
+  private lastTargetLookup = -Infinity;
+  private ttfb = -1;
+  private ttft = -1;
+  private ttftVisible = -1;
+  private endedAt = 0;
+  private readonly conversationId: string | undefined;
+
+  constructor(private readonly deps: MessageDeps, options: StartMessageOptions, auto: boolean, links?: Link[]) {
+    this.auto = auto;
+    this.id = randomId();
+    this.conversationId = options.conversationId;
+    const attributes: Attributes = { ...options.attributes, 'streamtrace.message.id': this.id };
+    if (options.conversationId) attributes['gen_ai.conversation.id'] = String(options.conversationId);
+    if (auto) attributes['streamtrace.message.auto'] = true;
+    this.span = deps.runtime.tracer.startSpan(
+      'chat.message',
+      { attributes, startTime: toSpanTime(this.startedAt), ...(links ? { links } : {}) },
+      ROOT_CONTEXT,
+    );
+    this.context = trace.setSpan(ROOT_CONTEXT, this.span);
+    this.observer = new CommitObserver((at) => {
+      for (let i = 0; i < this.streams.length; i++) (this.streams[i] as StreamRecorder).committed(at);
+    });
+  }
+
+  /** The app cancelled this message (streams closing afterwards end as `cancel`). */
+  get cancelled(): boolean {
+    return this.outcome === 'cancel';
+  }
+
+  private outcome: MessageOutcome | undefined;
+
+  get traceId(): string {
+    return this.span.spanContext().traceId;
+  }
+
+  setRenderTarget(element: Element | null): void {
+    safe('setRenderTarget', () => {
+      if (element) {
+        this.explicitTarget = true;
+        if (this.streams.length > 0) this.observer.observe(element);
+        else this.pendingTarget = element;
+      } else {
+        this.explicitTarget = false;
+        this.pendingTarget = undefined;
+      }
+    }, undefined);
+  }
+
+  private pendingTarget: Element | undefined;
+
+  addStream(stream: StreamRecorder): void {
+    this.streams.push(stream);
+  }
+
+  chunkArrived(at: number): void {
+    if (this.ttft < 0) this.ttft = at;
+    if (this.explicitTarget) {
+      if (this.pendingTarget) {
+        this.observer.observe(this.pendingTarget);
+        this.pendingTarget = undefined;
+      }
+      return;
+    }
+    if (at - this.lastTargetLookup < TARGET_RETRY_MS) return;
+    this.lastTargetLookup = at;
+    const target = findRenderTarget(this.id);
+    if (target) {
+      this.observer.observe(target);
+      // Found the exact element: stop looking.
+      if (target.getAttribute('data-streamtrace-message') === this.id) this.lastTargetLookup = Infinity;
+    } else if (this.observer.observing === undefined && typeof document !== 'undefined' && document.body) {
+      this.observer.observe(document.body);
+    }
+  }
+
+  firstResponse(at: number): void {
+    if (this.ttfb < 0) this.ttfb = at;
+  }
+
+  firstPaint(at: number): void {
+    if (this.ttftVisible < 0) this.ttftVisible = at;
+  }
+
+  streamEnded(stream: StreamRecorder): void {
+    if (this.auto && !this.endRequested) {
+      const outcome = stream.outcome ?? 'complete';
+      if (outcome === 'error') this.fail(stream.errorForMessage ?? 'stream_error');
+      else if (outcome === 'cancel') this.cancel();
+      else this.end();
+    }
+  }
+
+  end(): void {
+    this.finish('complete');
+  }
+
+  cancel(reason?: string): void {
+    this.finish('cancel', reason);
+  }
+
+  fail(error?: unknown): void {
+    this.finish('error', error);
+  }
+
+  private finish(outcome: MessageOutcome, detail?: unknown): void {
+    if (this.endRequested) return;
+    this.endRequested = true;
+    this.outcome = outcome;
+    safe('message end', () => {
+      this.endedAt = now();
+      this.deps.onEnded(this);
+      const span = this.span;
+      span.setAttribute('streamtrace.message.outcome', outcome);
+      if (outcome === 'cancel') {
+        span.addEvent('message.cancel', typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
+      } else if (outcome === 'error') {
+        span.setAttribute('error.type', errorType(detail));
+        span.setStatus({ code: SpanStatusCode.ERROR, ...(detail instanceof Error ? { message: detail.message.slice(0, 256) } : {}) });
+        if (detail instanceof Error) span.recordException(detail);
+      }
+      const streamOutcome: StreamOutcome = outcome;
+      for (const stream of this.streams) if (!stream.ended) stream.end(streamOutcome, detail);
+      const settled = Promise.all(this.streams.map((s) => s.settled)).then(() => undefined);
+      const done = Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, MESSAGE_SETTLE_MS))]).then(() =>
+        this.endSpan(),
+      );
+      track(this.deps.runtime, done);
+    }, undefined);
+  }
+
+  private endSpan(): void {
+    if (this.ended) return;
+    this.ended = true;
+    safe('message span end', () => {
+      const attributes: Attributes = {};
+      if (this.ttfb >= 0) attributes['streamtrace.ttfb_ms'] = round(this.ttfb - this.startedAt);
+      if (this.ttft >= 0) attributes['streamtrace.ttft_ms'] = round(this.ttft - this.startedAt);
+      if (this.ttftVisible >= 0) attributes['streamtrace.ttft_visible_ms'] = round(this.ttftVisible - this.startedAt);
+      attributes['streamtrace.message.streams'] = this.streams.length;
+      this.span.setAttributes(attributes);
+      this.observer.disconnect();
+      this.span.end(toSpanTime(this.endedAt));
+    }, undefined);
+    this.streams.length = 0;
+  }
+
+  regenerate(options?: StartMessageOptions): Message {
+    return safe('regenerate', () => {
+      const link: Link = { context: this.span.spanContext(), attributes: { 'streamtrace.link.type': 'regenerate' } };
+      const next = this.deps.startMessage(
+        { conversationId: this.conversationId, ...options, attributes: { ...options?.attributes, 'streamtrace.message.regenerated_from': this.id } },
+        [link],
+      );
+      if (!this.endRequested) {
+        this.span.addEvent('message.regenerate', { 'streamtrace.message.next_id': next.id });
+        this.cancel('regenerate');
+      } else if (!this.ended) {
+        this.span.addEvent('message.regenerate', { 'streamtrace.message.next_id': next.id });
+      } else {
+        this.childSpan('chat.regenerate', 'message.regenerate', { 'streamtrace.message.next_id': next.id });
+      }
+      return next as Message;
+    }, this as Message);
+  }
+
+  feedback(feedback: FeedbackOptions): void {
+    safe('feedback', () => {
+      const attributes: Attributes = { 'gen_ai.evaluation.name': 'user_feedback', 'streamtrace.message.id': this.id };
+      if (typeof feedback.score === 'number' && Number.isFinite(feedback.score)) attributes['gen_ai.evaluation.score.value'] = feedback.score;
+      if (typeof feedback.label === 'string') attributes['gen_ai.evaluation.score.label'] = feedback.label.slice(0, 128);
+      if (typeof feedback.comment === 'string' && this.deps.runtime.config.captureContent) {
+        attributes['gen_ai.evaluation.explanation'] = feedback.comment.slice(0, 2048);
+      }
+      if (!this.ended) this.span.addEvent('gen_ai.evaluation.result', attributes);
+      else this.childSpan('chat.feedback', 'gen_ai.evaluation.result', attributes);
+    }, undefined);
+  }
+
+  /** A short span in this message's trace for something that happened after the message span ended. */
+  private childSpan(name: string, eventName: string, attributes: Attributes): void {
+    const span = this.deps.runtime.tracer.startSpan(name, { attributes: { 'streamtrace.message.id': this.id } }, this.context);
+    span.addEvent(eventName, attributes);
+    span.end();
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

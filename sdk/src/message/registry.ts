@@ -1,0 +1,33 @@
+import { context as apiContext, trace } from '@opentelemetry/api';
+import type { ChatMessage } from './message.js';
+
+/**
+ * Which message a stream belongs to, decided synchronously when the app opens the stream:
+ * the message whose span is active in the OpenTelemetry context (only meaningful with the
+ * zone.js context manager), else the most recently started message that has not ended.
+ */
+export class MessageRegistry {
+  private readonly open: ChatMessage[] = [];
+
+  add(message: ChatMessage): void {
+    if (!message.auto) this.open.push(message);
+  }
+
+  remove(message: ChatMessage): void {
+    const i = this.open.indexOf(message);
+    if (i >= 0) this.open.splice(i, 1);
+  }
+
+  current(): ChatMessage | undefined {
+    const active = trace.getSpan(apiContext.active());
+    if (active !== undefined) {
+      const spanId = active.spanContext().spanId;
+      for (const message of this.open) if (message.span.spanContext().spanId === spanId) return message;
+    }
+    return this.open[this.open.length - 1];
+  }
+
+  get size(): number {
+    return this.open.length;
+  }
+}

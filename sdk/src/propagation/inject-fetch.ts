@@ -1,0 +1,31 @@
+import { contextHeaders, type ContextValues } from './context-values.js';
+
+/**
+ * Returns fetch arguments carrying our context headers without clobbering the app's own.
+ * Handles Headers objects, header arrays, plain objects and `Request` inputs; the app's
+ * objects are never mutated.
+ */
+export function injectFetchHeaders(
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+  values: ContextValues,
+): [RequestInfo | URL, RequestInit | undefined] {
+  const isRequest = typeof Request !== 'undefined' && input instanceof Request;
+  const headers = new Headers(init?.headers ?? (isRequest ? (input as Request).headers : undefined));
+  let changed = false;
+  for (const [name, value] of contextHeaders(values)) {
+    if (!headers.has(name)) {
+      headers.set(name, value);
+      changed = true;
+    }
+  }
+  if (!changed) return [input, init];
+  return [input, { ...init, headers }];
+}
+
+/** Adds context headers to an opened XMLHttpRequest unless the app set them. */
+export function injectXhrHeaders(setHeader: (name: string, value: string) => void, appSet: ReadonlySet<string>, values: ContextValues): void {
+  for (const [name, value] of contextHeaders(values)) {
+    if (!appSet.has(name)) setHeader(name, value);
+  }
+}

@@ -1,0 +1,39 @@
+/** Resolves `input` against the page (relative URLs are same-origin). Returns undefined for unparsable URLs. */
+export function toAbsoluteUrl(input: string): URL | undefined {
+  try {
+    const base = globalThis.location?.href;
+    return base ? new URL(input, base) : new URL(input);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when `url` may receive trace context. A string entry matches by prefix of the absolute URL
+ * (so `http://localhost:8787` covers its paths); an entry that is itself relative (`/api`) matches
+ * same-origin URLs under that path. RegExps are tested against the absolute URL.
+ */
+export function shouldPropagate(url: URL | undefined, propagateTo: readonly (string | RegExp)[]): boolean {
+  if (url === undefined || propagateTo.length === 0) return false;
+  const href = url.href;
+  for (const entry of propagateTo) {
+    if (typeof entry === 'string') {
+      const target = toAbsoluteUrl(entry);
+      if (target === undefined) continue;
+      if (target.origin !== url.origin) continue;
+      const prefix = target.pathname === '/' && !entry.endsWith('/') ? target.origin : target.origin + target.pathname;
+      if (href.startsWith(prefix)) return true;
+    } else if (entry instanceof RegExp) {
+      entry.lastIndex = 0;
+      if (entry.test(href)) return true;
+    }
+  }
+  return false;
+}
+
+/** True for the exporter's own endpoint (never traced). */
+export function isExportUrl(url: URL | undefined, endpoint: string): boolean {
+  if (url === undefined) return false;
+  const target = toAbsoluteUrl(endpoint);
+  return target !== undefined && url.origin === target.origin && url.pathname === target.pathname;
+}

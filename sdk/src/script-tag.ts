@@ -1,0 +1,45 @@
+import { init as initSdk, type Streamtrace } from './sdk.js';
+import type { StreamtraceOptions } from './config.js';
+import { enableDevtools } from './devtools/index.js';
+import { SDK_VERSION } from './version.js';
+import { log } from './diag.js';
+
+/**
+ * Script-tag build (`streamtrace.iife.js`, global `Streamtrace`). The DevTools hook is on here.
+ * Auto-initialises from its own tag when it carries `data-endpoint` or `data-service-name`:
+ *   <script src="streamtrace.iife.js" data-endpoint="http://localhost:4318/v1/traces"
+ *           data-service-name="chat-ui" data-propagate-to="http://localhost:8787,/api"
+ *           data-sample-rate="1" data-capture-content="false"></script>
+ * `Streamtrace.instance` then holds that SDK.
+ */
+export let instance: Streamtrace | undefined;
+
+export function init(options?: StreamtraceOptions): Streamtrace {
+  const sdk = initSdk(options);
+  enableDevtools(sdk);
+  instance = sdk;
+  return sdk;
+}
+
+export function optionsFromScript(script: HTMLOrSVGScriptElement | null): StreamtraceOptions | undefined {
+  if (script === null || !(script instanceof HTMLScriptElement)) return undefined;
+  const data = script.dataset;
+  if (data.endpoint === undefined && data.serviceName === undefined) return undefined;
+  const options: StreamtraceOptions = {};
+  if (data.endpoint) options.endpoint = data.endpoint;
+  if (data.serviceName) options.serviceName = data.serviceName;
+  if (data.propagateTo) options.propagateTo = data.propagateTo.split(',').map((s) => s.trim()).filter(Boolean);
+  if (data.sampleRate !== undefined && data.sampleRate !== '') options.sampleRate = Number(data.sampleRate);
+  if (data.captureContent !== undefined) options.captureContent = data.captureContent === '' || data.captureContent === 'true';
+  return options;
+}
+
+export { enableDevtools };
+export const version = SDK_VERSION;
+
+try {
+  const options = typeof document !== 'undefined' ? optionsFromScript(document.currentScript) : undefined;
+  if (options !== undefined) init(options);
+} catch (error) {
+  log.warn('auto-init from script tag failed', error);
+}

@@ -1,0 +1,149 @@
+import type { Link } from '@opentelemetry/api';
+import { resolveConfig, type StreamtraceOptions } from './config.js';
+import { createStore } from './session/storage.js';
+import { createSession } from './session/session.js';
+import { createProvider } from './export/provider.js';
+import { DevtoolsBridgeProcessor, bridgeSink } from './devtools/bridge.js';
+import { FrameScheduler } from './timing/frame-scheduler.js';
+import { ChatMessage, type Message, type StartMessageOptions } from './message/message.js';
+import { MessageRegistry } from './message/registry.js';
+import { StreamRecorder, type Transport } from './streams/stream-recorder.js';
+import type { InstrumentContext } from './streams/instrument-context.js';
+import { instrumentFetch } from './streams/fetch.js';
+import { instrumentEventSource } from './streams/event-source.js';
+import { instrumentWebSocket } from './streams/websocket.js';
+import { instrumentXhr } from './streams/xhr.js';
+import { startWebVitals } from './vitals/web-vitals.js';
+import { observeLongFrames } from './vitals/long-frames.js';
+import { INTERNAL, type Internal } from './internal.js';
+import type { Runtime } from './runtime.js';
+import { log, safe } from './diag.js';
+import { SDK_VERSION } from './version.js';
+
+export interface Streamtrace {
+  readonly session: { readonly id: string };
+  /** Starts a `chat.message` span: the root of a new trace. Streams opened until it ends join it. */
+  startMessage(options?: StartMessageOptions): Message;
+  /** The message streams currently join, if any. */
+  currentMessage(): Message | undefined;
+  /** Waits for streams finishing their last paints, then exports everything buffered. */
+  flush(): Promise<void>;
+  /** Flushes, removes every wrapper and stops recording. */
+  shutdown(): Promise<void>;
+  readonly version: string;
+  readonly [INTERNAL]: Internal;
+}
+
+/** Only one SDK may wrap the page's globals at a time. */
+let installed: Streamtrace | undefined;
+
+export function init(options?: StreamtraceOptions): Streamtrace {
+  if (installed !== undefined) {
+    log.warn('init() called twice: returning the running instance');
+    return installed;
+  }
+  const config = resolveConfig(options);
+  const session = createSession({
+    store: createStore(config.storage),
+    inactivityMs: config.sessionInactivityMs,
+    maxAgeMs: config.sessionMaxAgeMs,
+  });
+  const devtools = new DevtoolsBridgeProcessor();
+  const provider = createProvider(config, session, [devtools]);
+  const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);
+  const runtime: Runtime = {
+    config,
+    tracer,
+    session,
+    scheduler: new FrameScheduler((error) => log.warn('paint timing failed', error)),
+    devtools: bridgeSink(devtools),
+    openStreams: new Set(),
+    finishing: new Set(),
+    enabled: true,
+  };
+  const registry = new MessageRegistry();
+
+  const startMessage = (messageOptions: StartMessageOptions, links?: Link[], auto = false): ChatMessage => {
+    const message = new ChatMessage(
+      { runtime, onEnded: (m) => registry.remove(m), startMessage: (o, l) => startMessage(o, l) },
+      messageOptions,
+      auto,
+      links,
+    );
+    registry.add(message);
+    return message;
+  };
+
+  const instrumentContext: InstrumentContext = {
+    config,
+    enabled: () => runtime.enabled,
+    messageFor(propagate) {
+      return registry.current() ?? (propagate ? startMessage({}, undefined, true) : undefined);
+    },
+    openStream(message, transport: Transport, url, method) {
+      return new StreamRecorder(runtime, message, transport, url, method);
+    },
+    reportError(what, error) {
+      log.warn(`${what} failed`, error);
+    },
+  };
+
+  const uninstall: (() => void)[] = [];
+  const install = (what: string, fn: () => () => void): void => {
+    const undo = safe(`instrument ${what}`, fn, undefined);
+    if (undo) uninstall.push(undo);
+  };
+  if (config.instrument.fetch) install('fetch', () => instrumentFetch(instrumentContext));
+  if (config.instrument.eventSource) install('EventSource', () => instrumentEventSource(instrumentContext));
+  if (config.instrument.webSocket) install('WebSocket', () => instrumentWebSocket(instrumentContext));
+  if (config.instrument.xhr) install('XMLHttpRequest', () => instrumentXhr(instrumentContext));
+  if (config.pageHealth) {
+    install('long frames', () => observeLongFrames(runtime.openStreams));
+    safe('web-vitals', () => startWebVitals(tracer, () => runtime.enabled), undefined);
+  }
+
+  // The browser BatchSpanProcessor already flushes on visibilitychange→hidden; pagehide on window
+  // also covers bfcache navigations in browsers that skip the document event.
+  const onPageHide = (): void => void provider.forceFlush().catch((error: unknown) => log.debug('flush on pagehide failed', error));
+  if (typeof window !== 'undefined') window.addEventListener('pagehide', onPageHide);
+
+  const flush = async (): Promise<void> => {
+    try {
+      while (runtime.finishing.size > 0) await Promise.all(Array.from(runtime.finishing));
+      await provider.forceFlush();
+    } catch (error) {
+      log.warn('flush failed', error);
+    }
+  };
+
+  const sdk: Streamtrace = {
+    session: {
+      get id() {
+        return session.peek();
+      },
+    },
+    version: SDK_VERSION,
+    startMessage(messageOptions = {}) {
+      return safe('startMessage', () => startMessage(messageOptions), undefined) ?? startMessage({}, undefined);
+    },
+    currentMessage() {
+      return registry.current();
+    },
+    flush,
+    async shutdown() {
+      await flush();
+      runtime.enabled = false;
+      for (const undo of uninstall.splice(0)) safe('uninstall', undo, undefined);
+      if (typeof window !== 'undefined') window.removeEventListener('pagehide', onPageHide);
+      try {
+        await provider.shutdown();
+      } catch (error) {
+        log.warn('shutdown failed', error);
+      }
+      if (installed === sdk) installed = undefined;
+    },
+    [INTERNAL]: { devtools },
+  };
+  installed = sdk;
+  return sdk;
+}

@@ -1,0 +1,30 @@
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Session } from './session.js';
+import { safe } from '../diag.js';
+
+/** Puts `session.id` on every span; the first span of a new session carries the `session.start` event. */
+export class SessionSpanProcessor implements SpanProcessor {
+  constructor(private readonly session: Session) {}
+
+  onStart(span: Span, _parentContext: Context): void {
+    safe('session processor', () => {
+      const notice = this.session.touch();
+      span.setAttribute('session.id', notice.id);
+      if (notice.started) {
+        if (notice.previousId) span.setAttribute('session.previous_id', notice.previousId);
+        span.addEvent('session.start', notice.previousId ? { 'session.id': notice.id, 'session.previous_id': notice.previousId } : { 'session.id': notice.id });
+      }
+    }, undefined);
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,85 @@
+import type { KeyValueStore } from './storage.js';
+import { randomId } from './ids.js';
+
+export const SESSION_KEY = 'streamtrace.session';
+
+interface SessionRecord {
+  id: string;
+  startedAt: number;
+  lastActivity: number;
+  previousId?: string;
+}
+
+export interface SessionOptions {
+  store: KeyValueStore;
+  inactivityMs: number;
+  maxAgeMs: number;
+  now?: () => number;
+  newId?: () => string;
+}
+
+export interface Session {
+  /** The current id, rotating first if the session expired. */
+  readonly id: string;
+  /** Current id without rotating or touching (used by the sampler). */
+  peek(): string;
+  /** Marks activity; rotates an expired session. Returns a start notice once per new session. */
+  touch(): { id: string; started: boolean; previousId?: string };
+}
+
+function parse(raw: string | null): SessionRecord | undefined {
+  if (raw === null) return undefined;
+  try {
+    const value = JSON.parse(raw) as Partial<SessionRecord>;
+    if (typeof value.id === 'string' && typeof value.startedAt === 'number' && typeof value.lastActivity === 'number') {
+      return value as SessionRecord;
+    }
+  } catch {
+    // corrupt entry: start a new session
+  }
+  return undefined;
+}
+
+export function createSession(options: SessionOptions): Session {
+  const now = options.now ?? (() => Date.now());
+  const newId = options.newId ?? randomId;
+  let record = parse(options.store.get(SESSION_KEY));
+  // A session found in storage was started by an earlier page: do not announce it again.
+  let announced = record !== undefined;
+
+  const expired = (r: SessionRecord, t: number): boolean =>
+    t - r.lastActivity > options.inactivityMs || t - r.startedAt > options.maxAgeMs;
+
+  const current = (t: number): SessionRecord => {
+    // Another tab may have rotated a shared (localStorage) session.
+    const stored = parse(options.store.get(SESSION_KEY));
+    if (stored !== undefined && (record === undefined || stored.id !== record.id)) {
+      record = stored;
+    }
+    if (record === undefined || expired(record, t)) {
+      const previousId = record?.id;
+      record = { id: newId(), startedAt: t, lastActivity: t, ...(previousId ? { previousId } : {}) };
+      announced = false;
+      options.store.set(SESSION_KEY, JSON.stringify(record));
+    }
+    return record;
+  };
+
+  return {
+    get id() {
+      return current(now()).id;
+    },
+    peek() {
+      return current(now()).id;
+    },
+    touch() {
+      const t = now();
+      const r = current(t);
+      r.lastActivity = t;
+      options.store.set(SESSION_KEY, JSON.stringify(r));
+      const started = !announced;
+      announced = true;
+      return started && r.previousId ? { id: r.id, started, previousId: r.previousId } : { id: r.id, started };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** Upper bound of captured answer text per stream (only with `captureContent`). */
+export const MAX_CONTENT_CHARS = 16_384;
+
+/** The text delta carried by one event's data: our gateway's `{type:'delta',text}` or OpenAI's `choices[0].delta.content`. */
+export function deltaText(data: string): string | undefined {
+  if (data.length === 0 || data.charCodeAt(0) !== 123 /* { */) return undefined;
+  try {
+    const value = JSON.parse(data) as { type?: unknown; text?: unknown; choices?: { delta?: { content?: unknown } }[] };
+    if (value.type === 'delta' && typeof value.text === 'string') return value.text;
+    const content = value.choices?.[0]?.delta?.content;
+    return typeof content === 'string' ? content : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `gen_ai.output.messages` value for the captured answer. */
+export function outputMessages(text: string): string {
+  return JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }] }]);
+}
+
+/** UTF-8 byte length of a string without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}

@@ -1,0 +1,110 @@
+import type { InstrumentContext } from './instrument-context.js';
+import type { StreamRecorder } from './stream-recorder.js';
+import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
+import { injectUrlParams } from '../propagation/inject-url.js';
+import { utf8Length } from './content.js';
+import { wrapConstructor, wrapMethod } from './native.js';
+
+const BUILT_IN_TYPES = new Set(['open', 'error', 'message']);
+
+/**
+ * Replaces `globalThis.EventSource` by a Proxy of the native constructor: instances are real
+ * EventSources (instanceof, constants, readyState, event order unchanged). Their `url` is the URL
+ * actually requested, i.e. with our context query parameters when the URL is in `propagateTo`.
+ */
+export function instrumentEventSource(ctx: InstrumentContext): () => void {
+  const native = globalThis.EventSource;
+  if (typeof native !== 'function') return () => {};
+  const tracked = new WeakMap<EventSource, { stream: StreamRecorder; types: Set<string> }>();
+  const listen = EventTarget.prototype.addEventListener;
+
+  const hookType = (es: EventSource, entry: { stream: StreamRecorder; types: Set<string> }, type: string): void => {
+    if (entry.types.has(type)) return;
+    entry.types.add(type);
+    listen.call(es, type, (event: Event) => {
+      const data = (event as MessageEvent).data;
+      entry.stream.chunk(typeof data === 'string' ? utf8Length(data) : 0, typeof data === 'string' ? data : undefined);
+    });
+  };
+
+  const proxy = wrapConstructor(native, (target, args, newTarget) => {
+    let traced: { url: string; stream: StreamRecorder } | undefined;
+    if (ctx.enabled() && args.length > 0) {
+      try {
+        const url = toAbsoluteUrl(String(args[0]));
+        if (url !== undefined) {
+          const propagate = shouldPropagate(url, ctx.config.propagateTo);
+          const message = ctx.messageFor(propagate);
+          if (message !== undefined) {
+            const stream = ctx.openStream(message, 'eventsource', url, 'GET');
+            traced = { url: propagate ? injectUrlParams(url, stream.contextValues()).href : String(args[0]), stream };
+          }
+        }
+      } catch (error) {
+        ctx.reportError('EventSource wrapper', error);
+      }
+    }
+    if (traced === undefined) return Reflect.construct(target, args, newTarget as Function) as object;
+    let es: EventSource;
+    try {
+      es = Reflect.construct(target, [traced.url, ...args.slice(1)], newTarget as Function) as EventSource;
+    } catch (error) {
+      traced.stream.end('error', error);
+      throw error;
+    }
+    const stream = traced.stream;
+    const entry = { stream, types: new Set<string>(['message']) };
+    tracked.set(es, entry);
+    let errored = false;
+    listen.call(es, 'open', () => {
+      if (errored) {
+        errored = false;
+        stream.event('stream.reconnected');
+      }
+      stream.response({ 'http.response.status_code': 200 });
+    });
+    listen.call(es, 'message', (event: Event) => {
+      const data = (event as MessageEvent).data;
+      stream.chunk(typeof data === 'string' ? utf8Length(data) : 0, typeof data === 'string' ? data : undefined);
+    });
+    listen.call(es, 'error', () => {
+      if (es.readyState === target.CLOSED) {
+        stream.end('error', 'eventsource_error');
+      } else if (!errored) {
+        // CONNECTING: the browser reconnects by itself; the same span covers every attempt.
+        errored = true;
+        stream.reconnecting();
+      }
+    });
+    return es;
+  });
+
+  // Named events (`event: delta`) only reach listeners of that type: count them once the app listens.
+  const restoreAdd = wrapMethod(native.prototype as EventSource, 'addEventListener', (original, thisArg, args) => {
+    const entry = tracked.get(thisArg as EventSource);
+    const type = args[0];
+    if (entry !== undefined && typeof type === 'string' && !BUILT_IN_TYPES.has(type)) {
+      try {
+        hookType(thisArg as EventSource, entry, type);
+      } catch (error) {
+        ctx.reportError('EventSource listener', error);
+      }
+    }
+    return Reflect.apply(original, thisArg, args);
+  });
+  const restoreClose = wrapMethod(native.prototype as EventSource, 'close', (original, thisArg, args) => {
+    const result = Reflect.apply(original, thisArg, args);
+    const entry = tracked.get(thisArg as EventSource);
+    if (entry !== undefined) entry.stream.end(entry.stream.message.cancelled ? 'cancel' : 'complete', undefined, { 'streamtrace.stream.closed_by': 'client' });
+    return result;
+  });
+  const prototype = native.prototype as { constructor: unknown };
+  prototype.constructor = proxy;
+  globalThis.EventSource = proxy;
+  return () => {
+    restoreAdd();
+    restoreClose();
+    prototype.constructor = native;
+    if (globalThis.EventSource === proxy) globalThis.EventSource = native;
+  };
+}

@@ -1,0 +1,107 @@
+import type { InstrumentContext } from './instrument-context.js';
+import type { StreamRecorder } from './stream-recorder.js';
+import { isExportUrl, shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
+import { injectFetchHeaders } from '../propagation/inject-fetch.js';
+import { serverAttributes } from '../propagation/server-context.js';
+import { observeBody } from './fetch-body.js';
+import { wrapFunction } from './native.js';
+
+type Fetch = typeof fetch;
+
+/** Replaces `globalThis.fetch`; returns the uninstaller. */
+export function instrumentFetch(ctx: InstrumentContext): () => void {
+  const native = globalThis.fetch;
+  if (typeof native !== 'function') return () => {};
+  const wrapped = wrapFunction(native, (target, thisArg, args) => {
+    if (!ctx.enabled()) return Reflect.apply(target, thisArg, args);
+    let traced: { args: unknown[]; stream: StreamRecorder; signal: AbortSignal | undefined } | undefined;
+    try {
+      traced = prepare(ctx, args as Parameters<Fetch>);
+    } catch (error) {
+      ctx.reportError('fetch wrapper', error);
+    }
+    if (traced === undefined) return Reflect.apply(target, thisArg, args);
+    const { stream, signal } = traced;
+    const onAbort = (): void => stream.end('cancel', abortReason(signal));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const promise = Reflect.apply(target, thisArg, traced.args) as Promise<Response>;
+    return promise.then(
+      (response) => {
+        try {
+          return observeResponse(response, stream, signal, () => signal?.removeEventListener('abort', onAbort));
+        } catch (error) {
+          ctx.reportError('fetch response', error);
+          return response;
+        }
+      },
+      (error: unknown) => {
+        signal?.removeEventListener('abort', onAbort);
+        stream.end(signal?.aborted ? 'cancel' : 'error', signal?.aborted ? abortReason(signal) : error);
+        throw error;
+      },
+    );
+  });
+  globalThis.fetch = wrapped;
+  return () => {
+    if (globalThis.fetch === wrapped) globalThis.fetch = native;
+  };
+}
+
+function prepare(ctx: InstrumentContext, args: Parameters<Fetch>): { args: unknown[]; stream: StreamRecorder; signal: AbortSignal | undefined } | undefined {
+  const [input, init] = args;
+  const isRequest = typeof Request !== 'undefined' && input instanceof Request;
+  const url = toAbsoluteUrl(isRequest ? (input as Request).url : input instanceof URL ? input.href : String(input));
+  if (url === undefined || isExportUrl(url, ctx.config.endpoint)) return undefined;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  const propagate = shouldPropagate(url, ctx.config.propagateTo);
+  const message = ctx.messageFor(propagate);
+  if (message === undefined) return undefined;
+  const method = init?.method ?? (isRequest ? (input as Request).method : 'GET');
+  const stream = ctx.openStream(message, 'fetch', url, method);
+  const signal = init?.signal ?? (isRequest ? (input as Request).signal : undefined) ?? undefined;
+  const nextArgs: unknown[] = propagate ? injectFetchHeaders(input, init, stream.contextValues()) : [input, init];
+  // Keep the app's argument count (fetch(url) stays a one-argument call).
+  if (nextArgs[1] === undefined && args.length < 2) nextArgs.length = 1;
+  return { args: nextArgs, stream, signal };
+}
+
+function abortReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error) return reason.name;
+  return typeof reason === 'string' ? reason.slice(0, 128) : 'abort';
+}
+
+function observeResponse(response: Response, stream: StreamRecorder, signal: AbortSignal | undefined, detach: () => void): Response {
+  stream.response({
+    'http.response.status_code': response.status,
+    ...serverAttributes((name) => response.headers.get(name)),
+  });
+  const body = response.body;
+  // Opaque responses have no body; 101/204/304 neither. The Response constructor rejects some statuses.
+  if (body === null || response.status < 200 || response.status > 599) {
+    detach();
+    stream.end(response.ok ? 'complete' : 'error', response.ok ? undefined : String(response.status));
+    return response;
+  }
+  const eventStream = (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
+  const observed = observeBody(body, stream, eventStream, () => signal?.aborted === true, response.ok ? undefined : String(response.status));
+  const stamp = (target: Response, source: Response): Response => {
+    // Properties the Response constructor cannot set: keep what the network gave the app.
+    Object.defineProperties(target, {
+      url: { value: source.url, enumerable: true, configurable: true },
+      type: { value: source.type, enumerable: true, configurable: true },
+      redirected: { value: source.redirected, enumerable: true, configurable: true },
+      clone: {
+        value: function clone(this: Response): Response {
+          return stamp(Response.prototype.clone.call(this), source);
+        },
+        configurable: true,
+        writable: true,
+      },
+    });
+    return target;
+  };
+  const wrapped = new Response(observed, { status: response.status, statusText: response.statusText, headers: response.headers });
+  void stream.settled.then(detach);
+  return stamp(wrapped, response);
+}

@@ -1,0 +1,238 @@
+import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import type { Runtime, OpenStream } from '../runtime.js';
+import type { MessageHandle } from '../message/message.js';
+import { ChunkTimeline } from '../timing/chunk-timeline.js';
+import { isHidden, now, toEpochMs, toSpanTime } from '../timing/clock.js';
+import { contextValues, type ContextValues } from '../propagation/context-values.js';
+import { sanitizeUrl } from '../propagation/sanitize-url.js';
+import { MAX_CONTENT_CHARS, deltaText, outputMessages } from './content.js';
+import { log } from '../diag.js';
+import { track } from '../runtime.js';
+
+export type Transport = 'fetch' | 'eventsource' | 'websocket' | 'xhr';
+export type StreamOutcome = 'complete' | 'cancel' | 'error';
+
+/** After a stream ends, its last chunks may still be committed/painted: wait at most this long. */
+const SETTLE_MS = 300;
+const SERIES_CAPACITY_DEVTOOLS = 20_000;
+const SERIES_CAPACITY = 512;
+
+/** One `chat.stream` span: a fetch body, an EventSource or a WebSocket. */
+export class StreamRecorder implements OpenStream {
+  readonly span: Span;
+  readonly openedAt = now();
+  readonly recording: boolean;
+  readonly timeline: ChunkTimeline | undefined;
+  ended = false;
+  outcome: StreamOutcome | undefined;
+  /** What ended the stream when it failed (an auto-started message fails with it). */
+  errorForMessage: unknown;
+  readonly settled: Promise<void>;
+  private resolveSettled!: () => void;
+  private endedAt = 0;
+  private content = '';
+  private longFrames = 0;
+  private longFramesTotal = 0;
+  private longFramesMax = 0;
+  private reconnects = 0;
+  private settleTimer: ReturnType<typeof setTimeout> | undefined;
+  private responded = false;
+
+  constructor(
+    private readonly runtime: Runtime,
+    readonly message: MessageHandle,
+    readonly transport: Transport,
+    url: URL,
+    method?: string,
+  ) {
+    const attributes: Attributes = {
+      'streamtrace.stream.transport': transport,
+      'url.full': sanitizeUrl(url),
+      'server.address': url.hostname,
+      'streamtrace.message.id': message.id,
+    };
+    if (url.port) attributes['server.port'] = Number(url.port);
+    if (method) attributes['http.request.method'] = method.toUpperCase();
+    this.span = runtime.tracer.startSpan(
+      'chat.stream',
+      { kind: SpanKind.CLIENT, attributes, startTime: toSpanTime(this.openedAt) },
+      trace.setSpan(message.context, message.span),
+    );
+    this.recording = this.span.isRecording();
+    this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
+    if (this.recording) {
+      this.timeline = new ChunkTimeline({
+        capacity: runtime.devtools.active ? SERIES_CAPACITY_DEVTOOLS : SERIES_CAPACITY,
+        stallThresholdMs: runtime.config.stallThresholdMs,
+        maxEvents: runtime.config.maxChunkEvents,
+        openedAt: this.openedAt,
+        requestPaint: (waiter) => runtime.scheduler.request(waiter),
+        isHidden,
+        onFirstPaint: (at) => message.firstPaint(at),
+        onSettled: () => {
+          if (this.ended) this.settle();
+        },
+      });
+      runtime.openStreams.add(this);
+    }
+    message.addStream(this);
+  }
+
+  get captureContent(): boolean {
+    return this.runtime.config.captureContent;
+  }
+
+  contextValues(): ContextValues {
+    return contextValues(this.span.spanContext(), this.runtime.session.peek(), this.message.id);
+  }
+
+  /** Response headers arrived (fetch) or the connection opened (EventSource, WebSocket). */
+  response(attributes: Attributes): void {
+    if (!this.recording || this.ended) return;
+    if (!this.responded) {
+      this.responded = true;
+      this.message.firstResponse(now());
+    }
+    this.span.setAttributes(attributes);
+  }
+
+  /** One chunk: an SSE event, a WebSocket message or a body read. `data` only matters with captureContent. */
+  chunk(bytes: number, data?: string): void {
+    if (!this.recording || this.ended) return;
+    const at = now();
+    (this.timeline as ChunkTimeline).arrived(bytes, at);
+    this.message.chunkArrived(at);
+    if (data !== undefined && this.runtime.config.captureContent && this.content.length < MAX_CONTENT_CHARS) {
+      const text = deltaText(data);
+      if (text !== undefined) this.content = (this.content + text).slice(0, MAX_CONTENT_CHARS);
+    }
+  }
+
+  /** The DOM target of the message changed. */
+  committed(at: number): void {
+    this.timeline?.committed(at);
+  }
+
+  reconnecting(): void {
+    if (!this.recording || this.ended) return;
+    this.reconnects++;
+    this.span.addEvent('stream.reconnect', { 'streamtrace.stream.reconnect.attempt': this.reconnects });
+  }
+
+  event(name: string, attributes?: Attributes): void {
+    if (this.recording && !this.ended) this.span.addEvent(name, attributes);
+  }
+
+  longFrame(durationMs: number): void {
+    this.longFrames++;
+    this.longFramesTotal += durationMs;
+    if (durationMs > this.longFramesMax) this.longFramesMax = durationMs;
+  }
+
+  /** Ends the stream once; later calls are ignored. */
+  end(outcome: StreamOutcome, error?: unknown, attributes?: Attributes): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.outcome = outcome;
+    this.errorForMessage = error;
+    this.endedAt = now();
+    this.runtime.openStreams.delete(this);
+    if (!this.recording) {
+      this.span.end();
+      this.resolveSettled();
+      this.message.streamEnded(this);
+      return;
+    }
+    const span = this.span;
+    span.setAttribute('streamtrace.stream.outcome', outcome);
+    if (attributes) span.setAttributes(attributes);
+    if (outcome === 'error') {
+      const type = errorType(error);
+      span.setAttribute('error.type', type);
+      span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message.slice(0, 256) } : {}) });
+      if (error instanceof Error) span.recordException(error);
+    } else if (outcome === 'cancel') {
+      span.addEvent('stream.cancel', typeof error === 'string' ? { 'streamtrace.cancel.reason': error.slice(0, 256) } : undefined);
+    }
+    const timeline = this.timeline as ChunkTimeline;
+    if (timeline.pending) {
+      this.settleTimer = setTimeout(() => this.settle(), SETTLE_MS);
+      track(this.runtime, this.settled);
+    } else {
+      this.settle();
+    }
+    this.message.streamEnded(this);
+  }
+
+  private settle(): void {
+    if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    if (!this.ended || this.timeline === undefined) return;
+    const timeline = this.timeline;
+    if (this.settledOnce) return;
+    this.settledOnce = true;
+    try {
+      timeline.close();
+      this.writeAggregates(timeline);
+      if (this.runtime.devtools.active) {
+        const ctx = this.span.spanContext();
+        this.runtime.devtools.chunks(ctx.traceId, ctx.spanId, timeline.series(toEpochMs));
+      }
+    } catch (error) {
+      log.warn('stream aggregates failed', error);
+    }
+    this.span.end(toSpanTime(this.endedAt));
+    this.resolveSettled();
+  }
+
+  private settledOnce = false;
+
+  private writeAggregates(timeline: ChunkTimeline): void {
+    const span = this.span;
+    const attributes: Attributes = {
+      'streamtrace.stream.chunks': timeline.count,
+      'streamtrace.stream.bytes': timeline.totalBytes,
+      'streamtrace.chunk.gap_ms.max': round(timeline.gapMax),
+      'streamtrace.chunk.stalls': timeline.stalls,
+      'streamtrace.chunk.events_dropped': timeline.eventsDropped,
+    };
+    if (timeline.firstArrival >= 0) attributes['streamtrace.chunk.first_arrival_ms'] = round(timeline.firstArrival - this.openedAt);
+    if (timeline.firstPaint >= 0) attributes['streamtrace.chunk.first_paint_ms'] = round(timeline.firstPaint - this.openedAt);
+    const p50 = timeline.latency.quantile(0.5);
+    if (p50 !== undefined) {
+      attributes['streamtrace.chunk.render_latency_ms.p50'] = round(p50);
+      attributes['streamtrace.chunk.render_latency_ms.p95'] = round(timeline.latency.quantile(0.95) as number);
+      attributes['streamtrace.chunk.render_latency_ms.max'] = round(timeline.latency.max);
+      attributes['streamtrace.chunk.painted'] = timeline.latency.count;
+    }
+    if (this.reconnects > 0) attributes['streamtrace.stream.reconnects'] = this.reconnects;
+    if (this.longFrames > 0) {
+      attributes['streamtrace.long_frames.count'] = this.longFrames;
+      attributes['streamtrace.long_frames.total_ms'] = round(this.longFramesTotal);
+      attributes['streamtrace.long_frames.max_ms'] = round(this.longFramesMax);
+    }
+    if (this.content.length > 0) attributes['gen_ai.output.messages'] = outputMessages(this.content);
+    span.setAttributes(attributes);
+    for (const chunk of timeline.selectedEvents()) {
+      const eventAttributes: Attributes = {
+        'streamtrace.chunk.index': chunk.index,
+        'streamtrace.chunk.bytes': chunk.bytes,
+        'streamtrace.chunk.arrival_ms': chunk.arrivalMs,
+        'streamtrace.chunk.reason': chunk.reason,
+      };
+      if (chunk.commitMs !== undefined) eventAttributes['streamtrace.chunk.commit_ms'] = chunk.commitMs;
+      if (chunk.paintMs !== undefined) eventAttributes['streamtrace.chunk.paint_ms'] = chunk.paintMs;
+      span.addEvent('chunk', eventAttributes, toSpanTime(this.openedAt + chunk.arrivalMs));
+    }
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+export function errorType(error: unknown): string {
+  if (error instanceof Error) return error.name || 'Error';
+  if (typeof error === 'string' && /^[\w.-]{1,64}$/.test(error)) return error;
+  return '_OTHER';
+}

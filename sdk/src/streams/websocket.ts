@@ -1,0 +1,102 @@
+import type { InstrumentContext } from './instrument-context.js';
+import type { StreamRecorder } from './stream-recorder.js';
+import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
+import { injectUrlParams } from '../propagation/inject-url.js';
+import { utf8Length } from './content.js';
+import { wrapConstructor, wrapMethod } from './native.js';
+
+/** `propagateTo` lists http(s) origins; a ws(s) URL to the same host and port matches them. */
+function httpEquivalent(url: URL): URL {
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return url;
+  const copy = new URL(url.href);
+  copy.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  return copy;
+}
+
+function frameBytes(data: unknown): number {
+  if (typeof data === 'string') return utf8Length(data);
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
+  return 0;
+}
+
+/**
+ * Replaces `globalThis.WebSocket` by a Proxy of the native constructor: instances are real
+ * WebSockets. Their `url` is the URL actually requested (with our context query parameters when
+ * the URL is in `propagateTo`).
+ */
+export function instrumentWebSocket(ctx: InstrumentContext): () => void {
+  const native = globalThis.WebSocket;
+  if (typeof native !== 'function') return () => {};
+  const tracked = new WeakMap<WebSocket, { stream: StreamRecorder; closedByClient: boolean }>();
+  const listen = EventTarget.prototype.addEventListener;
+
+  const proxy = wrapConstructor(native, (target, args, newTarget) => {
+    let traced: { url: string; stream: StreamRecorder } | undefined;
+    if (ctx.enabled() && args.length > 0) {
+      try {
+        const raw = args[0] instanceof URL ? args[0].href : String(args[0]);
+        let url = toAbsoluteUrl(raw);
+        // Relative and http(s) URLs are valid WebSocket URLs in current browsers.
+        if (url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:')) {
+          url = new URL(url.href.replace(/^http/, 'ws'));
+        }
+        if (url !== undefined && (url.protocol === 'ws:' || url.protocol === 'wss:')) {
+          const propagate = shouldPropagate(httpEquivalent(url), ctx.config.propagateTo);
+          const message = ctx.messageFor(propagate);
+          if (message !== undefined) {
+            const stream = ctx.openStream(message, 'websocket', url, 'GET');
+            traced = { url: propagate ? injectUrlParams(url, stream.contextValues()).href : raw, stream };
+          }
+        }
+      } catch (error) {
+        ctx.reportError('WebSocket wrapper', error);
+      }
+    }
+    if (traced === undefined) return Reflect.construct(target, args, newTarget as Function) as object;
+    let ws: WebSocket;
+    try {
+      ws = Reflect.construct(target, [traced.url, ...args.slice(1)], newTarget as Function) as WebSocket;
+    } catch (error) {
+      traced.stream.end('error', error);
+      throw error;
+    }
+    const stream = traced.stream;
+    const entry = { stream, closedByClient: false };
+    tracked.set(ws, entry);
+    let failed = false;
+    listen.call(ws, 'open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) }));
+    listen.call(ws, 'message', (event: Event) => stream.chunk(frameBytes((event as MessageEvent).data), typeof (event as MessageEvent).data === 'string' ? (event as MessageEvent).data : undefined));
+    listen.call(ws, 'error', () => {
+      failed = true;
+    });
+    listen.call(ws, 'close', (event: Event) => {
+      const close = event as CloseEvent;
+      const attributes = {
+        'streamtrace.websocket.close_code': close.code,
+        'streamtrace.websocket.close_clean': close.wasClean,
+        ...(close.reason ? { 'streamtrace.websocket.close_reason': close.reason.slice(0, 128) } : {}),
+        'streamtrace.stream.closed_by': entry.closedByClient ? 'client' : 'server',
+      };
+      const normal = close.code === 1000 || close.code === 1005 || (entry.closedByClient && close.wasClean);
+      if (stream.message.cancelled) stream.end('cancel', undefined, attributes);
+      else if (failed || !normal) stream.end('error', `websocket_close_${close.code}`, attributes);
+      else stream.end('complete', undefined, attributes);
+    });
+    return ws;
+  });
+
+  const restoreClose = wrapMethod(native.prototype as WebSocket, 'close', (original, thisArg, args) => {
+    const entry = tracked.get(thisArg as WebSocket);
+    if (entry !== undefined) entry.closedByClient = true;
+    return Reflect.apply(original, thisArg, args);
+  });
+  const prototype = native.prototype as { constructor: unknown };
+  prototype.constructor = proxy;
+  globalThis.WebSocket = proxy;
+  return () => {
+    restoreClose();
+    prototype.constructor = native;
+    if (globalThis.WebSocket === proxy) globalThis.WebSocket = native;
+  };
+}

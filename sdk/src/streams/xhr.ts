@@ -1,0 +1,86 @@
+import type { InstrumentContext } from './instrument-context.js';
+import type { StreamRecorder } from './stream-recorder.js';
+import { isExportUrl, shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
+import { contextHeaders } from '../propagation/context-values.js';
+import { serverAttributes } from '../propagation/server-context.js';
+import { wrapMethod } from './native.js';
+
+interface XhrState {
+  url: URL | undefined;
+  method: string;
+  appHeaders: Set<string>;
+}
+
+/**
+ * XMLHttpRequest gets the same context headers as fetch (never overriding the app's) and a
+ * `chat.stream` span (transport `xhr`, one chunk per progress event).
+ */
+export function instrumentXhr(ctx: InstrumentContext): () => void {
+  if (typeof XMLHttpRequest !== 'function') return () => {};
+  const proto = XMLHttpRequest.prototype;
+  const states = new WeakMap<XMLHttpRequest, XhrState>();
+  const setHeader = proto.setRequestHeader;
+  const listen = EventTarget.prototype.addEventListener;
+  const undo = [
+    wrapMethod(proto, 'open', (original, thisArg, args) => {
+      try {
+        states.set(thisArg as XMLHttpRequest, { url: toAbsoluteUrl(String(args[1])), method: String(args[0]), appHeaders: new Set() });
+      } catch (error) {
+        ctx.reportError('XMLHttpRequest.open', error);
+      }
+      return Reflect.apply(original, thisArg, args);
+    }),
+    wrapMethod(proto, 'setRequestHeader', (original, thisArg, args) => {
+      states.get(thisArg as XMLHttpRequest)?.appHeaders.add(String(args[0]).toLowerCase());
+      return Reflect.apply(original, thisArg, args);
+    }),
+    wrapMethod(proto, 'send', (original, thisArg, args) => {
+      const xhr = thisArg as XMLHttpRequest;
+      try {
+        const state = states.get(xhr);
+        if (ctx.enabled() && state?.url && !isExportUrl(state.url, ctx.config.endpoint)) traceXhr(ctx, xhr, state, setHeader, listen);
+      } catch (error) {
+        ctx.reportError('XMLHttpRequest.send', error);
+      }
+      return Reflect.apply(original, thisArg, args);
+    }),
+  ];
+  return () => undo.forEach((u) => u());
+}
+
+function traceXhr(
+  ctx: InstrumentContext,
+  xhr: XMLHttpRequest,
+  state: XhrState,
+  setHeader: XMLHttpRequest['setRequestHeader'],
+  listen: EventTarget['addEventListener'],
+): void {
+  const url = state.url as URL;
+  const propagate = shouldPropagate(url, ctx.config.propagateTo);
+  const message = ctx.messageFor(propagate);
+  if (message === undefined) return;
+  const stream: StreamRecorder = ctx.openStream(message, 'xhr', url, state.method);
+  if (propagate) {
+    for (const [name, value] of contextHeaders(stream.contextValues())) {
+      if (!state.appHeaders.has(name)) setHeader.call(xhr, name, value);
+    }
+  }
+  let loaded = 0;
+  let responded = false;
+  listen.call(xhr, 'progress', (event: Event) => {
+    const progress = event as ProgressEvent;
+    if (!responded) {
+      responded = true;
+      stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => xhr.getResponseHeader(n)) });
+    }
+    stream.chunk(Math.max(0, progress.loaded - loaded));
+    loaded = progress.loaded;
+  });
+  listen.call(xhr, 'loadend', () => {
+    if (!responded) stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => xhr.getResponseHeader(n)) });
+    if (xhr.status === 0) stream.end(message.cancelled ? 'cancel' : 'error', 'xhr_network_error');
+    else if (xhr.status >= 400) stream.end('error', String(xhr.status));
+    else stream.end('complete');
+  });
+  listen.call(xhr, 'abort', () => stream.end('cancel', 'abort'));
+}

@@ -1,0 +1,308 @@
+import { LatencyHistogram } from './latency-histogram.js';
+import type { PaintWaiter } from './frame-scheduler.js';
+
+export type PaintSource = 'raf' | 'hidden' | 'none';
+const SOURCE_NAMES: readonly (PaintSource | undefined)[] = [undefined, 'raf', 'hidden', 'none'];
+const SRC_PENDING = 0;
+const SRC_RAF = 1;
+const SRC_HIDDEN = 2;
+const SRC_NONE = 3;
+
+export type ChunkEventReason = 'first' | 'slowest' | 'stall' | 'sample';
+
+/** One chunk as reported to the devtools hook (epoch ms) or as a span event (ms from stream open). */
+export interface ChunkRecord {
+  index: number;
+  bytes: number;
+  arrivalMs: number;
+  commitMs?: number;
+  paintMs?: number;
+  paintSource?: PaintSource;
+}
+
+export interface TimelineOptions {
+  /** Ring size: the newest `capacity` chunks keep their full timing (devtools series). */
+  capacity: number;
+  stallThresholdMs: number;
+  maxEvents: number;
+  openedAt: number;
+  random?: () => number;
+  /** First chunk that got a paint time. */
+  onFirstPaint?: (at: number) => void;
+  /** Every chunk so far has its final timing (called after commits/paints). */
+  onSettled?: () => void;
+  /** Asks for a paint estimate after a commit. */
+  requestPaint: (waiter: PaintWaiter) => void;
+  isHidden: () => boolean;
+}
+
+const SLOT_FIELDS = 6; // index, bytes, arrival, commit, paint, reason
+const REASONS: readonly ChunkEventReason[] = ['first', 'slowest', 'stall', 'sample'];
+
+/**
+ * Per-stream chunk timing. Arrival → DOM commit → paint estimate for every chunk, in fixed-size
+ * typed arrays (a ring), with O(1) allocation-free work per chunk. Keeps aggregates plus a bounded
+ * set of chunks for span events: the first, the slowest, stalls and a reservoir sample.
+ */
+export class ChunkTimeline implements PaintWaiter {
+  queuedForFrame = false;
+  count = 0;
+  totalBytes = 0;
+  firstArrival = -1;
+  firstPaint = -1;
+  lastArrival = -1;
+  gapMax = 0;
+  stalls = 0;
+  eventsDropped = 0;
+  readonly latency = new LatencyHistogram();
+
+  private readonly cap: number;
+  private readonly bytes: Uint32Array;
+  private readonly arrival: Float64Array;
+  private readonly commit: Float64Array;
+  private readonly paint: Float64Array;
+  private readonly source: Uint8Array;
+  private commitCursor = 0; // first chunk without a commit
+  private paintUpTo = 0; // chunks below this were committed before the current frame's rAF
+  private doneCursor = 0; // first chunk not yet finalised
+
+  // Event slots: [first][slowest × k][stall × s][sample × r]
+  private readonly slots: Float64Array;
+  private readonly slowestStart = 1;
+  private readonly slowestCount: number;
+  private readonly stallStart: number;
+  private readonly stallCount: number;
+  private readonly sampleStart: number;
+  private readonly sampleCount: number;
+  private slowestUsed = 0;
+  private stallUsed = 0;
+  private sampleSeen = 0;
+  private firstUsed = false;
+
+  constructor(private readonly options: TimelineOptions) {
+    this.cap = Math.max(16, options.capacity | 0);
+    this.bytes = new Uint32Array(this.cap);
+    this.arrival = new Float64Array(this.cap);
+    this.commit = new Float64Array(this.cap);
+    this.paint = new Float64Array(this.cap);
+    this.source = new Uint8Array(this.cap);
+    const max = Math.max(0, options.maxEvents | 0);
+    const rest = Math.max(0, max - 1);
+    this.slowestCount = Math.min(20, Math.floor(rest / 4));
+    this.stallCount = Math.min(20, Math.floor(rest / 4));
+    this.sampleCount = Math.max(0, rest - this.slowestCount - this.stallCount);
+    this.stallStart = this.slowestStart + this.slowestCount;
+    this.sampleStart = this.stallStart + this.stallCount;
+    this.slots = new Float64Array((1 + this.slowestCount + this.stallCount + this.sampleCount) * SLOT_FIELDS).fill(-1);
+    if (max === 0) this.firstUsed = true;
+  }
+
+  /** A chunk reached the SDK at `at` (performance.now()). */
+  arrived(bytes: number, at: number): void {
+    if (this.count - this.doneCursor >= this.cap) this.finalise(this.doneCursor, true);
+    const i = this.count++;
+    const r = i % this.cap;
+    this.bytes[r] = bytes;
+    this.arrival[r] = at;
+    this.commit[r] = -1;
+    this.paint[r] = -1;
+    this.source[r] = this.options.isHidden() ? SRC_HIDDEN : SRC_PENDING;
+    this.totalBytes += bytes;
+    if (this.firstArrival < 0) this.firstArrival = at;
+    else {
+      const gap = at - this.lastArrival;
+      if (gap > this.gapMax) this.gapMax = gap;
+      if (gap > this.options.stallThresholdMs) {
+        this.stalls++;
+        this.source[r] |= 0x80; // stall marker, read at finalisation
+      }
+    }
+    this.lastArrival = at;
+  }
+
+  /** True while some chunk still waits for a commit. */
+  get awaitingCommit(): boolean {
+    return this.commitCursor < this.count;
+  }
+
+  /** True while some chunk still waits for a commit or paint. */
+  get pending(): boolean {
+    return this.doneCursor < this.count;
+  }
+
+  /** The render target changed: every chunk not yet committed was committed at `at`. */
+  committed(at: number): void {
+    if (this.commitCursor >= this.count) return;
+    if (this.commitCursor < this.doneCursor) this.commitCursor = this.doneCursor;
+    const hidden = this.options.isHidden();
+    for (let i = this.commitCursor; i < this.count; i++) {
+      const r = i % this.cap;
+      this.commit[r] = at;
+      if (hidden) this.source[r] = ((this.source[r] as number) & 0x80) | SRC_HIDDEN;
+    }
+    this.commitCursor = this.count;
+    if (hidden) {
+      this.finaliseUpTo(this.commitCursor);
+      if (!this.pending) this.options.onSettled?.();
+    } else {
+      this.options.requestPaint(this);
+    }
+  }
+
+  beforeFrame(): void {
+    this.paintUpTo = this.commitCursor;
+  }
+
+  painted(at: number): void {
+    const hidden = this.options.isHidden();
+    const upTo = this.paintUpTo;
+    for (let i = this.doneCursor; i < upTo; i++) {
+      const r = i % this.cap;
+      const src = (this.source[r] as number) & 0x7f;
+      if (src === SRC_PENDING && !hidden) {
+        this.paint[r] = at;
+        this.source[r] = ((this.source[r] as number) & 0x80) | SRC_RAF;
+        if (this.firstPaint < 0) {
+          this.firstPaint = at;
+          this.options.onFirstPaint?.(at);
+        }
+      } else if (src === SRC_PENDING) {
+        this.source[r] = ((this.source[r] as number) & 0x80) | SRC_HIDDEN;
+      }
+    }
+    this.finaliseUpTo(upTo);
+    if (!this.pending) this.options.onSettled?.();
+  }
+
+  /** Stream over: whatever is still pending gets no (more) timing. */
+  close(): void {
+    this.finaliseUpTo(this.count);
+  }
+
+  private finaliseUpTo(upTo: number): void {
+    while (this.doneCursor < upTo) this.finalise(this.doneCursor, false);
+  }
+
+  private finalise(i: number, forced: boolean): void {
+    const r = i % this.cap;
+    let src = (this.source[r] as number) & 0x7f;
+    if (src === SRC_PENDING) {
+      src = SRC_NONE;
+      this.source[r] = ((this.source[r] as number) & 0x80) | SRC_NONE;
+    }
+    const stall = ((this.source[r] as number) & 0x80) !== 0;
+    const paint = this.paint[r] as number;
+    const latency = src === SRC_RAF && paint >= 0 ? paint - (this.arrival[r] as number) : -1;
+    if (latency >= 0) this.latency.add(latency);
+    this.doneCursor = i + 1;
+    if (this.commitCursor < this.doneCursor && forced) this.commitCursor = this.doneCursor;
+    this.select(i, r, latency, stall);
+  }
+
+  private writeSlot(slot: number, i: number, r: number, reason: number): void {
+    const o = slot * SLOT_FIELDS;
+    this.slots[o] = i;
+    this.slots[o + 1] = this.bytes[r] as number;
+    this.slots[o + 2] = this.arrival[r] as number;
+    this.slots[o + 3] = this.commit[r] as number;
+    this.slots[o + 4] = this.paint[r] as number;
+    this.slots[o + 5] = reason;
+  }
+
+  private select(i: number, r: number, latency: number, stall: boolean): void {
+    if (!this.firstUsed) {
+      this.firstUsed = true;
+      this.writeSlot(0, i, r, 0);
+      return;
+    }
+    if (stall) {
+      if (this.stallUsed < this.stallCount) {
+        this.writeSlot(this.stallStart + this.stallUsed++, i, r, 2);
+        return;
+      }
+      this.eventsDropped++;
+    }
+    if (latency >= 0 && this.slowestCount > 0) {
+      if (this.slowestUsed < this.slowestCount) {
+        this.writeSlot(this.slowestStart + this.slowestUsed++, i, r, 1);
+        return;
+      }
+      // Replace the fastest of the kept slowest chunks when this one is slower (k ≤ 20: O(1)).
+      let minSlot = -1;
+      let minLatency = latency;
+      for (let s = this.slowestStart; s < this.slowestStart + this.slowestCount; s++) {
+        const o = s * SLOT_FIELDS;
+        const kept = (this.slots[o + 4] as number) - (this.slots[o + 2] as number);
+        if (kept < minLatency) {
+          minLatency = kept;
+          minSlot = s;
+        }
+      }
+      if (minSlot >= 0) {
+        this.writeSlot(minSlot, i, r, 1);
+        this.eventsDropped++;
+        return;
+      }
+    }
+    // Reservoir sample (Algorithm R) over the remaining chunks.
+    if (this.sampleCount === 0) {
+      this.eventsDropped++;
+      return;
+    }
+    const seen = this.sampleSeen++;
+    if (seen < this.sampleCount) {
+      this.writeSlot(this.sampleStart + seen, i, r, 3);
+      return;
+    }
+    const j = Math.floor((this.options.random ?? Math.random)() * (seen + 1));
+    if (j < this.sampleCount) this.writeSlot(this.sampleStart + j, i, r, 3);
+    this.eventsDropped++;
+  }
+
+  /** The chunks chosen for span events, ordered by index; times in ms from stream open. */
+  selectedEvents(): (ChunkRecord & { reason: ChunkEventReason })[] {
+    const out: (ChunkRecord & { reason: ChunkEventReason })[] = [];
+    const open = this.options.openedAt;
+    for (let o = 0; o < this.slots.length; o += SLOT_FIELDS) {
+      const index = this.slots[o] as number;
+      if (index < 0) continue;
+      const commit = this.slots[o + 3] as number;
+      const paint = this.slots[o + 4] as number;
+      out.push({
+        index,
+        bytes: this.slots[o + 1] as number,
+        arrivalMs: round((this.slots[o + 2] as number) - open),
+        ...(commit >= 0 ? { commitMs: round(commit - open) } : {}),
+        ...(paint >= 0 ? { paintMs: round(paint - open) } : {}),
+        reason: REASONS[this.slots[o + 5] as number] ?? 'sample',
+      });
+    }
+    out.sort((a, b) => a.index - b.index);
+    return out;
+  }
+
+  /** The newest chunks still in the ring (up to `capacity`), times converted by `toEpoch`. */
+  series(toEpoch: (t: number) => number): ChunkRecord[] {
+    const start = Math.max(0, this.count - this.cap);
+    const out: ChunkRecord[] = new Array(this.count - start);
+    for (let i = start; i < this.count; i++) {
+      const r = i % this.cap;
+      const commit = this.commit[r] as number;
+      const paint = this.paint[r] as number;
+      const source = SOURCE_NAMES[(this.source[r] as number) & 0x7f];
+      out[i - start] = {
+        index: i,
+        bytes: this.bytes[r] as number,
+        arrivalMs: round(toEpoch(this.arrival[r] as number)),
+        ...(commit >= 0 ? { commitMs: round(toEpoch(commit)) } : {}),
+        ...(paint >= 0 ? { paintMs: round(toEpoch(paint)) } : {}),
+        ...(source ? { paintSource: source } : {}),
+      };
+    }
+    return out;
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,38 @@
+/** Watches a render target; each mutation batch is a DOM commit of whatever chunks arrived before it. */
+export class CommitObserver {
+  private observer: MutationObserver | undefined;
+  private target: Node | undefined;
+
+  constructor(private readonly onCommit: (at: number) => void) {}
+
+  /** Observes `target` (replacing the previous one). */
+  observe(target: Node): void {
+    if (target === this.target || typeof MutationObserver === 'undefined') return;
+    this.observer ??= new MutationObserver(() => this.onCommit(performance.now()));
+    this.observer.disconnect();
+    this.target = target;
+    this.observer.observe(target, { childList: true, subtree: true, characterData: true, attributes: false });
+  }
+
+  get observing(): Node | undefined {
+    return this.target;
+  }
+
+  disconnect(): void {
+    this.observer?.disconnect();
+    this.target = undefined;
+  }
+}
+
+/**
+ * The element a message renders into, when the app did not call `setRenderTarget`:
+ * `[data-streamtrace-message="<message id>"]`, else the newest element marked with an empty
+ * `data-streamtrace-message` attribute (a generic "the answer streams here" marker).
+ */
+export function findRenderTarget(messageId: string): Element | undefined {
+  if (typeof document === 'undefined') return undefined;
+  const exact = document.querySelector(`[data-streamtrace-message="${CSS.escape(messageId)}"]`);
+  if (exact) return exact;
+  const generic = document.querySelectorAll('[data-streamtrace-message=""]');
+  return generic.length > 0 ? (generic[generic.length - 1] as Element) : undefined;
+}

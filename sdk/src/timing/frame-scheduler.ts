@@ -1,0 +1,65 @@
+/** Something waiting for the next paint: it marks what it has committed, then receives the paint time. */
+export interface PaintWaiter {
+  /** Set by the scheduler: already queued for the next frame. */
+  queuedForFrame: boolean;
+  beforeFrame(): void;
+  painted(at: number): void;
+}
+
+/**
+ * One requestAnimationFrame per frame shared by every stream, then a MessageChannel message posted
+ * inside the rAF callback: it runs when the frame's main-thread commit is done, which tracks real
+ * presentation within a frame (see docs measuring.md), unlike the rAF timestamp (the frame's start).
+ */
+export class FrameScheduler {
+  private waiting: PaintWaiter[] = [];
+  private inFrame: PaintWaiter[] = [];
+  private rafPending = false;
+  private channel: MessageChannel | undefined;
+
+  constructor(private readonly onError: (error: unknown) => void) {}
+
+  request(waiter: PaintWaiter): void {
+    if (waiter.queuedForFrame) return;
+    waiter.queuedForFrame = true;
+    this.waiting.push(waiter);
+    if (!this.rafPending && typeof requestAnimationFrame === 'function') {
+      this.rafPending = true;
+      requestAnimationFrame(this.onFrame);
+    }
+  }
+
+  private readonly onFrame = (): void => {
+    this.rafPending = false;
+    const frame = this.waiting;
+    this.waiting = this.inFrame;
+    this.inFrame = frame;
+    for (let i = 0; i < frame.length; i++) {
+      const waiter = frame[i] as PaintWaiter;
+      waiter.queuedForFrame = false;
+      try {
+        waiter.beforeFrame();
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+    if (this.channel === undefined) {
+      this.channel = new MessageChannel();
+      this.channel.port1.onmessage = this.onPainted;
+    }
+    this.channel.port2.postMessage(0);
+  };
+
+  private readonly onPainted = (): void => {
+    const at = performance.now();
+    const frame = this.inFrame;
+    for (let i = 0; i < frame.length; i++) {
+      try {
+        (frame[i] as PaintWaiter).painted(at);
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+    frame.length = 0;
+  };
+}
