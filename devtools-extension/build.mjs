@@ -1,0 +1,93 @@
+// Builds the panel twice: as an unpacked MV3 extension (dist/extension) and as the standalone
+// page the dev collector serves at `/` (dist/standalone). Usage: node build.mjs
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const pages = resolve(root, 'pages');
+const extensionDir = resolve(root, 'dist/extension');
+const standaloneDir = resolve(root, 'dist/standalone');
+const pkg = JSON.parse(await (await import('node:fs/promises')).readFile(resolve(root, 'package.json'), 'utf8'));
+
+const common = {
+  configFile: false,
+  logLevel: 'warn',
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  define: { 'process.env.NODE_ENV': '"production"' },
+};
+
+/** Content scripts cannot be modules and the worker stays simplest as a classic script: one IIFE each. */
+async function buildScript(entry, outDir, fileName) {
+  await build({
+    ...common,
+    root,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'chrome120',
+      minify: true,
+      sourcemap: false,
+      copyPublicDir: false,
+      lib: { entry: resolve(root, entry), formats: ['iife'], name: fileName.replace(/\W/g, '_'), fileName: () => fileName },
+    },
+  });
+}
+
+async function buildPages(input, outDir, base) {
+  await build({
+    ...common,
+    root: pages,
+    base,
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'chrome120',
+      minify: true,
+      sourcemap: false,
+      modulePreload: { polyfill: false },
+      rolldownOptions: {
+        input: Object.fromEntries(input.map((name) => [name, resolve(pages, `${name}.html`)])),
+        output: { entryFileNames: '[name].js', chunkFileNames: 'assets/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+      },
+    },
+  });
+}
+
+const manifest = {
+  manifest_version: 3,
+  name: 'Streamtrace DevTools',
+  version: pkg.version,
+  description: 'Traces of LLM chat messages: spans from page to model, chunk timelines, time-to-first-token breakdown.',
+  minimum_chrome_version: '120',
+  devtools_page: 'devtools.html',
+  background: { service_worker: 'background.js' },
+  // storage: the per-tab buffer in chrome.storage.session, so a stopped worker loses nothing.
+  permissions: ['storage'],
+  // Backend lookups from the panel go to the local dev collector / Jaeger / Tempo without CORS;
+  // other query endpoints can be granted at runtime.
+  host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+  optional_host_permissions: ['http://*/*', 'https://*/*'],
+  content_scripts: [
+    {
+      // Local development pages only: the bridge announces itself to the page, and there is no
+      // reason to do that on every site the user visits.
+      matches: ['http://localhost/*', 'http://127.0.0.1/*', 'https://localhost/*', 'https://127.0.0.1/*'],
+      js: ['content.js'],
+      run_at: 'document_start',
+      all_frames: false,
+    },
+  ],
+  content_security_policy: { extension_pages: "script-src 'self'; object-src 'self'" },
+};
+
+await rm(resolve(root, 'dist/extension'), { recursive: true, force: true });
+await rm(resolve(root, 'dist/standalone'), { recursive: true, force: true });
+await mkdir(extensionDir, { recursive: true });
+await buildPages(['panel', 'devtools'], extensionDir, './');
+await buildScript('src/entries/content.ts', extensionDir, 'content.js');
+await buildScript('src/entries/background.ts', extensionDir, 'background.js');
+await writeFile(resolve(extensionDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+await buildPages(['index'], standaloneDir, './');
+console.log(`built ${extensionDir} and ${standaloneDir}`);

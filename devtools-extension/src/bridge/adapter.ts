@@ -1,0 +1,36 @@
+import type { ChunkSeries, OtlpResourceSpans } from './otlp-types';
+
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export interface AdapterStatus {
+  state: ConnectionState;
+  /** Human-readable source, e.g. "tab 12" or "collector http://127.0.0.1:4318". */
+  source: string;
+  detail?: string;
+}
+
+export type PanelEvent =
+  | { type: 'spans'; resourceSpans: OtlpResourceSpans[] }
+  | { type: 'chunks'; series: ChunkSeries }
+  | { type: 'status'; status: AdapterStatus }
+  /** The inspected page navigated: the page-side buffer was cleared; shown data stays. */
+  | { type: 'navigated' };
+
+export interface FetchTraceOptions {
+  signal?: AbortSignal;
+  /** Called with every poll's answer while the trace is still settling. */
+  onProgress?: (resourceSpans: OtlpResourceSpans[]) => void;
+}
+
+/** The one interface the panel UI uses to reach data; it never touches chrome.* or fetch itself. */
+export interface PanelAdapter {
+  subscribe(listener: (event: PanelEvent) => void): () => void;
+  /** Backend spans of one trace from the query endpoint; undefined when it has none. */
+  fetchTrace(traceId: string, options?: FetchTraceOptions): Promise<OtlpResourceSpans[] | undefined>;
+  status(): AdapterStatus;
+  /** Drops whatever the source still buffers for this view (e.g. the extension's tab buffer). */
+  clear?(): void;
+  /** Points backend lookups at another query endpoint (Jaeger, Tempo or the dev collector). */
+  setQueryEndpoint?(baseUrl: string): void;
+  dispose?(): void;
+}

@@ -1,0 +1,139 @@
+import type { AdapterStatus, FetchTraceOptions, PanelAdapter } from './adapter';
+import { createListenerSet } from './listeners';
+import type { OtlpResourceSpans } from './otlp-types';
+import { parseTraceResponse } from './trace-shapes';
+import { createTraceLookup } from './trace-lookup';
+
+/** The part of EventSource the adapter uses. */
+export interface EventSourceLike {
+  readonly readyState: number;
+  addEventListener(type: string, listener: (event: MessageEvent) => void): void;
+  removeEventListener(type: string, listener: (event: MessageEvent) => void): void;
+  close(): void;
+  onopen: ((event: Event) => void) | null;
+  onerror: ((event: Event) => void) | null;
+}
+
+export interface CollectorAdapterOptions {
+  baseUrl: string;
+  fetch?: typeof fetch;
+  createEventSource?: (url: string) => EventSourceLike;
+  /** Recent traces loaded at start (the live feed carries everything after). */
+  backfillLimit?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+}
+
+interface TraceSummary {
+  traceId: string;
+}
+
+const CLOSED = 2;
+
+/**
+ * Reads the dev collector: recent traces from /api/traces, then the /api/live SSE feed. The browser
+ * resumes EventSource with Last-Event-ID on its own; when the feed closes for good (e.g. the
+ * collector restarted) a new one is opened with backoff, resuming after the last id seen.
+ */
+export function createCollectorAdapter(options: CollectorAdapterOptions): PanelAdapter {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const createEventSource = options.createEventSource ?? ((url: string) => new EventSource(url) as unknown as EventSourceLike);
+  const initialMs = options.backoff?.initialMs ?? 500;
+  const maxMs = options.backoff?.maxMs ?? 10_000;
+  const lookup = createTraceLookup({ baseUrl, fetch: doFetch });
+  const listeners = createListenerSet((error) => console.error('[streamtrace] panel listener failed', error));
+  const source = `collector ${baseUrl}`;
+  let status: AdapterStatus = { state: 'connecting', source };
+  let feed: EventSourceLike | undefined;
+  let lastEventId = '';
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
+  let backfilled = false;
+
+  const setStatus = (next: AdapterStatus): void => {
+    if (next.state === status.state && next.detail === status.detail) return;
+    status = next;
+    listeners.emit({ type: 'status', status: next });
+  };
+
+  const onSpans = (event: MessageEvent): void => {
+    if (event.lastEventId) lastEventId = event.lastEventId;
+    let body: unknown;
+    try {
+      body = JSON.parse(String(event.data));
+    } catch {
+      return;
+    }
+    const resourceSpans = parseTraceResponse(body);
+    if (resourceSpans?.length) listeners.emit({ type: 'spans', resourceSpans });
+  };
+
+  function openFeed(): void {
+    if (disposed) return;
+    const url = `${baseUrl}/api/live${lastEventId ? `?lastEventId=${encodeURIComponent(lastEventId)}` : ''}`;
+    const next = createEventSource(url);
+    feed = next;
+    next.addEventListener('spans', onSpans);
+    next.onopen = () => {
+      attempt = 0;
+      setStatus({ state: 'connected', source });
+      if (!backfilled) void backfill();
+    };
+    next.onerror = () => {
+      if (feed !== next) return;
+      if (next.readyState === CLOSED) {
+        next.removeEventListener('spans', onSpans);
+        next.close();
+        feed = undefined;
+        // The gap may have lost spans the resumed feed cannot replay: load recent traces again.
+        backfilled = false;
+        const delay = Math.min(maxMs, initialMs * 2 ** attempt);
+        attempt += 1;
+        setStatus({ state: 'reconnecting', source, detail: `retry in ${delay} ms` });
+        timer = setTimeout(openFeed, delay);
+      } else {
+        setStatus({ state: 'reconnecting', source, detail: 'live feed interrupted' });
+      }
+    };
+  }
+
+  async function backfill(): Promise<void> {
+    backfilled = true;
+    try {
+      const response = await doFetch(`${baseUrl}/api/traces?limit=${options.backfillLimit ?? 100}`, { headers: { accept: 'application/json' } });
+      if (!response.ok) return;
+      const body = (await response.json()) as { traces?: TraceSummary[] };
+      const ids = (body.traces ?? []).map((trace) => trace.traceId).filter((id) => typeof id === 'string');
+      // Oldest first so the list fills in the order the traces happened; 4 requests at a time.
+      const queue = ids.reverse();
+      const worker = async (): Promise<void> => {
+        for (let id = queue.shift(); id !== undefined && !disposed; id = queue.shift()) {
+          const resourceSpans: OtlpResourceSpans[] | undefined = await lookup.fetchOnce(id).catch(() => undefined);
+          if (resourceSpans?.length) listeners.emit({ type: 'spans', resourceSpans });
+        }
+      };
+      await Promise.all([worker(), worker(), worker(), worker()]);
+    } catch {
+      backfilled = false;
+    }
+  }
+
+  openFeed();
+
+  return {
+    subscribe: (listener) => listeners.add(listener),
+    fetchTrace: (traceId: string, fetchOptions?: FetchTraceOptions) => lookup.fetchSettled(traceId, fetchOptions),
+    status: () => status,
+    dispose() {
+      disposed = true;
+      if (timer) clearTimeout(timer);
+      if (feed) {
+        feed.removeEventListener('spans', onSpans);
+        feed.close();
+        feed = undefined;
+      }
+      setStatus({ state: 'disconnected', source });
+    },
+  };
+}

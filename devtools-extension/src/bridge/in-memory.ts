@@ -1,0 +1,45 @@
+import type { AdapterStatus, FetchTraceOptions, PanelAdapter, PanelEvent } from './adapter';
+import { createListenerSet } from './listeners';
+import type { ChunkSeries, OtlpResourceSpans } from './otlp-types';
+
+export interface InMemoryAdapter extends PanelAdapter {
+  pushSpans(resourceSpans: OtlpResourceSpans[]): void;
+  pushChunks(series: ChunkSeries): void;
+  setStatus(status: AdapterStatus): void;
+  /** What fetchTrace answers for a trace id (the "backend" of this adapter). */
+  setBackendTrace(traceId: string, resourceSpans: OtlpResourceSpans[]): void;
+  readonly clearCalls: number;
+}
+
+/** For UI tests and demos: events are delivered synchronously to subscribers. */
+export function createInMemoryAdapter(initial?: Partial<AdapterStatus>): InMemoryAdapter {
+  const listeners = createListenerSet();
+  const backend = new Map<string, OtlpResourceSpans[]>();
+  let status: AdapterStatus = { state: 'connected', source: 'in-memory', ...initial };
+  let clearCalls = 0;
+  const emit = (event: PanelEvent): void => listeners.emit(event);
+  return {
+    subscribe: (listener) => listeners.add(listener),
+    async fetchTrace(traceId: string, options?: FetchTraceOptions) {
+      const found = backend.get(traceId);
+      if (found) options?.onProgress?.(found);
+      return found;
+    },
+    status: () => status,
+    clear() {
+      clearCalls += 1;
+    },
+    pushSpans: (resourceSpans) => emit({ type: 'spans', resourceSpans }),
+    pushChunks: (series) => emit({ type: 'chunks', series }),
+    setStatus(next) {
+      status = next;
+      emit({ type: 'status', status: next });
+    },
+    setBackendTrace(traceId, resourceSpans) {
+      backend.set(traceId, resourceSpans);
+    },
+    get clearCalls() {
+      return clearCalls;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { PanelController } from '../models/controller';
+import { distinctValues, filterMessages } from '../models/messages';
+import { countSpans } from '../../bridge/trace-shapes';
+import type { PanelSettings, SettingsStorage } from '../settings';
+import { saveSettings } from '../settings';
+import { MessageList } from './MessageList';
+import { Toolbar } from './Toolbar';
+import { TraceView } from './TraceView';
+import { SettingsForm } from './SettingsForm';
+
+export interface AppProps {
+  controller: PanelController;
+  settings: PanelSettings;
+  settingsStorage?: SettingsStorage;
+  showQueryEndpoint: boolean;
+  /** Batches changes into one render; tests pass a synchronous one. */
+  schedule: (render: () => void) => void;
+}
+
+export function App({ controller, settings: initialSettings, settingsStorage, showQueryEndpoint, schedule }: AppProps) {
+  const { adapter, store } = controller;
+  const [, setTick] = useState(0);
+  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const [search, setSearch] = useState('');
+  const [session, setSession] = useState('');
+  const [showSettings, setShowSettings] = useState(false);
+  const [settings, setSettings] = useState(initialSettings);
+  const [lookup, setLookup] = useState('');
+  const [refreshes, setRefreshes] = useState(0);
+
+  useEffect(() => {
+    let queued = false;
+    const unsubscribe = controller.subscribe(() => {
+      if (queued) return;
+      queued = true;
+      schedule(() => {
+        queued = false;
+        setTick((tick) => tick + 1);
+      });
+    });
+    // Whatever arrived between mount and this effect.
+    setTick((tick) => tick + 1);
+    return unsubscribe;
+  }, [controller]);
+
+  useEffect(() => {
+    adapter.setQueryEndpoint?.(settings.queryBaseUrl);
+  }, [adapter, settings.queryBaseUrl]);
+
+  // Backend spans for the selected trace, polled until the trace settles.
+  useEffect(() => {
+    if (!selected) return undefined;
+    const controller = new AbortController();
+    setLookup('looking up backend spans…');
+    adapter
+      .fetchTrace(selected, {
+        signal: controller.signal,
+        onProgress: (resourceSpans) => {
+          if (controller.signal.aborted) return;
+          store.addSpans(resourceSpans);
+          setLookup(`backend: ${countSpans(resourceSpans)} spans, settling…`);
+        },
+      })
+      .then((resourceSpans) => {
+        if (controller.signal.aborted) return;
+        if (resourceSpans) store.addSpans(resourceSpans);
+        setLookup(resourceSpans ? `backend: ${countSpans(resourceSpans)} spans` : 'backend: trace not found');
+      })
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) setLookup(`backend lookup failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    return () => controller.abort();
+  }, [adapter, selected, refreshes]);
+
+  const rows = store.rows();
+  const shown = useMemo(() => filterMessages(rows, { search, sessionId: session }), [store.version, search, session]);
+  const sessions = useMemo(() => distinctValues(rows, 'sessionId'), [store.version]);
+  const trace = selected ? store.get(selected) : undefined;
+
+  return (
+    <div class="st-root">
+      <Toolbar
+        status={controller.status()}
+        count={rows.length}
+        shown={shown.length}
+        dropped={store.dropped}
+        paused={controller.paused}
+        pending={controller.pending}
+        search={search}
+        sessions={sessions}
+        session={session}
+        onSearch={setSearch}
+        onSession={setSession}
+        onPause={() => controller.setPaused(!controller.paused)}
+        onClear={() => {
+          controller.clear();
+          setSelected(undefined);
+        }}
+        onSettings={() => setShowSettings(!showSettings)}
+      />
+      {showSettings ? (
+        <SettingsForm
+          settings={settings}
+          showQueryEndpoint={showQueryEndpoint}
+          onClose={() => setShowSettings(false)}
+          onSave={(next) => {
+            setSettings(next);
+            saveSettings(settingsStorage, next);
+            setShowSettings(false);
+          }}
+        />
+      ) : null}
+      <div class="st-main">
+        <section class="st-list">
+          <MessageList rows={shown} selected={selected} onSelect={setSelected} />
+        </section>
+        <section class="st-detail">
+          {trace ? (
+            <TraceView
+              key={trace.traceId}
+              trace={trace}
+              version={trace.version}
+              lookup={lookup}
+              traceUrlTemplate={settings.traceUrlTemplate}
+              onRefresh={() => setRefreshes((n) => n + 1)}
+            />
+          ) : (
+            <div class="empty">{rows.length ? 'Select a message to see its trace.' : 'Waiting for traced chat messages…'}</div>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import type { AdapterStatus } from '../../bridge/adapter';
+
+export interface ToolbarProps {
+  status: AdapterStatus;
+  count: number;
+  shown: number;
+  dropped: number;
+  paused: boolean;
+  pending: number;
+  search: string;
+  sessions: string[];
+  session: string;
+  onSearch: (value: string) => void;
+  onSession: (value: string) => void;
+  onPause: () => void;
+  onClear: () => void;
+  onSettings: () => void;
+}
+
+export function Toolbar(props: ToolbarProps) {
+  const { status } = props;
+  return (
+    <div class="toolbar" role="toolbar">
+      <span class="brand">Streamtrace</span>
+      <span class={`conn conn-${status.state}`} title={status.detail ?? status.source}>
+        <span class="conn-dot" />
+        {`${status.state} · ${status.source}`}
+      </span>
+      <input
+        class="search"
+        type="search"
+        placeholder="Search trace, message or session id"
+        value={props.search}
+        onInput={(event) => props.onSearch((event.currentTarget as HTMLInputElement).value)}
+      />
+      <select class="session-filter" value={props.session} onChange={(event) => props.onSession((event.currentTarget as HTMLSelectElement).value)} aria-label="Session">
+        <option value="">All sessions</option>
+        {props.sessions.map((session) => (
+          <option key={session} value={session}>{session}</option>
+        ))}
+      </select>
+      <span class="counts">
+        {props.shown === props.count ? `${props.count} messages` : `${props.shown} of ${props.count} messages`}
+        {props.dropped ? <span class="dropped" title="oldest messages dropped to bound memory">{` · ${props.dropped} dropped`}</span> : null}
+      </span>
+      <span class="spacer" />
+      <button type="button" class={`tb-button${props.paused ? ' active' : ''}`} onClick={props.onPause} aria-pressed={props.paused}>
+        {props.paused ? `Resume${props.pending ? ` (${props.pending})` : ''}` : 'Pause'}
+      </button>
+      <button type="button" class="tb-button" onClick={props.onClear}>Clear</button>
+      <button type="button" class="tb-button" onClick={props.onSettings} aria-label="Settings">Settings</button>
+    </div>
+  );
+}

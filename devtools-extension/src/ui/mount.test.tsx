@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { act } from 'preact/test-utils';
+import { createInMemoryAdapter } from '../bridge/in-memory';
+import { mount } from './mount';
+import type { MountedPanel } from './mount';
+import { chatTrace } from '../testing/chat-trace';
+import { resourceSpans, spanIdOf, traceIdOf } from '../testing/otlp-fixtures';
+
+const sync = (fn: () => void): void => fn();
+// act() runs pending effects and renders, as a browser would by the next frame.
+const flush = (): Promise<void> => act(async () => {});
+const memoryStorage = () => {
+  const map = new Map<string, string>();
+  return { getItem: (key: string) => map.get(key) ?? null, setItem: (key: string, value: string) => void map.set(key, value) };
+};
+
+let mounted: MountedPanel | undefined;
+afterEach(() => {
+  mounted?.unmount();
+  mounted = undefined;
+  document.body.innerHTML = '';
+});
+
+function setup(maxMessages?: number) {
+  const adapter = createInMemoryAdapter();
+  const container = document.createElement('div');
+  document.body.appendChild(container);
+  act(() => {
+    mounted = mount({ adapter, container, options: { schedule: sync, settingsStorage: memoryStorage(), ...(maxMessages ? { maxMessages } : {}) } });
+  });
+  return { adapter, container, panel: mounted! };
+}
+
+const click = (element: Element | null): void => {
+  if (!element) throw new Error('element not found');
+  (element as HTMLElement).click();
+};
+
+describe('panel UI (in-memory adapter)', () => {
+  it('shows a message live, then its trace with breakdown, chunk timeline and joined backend spans', async () => {
+    const { adapter, container } = setup();
+    const { browser, gateway, traceId, streamSpanId } = chatTrace({ messageId: 'msg-live' });
+    adapter.setBackendTrace(traceId, [gateway]);
+    adapter.pushSpans([browser]);
+    await flush();
+    const row = container.querySelector(`[data-trace-id="${traceId}"]`);
+    expect(row?.textContent).toContain('msg-live');
+    expect(row?.textContent).toContain('TTFT 550 ms');
+    expect(row?.textContent).toContain('3 chunks');
+
+    const t0 = 1_700_000_000_000;
+    adapter.pushChunks({ traceId, spanId: streamSpanId, chunks: [0, 1, 2].map((index) => ({ index, bytes: 4, arrivalMs: t0 + 520 + index * 30, paintMs: t0 + 550 + index * 30 })) });
+    click(row);
+    await flush();
+    await flush();
+    expect(container.querySelectorAll('.chunk-point')).toHaveLength(3);
+    const rows = [...container.querySelectorAll('.span-row .span-label')].map((el) => el.textContent);
+    expect(rows).toEqual(['chat.message', 'chat.stream', 'POST /api/chat', 'retrieval docs', 'stream sse', 'chat sim-gpt-1']);
+    expect(container.querySelector('.breakdown-largest')?.textContent).toContain('model first token');
+    expect(container.querySelector('.lookup-state')?.textContent).toContain('backend: 4 spans');
+  });
+
+  it('renders hostile attribute values and names as text, never as elements', async () => {
+    const { adapter, container } = setup();
+    const hostile = '<img src=x onerror=alert(1)>';
+    const traceId = traceIdOf(77);
+    adapter.pushSpans([resourceSpans(hostile, [{
+      traceId, spanId: spanIdOf(1), name: 'chat.message', startMs: 1000, endMs: 2000,
+      attrs: { 'streamtrace.message.id': hostile, 'session.id': hostile, [hostile]: hostile }, error: hostile,
+    }])]);
+    await flush();
+    click(container.querySelector(`[data-trace-id="${traceId}"]`));
+    await flush();
+    click(container.querySelector('.span-row'));
+    await flush();
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('[onerror]')).toBeNull();
+    expect(container.querySelector('.message-title')?.textContent).toBe(hostile);
+    expect(container.querySelector('.span-details')?.textContent).toContain(hostile);
+    expect(container.querySelector('.span-error-text')?.textContent).toContain(hostile);
+  });
+
+  it('handles 1,000 messages: all counted, only a window of rows in the DOM, search finds one', async () => {
+    const { adapter, container } = setup(2000);
+    for (let n = 1; n <= 1000; n += 1) adapter.pushSpans([chatTrace({ n, t0: 1_700_000_000_000 + n * 1000, messageId: `m-${n}` }).browser]);
+    await flush();
+    expect(container.querySelector('.counts')?.textContent).toContain('1000 messages');
+    const rendered = container.querySelectorAll('.message-row');
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(rendered.length).toBeLessThan(60);
+    // Newest first.
+    expect(rendered[0]?.textContent).toContain('m-1000');
+    const spacer = container.querySelector('.message-list .vlist-spacer') as HTMLElement;
+    expect(spacer.style.height).toBe(`${1000 * 46}px`);
+    const search = container.querySelector('.search') as HTMLInputElement;
+    search.value = traceIdOf(437);
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    await flush();
+    const found = container.querySelectorAll('.message-row');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.textContent).toContain('m-437');
+  });
+
+  it('drops the oldest messages beyond the memory bound and says how many', async () => {
+    const { adapter, container, panel } = setup(500);
+    for (let n = 1; n <= 520; n += 1) adapter.pushSpans([chatTrace({ n, t0: 1_700_000_000_000 + n * 1000 }).browser]);
+    await flush();
+    expect(panel.store.size).toBe(500);
+    expect(panel.store.get(traceIdOf(1))).toBeUndefined();
+    expect(panel.store.get(traceIdOf(520))).toBeDefined();
+    expect(container.querySelector('.dropped')?.textContent).toContain('20 dropped');
+  });
+
+  it('holds events while paused and applies them on resume; clear empties the list and the source', async () => {
+    const { adapter, container, panel } = setup();
+    const pause = [...container.querySelectorAll('.tb-button')].find((el) => el.textContent === 'Pause')!;
+    click(pause);
+    adapter.pushSpans([chatTrace({ n: 5 }).browser]);
+    await flush();
+    expect(panel.store.size).toBe(0);
+    click([...container.querySelectorAll('.tb-button')].find((el) => el.textContent?.startsWith('Resume'))!);
+    await flush();
+    expect(panel.store.size).toBe(1);
+    click([...container.querySelectorAll('.tb-button')].find((el) => el.textContent === 'Clear')!);
+    await flush();
+    expect(panel.store.size).toBe(0);
+    expect(adapter.clearCalls).toBe(1);
+    expect(container.querySelector('.message-row')).toBeNull();
+  });
+});

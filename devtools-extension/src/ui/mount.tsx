@@ -1,0 +1,76 @@
+import { render } from 'preact';
+import type { PanelAdapter } from '../bridge/adapter';
+import { App } from './components/App';
+import { createPanelStore } from './models/store';
+import { createPanelController } from './models/controller';
+import type { PanelStore } from './models/store';
+import { loadSettings } from './settings';
+import type { PanelSettings, SettingsStorage } from './settings';
+import { PANEL_CSS } from './styles';
+
+export interface MountOptions {
+  /** Messages (traces) kept in memory; the oldest are dropped beyond it. Default 500. */
+  maxMessages?: number;
+  defaults?: Partial<PanelSettings>;
+  /** Whether the backend query endpoint can be changed (not in the collector's standalone page). */
+  showQueryEndpoint?: boolean;
+  settingsStorage?: SettingsStorage;
+  schedule?: (render: () => void) => void;
+}
+
+export interface MountArgs {
+  adapter: PanelAdapter;
+  container: HTMLElement;
+  options?: MountOptions;
+}
+
+export interface MountedPanel {
+  store: PanelStore;
+  unmount(): void;
+}
+
+const defaultSchedule = (fn: () => void): void => {
+  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(() => fn());
+  else setTimeout(fn, 16);
+};
+
+function defaultStorage(): SettingsStorage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+export function mount({ adapter, container, options = {} }: MountArgs): MountedPanel {
+  const store = createPanelStore({ maxTraces: options.maxMessages ?? 500 });
+  const settingsStorage = options.settingsStorage ?? defaultStorage();
+  const settings = loadSettings(settingsStorage, {
+    queryBaseUrl: options.defaults?.queryBaseUrl ?? 'http://127.0.0.1:4318',
+    traceUrlTemplate: options.defaults?.traceUrlTemplate ?? '',
+  });
+  const style = document.createElement('style');
+  style.textContent = PANEL_CSS;
+  container.ownerDocument.head.appendChild(style);
+  container.classList.add('st-container');
+  const controller = createPanelController(adapter, store);
+  render(
+    <App
+      controller={controller}
+      settings={settings}
+      settingsStorage={settingsStorage}
+      showQueryEndpoint={options.showQueryEndpoint ?? true}
+      schedule={options.schedule ?? defaultSchedule}
+    />,
+    container,
+  );
+  return {
+    store,
+    unmount() {
+      render(null, container);
+      controller.dispose();
+      style.remove();
+      adapter.dispose?.();
+    },
+  };
+}
