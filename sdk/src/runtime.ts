@@ -1,7 +1,7 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { ResolvedConfig } from './config.js';
 import type { Session } from './session/session.js';
-import type { FrameScheduler } from './timing/frame-scheduler.js';
+import type { PaintWaiter } from './timing/frame-scheduler.js';
 import type { ChunkRecord } from './timing/chunk-timeline.js';
 
 /** What a stream tells the rest of the SDK about itself while open (page-health attribution). */
@@ -21,7 +21,7 @@ export interface Runtime {
   readonly config: ResolvedConfig;
   readonly tracer: Tracer;
   readonly session: Session;
-  readonly scheduler: FrameScheduler;
+  readonly scheduler: { request(waiter: PaintWaiter): void };
   devtools: DevtoolsSink;
   readonly openStreams: Set<OpenStream>;
   /** Spans waiting for their last paints before ending; `flush()` awaits them. */

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { SseParser } from './sse-parser.js';
+
+const encoder = new TextEncoder();
+
+function parse(chunks: Uint8Array[], capture = true): { bytes: number; data: string | undefined }[] {
+  const events: { bytes: number; data: string | undefined }[] = [];
+  const parser = new SseParser((bytes, data) => events.push({ bytes, data }), capture);
+  for (const chunk of chunks) parser.push(chunk);
+  parser.end();
+  return events;
+}
+
+const STREAM =
+  '\uFEFF: keep-alive comment\n\n' +
+  'retry: 1000\n\n' +
+  'id: 1\r\nevent: delta\r\ndata: {"type":"delta","text":"héllo 👋"}\r\n\r\n' +
+  'id: 2\rdata: line one\rdata:line two\r\r' +
+  'data\n\n' +
+  'id: 3\n: only a comment and an id\n\n' +
+  'datum: not data\n\n' +
+  'data: tail without blank line';
+
+describe('SSE parser', () => {
+  const whole = parse([encoder.encode(STREAM)]);
+
+  it('dispatches only events with data, following the WHATWG rules', () => {
+    expect(whole.map((e) => e.data)).toEqual(['{"type":"delta","text":"héllo 👋"}', 'line one\nline two', '']);
+  });
+
+  it('gives the same events for every possible split into two chunks, including inside CRLF and multi-byte characters', () => {
+    const bytes = encoder.encode(STREAM);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(parse([bytes.slice(0, cut), bytes.slice(cut)])).toEqual(whole);
+    }
+  });
+
+  it('gives the same events when fed one byte at a time', () => {
+    const bytes = encoder.encode(STREAM);
+    expect(parse(Array.from(bytes, (b) => Uint8Array.of(b)))).toEqual(whole);
+  });
+
+  it('counts events without decoding anything unless asked', () => {
+    const events = parse([encoder.encode(STREAM)], false);
+    expect(events.length).toBe(3);
+    expect(events.every((e) => e.data === undefined)).toBe(true);
+    expect(events.reduce((n, e) => n + e.bytes, 0)).toBeLessThanOrEqual(encoder.encode(STREAM).length);
+  });
+});

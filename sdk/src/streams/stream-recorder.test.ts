@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resolveConfig, type StreamtraceOptions } from '../config.js';
+import { createSession } from '../session/session.js';
+import { createStore } from '../session/storage.js';
+import { ChatMessage } from '../message/message.js';
+import { StreamRecorder } from './stream-recorder.js';
+import type { Runtime } from '../runtime.js';
+import type { PaintWaiter } from '../timing/frame-scheduler.js';
+
+function setup(options: StreamtraceOptions = {}) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const waiting: PaintWaiter[] = [];
+  const runtime: Runtime = {
+    config: resolveConfig(options),
+    tracer: provider.getTracer('test'),
+    session: createSession({ store: createStore('memory'), inactivityMs: 1e9, maxAgeMs: 1e9 }),
+    scheduler: { request: (w) => void waiting.push(w) },
+    devtools: { active: false, chunks: () => {} },
+    openStreams: new Set(),
+    finishing: new Set(),
+    enabled: true,
+  };
+  const message = new ChatMessage({ runtime, onEnded: () => {}, startMessage: () => { throw new Error('unused'); } }, { conversationId: 'c1' }, false);
+  /** Simulates one frame: everything committed so far is painted at `at`. */
+  const frame = (at: number): void => {
+    for (const w of waiting.splice(0)) {
+      w.queuedForFrame = false;
+      w.beforeFrame();
+      w.painted(at);
+    }
+  };
+  return { exporter, runtime, message, frame };
+}
+
+const spanNamed = (spans: ReadableSpan[], name: string): ReadableSpan => spans.find((s) => s.name === name) as ReadableSpan;
+
+describe('chat.stream recording', () => {
+  it('keeps a 10,000-chunk answer under 64 KB of span data with correct aggregates', async () => {
+    const { exporter, runtime, message, frame } = setup();
+    const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://localhost:8787/api/chat'), 'POST');
+    // Drive time by hand: performance.now() is only read for arrivals, so feed commits/paints explicitly.
+    const timeline = stream.timeline!;
+    const base = stream.openedAt;
+    for (let i = 0; i < 10_000; i++) {
+      const at = base + 100 + i * 10 + (i === 5000 ? 3000 : 0);
+      timeline.arrived(20, at);
+      timeline.committed(at + 1);
+      frame(at + 1 + (i % 100 === 0 ? 40 : 4));
+    }
+    stream.end('complete');
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    const spans = exporter.getFinishedSpans();
+    const span = spanNamed(spans, 'chat.stream');
+    const bytes = (JsonTraceSerializer.serializeRequest([span]) as Uint8Array).byteLength;
+    expect(bytes).toBeLessThan(64 * 1024);
+    expect(span.attributes['streamtrace.stream.chunks']).toBe(10_000);
+    expect(span.attributes['streamtrace.stream.bytes']).toBe(200_000);
+    expect(span.attributes['streamtrace.chunk.stalls']).toBe(1);
+    expect(span.attributes['streamtrace.chunk.render_latency_ms.max']).toBe(41);
+    expect(span.attributes['streamtrace.chunk.render_latency_ms.p50'] as number).toBeCloseTo(5, 0);
+    expect(span.attributes['streamtrace.chunk.render_latency_ms.p95'] as number).toBeCloseTo(5, 0);
+    const chunkEvents = span.events.filter((e) => e.name === 'chunk');
+    expect(chunkEvents.length).toBeLessThanOrEqual(100);
+    expect(chunkEvents[0]?.attributes?.['streamtrace.chunk.reason']).toBe('first');
+    expect(chunkEvents.some((e) => e.attributes?.['streamtrace.chunk.reason'] === 'stall' && e.attributes['streamtrace.chunk.index'] === 5000)).toBe(true);
+    expect(chunkEvents.filter((e) => e.attributes?.['streamtrace.chunk.reason'] === 'slowest').every((e) => (e.attributes?.['streamtrace.chunk.paint_ms'] as number) - (e.attributes?.['streamtrace.chunk.arrival_ms'] as number) > 40)).toBe(true);
+    expect(span.attributes['streamtrace.chunk.events_dropped']).toBe(10_000 - chunkEvents.length);
+    const root = spanNamed(spans, 'chat.message');
+    expect(span.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
+    expect(root.attributes['streamtrace.message.outcome']).toBe('complete');
+    expect(root.attributes['gen_ai.conversation.id']).toBe('c1');
+  });
+
+  it('marks chunks that arrive while the page is hidden instead of inventing a paint', async () => {
+    const { exporter, runtime, message, frame } = setup();
+    const stream = new StreamRecorder(runtime, message, 'eventsource', new URL('http://x/sse'));
+    const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState') ?? Object.getOwnPropertyDescriptor(document, 'visibilityState');
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    try {
+      stream.chunk(10);
+      stream.committed(performance.now());
+      frame(performance.now() + 5);
+    } finally {
+      if (visibility) Object.defineProperty(document, 'visibilityState', visibility);
+      else delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+    stream.end('complete');
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    const span = spanNamed(exporter.getFinishedSpans(), 'chat.stream');
+    expect(span.attributes['streamtrace.chunk.first_paint_ms']).toBeUndefined();
+    expect(span.attributes['streamtrace.chunk.render_latency_ms.p50']).toBeUndefined();
+    expect(span.attributes['streamtrace.stream.chunks']).toBe(1);
+  });
+
+  it('ends open streams when the message is cancelled or fails, once', async () => {
+    const { exporter, runtime, message } = setup();
+    const stream = new StreamRecorder(runtime, message, 'websocket', new URL('ws://x/ws'));
+    message.cancel('user pressed stop');
+    message.end();
+    message.fail(new Error('late'));
+    stream.end('error');
+    await Promise.all(Array.from(runtime.finishing));
+    const spans = exporter.getFinishedSpans();
+    expect(spans.filter((s) => s.name === 'chat.message')).toHaveLength(1);
+    const root = spanNamed(spans, 'chat.message');
+    expect(root.attributes['streamtrace.message.outcome']).toBe('cancel');
+    expect(root.status.code).toBe(0);
+    expect(root.events.map((e) => e.name)).toContain('message.cancel');
+    expect(spanNamed(spans, 'chat.stream').attributes['streamtrace.stream.outcome']).toBe('cancel');
+  });
+
+  it('records feedback on the message, or on a chat.feedback child once the message ended', async () => {
+    const { exporter, runtime, message } = setup({ captureContent: false });
+    message.feedback({ score: 1, label: 'thumbs_up', comment: 'secret words' });
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    message.feedback({ score: -1, label: 'thumbs_down' });
+    const spans = exporter.getFinishedSpans();
+    const root = spanNamed(spans, 'chat.message');
+    const event = root.events.find((e) => e.name === 'gen_ai.evaluation.result');
+    expect(event?.attributes).toMatchObject({ 'gen_ai.evaluation.name': 'user_feedback', 'gen_ai.evaluation.score.value': 1, 'gen_ai.evaluation.score.label': 'thumbs_up' });
+    expect(event?.attributes?.['gen_ai.evaluation.explanation']).toBeUndefined();
+    const late = spanNamed(spans, 'chat.feedback');
+    expect(late.spanContext().traceId).toBe(root.spanContext().traceId);
+    expect(late.events[0]?.attributes?.['gen_ai.evaluation.score.label']).toBe('thumbs_down');
+  });
+
+  it('fails with ERROR status and error.type', async () => {
+    const { exporter, runtime, message } = setup();
+    new StreamRecorder(runtime, message, 'fetch', new URL('http://x/'));
+    message.fail(new TypeError('boom'));
+    await Promise.all(Array.from(runtime.finishing));
+    for (const span of exporter.getFinishedSpans()) {
+      expect(span.status.code).toBe(2);
+      expect(span.attributes['error.type']).toBe('TypeError');
+    }
+  });
+});
