@@ -143,7 +143,7 @@ describe('fuzzing the ingest endpoints', () => {
     collector = await startCollector({ port: 0, maxSpans: 2000, maxBodyBytes: 1024 * 1024 });
     const random = prng(20261126);
     const statuses = new Map<number, number>();
-    const queue = cases(2400, random);
+    const queue = cases(2000, random);
     const worker = async (): Promise<void> => {
       for (let next = queue.next(); !next.done; next = queue.next()) {
         const { contentType, body, gzip, path } = next.value;

@@ -14,6 +14,7 @@ const HEX = /^[0-9a-f]*$/;
 const DIGITS = /^\d{1,20}$/;
 const INTEGER = /^-?\d{1,20}$/;
 const MAX_UINT64 = 18446744073709551615n;
+const BASE64_LENGTH: Record<number, number> = { 16: 24, 8: 12 };
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -53,10 +54,11 @@ export function normalizeId(value: unknown, bytes: number, encoding: IdEncoding)
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') return null;
   let hex: string;
-  if (encoding === 'hex') {
+  if (encoding === 'hex' && value.length !== BASE64_LENGTH[bytes]) {
     hex = value.toLowerCase();
   } else {
-    if (value.length > bytes * 2) return null;
+    // Protobuf bytes, or base64 ids in JSON (sent by some older OTLP JSON exporters).
+    if (value.length > bytes * 2 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) return null;
     hex = Buffer.from(value, 'base64').toString('hex');
   }
   if (hex.length !== bytes * 2 || !HEX.test(hex) || /^0+$/.test(hex)) return null;

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector } from './start.js';
@@ -198,5 +199,34 @@ describe('startCollector ingest and query', () => {
     expect(logs.resourceLogs[0]?.scopeLogs[0]?.logRecords).toEqual([
       { timeUnixNano: '1700000000000000000', observedTimeUnixNano: '0', severityNumber: 9, severityText: 'info', body: { stringValue: 'hello' }, attributes: [], traceId, spanId },
     ]);
+  });
+
+  it('accepts base64 ids in JSON from older exporters and serves them as hex', async () => {
+    const c = await start();
+    const traceId = hexId(16);
+    const spanId = hexId(8);
+    const body = otlpJson('svc', [{ traceId, spanId, name: 'old' }]) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
+    const span = body.resourceSpans[0]?.scopeSpans[0]?.spans[0] as Record<string, unknown>;
+    span.traceId = Buffer.from(traceId, 'hex').toString('base64');
+    span.spanId = Buffer.from(spanId, 'hex').toString('base64');
+    expect((await postJson(`${c.url}/v1/traces`, body)).status).toBe(200);
+    const { result } = (await (await fetch(`${c.url}/api/v3/traces/${traceId}`)).json()) as { result: TracesData };
+    expect(result.resourceSpans[0]?.scopeSpans[0]?.spans[0]).toMatchObject({ traceId, spanId });
+  });
+
+  it('refuses requests addressed to a non-loopback name while bound to loopback (DNS rebinding)', async () => {
+    const c = await start();
+    const status = (host: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request({ hostname: '127.0.0.1', port: c.port, path: '/api/traces', headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await status(`rebound.example:${c.port}`)).toBe(421);
+    expect(await status(`localhost:${c.port}`)).toBe(200);
+    expect(await status(`[::1]:${c.port}`)).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_ALLOW_ORIGINS, createCorsPolicy } from './cors.js';
 import { createForwarder } from './forwarder.js';
+import { createHostCheck } from './host-check.js';
 import { HttpError } from './http-error.js';
 import { handleIngest } from './ingest.js';
 import { createLiveFeed } from './live-feed.js';
@@ -69,6 +70,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const live = createLiveFeed(options.live);
   const cors = createCorsPolicy(options.allowOrigins ?? DEFAULT_ALLOW_ORIGINS);
   const panelDir = options.panelDir ?? defaultPanelDir();
+  const hostAllowed = createHostCheck(host);
   const forwarder = options.forwardUrl ? createForwarder({ url: options.forwardUrl, log }) : undefined;
   const counters = { rejectedSpans: 0, rejectedLogRecords: 0, refusedRequests: 0 };
   const ingest: IngestDeps = {
@@ -87,6 +89,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     const path = url.pathname;
     const method = req.method ?? 'GET';
 
+    if (!hostAllowed(req.headers.host)) throw new HttpError(421, `host ${req.headers.host ?? '(none)'} is not served here`);
     if (!cors.apply(req, res)) throw new HttpError(403, `origin ${req.headers.origin} is not allowed`);
     if (method === 'OPTIONS') {
       res.writeHead(204);
@@ -112,7 +115,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
         ...(forwarder ? { forward: forwarder.stats() } : {}),
       });
     }
-    if (path === '/api/live') {
+    if (path === '/api/live' && method === 'GET') {
       const header = req.headers['last-event-id'];
       const lastEventId = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId') ?? undefined;
       return live.attach(req, res, lastEventId);

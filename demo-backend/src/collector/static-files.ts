@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -63,6 +63,9 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, roo
     if (pathname === '/' || pathname === '/index.html') return sendText(res, 503, notBuilt);
     return sendText(res, 404, 'Not found\n');
   }
+  // A symlink inside the folder must not lead outside it either.
+  const [realBase, realFile] = await Promise.all([realpath(base), realpath(file)]);
+  if (!realFile.startsWith(realBase + sep)) return sendText(res, 403, 'Forbidden\n');
 
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
