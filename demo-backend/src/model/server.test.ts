@@ -70,14 +70,14 @@ describe('model-service', () => {
 
   it('answers without streaming too', async () => {
     const response = await post({ messages });
-    const body = await response.json();
+    const body = (await response.json()) as { choices: { message: { content: string } }[] };
     expect(body.choices[0].message.content).toContain('one-way protocol');
   });
 
   it('fails before the first token with model-error', async () => {
     const response = await post({ messages, stream: true, metadata: { fault: 'model-error' } });
     expect(response.status).toBe(500);
-    expect((await response.json()).error.code).toBe('model_error');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('model_error');
     const span = exporter.getFinishedSpans().find((s) => s.attributes['streamtrace.fault'] === 'model-error')!;
     expect(span.name).toBe('chat sim-test');
     expect(span.status.code).toBe(SpanStatusCode.ERROR);

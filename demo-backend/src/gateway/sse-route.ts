@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extractRequestContext, startStreamSpan } from '@streamtrace/node';
+import { BodyError, readJsonBody } from '../shared/json-body.js';
+import { runChat } from './chat-flow.js';
+import type { ChatDeps } from './chat-flow.js';
+import type { SendEvent } from './events.js';
+import { parseChatInput } from './request-input.js';
+import { streamParent } from './stream-parent.js';
+
+/** Open streams, so shutdown can cancel them (their spans end as `cancel`, not left open). */
+export type StreamRegistry = Set<AbortController>;
+
+/** `POST /api/chat` (JSON body, SSE in the fetch body) and `GET /api/chat/stream` (EventSource). */
+export async function handleSseChat(deps: ChatDeps, req: IncomingMessage, res: ServerResponse, registry: StreamRegistry): Promise<void> {
+  let raw: unknown;
+  const url = new URL(req.url ?? '/', 'http://gateway');
+  if (req.method === 'POST') {
+    try {
+      raw = await readJsonBody(req, 64 * 1024);
+    } catch (error) {
+      if (error instanceof BodyError) return sendJsonError(res, error.status, error.message);
+      throw error;
+    }
+  } else {
+    raw = Object.fromEntries(url.searchParams);
+  }
+  const input = parseChatInput(raw);
+  if (typeof input === 'string') return sendJsonError(res, 400, input);
+
+  const request = extractRequestContext(req);
+  const stream = startStreamSpan({
+    transport: 'sse',
+    parent: streamParent(request),
+    ...(request.sessionId ? { sessionId: request.sessionId } : {}),
+    ...(request.messageId ? { messageId: request.messageId } : {}),
+    attributes: {
+      'http.route': url.pathname,
+      'streamtrace.context.source': request.source,
+      'streamtrace.fault': input.fault ?? 'none',
+      ...(input.conversationId ? { 'gen_ai.conversation.id': input.conversationId } : {}),
+    },
+  });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    ...stream.responseHeaders(),
+  });
+  res.flushHeaders();
+
+  const aborter = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) aborter.abort();
+  });
+  registry.add(aborter);
+  try {
+    await runChat(
+      deps,
+      {
+        ...input,
+        ...(request.sessionId ? { sessionId: request.sessionId } : {}),
+        ...(request.messageId ? { messageId: request.messageId } : {}),
+      },
+      stream,
+      createSseSender(res),
+      aborter.signal,
+    );
+  } finally {
+    registry.delete(aborter);
+    if (!res.writableEnded) res.end();
+  }
+}
+
+/** SSE framing `id: <n>` + `data: <json>`, waiting for `drain` when the socket buffer is full. */
+function createSseSender(res: ServerResponse): SendEvent {
+  let id = 0;
+  return async (event) => {
+    if (res.destroyed || res.writableEnded) return undefined;
+    const text = `id: ${id++}\ndata: ${JSON.stringify(event)}\n\n`;
+    if (!res.write(text)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+    return res.destroyed ? undefined : Buffer.byteLength(text);
+  };
+}
+
+export function sendJsonError(res: ServerResponse, status: number, message: string): void {
+  if (res.headersSent) return void res.end();
+  const body = JSON.stringify({ error: message });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
