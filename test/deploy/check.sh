@@ -18,7 +18,9 @@ if ! command -v promtool >/dev/null 2>&1; then
   exit 1
 fi
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/streamtrace-deploy.XXXXXX")"
+tmp_root="${TMPDIR:-$PWD/.tmp}"
+mkdir -p "$tmp_root"
+work="$(mktemp -d "$tmp_root/streamtrace-deploy.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 run() { # name, command...
