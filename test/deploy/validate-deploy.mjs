@@ -27,7 +27,7 @@ const loadYaml = (name) => parse(readFileSync(deploy(name), 'utf8'), { uniqueKey
 
 // ---- Prometheus names, following the OTLP → Prometheus translation the exporter applies
 // (dots to underscores, unit word appended, `_total` for monotonic sums).
-const UNIT_WORDS = { s: 'seconds', ms: 'milliseconds', By: 'bytes', 1: '' };
+const UNIT_WORDS = { s: 'seconds', ms: 'milliseconds', By: 'bytes' };
 function promName(otelName, unit, kind) {
   const base = otelName.replace(/[^a-zA-Z0-9_:]/g, '_');
   const word = unit === undefined || /^\{.*\}$/.test(unit) ? '' : UNIT_WORDS[unit];
