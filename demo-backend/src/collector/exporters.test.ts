@@ -3,6 +3,7 @@ import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as ProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -65,6 +66,8 @@ function spansOf(data: TracesData): Span[] {
 describe.each([
   ['JSON', (url: string) => new JsonTraceExporter({ url })],
   ['protobuf', (url: string) => new ProtoTraceExporter({ url })],
+  ['gzip JSON', (url: string) => new JsonTraceExporter({ url, compression: CompressionAlgorithm.GZIP })],
+  ['gzip protobuf', (url: string) => new ProtoTraceExporter({ url, compression: CompressionAlgorithm.GZIP })],
 ])('real OpenTelemetry %s trace exporter', (_format, makeExporter) => {
   it('lands spans that come back with parent ids, attributes, events and status', async () => {
     collector = await startCollector({ port: 0 });

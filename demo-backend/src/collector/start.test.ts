@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCollector } from './start.js';
@@ -228,5 +229,27 @@ describe('startCollector ingest and query', () => {
     expect(await status(`rebound.example:${c.port}`)).toBe(421);
     expect(await status(`localhost:${c.port}`)).toBe(200);
     expect(await status(`[::1]:${c.port}`)).toBe(200);
+  });
+
+  it('survives clients that hang up in the middle of a body or send broken HTTP', async () => {
+    const c = await start();
+    const send = (payload: string, hangUp: boolean): Promise<void> =>
+      new Promise((resolve) => {
+        const socket = connect(c.port, '127.0.0.1', () => {
+          socket.write(payload);
+          if (hangUp) setTimeout(() => socket.destroy(), 20);
+        });
+        socket.on('data', () => undefined);
+        socket.on('error', () => resolve());
+        socket.on('close', () => resolve());
+        if (!hangUp) setTimeout(() => socket.end(), 50);
+      });
+    await send('POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"resourceSpans":[', true);
+    await send('POST /v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n\x1f\x8b\x08\x00\x00\r\n', true);
+    await send('GARBAGE / HTTP/9.9\r\n\r\n', false);
+    await send('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n', false);
+    const health = await fetch(`${c.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { ok: boolean }).ok).toBe(true);
   });
 });
