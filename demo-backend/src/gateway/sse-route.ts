@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extractRequestContext, startStreamSpan } from '@streamtrace/node';
+import { extractRequestContext, parseTraceparent, startStreamSpan } from '@streamtrace/node';
 import { BodyError, readJsonBody } from '../shared/json-body.js';
 import { runChat } from './chat-flow.js';
 import type { ChatDeps } from './chat-flow.js';
@@ -35,7 +35,7 @@ export async function handleSseChat(deps: ChatDeps, req: IncomingMessage, res: S
     ...(request.messageId ? { messageId: request.messageId } : {}),
     attributes: {
       'http.route': url.pathname,
-      'streamtrace.context.source': request.source,
+      'streamtrace.context.source': contextSource(request.source, req, url),
       'streamtrace.fault': input.fault ?? 'none',
       ...(input.conversationId ? { 'gen_ai.conversation.id': input.conversationId } : {}),
     },
@@ -70,6 +70,17 @@ export async function handleSseChat(deps: ChatDeps, req: IncomingMessage, res: S
     registry.delete(aborter);
     if (!res.writableEnded) res.end();
   }
+}
+
+/**
+ * joinQueryContext copied query-parameter context into the headers before we got the request;
+ * report where the browser really put it.
+ */
+function contextSource(source: string, req: IncomingMessage, url: URL): string {
+  if (source !== 'header') return source;
+  const fromQuery = parseTraceparent(url.searchParams.get('traceparent'));
+  const fromHeader = parseTraceparent(req.headers.traceparent);
+  return fromQuery && fromHeader && fromQuery.traceId === fromHeader.traceId && fromQuery.spanId === fromHeader.spanId ? 'query' : source;
 }
 
 /** SSE framing `id: <n>` + `data: <json>`, waiting for `drain` when the socket buffer is full. */
