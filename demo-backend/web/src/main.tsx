@@ -1,4 +1,5 @@
 import { init } from '@streamtrace/web';
+import { enableDevtools } from '@streamtrace/web/devtools';
 import { render } from 'preact';
 import { App } from './components/App.js';
 import { loadConfig } from './config.js';
@@ -14,6 +15,8 @@ async function boot(root: HTMLElement): Promise<void> {
     sampleRate: 1,
     captureContent: false,
   });
+  // Only listens until the Streamtrace DevTools panel says hello; costs nothing otherwise.
+  enableDevtools(st);
   render(<App st={st} config={config} />, root);
 }
 
