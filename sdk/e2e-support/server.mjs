@@ -15,7 +15,8 @@ export async function startSdkTestServer(options = {}) {
   const otlp = [];
   /** @type {{ url: string, headers: Record<string, unknown> }[]} */
   const requests = [];
-  let sseConnections = 0;
+  /** `reconnect-once` streams already dropped, by their `reset` token. */
+  const dropped = new Set();
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -62,7 +63,6 @@ export async function startSdkTestServer(options = {}) {
     }
     if (url.pathname === '/sse') {
       // ?count=N&delay=ms&mode=close|reconnect-once|hold&named=1
-      sseConnections++;
       const count = Number(url.searchParams.get('count') ?? 5);
       const delay = Number(url.searchParams.get('delay') ?? 10);
       const mode = url.searchParams.get('mode') ?? 'hold';
@@ -83,7 +83,9 @@ export async function startSdkTestServer(options = {}) {
         const payload = JSON.stringify({ type: 'delta', index, text: `t${index} ` });
         res.write(`id: ${index}\r\n${named ? 'event: delta\r\n' : ''}data: ${payload}\r\n\r\n`);
         sent++;
-        if (mode === 'reconnect-once' && sseConnections === 1 && sent === 2) {
+        const token = url.searchParams.get('reset') ?? '';
+        if (mode === 'reconnect-once' && !dropped.has(token) && sent === 2) {
+          dropped.add(token);
           clearInterval(timer);
           res.destroy();
           return;
@@ -95,6 +97,14 @@ export async function startSdkTestServer(options = {}) {
         }
       }, delay);
       req.on('close', () => clearInterval(timer));
+      return;
+    }
+    if (url.pathname === '/json') {
+      res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, seen: req.headers['traceparent'] ?? null }));
+      return;
+    }
+    if (url.pathname === '/redirect') {
+      res.writeHead(302, { ...cors, location: '/json' }).end();
       return;
     }
     if (url.pathname === '/stream') {
@@ -135,6 +145,10 @@ export async function startSdkTestServer(options = {}) {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
+    /** Serves `html` at `path` (pages often embed the server's own URL, known only after listen). */
+    setPage(path, html) {
+      pages[path] = html;
+    },
     baseUrl: `http://127.0.0.1:${port}`,
     otlp,
     requests,

@@ -26,6 +26,8 @@ export interface Runtime {
   readonly openStreams: Set<OpenStream>;
   /** Spans waiting for their last paints before ending; `flush()` awaits them. */
   readonly finishing: Set<Promise<void>>;
+  /** Ends spans that wait for paints right away (the page is going away). */
+  readonly settlers: Set<() => void>;
   enabled: boolean;
 }
 

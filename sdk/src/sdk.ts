@@ -59,6 +59,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     devtools: bridgeSink(devtools),
     openStreams: new Set(),
     finishing: new Set(),
+    settlers: new Set(),
     enabled: true,
   };
   const registry = new MessageRegistry();
@@ -102,10 +103,28 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     safe('web-vitals', () => startWebVitals(tracer, () => runtime.enabled), undefined);
   }
 
-  // The browser BatchSpanProcessor already flushes on visibilitychange→hidden; pagehide on window
-  // also covers bfcache navigations in browsers that skip the document event.
-  const onPageHide = (): void => void provider.forceFlush().catch((error: unknown) => log.debug('flush on pagehide failed', error));
-  if (typeof window !== 'undefined') window.addEventListener('pagehide', onPageHide);
+  // Spans waiting for their last paints end now; the browser BatchSpanProcessor flushes on
+  // visibilitychange→hidden and we flush again once those spans are in its queue.
+  const settleAndFlush = (): void => {
+    for (const settle of Array.from(runtime.settlers)) safe('settle', settle, undefined);
+    for (const settle of Array.from(runtime.settlers)) safe('settle', settle, undefined);
+    provider.forceFlush().catch((error: unknown) => log.debug('flush on page hide failed', error));
+  };
+  const onVisibility = (): void => {
+    if (document.visibilityState === 'hidden') settleAndFlush();
+  };
+  // Leaving the page: what is still streaming ends as cancelled, so its spans are not lost.
+  const onPageHide = (): void => {
+    safe('pagehide', () => {
+      for (const stream of Array.from(runtime.openStreams)) (stream as StreamRecorder).end('cancel', 'pagehide');
+      for (const message of registry.all()) message.cancel('pagehide');
+    }, undefined);
+    settleAndFlush();
+  };
+  if (typeof window !== 'undefined') {
+    window.addEventListener('pagehide', onPageHide);
+    document.addEventListener('visibilitychange', onVisibility);
+  }
 
   const flush = async (): Promise<void> => {
     try {
@@ -134,7 +153,10 @@ export function init(options?: StreamtraceOptions): Streamtrace {
       await flush();
       runtime.enabled = false;
       for (const undo of uninstall.splice(0)) safe('uninstall', undo, undefined);
-      if (typeof window !== 'undefined') window.removeEventListener('pagehide', onPageHide);
+      if (typeof window !== 'undefined') {
+        window.removeEventListener('pagehide', onPageHide);
+        document.removeEventListener('visibilitychange', onVisibility);
+      }
       try {
         await provider.shutdown();
       } catch (error) {

@@ -195,14 +195,19 @@ export class ChatMessage implements Message, MessageHandle {
       const streamOutcome: StreamOutcome = outcome;
       for (const stream of this.streams) if (!stream.ended) stream.end(streamOutcome, detail);
       const settled = Promise.all(this.streams.map((s) => s.settled)).then(() => undefined);
+      const runtime = this.deps.runtime;
+      runtime.settlers.add(this.endNow);
       const done = Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, MESSAGE_SETTLE_MS))]).then(() =>
         this.endSpan(),
       );
-      track(this.deps.runtime, done);
+      track(runtime, done);
     }, undefined);
   }
 
+  private readonly endNow = (): void => this.endSpan();
+
   private endSpan(): void {
+    this.deps.runtime.settlers.delete(this.endNow);
     if (this.ended) return;
     this.ended = true;
     safe('message span end', () => {

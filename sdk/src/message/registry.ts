@@ -27,6 +27,11 @@ export class MessageRegistry {
     return this.open[this.open.length - 1];
   }
 
+  /** Open messages, oldest first (a copy). */
+  all(): ChatMessage[] {
+    return this.open.slice();
+  }
+
   get size(): number {
     return this.open.length;
   }

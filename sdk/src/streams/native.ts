@@ -3,9 +3,20 @@ export const ORIGINAL = '__original';
 
 /** Forwards to the native function; `__original` exposes it (the OTLP exporter uses it to skip wrappers). */
 export function wrapFunction<T extends (...args: never[]) => unknown>(native: T, apply: (target: T, thisArg: unknown, args: unknown[]) => unknown): T {
-  return new Proxy(native, {
+  const proxy: T = new Proxy(native, {
     apply: (target, thisArg, args) => apply(target, thisArg, args),
-    get: (target, prop, receiver) => (prop === ORIGINAL ? target : Reflect.get(target, prop, receiver)),
+    get: (target, prop, receiver) => (prop === ORIGINAL ? target : prop === 'toString' ? toStringFor(proxy, target) : Reflect.get(target, prop, receiver)),
+  });
+  return proxy;
+}
+
+/**
+ * `String(fetch)` must read `function fetch() { [native code] }`: V8 prints a Proxy without its
+ * name, so `toString` read through the Proxy answers for the native function.
+ */
+function toStringFor(proxy: object, native: object): typeof Function.prototype.toString {
+  return new Proxy(Function.prototype.toString, {
+    apply: (target, thisArg, args) => Reflect.apply(target, thisArg === proxy ? native : thisArg, args),
   });
 }
 
@@ -16,7 +27,7 @@ export function wrapConstructor<T extends abstract new (...args: never[]) => obj
 ): T {
   const proxy: T = new Proxy(native, {
     construct: (target, args, newTarget): object => construct(target, args, newTarget === proxy ? target : newTarget),
-    get: (target, prop, receiver) => (prop === ORIGINAL ? target : Reflect.get(target, prop, receiver)),
+    get: (target, prop, receiver) => (prop === ORIGINAL ? target : prop === 'toString' ? toStringFor(proxy, target) : Reflect.get(target, prop, receiver)),
   });
   return proxy;
 }

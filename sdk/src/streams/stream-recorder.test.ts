@@ -21,6 +21,7 @@ function setup(options: StreamtraceOptions = {}) {
     devtools: { active: false, chunks: () => {} },
     openStreams: new Set(),
     finishing: new Set(),
+    settlers: new Set(),
     enabled: true,
   };
   const message = new ChatMessage({ runtime, onEnded: () => {}, startMessage: () => { throw new Error('unused'); } }, { conversationId: 'c1' }, false);

@@ -157,6 +157,7 @@ export class StreamRecorder implements OpenStream {
     const timeline = this.timeline as ChunkTimeline;
     if (timeline.pending) {
       this.settleTimer = setTimeout(() => this.settle(), SETTLE_MS);
+      this.runtime.settlers.add(this.settleNow);
       track(this.runtime, this.settled);
     } else {
       this.settle();
@@ -164,7 +165,10 @@ export class StreamRecorder implements OpenStream {
     this.message.streamEnded(this);
   }
 
+  private readonly settleNow = (): void => this.settle();
+
   private settle(): void {
+    this.runtime.settlers.delete(this.settleNow);
     if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
     this.settleTimer = undefined;
     if (!this.ended || this.timeline === undefined) return;

@@ -1,0 +1,182 @@
+import { expect, test, type Page } from '@playwright/test';
+// @ts-expect-error -- plain ESM helper without declarations
+import { startSdkTestServer } from '../../sdk/e2e-support/server.mjs';
+
+/**
+ * Every scenario runs twice in real Chromium: against the native constructors and against the
+ * SDK's wrappers (with a message open, so every stream is traced and gets context). The logs of
+ * what the app observes must be identical, except `url`, which is documented to carry our context
+ * query parameters when the URL is in propagateTo.
+ */
+type Server = Awaited<ReturnType<typeof startSdkTestServer>>;
+let server: Server;
+
+test.beforeAll(async () => {
+  const sdkTag = (base: string) => `<script src="/dist/streamtrace.iife.js" data-endpoint="${base}/v1/traces" data-service-name="equivalence" data-propagate-to="${base}"></script>
+<script>window.msg = Streamtrace.instance.startMessage({ conversationId: 'eq' });</script>`;
+  server = await startSdkTestServer();
+  const base: string = server.baseUrl;
+  server.setPage('/native.html', '<!doctype html><body><div data-streamtrace-message=""></div></body>');
+  server.setPage('/wrapped.html', `<!doctype html><body><div data-streamtrace-message=""></div>${sdkTag(base)}</body>`);
+});
+test.afterAll(async () => server.close());
+
+const scenarios: Record<string, string> = {
+  eventSourceStatics: `
+    const es = new EventSource('/sse?count=1&delay=5', { withCredentials: true });
+    const log = [typeof EventSource, EventSource.name, EventSource.length, Function.prototype.toString.call(EventSource).includes('[native code]'),
+      String(EventSource), EventSource.CONNECTING, EventSource.OPEN, EventSource.CLOSED, EventSource.prototype.CLOSED,
+      es instanceof EventSource, es instanceof EventTarget, es.constructor === EventSource, Object.getPrototypeOf(es) === EventSource.prototype,
+      es.readyState, es.withCredentials, es.url.startsWith(location.origin + '/sse?count=1&delay=5'), typeof es.onmessage,
+      Object.keys(es).length, Object.getOwnPropertyNames(es).length];
+    es.close();
+    log.push(es.readyState);
+    return log;`,
+  eventSourceOrder: `
+    const log = [];
+    const es = new EventSource('/sse?count=3&delay=5&named=1');
+    es.onopen = () => log.push(['onopen', es.readyState]);
+    es.addEventListener('open', () => log.push(['open listener', es.readyState]));
+    es.addEventListener('delta', (e) => log.push(['delta', e.data, e.lastEventId, e.type]));
+    es.addEventListener('message', (e) => log.push(['message listener', e.data]));
+    await new Promise((resolve) => { es.onmessage = (e) => { log.push(['onmessage', e.data, e.origin === location.origin]); if (JSON.parse(e.data).type === 'done') resolve(); }; });
+    es.close();
+    log.push(['closed', es.readyState]);
+    return log;`,
+  eventSourceReconnect: `
+    const log = [];
+    const es = new EventSource('/sse?count=4&delay=5&mode=reconnect-once&reset=' + Math.random());
+    es.onopen = () => log.push('open');
+    es.onerror = () => log.push('error:' + es.readyState);
+    await new Promise((resolve) => { es.onmessage = (e) => { log.push('id:' + e.lastEventId); if (JSON.parse(e.data).type === 'done') resolve(); }; });
+    es.close();
+    return log;`,
+  eventSourceError: `
+    const es = new EventSource('/does-not-exist');
+    const log = [es.readyState];
+    await new Promise((resolve) => es.addEventListener('error', (e) => { log.push(e.type, es.readyState, e instanceof Event); resolve(); }));
+    return log;`,
+  webSocketStatics: `
+    const ws = new WebSocket(location.origin.replace('http', 'ws') + '/ws');
+    const log = [typeof WebSocket, WebSocket.name, WebSocket.length, Function.prototype.toString.call(WebSocket).includes('[native code]'),
+      WebSocket.CONNECTING, WebSocket.OPEN, WebSocket.CLOSING, WebSocket.CLOSED, ws instanceof WebSocket, ws.constructor === WebSocket,
+      ws.readyState, ws.binaryType, ws.bufferedAmount, ws.protocol, ws.extensions];
+    await new Promise((resolve) => (ws.onopen = resolve));
+    log.push(ws.readyState, ws.protocol, ws.extensions);
+    ws.close(1000, 'bye');
+    log.push(ws.readyState);
+    await new Promise((resolve) => ws.addEventListener('close', (e) => { log.push(e.code, e.reason, e.wasClean); resolve(); }));
+    log.push(ws.readyState);
+    return log;`,
+  webSocketFrames: `
+    const log = [];
+    const ws = new WebSocket('/ws');
+    ws.binaryType = 'arraybuffer';
+    ws.addEventListener('open', () => log.push('open listener'));
+    ws.onopen = () => { log.push('onopen'); ws.send('hello'); ws.send('binary'); ws.send('stream'); ws.send('close:4001:server says bye'); };
+    ws.addEventListener('message', (e) => log.push(['listener', typeof e.data === 'string' ? e.data : e.data.byteLength]));
+    ws.onmessage = (e) => log.push(['onmessage', e.data instanceof ArrayBuffer ? Array.from(new Uint8Array(e.data)) : e.data]);
+    await new Promise((resolve) => { ws.onclose = (e) => { log.push(['close', e.code, e.reason, e.wasClean, ws.readyState]); resolve(); }; });
+    return log;`,
+  webSocketAbnormal: `
+    const log = [];
+    const ws = new WebSocket('/ws');
+    ws.onopen = () => ws.send('terminate');
+    ws.onerror = (e) => log.push(['error', e.type, ws.readyState]);
+    await new Promise((resolve) => { ws.onclose = (e) => { log.push(['close', e.code, e.wasClean]); resolve(); }; });
+    return log;`,
+  webSocketBadUrl: `
+    try { new WebSocket('ftp://nope'); return ['no throw']; } catch (e) { return [e.name, e instanceof DOMException]; }`,
+  fetchStatics: `
+    return [fetch.name, fetch.length, Function.prototype.toString.call(fetch).includes('[native code]'), typeof fetch('/json').then];`,
+  fetchResponse: `
+    const res = await fetch('/sse?count=3&delay=5&mode=close');
+    const clone = res.clone();
+    const log = [res.status, res.statusText, res.ok, res.url === location.origin + '/sse?count=3&delay=5&mode=close', res.type, res.redirected,
+      res.headers.get('content-type'), res instanceof Response, res.body instanceof ReadableStream, res.bodyUsed,
+      clone.url === res.url, clone.type, clone instanceof Response];
+    const reader = res.body.getReader();
+    let text = '';
+    const decoder = new TextDecoder();
+    for (;;) { const { done, value } = await reader.read(); if (done) break; log.push(value instanceof Uint8Array); text += decoder.decode(value, { stream: true }); }
+    log.push(text.split('\\n\\n').filter(Boolean).length, res.bodyUsed, (await clone.text()) === text);
+    return log.filter((v) => v !== true).concat([log.filter((v) => v === true).length > 0]);`,
+  fetchForAwaitAndJson: `
+    const res = await fetch(new Request('/stream?count=4&type=text/plain'));
+    let bytes = 0;
+    for await (const chunk of res.body) bytes += chunk.byteLength;
+    const json = await (await fetch('/redirect', { headers: { 'x-app': '1' } })).json();
+    const redirected = await fetch('/redirect');
+    return [bytes, json.ok, redirected.redirected, redirected.url.endsWith('/json'), (await fetch('/json', { method: 'HEAD' })).status];`,
+  fetchAbortAndCancel: `
+    const controller = new AbortController();
+    const res = await fetch('/sse?count=100&delay=20', { signal: controller.signal });
+    const reader = res.body.getReader();
+    await reader.read();
+    controller.abort();
+    const log = [];
+    try { await reader.read(); log.push('read ok'); } catch (e) { log.push(e.name); }
+    const res2 = await fetch('/sse?count=100&delay=20');
+    const reader2 = res2.body.getReader();
+    await reader2.read();
+    await reader2.cancel('stop');
+    const after = await reader2.read();
+    log.push(after.done, after.value);
+    try { await fetch('http://127.0.0.1:1/'); } catch (e) { log.push(e.name, e instanceof TypeError); }
+    return log;`,
+};
+
+/** What the native run must show, so a scenario cannot pass by exercising nothing. */
+const nativeShows: Record<string, (log: unknown) => void> = {
+  eventSourceReconnect: (log) => expect((log as string[]).filter((e) => e === 'open')).toHaveLength(2),
+  eventSourceOrder: (log) => expect(JSON.stringify(log)).toContain('"delta"'),
+  webSocketFrames: (log) => expect(JSON.stringify(log)).toContain('[1,2,3,4]'),
+  webSocketAbnormal: (log) => expect(JSON.stringify(log)).toContain('1006'),
+  fetchAbortAndCancel: (log) => expect(log).toContain('AbortError'),
+};
+
+async function run(page: Page, path: string, body: string): Promise<unknown> {
+  await page.goto(`${server.baseUrl}${path}`);
+  return page.evaluate(`(async () => { ${body} })()`);
+}
+
+for (const [name, body] of Object.entries(scenarios)) {
+  test(`native and wrapped behave the same: ${name}`, async ({ page }) => {
+    const native = await run(page, '/native.html', body);
+    nativeShows[name]?.(native);
+    expect(await page.evaluate(() => typeof (window as unknown as { Streamtrace?: unknown }).Streamtrace)).toBe('undefined');
+    const wrapped = await run(page, '/wrapped.html', body);
+    expect(await page.evaluate(() => typeof (window as unknown as { Streamtrace?: unknown }).Streamtrace)).toBe('object');
+    expect(wrapped).toEqual(native);
+  });
+}
+
+test('the wrapped runs were traced: reconnects, close codes, cancels and context reached the server', async ({ page }) => {
+  for (const name of ['eventSourceReconnect', 'webSocketFrames', 'fetchAbortAndCancel']) {
+    await run(page, '/wrapped.html', scenarios[name] as string);
+    await page.evaluate(async () => {
+      const w = window as unknown as { msg: { end(): void }; Streamtrace: { instance: { flush(): Promise<void> } } };
+      w.msg.end();
+      await w.Streamtrace.instance.flush();
+    });
+  }
+  type Attr = { key: string; value: Record<string, unknown> };
+  type Span = { name: string; traceId: string; attributes: Attr[]; events?: { name: string }[] };
+  const attr = (s: Span, k: string): unknown => Object.values(s.attributes.find((a) => a.key === k)?.value ?? {})[0];
+  await expect.poll(() => (server.spans() as Span[]).filter((s) => s.name === 'chat.stream' && attr(s, 'streamtrace.stream.transport') === 'fetch' && attr(s, 'streamtrace.stream.outcome') === 'cancel').length).toBeGreaterThanOrEqual(2);
+  const streams = (server.spans() as Span[]).filter((s) => s.name === 'chat.stream');
+  const reconnect = streams.find((s) => String(attr(s, 'url.full')).includes('mode=reconnect-once'));
+  expect(reconnect?.events?.map((e) => e.name)).toContain('stream.reconnect');
+  expect(attr(reconnect as Span, 'streamtrace.stream.reconnects')).toBe(1);
+  const ws = streams.find((s) => attr(s, 'streamtrace.websocket.close_code') === 4001) as Span;
+  expect(attr(ws, 'streamtrace.stream.outcome')).toBe('error');
+  expect(attr(ws, 'streamtrace.websocket.close_reason')).toBe('server says bye');
+  expect(attr(ws, 'streamtrace.stream.chunks')).toBe(6);
+  // Fetch propagation happened through headers; the SSE/WS ones through the query.
+  const fetched = server.requests.filter((r: { url: string; headers: Record<string, unknown> }) => r.url.startsWith('/sse?count=100') && typeof r.headers['traceparent'] === 'string');
+  expect(fetched.length).toBeGreaterThanOrEqual(2);
+  const wsRequest = server.requests.find((r: { url: string }) => r.url.startsWith('/ws?'));
+  expect(new URL(wsRequest.url, server.baseUrl).searchParams.get('traceparent')).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
+  // The exporter's own requests were never traced.
+  expect(streams.some((s) => String(attr(s, 'url.full')).includes('/v1/traces'))).toBe(false);
+});
