@@ -5,6 +5,7 @@ import { MESSAGE_ID, SESSION_ID } from '../ids/attributes.js';
 import { parseBaggage } from './baggage.js';
 import { frameObject } from './frame.js';
 import { getHeader } from './headers.js';
+import { wasPromotedFromQuery } from './promoted.js';
 import type { HeaderBag } from './headers.js';
 import { sanitizeId } from './ids.js';
 import { getParam, queryParams } from './query.js';
@@ -47,7 +48,8 @@ export function extractRequestContext(req: IncomingRequestLike, firstFrame?: unk
   const fromHeader = candidate(getHeader(headers, 'traceparent'), getHeader(headers, 'tracestate'));
   const fromQuery = fromHeader ? undefined : candidate(getParam(params, 'traceparent'), getParam(params, 'tracestate'));
   const fromFrame = fromHeader || fromQuery || !frame ? undefined : candidate(frame.traceparent, frame.tracestate);
-  if (fromHeader) [source, found] = ['header', fromHeader];
+  // A header that joinQueryContext copied from the query still reports where it came from.
+  if (fromHeader) [source, found] = [wasPromotedFromQuery(req) ? 'query' : 'header', fromHeader];
   else if (fromQuery) [source, found] = ['query', fromQuery];
   else if (fromFrame) [source, found] = ['frame', fromFrame];
 

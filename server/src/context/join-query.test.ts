@@ -6,6 +6,7 @@ import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BROWSER_SPAN_ID, BROWSER_TRACEPARENT, BROWSER_TRACE_ID, registerTestTracing, waitFor } from '../testing/otel.test-helpers.js';
+import { extractRequestContext } from './extract.js';
 import { joinQueryContext } from './join-query.js';
 
 const tracing = registerTestTracing();
@@ -16,6 +17,7 @@ instrumentation.enable();
 const http = createRequire(import.meta.url)('node:http') as typeof Http;
 
 interface Seen {
+  source?: string;
   traceId?: string;
   sessionId?: string;
 }
@@ -25,6 +27,7 @@ async function serve(join: boolean): Promise<{ url: string; seen: Seen[]; server
   const server = http.createServer((req, res) => {
     const active = context.active();
     seen.push({
+      source: extractRequestContext(req).source,
       traceId: trace.getSpanContext(active)?.traceId,
       sessionId: propagation.getBaggage(active)?.getEntry('session.id')?.value,
     });
@@ -64,7 +67,7 @@ describe('joinQueryContext with real @opentelemetry/instrumentation-http', () =>
     expect(span.parentSpanContext?.traceState?.get('vendor')).toBe('x');
     expect(span.attributes['session.id']).toBe('s-42');
     expect(span.attributes['streamtrace.message.id']).toBe('m-7');
-    expect(joined.seen.at(-1)).toEqual({ traceId: BROWSER_TRACE_ID, sessionId: 's-42' });
+    expect(joined.seen.at(-1)).toEqual({ source: 'query', traceId: BROWSER_TRACE_ID, sessionId: 's-42' });
   });
 
   it('leaves a valid traceparent header alone', async () => {
@@ -73,6 +76,7 @@ describe('joinQueryContext with real @opentelemetry/instrumentation-http', () =>
     await (await fetch(`${joined.url}/s?${query}`, { headers: { traceparent: header } })).text();
     const span = await waitFor(() => tracing.spans().find((s) => s.kind === SpanKind.SERVER));
     expect(span.parentSpanContext?.spanId).toBe('2222222222222222');
+    expect(joined.seen.at(-1)?.source).toBe('header');
   });
 
   it('without it the SERVER span starts a new trace (the reason it exists)', async () => {

@@ -4,6 +4,7 @@ import { parseBaggage } from './baggage.js';
 import { getHeader } from './headers.js';
 import type { HeaderBag } from './headers.js';
 import { sanitizeId } from './ids.js';
+import { markPromotedFromQuery } from './promoted.js';
 import { getParam, queryParams } from './query.js';
 import { formatTraceparent, parseTraceparent } from './traceparent.js';
 import { parseTracestate } from './tracestate.js';
@@ -54,6 +55,7 @@ export function promoteQueryContext(req: RequestLike): void {
     const parent = parseTraceparent(getParam(params, 'traceparent'));
     if (parent) {
       headers.traceparent = formatTraceparent(parent.traceId, parent.spanId, parent.traceFlags);
+      markPromotedFromQuery(req);
       const state = parseTracestate(getParam(params, 'tracestate'));
       if (state) headers.tracestate = state;
       else delete headers.tracestate;
