@@ -182,5 +182,6 @@ describe('fuzzing the ingest endpoints', () => {
     for (const { traceId } of list.traces.slice(0, 50)) {
       expect((await fetch(`${collector.url}/api/v3/traces/${traceId}`)).status).toBe(200);
     }
-  });
+    // A generous cap, not a speed target: the machine's cores are shared.
+  }, 120_000);
 });

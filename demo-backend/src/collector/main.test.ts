@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 
@@ -10,20 +10,19 @@ let dir: string;
 let entry: string;
 
 beforeAll(async () => {
-  // The entry is compiled on the fly so the test does not depend on a prior `npm run build`.
-  // It stays inside the repository so `node_modules` resolves as it does for dist/.
+  // The collector's files are transpiled on the fly so the test does not depend on a prior
+  // `npm run build`. They stay inside the repository so `node_modules` resolves as for dist/.
   dir = await mkdtemp(join(process.env.TMPDIR ?? '/work/main/.tmp', 'collector-main-'));
-  entry = join(dir, 'main.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('./main.ts', import.meta.url))],
-    outfile: entry,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-  });
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}');
+  const source = fileURLToPath(new URL('.', import.meta.url));
+  for (const file of await readdir(source)) {
+    if (!file.endsWith('.ts') || file.includes('.test')) continue;
+    const { outputText } = ts.transpileModule(await readFile(join(source, file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+    });
+    await writeFile(join(dir, file.replace(/\.ts$/, '.js')), outputText);
+  }
+  entry = join(dir, 'main.js');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

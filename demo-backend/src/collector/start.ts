@@ -4,13 +4,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { DEFAULT_ALLOW_ORIGINS, createCorsPolicy } from './cors.js';
 import { createForwarder } from './forwarder.js';
 import { createHostCheck } from './host-check.js';
-import { HttpError } from './http-error.js';
-import { handleIngest } from './ingest.js';
 import { createLiveFeed } from './live-feed.js';
 import { createLogStore } from './log-store.js';
-import { handleGetLogs, handleGetTrace, parseTraceQuery, sendJson } from './query.js';
+import { answerError, createRouter } from './router.js';
 import { createSpanStore } from './span-store.js';
-import { defaultPanelDir, serveStatic } from './static-files.js';
+import { defaultPanelDir } from './static-files.js';
 import type { Forwarder } from './forwarder.js';
 import type { IngestDeps } from './ingest.js';
 import type { LiveFeed, LiveFeedOptions } from './live-feed.js';
@@ -69,8 +67,6 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const logs = createLogStore({ maxLogRecords: options.maxLogRecords ?? maxSpans });
   const live = createLiveFeed(options.live);
   const cors = createCorsPolicy(options.allowOrigins ?? DEFAULT_ALLOW_ORIGINS);
-  const panelDir = options.panelDir ?? defaultPanelDir();
-  const hostAllowed = createHostCheck(host);
   const forwarder = options.forwardUrl ? createForwarder({ url: options.forwardUrl, log }) : undefined;
   const counters = { rejectedSpans: 0, rejectedLogRecords: 0, refusedRequests: 0 };
   const ingest: IngestDeps = {
@@ -84,74 +80,23 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
 
   let closing: Promise<void> | undefined;
 
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://collector.invalid');
-    const path = url.pathname;
-    const method = req.method ?? 'GET';
-
-    if (!hostAllowed(req.headers.host)) throw new HttpError(421, `host ${req.headers.host ?? '(none)'} is not served here`);
-    if (!cors.apply(req, res)) throw new HttpError(403, `origin ${req.headers.origin} is not allowed`);
-    if (method === 'OPTIONS') {
-      res.writeHead(204);
-      res.end();
-      return;
-    }
-
-    if (path === '/v1/traces' || path === '/v1/logs') {
-      if (method !== 'POST') throw new HttpError(405, 'use POST');
-      return handleIngest(path === '/v1/traces' ? 'traces' : 'logs', req, res, ingest);
-    }
-    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
-
-    if (path === '/api/health') {
-      return sendJson(res, 200, {
-        ok: true,
-        ...spans.stats(),
-        ...logs.stats(),
-        rejectedSpans: counters.rejectedSpans,
-        rejectedLogRecords: counters.rejectedLogRecords,
-        refusedRequests: counters.refusedRequests,
-        liveClients: live.clientCount(),
-        ...(forwarder ? { forward: forwarder.stats() } : {}),
-      });
-    }
-    if (path === '/api/live' && method === 'GET') {
-      const header = req.headers['last-event-id'];
-      const lastEventId = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId') ?? undefined;
-      return live.attach(req, res, lastEventId);
-    }
-    if (path === '/api/traces') return sendJson(res, 200, { traces: spans.list(parseTraceQuery(url.searchParams)) });
-    let match = /^\/api\/v3\/traces\/([^/]+)$/.exec(path);
-    if (match?.[1]) return handleGetTrace(res, spans, match[1], 'jaeger');
-    match = /^\/api\/traces\/([^/]+)$/.exec(path);
-    if (match?.[1]) return handleGetTrace(res, spans, match[1], 'tempo');
-    match = /^\/api\/logs\/([^/]+)$/.exec(path);
-    if (match?.[1]) return handleGetLogs(res, logs, match[1]);
-    if (path.startsWith('/api/') || path.startsWith('/v1/')) throw new HttpError(404, 'no such route');
-    return serveStatic(req, res, panelDir, path);
-  };
-
+  const route = createRouter({
+    spans,
+    logs,
+    live,
+    cors,
+    hostAllowed: createHostCheck(host),
+    panelDir: options.panelDir ?? defaultPanelDir(),
+    ingest,
+    ...(forwarder ? { forwarder } : {}),
+  });
   const server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 500;
-      if (status === 500) log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       counters.refusedRequests++;
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const body = JSON.stringify({ error: error instanceof Error ? error.message : 'internal error' });
-      // The rest of a refused body is not read: close the connection rather than drain it.
-      const unread = !req.complete;
-      res.writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
-        ...(unread ? { connection: 'close' } : {}),
-      });
-      res.end(body);
-      if (unread) res.on('finish', () => req.destroy());
+      answerError(req, res, error, log);
     });
   });
+
   // Requests in progress per socket, so close() can drop idle sockets at once (including those a
   // client opened speculatively and never used, which closeIdleConnections() does not see).
   const inProgress = new Map<Socket, number>();

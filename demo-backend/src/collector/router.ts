@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError } from './http-error.js';
+import { handleIngest } from './ingest.js';
+import { handleGetLogs, handleGetTrace, parseTraceQuery, sendJson } from './query.js';
+import { serveStatic } from './static-files.js';
+import type { CorsPolicy } from './cors.js';
+import type { Forwarder } from './forwarder.js';
+import type { IngestDeps } from './ingest.js';
+import type { LiveFeed } from './live-feed.js';
+import type { LogStore } from './log-store.js';
+import type { SpanStore } from './span-store.js';
+
+export interface RouterDeps {
+  spans: SpanStore;
+  logs: LogStore;
+  live: LiveFeed;
+  forwarder?: Forwarder;
+  cors: CorsPolicy;
+  hostAllowed: (hostHeader: string | undefined) => boolean;
+  panelDir: string | undefined;
+  ingest: IngestDeps;
+}
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** Maps a request to its handler; handlers throw `HttpError` for refusals. */
+export function createRouter(deps: RouterDeps): Route {
+  const { spans, logs, live, forwarder, cors, ingest } = deps;
+
+  const health = () => ({
+    ok: true,
+    ...spans.stats(),
+    ...logs.stats(),
+    ...ingest.counters,
+    liveClients: live.clientCount(),
+    ...(forwarder ? { forward: forwarder.stats() } : {}),
+  });
+
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://collector.invalid');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+
+    if (!deps.hostAllowed(req.headers.host)) throw new HttpError(421, `host ${req.headers.host ?? '(none)'} is not served here`);
+    if (!cors.apply(req, res)) throw new HttpError(403, `origin ${req.headers.origin} is not allowed`);
+    if (method === 'OPTIONS') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+
+    if (path === '/v1/traces' || path === '/v1/logs') {
+      if (method !== 'POST') throw new HttpError(405, 'use POST');
+      return handleIngest(path === '/v1/traces' ? 'traces' : 'logs', req, res, ingest);
+    }
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
+
+    if (path === '/api/health') return sendJson(res, 200, health());
+    if (path === '/api/live' && method === 'GET') {
+      const header = req.headers['last-event-id'];
+      const lastEventId = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId') ?? undefined;
+      return live.attach(req, res, lastEventId);
+    }
+    if (path === '/api/traces') return sendJson(res, 200, { traces: spans.list(parseTraceQuery(url.searchParams)) });
+    let match = /^\/api\/v3\/traces\/([^/]+)$/.exec(path);
+    if (match?.[1]) return handleGetTrace(res, spans, match[1], 'jaeger');
+    match = /^\/api\/traces\/([^/]+)$/.exec(path);
+    if (match?.[1]) return handleGetTrace(res, spans, match[1], 'tempo');
+    match = /^\/api\/logs\/([^/]+)$/.exec(path);
+    if (match?.[1]) return handleGetLogs(res, logs, match[1]);
+    if (path.startsWith('/api/') || path.startsWith('/v1/')) throw new HttpError(404, 'no such route');
+    return serveStatic(req, res, deps.panelDir, path);
+  };
+}
+
+/** Answers a handler's failure as `{ "error": message }`; unexpected errors become 500 and are logged. */
+export function answerError(req: IncomingMessage, res: ServerResponse, error: unknown, log: (line: string) => void): void {
+  const status = error instanceof HttpError ? error.status : 500;
+  if (status === 500) log(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: status === 500 ? 'internal error' : (error as Error).message });
+  // The rest of a refused body is not read: close the connection rather than drain it.
+  const unread = !req.complete;
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    ...(unread ? { connection: 'close' } : {}),
+  });
+  res.end(body);
+  if (unread) res.on('finish', () => req.destroy());
+}
