@@ -1,0 +1,30 @@
+// Bundle size of each quick start, built in the same run: esbuild (bundle, minify, browser, IIFE),
+// gzip -9 and brotli (max), with the ratio to our shipped IIFE. `node bench/bundle-size.mjs [--json]`
+import { readFileSync } from 'node:fs';
+import { COMPETITORS, OTEL_CORE, OURS_ESM, bundle, oursBuilt, oursIife } from './lib/sdks.mjs';
+import { compressedSizes } from './lib/compressed.mjs';
+import { printTable } from './lib/table.mjs';
+
+export async function measureBundleSizes() {
+  if (!oursBuilt()) throw new Error('sdk/dist is missing: run `npm run build -w sdk` first');
+  const rows = [{ id: 'streamtrace-iife', label: 'Streamtrace (IIFE as shipped)', ...compressedSizes(readFileSync(oursIife)) }];
+  for (const sdk of [OURS_ESM, ...COMPETITORS, OTEL_CORE]) {
+    rows.push({ id: sdk.id, label: sdk.label, ...compressedSizes(await bundle(sdk.entry)) });
+  }
+  return rows;
+}
+
+const kib = (n) => (n / 1024).toFixed(1);
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const started = performance.now();
+  const rows = await measureBundleSizes();
+  const ours = rows[0];
+  if (process.argv.includes('--json')) console.log(JSON.stringify(rows, null, 2));
+  console.log('\nBundle size of each quick start (esbuild minify+bundle, browser, IIFE)\n');
+  printTable(
+    ['SDK (quick start)', 'min KiB', 'gzip KiB', 'brotli KiB', 'gzip × ours'],
+    rows.map((r) => [r.label, kib(r.raw), kib(r.gzip), kib(r.brotli), (r.gzip / ours.gzip).toFixed(2)]),
+  );
+  console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}

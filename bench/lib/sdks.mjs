@@ -1,0 +1,69 @@
+// The SDKs under test and how each becomes the browser script(s) users would ship.
+import { build } from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const repoDir = join(benchDir, '..');
+export const sdkDist = join(repoDir, 'sdk', 'dist');
+export const oursIife = join(sdkDist, 'streamtrace.iife.js');
+const quickstart = (name) => join(benchDir, 'quickstarts', name);
+
+/** Every competitor quick start, bundled like a production app would bundle it. */
+export const COMPETITORS = [
+  { id: 'otel-web', label: 'OpenTelemetry web + fetch instrumentation', entry: quickstart('otel-web.js') },
+  { id: 'honeycomb', label: 'Honeycomb web', entry: quickstart('honeycomb.js') },
+  { id: 'faro', label: 'Grafana Faro + tracing', entry: quickstart('faro.js') },
+  { id: 'sentry', label: 'Sentry browser + tracing', entry: quickstart('sentry.js') },
+  { id: 'datadog', label: 'Datadog RUM', entry: quickstart('datadog.js') },
+];
+export const OTEL_CORE = { id: 'otel-core', label: 'OpenTelemetry provider + OTLP exporter alone', entry: quickstart('otel-core.js') };
+export const OURS_ESM = { id: 'streamtrace-esm', label: 'Streamtrace (ESM init, bundled)', entry: quickstart('streamtrace-esm.js') };
+
+export function oursBuilt() {
+  return existsSync(oursIife) && existsSync(join(sdkDist, 'index.js'));
+}
+
+/** esbuild: bundle, minify, browser, IIFE; returns the code as a Buffer (nothing written). */
+export async function bundle(entry) {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2020',
+    write: false,
+    logLevel: 'silent',
+    legalComments: 'none',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    absWorkingDir: benchDir,
+  });
+  return Buffer.from(result.outputFiles[0].contents);
+}
+
+/**
+ * Browser scripts per SDK id, each its own file so the profiler can attribute self time to it.
+ * `files` are served under /sdk/<id>/<name>; every one of them counts as the SDK's time.
+ */
+export async function browserScripts(ids) {
+  const out = new Map();
+  for (const id of ids) {
+    if (id === 'none') out.set(id, { label: 'no SDK (app only)', files: [] });
+    else if (id === 'streamtrace') {
+      out.set(id, {
+        label: 'Streamtrace (IIFE as shipped)',
+        files: [
+          { name: 'streamtrace.iife.js', body: readFileSync(oursIife), map: readFileSync(`${oursIife}.map`, 'utf8') },
+          { name: 'streamtrace-init.js', body: readFileSync(quickstart('streamtrace-init.js')) },
+        ],
+      });
+    } else {
+      const sdk = [...COMPETITORS, OTEL_CORE].find((s) => s.id === id);
+      if (sdk === undefined) throw new Error(`unknown SDK ${id}`);
+      out.set(id, { label: sdk.label, files: [{ name: `${id}.js`, body: await bundle(sdk.entry) }] });
+    }
+  }
+  return out;
+}
