@@ -44,7 +44,7 @@ describe('joinQueryContext', () => {
     const original = LateServer.prototype.emit;
     LateServer.prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]) {
       if (event === 'request') seen.push((args[0] as { headers: IncomingHttpHeaders }).headers.traceparent);
-      return original.call(this, event, ...args);
+      return (original as (e: string | symbol, ...rest: unknown[]) => boolean).call(this, event, ...args);
     } as Server['emit'];
     server.emit('request', { headers: {}, url: `/s?traceparent=${TP}` }, {});
     expect(seen).toEqual([TP]);
