@@ -106,13 +106,13 @@ export const PANEL_CSS = `
 .waterfall-rows { height: min(60vh, 520px); flex: none; }
 .waterfall-header { display: flex; border-bottom: 1px solid var(--border); color: var(--muted); height: 22px; align-items: center; }
 .waterfall-scale { position: relative; height: 100%; }
-.waterfall-scale > span { position: absolute; top: 3px; transform: translateX(-50%); font-size: 10px; font-family: var(--mono); }
+.waterfall-scale > span { position: absolute; top: 3px; white-space: nowrap; transform: translateX(-50%); font-size: 10px; font-family: var(--mono); }
 .waterfall-scale > span:first-child { transform: none; }
 .waterfall-scale > span:last-child { transform: translateX(-100%); }
 .span-row { display: flex; width: 100%; height: 100%; border: 0; padding: 0; background: var(--bg); color: inherit; font: inherit; text-align: left; cursor: pointer; border-bottom: 1px solid var(--bg-alt); }
 .span-row:hover { background: var(--bg-hover); }
 .span-row.selected { background: var(--bg-sel); }
-.span-name { width: 38%; min-width: 180px; flex: none; display: flex; align-items: center; gap: 5px; overflow: hidden; white-space: nowrap; padding-right: 6px; border-right: 1px solid var(--border); }
+.span-name { width: 36%; min-width: 230px; flex: none; display: flex; align-items: center; gap: 5px; overflow: hidden; white-space: nowrap; padding-right: 6px; border-right: 1px solid var(--border); }
 .span-label { overflow: hidden; text-overflow: ellipsis; }
 .span-service { color: var(--muted); font-size: 11px; overflow: hidden; text-overflow: ellipsis; }
 .service-dot { width: 8px; height: 8px; border-radius: 2px; flex: none; }
@@ -127,7 +127,7 @@ export const PANEL_CSS = `
 .span-duration { position: absolute; top: 4px; padding-left: 4px; font-size: 10px; color: var(--muted); white-space: nowrap; font-family: var(--mono); }
 .span-error-text { color: var(--error); font-family: inherit; }
 
-.span-details { width: 340px; flex: none; border-left: 1px solid var(--border); padding: 8px 10px; overflow: auto; max-height: calc(min(60vh, 520px) + 22px); background: var(--bg-alt); }
+.span-details { width: 300px; flex: none; border-left: 1px solid var(--border); padding: 8px 10px; overflow: auto; max-height: calc(min(60vh, 520px) + 22px); background: var(--bg-alt); }
 .span-details header { display: flex; justify-content: space-between; align-items: center; gap: 6px; margin-bottom: 6px; word-break: break-all; }
 .span-details h4 { margin: 10px 0 4px; font-size: 11px; text-transform: uppercase; color: var(--muted); letter-spacing: .4px; }
 .kv { display: grid; grid-template-columns: minmax(90px, max-content) 1fr; gap: 2px 10px; margin: 0; }
