@@ -14,7 +14,7 @@ const requestIds = await loadRequestIdsProcessor();
 const sdk = createTelemetrySdk({
   serviceName: envString('OTEL_SERVICE_NAME', 'unknown_service:node'),
   otlpEndpoint: envString('OTLP_ENDPOINT', 'http://127.0.0.1:4318'),
-  extraProcessors: requestIds ? [requestIds] : [],
+  extraProcessors: [requestIds],
 });
 sdk.start();
 // Named ESM imports of built-ins are snapshots; refresh them after the CJS objects were patched.

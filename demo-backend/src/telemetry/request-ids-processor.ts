@@ -1,18 +1,11 @@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /**
- * `RequestIdsSpanProcessor` copies session/message ids from baggage onto every span. It is an
- * optional export of `@streamtrace/node`; without it the gateway still sets the ids itself.
+ * `RequestIdsSpanProcessor` of `@streamtrace/node` copies session/message ids from baggage onto
+ * every span, so retrieval and HTTP client spans carry them too. Loaded lazily: register.js
+ * must not import application-side packages before the ESM hook is in place.
  */
-export async function loadRequestIdsProcessor(): Promise<SpanProcessor | undefined> {
-  try {
-    // A variable specifier: the export is optional, so its absence must not fail type-checking.
-    const specifier = '@streamtrace/node';
-    const mod = (await import(specifier)) as Record<string, unknown>;
-    const Processor = mod['RequestIdsSpanProcessor'];
-    if (typeof Processor !== 'function') return undefined;
-    return new (Processor as new () => SpanProcessor)();
-  } catch {
-    return undefined;
-  }
+export async function loadRequestIdsProcessor(): Promise<SpanProcessor> {
+  const { RequestIdsSpanProcessor } = await import('@streamtrace/node');
+  return new RequestIdsSpanProcessor() as unknown as SpanProcessor;
 }
