@@ -1,0 +1,99 @@
+// Per-chunk cost of each SDK while a page appends 10,000 streamed chunks to the DOM, over EventSource,
+// WebSocket and streamed fetch. Method (docs/performance.md, measuring.md): V8 sampling profiler at 50 µs;
+// the SDK's share = self time in the SDK's own script files / all non-idle sampled main-thread time
+// ((program) and GC included). Median of N runs, SDK order alternating between runs; heap growth after GC.
+// `node bench/chunk-overhead.mjs [--runs 3] [--chunks 10000] [--sdks streamtrace,otel-web,...] [--transports fetch] [--json]`
+import { launchChromium } from './lib/browser.mjs';
+import { browserScripts, oursBuilt } from './lib/sdks.mjs';
+import { startBenchServer } from './lib/server.mjs';
+import { measureStream, TRANSPORTS } from './lib/stream-run.mjs';
+import { parseArgs } from './lib/args.mjs';
+import { median, printTable } from './lib/table.mjs';
+import { hotFunctions, printHotFunctions } from './lib/hot-functions.mjs';
+
+export const SDKS = ['streamtrace', 'otel-web', 'honeycomb', 'faro', 'sentry', 'datadog'];
+
+export async function runChunkOverhead({ runs, chunks, sdks, transports, log = () => {} }) {
+  const scripts = await browserScripts(['none', ...sdks]);
+  const server = await startBenchServer(scripts);
+  const browser = await launchChromium();
+  const results = [];
+  try {
+    for (let run = 0; run < runs; run++) {
+      const order = run % 2 === 0 ? sdks : [...sdks].reverse();
+      for (const sdk of ['none', ...order]) {
+        for (const transport of transports) {
+          const r = await measureStream({ browser, server, sdk, transport, chunks });
+          results.push({ run, ...r });
+          log(`run ${run + 1} ${sdk.padEnd(11)} ${transport.padEnd(11)} ${(r.summary.share * 100).toFixed(2).padStart(6)}%  busy ${(r.summary.busyUs / 1000).toFixed(0)} ms  stream ${r.streamMs.toFixed(0)} ms`);
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return { scripts, results };
+}
+
+const pct = (x) => `${(x * 100).toFixed(2)}%`;
+
+export function overheadTables({ scripts, results }, { sdks, transports, chunks }) {
+  const pick = (sdk, transport) => results.filter((r) => r.sdk === sdk && r.transport === transport);
+  const shareRows = sdks.map((sdk) => [
+    scripts.get(sdk).label,
+    ...transports.map((t) => {
+      const shares = pick(sdk, t).map((r) => r.summary.share);
+      return `${pct(median(shares))} (${pct(Math.min(...shares))}–${pct(Math.max(...shares))})`;
+    }),
+  ]);
+  const usRows = sdks.map((sdk) => [
+    scripts.get(sdk).label,
+    ...transports.map((t) => (median(pick(sdk, t).map((r) => r.summary.sdkUs)) / chunks).toFixed(2)),
+  ]);
+  const heapRows = ['none', ...sdks].map((sdk) => [
+    scripts.get(sdk).label,
+    ...transports.map((t) => {
+      const growth = median(pick(sdk, t).map((r) => r.heapGrowth));
+      const base = median(pick('none', t).map((r) => r.heapGrowth));
+      return sdk === 'none' ? `${(growth / 1024).toFixed(0)} KiB` : `${((growth - base) / chunks).toFixed(1)} B`;
+    }),
+  ]);
+  const busyRows = ['none', ...sdks].map((sdk) => [
+    scripts.get(sdk).label,
+    ...transports.map((t) => `${(median(pick(sdk, t).map((r) => r.summary.busyUs)) / 1000).toFixed(0)} ms`),
+  ]);
+  const sinkRows = sdks.map((sdk) => [
+    scripts.get(sdk).label,
+    ...transports.map((t) => {
+      const rs = pick(sdk, t);
+      return `${median(rs.map((r) => r.sinkRequests))} req, ${(median(rs.map((r) => r.sinkBytes)) / 1024).toFixed(1)} KiB`;
+    }),
+  ]);
+  return { shareRows, usRows, heapRows, busyRows, sinkRows };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const opts = parseArgs(process.argv.slice(2), { runs: 3, chunks: 10000, sdks: SDKS, transports: TRANSPORTS, json: false });
+  if (!oursBuilt()) opts.sdks = opts.sdks.filter((s) => s !== 'streamtrace');
+  const started = performance.now();
+  const measured = await runChunkOverhead({ ...opts, log: (line) => console.error(line) });
+  const t = overheadTables(measured, opts);
+  const heads = ['SDK (quick start)', ...opts.transports];
+  console.log(`\nSDK self time / busy main-thread time, ${opts.chunks} chunks appended to the DOM, median of ${opts.runs} (min–max)\n`);
+  printTable(heads, t.shareRows);
+  console.log(`\nSDK self time per chunk, µs (median)\n`);
+  printTable(heads, t.usRows);
+  console.log(`\nV8 heap growth per chunk after GC, minus the no-SDK page (first row: the no-SDK page's own growth)\n`);
+  printTable(heads, t.heapRows);
+  console.log(`\nBusy (non-idle) sampled main-thread time per stream, median\n`);
+  printTable(heads, t.busyRows);
+  console.log(`\nPOSTs the SDK sent per page (load + one stream + unload), median\n`);
+  printTable(heads, t.sinkRows);
+  if (measured.scripts.has('streamtrace')) {
+    console.log(`\nStreamtrace: top self-time functions over all runs and transports\n`);
+    printHotFunctions(hotFunctions(measured, 'streamtrace'));
+  }
+  if (opts.json) console.log(JSON.stringify(measured.results.map(({ profile, loafs, summary, ...r }) => ({ ...r, share: summary.share, sdkUs: summary.sdkUs, busyUs: summary.busyUs })), null, 2));
+  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}

@@ -1,0 +1,48 @@
+// Reads a V8 CPU profile (CDP Profiler.stop): self time per script URL and per function.
+// Share = self time of samples in the SDK's own files / all non-idle sampled time (docs: measuring.md).
+
+/** Self time (µs) of every profile node, from the sample timeline. */
+export function selfTimes(profile) {
+  const self = new Map();
+  const { samples, timeDeltas, endTime } = profile;
+  let t = profile.startTime;
+  const stamps = timeDeltas.map((d) => (t += d));
+  for (let i = 0; i < samples.length; i++) {
+    const next = i + 1 < samples.length ? stamps[i + 1] : endTime;
+    const duration = Math.max(0, next - stamps[i]);
+    self.set(samples[i], (self.get(samples[i]) ?? 0) + duration);
+  }
+  return self;
+}
+
+/**
+ * @param {object} profile CDP Profiler.Profile
+ * @param {(url: string) => boolean} isSdk
+ */
+export function summarize(profile, isSdk) {
+  const self = selfTimes(profile);
+  let totalUs = 0;
+  let idleUs = 0;
+  let programUs = 0;
+  let gcUs = 0;
+  let sdkUs = 0;
+  const functions = new Map();
+  for (const node of profile.nodes) {
+    const us = self.get(node.id) ?? 0;
+    if (us === 0) continue;
+    totalUs += us;
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    if (functionName === '(idle)') idleUs += us;
+    else if (functionName === '(program)') programUs += us;
+    else if (functionName === '(garbage collector)') gcUs += us;
+    if (url && isSdk(url)) {
+      sdkUs += us;
+      const key = `${url}:${lineNumber}:${columnNumber}:${functionName}`;
+      const entry = functions.get(key) ?? { functionName, url, lineNumber, columnNumber, selfUs: 0 };
+      entry.selfUs += us;
+      functions.set(key, entry);
+    }
+  }
+  const busyUs = totalUs - idleUs;
+  return { totalUs, idleUs, busyUs, programUs, gcUs, sdkUs, share: busyUs > 0 ? sdkUs / busyUs : 0, functions: [...functions.values()] };
+}

@@ -1,0 +1,47 @@
+// One measured stream: fresh page with one SDK, CPU profile (50 µs sampling) and GC'd heap around the stream.
+import { openPage } from './browser.mjs';
+import { summarize } from './profile.mjs';
+
+export const TRANSPORTS = ['eventsource', 'websocket', 'fetch'];
+export const sdkUrlMatcher = (id) => (url) => url.includes(`/sdk/${id}/`);
+
+/**
+ * @returns {Promise<{sdk: string, transport: string, chunks: number, streamMs: number, summary: ReturnType<typeof summarize>,
+ *   heapGrowth: number, sinkRequests: number, sinkBytes: number, profile: object, loafs: object[] | null}>}
+ */
+export async function measureStream({ browser, server, sdk, transport, chunks, tailMs = 1100, settleMs = 300 }) {
+  const firstRequest = server.sink.requests.length;
+  const { context, page, cdp } = await openPage(browser, `${server.url}/page?sdk=${sdk}`);
+  try {
+    await page.waitForTimeout(settleMs);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+    await cdp.send('HeapProfiler.collectGarbage');
+    const before = await cdp.send('Runtime.getHeapUsage');
+    await cdp.send('Profiler.start');
+    const result = await page.evaluate(([t, n]) => window.runStream(t, n), [transport, chunks]);
+    if (sdk !== 'none') await page.waitForTimeout(tailMs);
+    const { profile } = await cdp.send('Profiler.stop');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const after = await cdp.send('Runtime.getHeapUsage');
+    const loafs = await page.evaluate(() => window.benchLoafs);
+    if (result.chunks !== chunks) throw new Error(`${sdk}/${transport}: page saw ${result.chunks} of ${chunks} chunks`);
+    await context.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const requests = server.sink.requests.slice(firstRequest);
+    return {
+      sdk,
+      transport,
+      chunks,
+      streamMs: result.streamMs,
+      summary: summarize(profile, sdkUrlMatcher(sdk)),
+      heapGrowth: after.usedSize - before.usedSize,
+      sinkRequests: requests.length,
+      sinkBytes: requests.reduce((sum, r) => sum + r.bytes, 0),
+      profile,
+      loafs,
+    };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
