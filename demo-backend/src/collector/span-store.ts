@@ -7,6 +7,8 @@ interface TraceEntry {
   groups: ResourceScopeGroups<Span>;
   spanIds: Set<string>;
   updatedAtMs: number;
+  /** Earliest span start, kept on add so listing can sort without summarizing every trace. */
+  startNs: bigint;
   summary?: TraceSummary;
 }
 
@@ -87,13 +89,15 @@ export function createSpanStore(options: { maxSpans: number; now?: () => number 
           for (const span of ss.spans) {
             let entry = traces.get(span.traceId);
             if (!entry) {
-              entry = { groups: new ResourceScopeGroups<Span>(), spanIds: new Set(), updatedAtMs: at };
+              entry = { groups: new ResourceScopeGroups<Span>(), spanIds: new Set(), updatedAtMs: at, startNs: BigInt(span.startTimeUnixNano) };
               traces.set(span.traceId, entry);
             }
             if (entry.spanIds.has(span.spanId)) continue;
             entry.spanIds.add(span.spanId);
             entry.groups.add(rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl, span);
             entry.updatedAtMs = at;
+            const startNs = BigInt(span.startTimeUnixNano);
+            if (startNs < entry.startNs) entry.startNs = startNs;
             delete entry.summary;
             fresh.add(rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl, span);
             spanCount++;
@@ -110,21 +114,26 @@ export function createSpanStore(options: { maxSpans: number; now?: () => number 
     },
 
     list(query = {}) {
-      const limit = query.limit ?? 100;
+      const limit = Math.max(0, query.limit ?? 100);
+      const needsSummary = query.service !== undefined || query.sessionId !== undefined || query.messageId !== undefined;
+      const candidates: Array<[string, TraceEntry]> = [];
+      for (const item of traces) {
+        if (query.since !== undefined && item[1].updatedAtMs < query.since) continue;
+        candidates.push(item);
+      }
+      candidates.sort(([, a], [, b]) => (b.startNs > a.startNs ? 1 : b.startNs < a.startNs ? -1 : 0));
       const matches: TraceSummary[] = [];
-      for (const [traceId, entry] of traces) {
-        if (query.since !== undefined && entry.updatedAtMs < query.since) continue;
+      for (const [traceId, entry] of candidates) {
+        if (matches.length >= limit) break;
         const summary = summaryOf(traceId, entry);
-        if (query.service !== undefined && !summary.services.includes(query.service)) continue;
-        if (query.sessionId !== undefined && summary.sessionId !== query.sessionId) continue;
-        if (query.messageId !== undefined && summary.messageId !== query.messageId) continue;
+        if (needsSummary) {
+          if (query.service !== undefined && !summary.services.includes(query.service)) continue;
+          if (query.sessionId !== undefined && summary.sessionId !== query.sessionId) continue;
+          if (query.messageId !== undefined && summary.messageId !== query.messageId) continue;
+        }
         matches.push(summary);
       }
-      matches.sort((a, b) => {
-        const diff = BigInt(b.startTimeUnixNano) - BigInt(a.startTimeUnixNano);
-        return diff > 0n ? 1 : diff < 0n ? -1 : 0;
-      });
-      return matches.slice(0, Math.max(0, limit));
+      return matches;
     },
 
     stats() {
