@@ -44,7 +44,9 @@ export function AssistantMessage({ turn, collectorUrl, onRenderTarget, onFeedbac
             data-streamtrace-message={turn.id}
             aria-live="polite"
           >
-            {turn.answer}
+            {/* Nothing (not even an empty text node) until the first token: Preact rewrites an
+                empty text node on every render, which would look like a paint to the SDK. */}
+            {turn.answer === '' ? null : turn.answer}
           </div>
           {streaming && turn.answer === '' && <Dots />}
           {turn.error !== undefined && (
