@@ -70,6 +70,11 @@ export function createExtensionPortAdapter(options: ExtensionPortAdapterOptions)
   const onMessage = (raw: unknown): void => {
     const message = raw as WorkerToPanel;
     if (!message || message.tabId !== tabId) return;
+    // The worker answered: only now is the connection proven (a dying worker accepts a connect).
+    if (status.state !== 'connected') {
+      attempt = 0;
+      setStatus({ state: 'connected', source: `tab ${tabId}` });
+    }
     if (message.type === 'entries') {
       for (const entry of message.entries) {
         if (entry.seq <= lastSeq) continue;
@@ -126,8 +131,6 @@ export function createExtensionPortAdapter(options: ExtensionPortAdapterOptions)
     try {
       next.postMessage({ type: 'subscribe', tabId, afterSeq: lastSeq } satisfies PanelToWorker);
       for (const command of queue.splice(0)) next.postMessage(command);
-      attempt = 0;
-      setStatus({ state: 'connected', source: `tab ${tabId}` });
     } catch {
       port = undefined;
       scheduleReconnect();
