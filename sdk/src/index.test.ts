@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import * as web from './index.js';
+import * as devtools from './devtools/index.js';
+import * as scriptTag from './script-tag.js';
+
+describe('public surface', () => {
+  it('exports exactly the documented names', () => {
+    expect(Object.keys(web).sort()).toEqual(['init']);
+    expect(Object.keys(devtools).sort()).toEqual(['createPageHook', 'enableDevtools']);
+    expect(Object.keys(scriptTag).sort()).toEqual(['enableDevtools', 'init', 'instance', 'optionsFromScript', 'version']);
+  });
+
+  it('reads script-tag data attributes', () => {
+    const script = document.createElement('script');
+    script.dataset.endpoint = 'http://c/v1/traces';
+    script.dataset.serviceName = 'svc';
+    script.dataset.propagateTo = 'http://a:1, /api ,';
+    script.dataset.sampleRate = '0.5';
+    script.dataset.captureContent = 'true';
+    expect(scriptTag.optionsFromScript(script)).toEqual({
+      endpoint: 'http://c/v1/traces', serviceName: 'svc', propagateTo: ['http://a:1', '/api'], sampleRate: 0.5, captureContent: true,
+    });
+    expect(scriptTag.optionsFromScript(document.createElement('script'))).toBeUndefined();
+  });
+
+  it('init returns a working handle and shuts down cleanly; a sampled-out session still gets ids', async () => {
+    const nativeFetch = globalThis.fetch;
+    const st = web.init({ serviceName: 'unit', endpoint: 'http://127.0.0.1:9/v1/traces', sampleRate: 0, propagateTo: ['http://x'], pageHealth: false });
+    expect(globalThis.fetch).not.toBe(nativeFetch);
+    expect(web.init()).toBe(st);
+    expect(st.session.id).toMatch(/^[\da-f]{32}$/);
+    const msg = st.startMessage({ conversationId: 'c' });
+    expect(msg.traceId).toMatch(/^[\da-f]{32}$/);
+    expect(st.currentMessage()).toBe(msg);
+    msg.end();
+    expect(st.currentMessage()).toBeUndefined();
+    await st.shutdown();
+    expect(globalThis.fetch).toBe(nativeFetch);
+  });
+});
