@@ -74,7 +74,7 @@ async function run(deps: ChatDeps, input: ChatInput, stream: StreamSpan, send: S
     logger.info({ durationMs: Math.round(performance.now() - started), outputTokens: result.outputTokens }, 'chat message complete');
   } catch (error) {
     if (signal.aborted || error instanceof CancelledError) {
-      stream.cancel('client disconnected');
+      stream.cancel(typeof signal.reason === 'string' ? signal.reason : 'client disconnected');
       logger.info({ durationMs: Math.round(performance.now() - started) }, 'chat message cancelled by client');
       return;
     }

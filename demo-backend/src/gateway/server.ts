@@ -33,7 +33,7 @@ export function createGateway(deps: ChatDeps): Gateway {
   return {
     server,
     closeStreams() {
-      for (const aborter of registry) aborter.abort();
+      for (const aborter of registry) aborter.abort('server shutting down');
       ws.close();
     },
   };

@@ -51,7 +51,7 @@ export async function handleSseChat(deps: ChatDeps, req: IncomingMessage, res: S
 
   const aborter = new AbortController();
   res.on('close', () => {
-    if (!res.writableFinished) aborter.abort();
+    if (!res.writableFinished) aborter.abort('client disconnected');
   });
   registry.add(aborter);
   try {

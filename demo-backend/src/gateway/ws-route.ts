@@ -45,8 +45,8 @@ function serveSocket(deps: ChatDeps, registry: StreamRegistry, socket: WebSocket
   let messages = 0;
   let current: AbortController | undefined;
   const upgradeContext = extractRequestContext(req);
-  socket.on('close', () => current?.abort());
-  socket.on('error', () => current?.abort());
+  socket.on('close', () => current?.abort('client disconnected'));
+  socket.on('error', () => current?.abort('socket error'));
   socket.on('message', (data: RawData, isBinary: boolean) => {
     const send = createWsSender(socket);
     let frame: unknown;
