@@ -71,7 +71,7 @@ describe('model-service', () => {
   it('answers without streaming too', async () => {
     const response = await post({ messages });
     const body = (await response.json()) as { choices: { message: { content: string } }[] };
-    expect(body.choices[0].message.content).toContain('one-way protocol');
+    expect(body.choices[0]!.message.content).toContain('one-way protocol');
   });
 
   it('fails before the first token with model-error', async () => {
