@@ -21,7 +21,8 @@ export async function runChunkOverhead({ runs, chunks, sdks, transports, log = (
   try {
     for (let run = 0; run < runs; run++) {
       const order = run % 2 === 0 ? sdks : [...sdks].reverse();
-      for (const sdk of ['none', ...order]) {
+      // The no-SDK page is the heap baseline and a sanity check (reads 0%): once is enough.
+      for (const sdk of run === 0 ? ['none', ...order] : order) {
         for (const transport of transports) {
           const r = await measureStream({ browser, server, sdk, transport, chunks });
           results.push({ run, ...r });

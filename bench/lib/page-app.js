@@ -23,11 +23,14 @@ window.runStream = async function runStream(transport, count) {
   const handle = sdk && sdk.before ? sdk.before(out) : undefined;
   const started = performance.now();
   let chunks = 0;
-  // Returns true once the stream's terminal event arrived.
+  let paragraph;
+  // Returns true once the stream's terminal event arrived. A new paragraph every 100 chunks keeps
+  // layout per frame bounded (one ever-growing text block would make layout, not the SDKs, the story).
   const onData = (data) => {
     const event = JSON.parse(data);
     if (event.type === 'delta') {
-      out.append(event.text);
+      if (chunks % 100 === 0) paragraph = out.appendChild(document.createElement('p'));
+      paragraph.append(event.text);
       chunks++;
       return false;
     }
@@ -69,6 +72,7 @@ window.runStream = async function runStream(transport, count) {
     throw new Error(`unknown transport ${transport}`);
   }
   const streamMs = performance.now() - started;
+  window.benchStreamWindow = { start: started, end: started + streamMs };
   if (sdk && sdk.after) await sdk.after(handle);
   return { chunks, streamMs };
 };

@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import { benchDir } from './sdks.mjs';
 
 const APP_JS = readFileSync(join(benchDir, 'lib', 'page-app.js'));
-const BURST = 10; // chunks written together, then a ~2 ms pause: ~4,000 chunks/s, a stress rate
+const BURST = 25; // chunks written together, then a ~2 ms pause: up to ~10,000 chunks/s, a stress rate
 
 const deltaJson = (index) => JSON.stringify({ type: 'delta', index, text: `tok${index % 100} ` });
 

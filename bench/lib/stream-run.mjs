@@ -3,13 +3,14 @@ import { openPage } from './browser.mjs';
 import { summarize } from './profile.mjs';
 
 export const TRANSPORTS = ['eventsource', 'websocket', 'fetch'];
+const EMPTY_PROFILE = { nodes: [], samples: [], timeDeltas: [], startTime: 0, endTime: 0 };
 export const sdkUrlMatcher = (id) => (url) => url.includes(`/sdk/${id}/`);
 
 /**
  * @returns {Promise<{sdk: string, transport: string, chunks: number, streamMs: number, summary: ReturnType<typeof summarize>,
  *   heapGrowth: number, sinkRequests: number, sinkBytes: number, profile: object, loafs: object[] | null}>}
  */
-export async function measureStream({ browser, server, sdk, transport, chunks, tailMs = 1100, settleMs = 300 }) {
+export async function measureStream({ browser, server, sdk, transport, chunks, tailMs = 600, settleMs = 300, profile: profiling = true }) {
   const firstRequest = server.sink.requests.length;
   const { context, page, cdp } = await openPage(browser, `${server.url}/page?sdk=${sdk}`);
   try {
@@ -18,13 +19,13 @@ export async function measureStream({ browser, server, sdk, transport, chunks, t
     await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
     await cdp.send('HeapProfiler.collectGarbage');
     const before = await cdp.send('Runtime.getHeapUsage');
-    await cdp.send('Profiler.start');
+    if (profiling) await cdp.send('Profiler.start');
     const result = await page.evaluate(([t, n]) => window.runStream(t, n), [transport, chunks]);
     if (sdk !== 'none') await page.waitForTimeout(tailMs);
-    const { profile } = await cdp.send('Profiler.stop');
+    const profile = profiling ? (await cdp.send('Profiler.stop')).profile : EMPTY_PROFILE;
     await cdp.send('HeapProfiler.collectGarbage');
     const after = await cdp.send('Runtime.getHeapUsage');
-    const loafs = await page.evaluate(() => window.benchLoafs);
+    const { loafs, window: streamWindow } = await page.evaluate(() => ({ loafs: window.benchLoafs, window: window.benchStreamWindow }));
     if (result.chunks !== chunks) throw new Error(`${sdk}/${transport}: page saw ${result.chunks} of ${chunks} chunks`);
     await context.close();
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -40,6 +41,7 @@ export async function measureStream({ browser, server, sdk, transport, chunks, t
       sinkBytes: requests.reduce((sum, r) => sum + r.bytes, 0),
       profile,
       loafs,
+      streamWindow,
     };
   } finally {
     await context.close().catch(() => {});
