@@ -125,6 +125,7 @@ export const PANEL_CSS = `
 .span-row.is-error .span-label { color: var(--error); }
 .span-tick { position: absolute; top: 3px; width: 1px; height: 17px; background: var(--fg); opacity: .55; }
 .span-duration { position: absolute; top: 4px; padding-left: 4px; font-size: 10px; color: var(--muted); white-space: nowrap; font-family: var(--mono); }
+.span-duration.inside { padding: 0 4px; margin-right: 2px; top: 5px; line-height: 13px; background: var(--bg); border-radius: 3px; opacity: .92; color: var(--fg); }
 .span-error-text { color: var(--error); font-family: inherit; }
 
 .span-details { width: 300px; flex: none; border-left: 1px solid var(--border); padding: 8px 10px; overflow: auto; max-height: calc(min(60vh, 520px) + 22px); background: var(--bg-alt); }

@@ -37,7 +37,10 @@ export function Waterfall({ tree, critical, selectedSpanId, onSelectSpan }: Wate
           {span.events.slice(0, MAX_TICKS).map((event, i) => (
             <span key={i} class="span-tick" style={{ left: `${pct(event.timeMs)}%` }} title={event.name} />
           ))}
-          <span class="span-duration" style={{ left: `${Math.min(left + width, 88)}%` }}>
+          <span
+            class={`span-duration${left + width > 82 ? ' inside' : ''}`}
+            style={left + width > 82 ? { right: `${Math.max(0, 100 - left - width)}%` } : { left: `${left + width}%` }}
+          >
             {formatMs(span.endMs - span.startMs)}
             {error && span.statusMessage ? <span class="span-error-text">{` ${span.statusMessage}`}</span> : null}
           </span>
