@@ -86,10 +86,12 @@ function serveSocket(deps: ChatDeps, registry: StreamRegistry, socket: WebSocket
       ...(request.sessionId ? { sessionId: request.sessionId } : {}),
       ...(request.messageId ? { messageId: request.messageId } : {}),
     };
-    void runChat(deps, chat, stream, send, aborter.signal).finally(() => {
-      registry.delete(aborter);
-      if (current === aborter) current = undefined;
-    });
+    runChat(deps, chat, stream, send, aborter.signal)
+      .catch((error: unknown) => deps.logger.error({ err: String(error) }, 'websocket chat failed'))
+      .finally(() => {
+        registry.delete(aborter);
+        if (current === aborter) current = undefined;
+      });
   });
 }
 
@@ -98,8 +100,7 @@ function messageContext(req: IncomingMessage, upgrade: RequestContext, frame: un
   const own = extractRequestContext({ headers: {} }, frame);
   if (own.source === 'frame') return own;
   // A later message without its own context: a new trace, but keep the socket's session.
-  const fresh = extractRequestContext({ headers: {} }, isRecord(frame) ? { ...frame, session_id: frame['session_id'] ?? upgrade.sessionId } : frame);
-  return fresh;
+  return extractRequestContext({ headers: {} }, isRecord(frame) ? { ...frame, session_id: frame['session_id'] ?? upgrade.sessionId } : frame);
 }
 
 /** Sends one JSON frame and waits until it is handed to the socket (backpressure). */

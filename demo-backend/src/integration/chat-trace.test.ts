@@ -1,5 +1,6 @@
 // Needs the built dist (`npm run build` does it): starts the real stack on free ports.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startStack } from '../stack/start-stack.js';
 import type { Stack } from '../stack/start-stack.js';
 import { chatOverWebSocket, newTraceparent, readSseEvents } from './chat-client.test-helpers.js';
@@ -151,6 +152,27 @@ describe('traced chat through the real stack', () => {
     expect(stream.parentSpanId).toBe(spanId);
     expect(stream.attributes['streamtrace.context.source']).toBe('frame');
     expectIdsOnGatewaySpans(spans, 'sess-frame', 'msg-frame');
+  });
+
+  it('each message on one WebSocket gets its own trace from its frame', async () => {
+    const first = newTraceparent();
+    const second = newTraceparent();
+    const socket = new WebSocket(`${stack.urls.gateway.replace('http', 'ws')}/api/chat/ws?traceparent=${first.traceparent}`);
+    const starts: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () => socket.send(JSON.stringify({ message: 'What is a trace?' })));
+      socket.on('message', (data) => {
+        const event = JSON.parse(data.toString()) as { type: string; traceId?: string };
+        if (event.type === 'start') starts.push(event.traceId!);
+        if (event.type === 'done' && starts.length === 1) socket.send(JSON.stringify({ message: 'What is a span?', traceparent: second.traceparent }));
+        else if (event.type === 'done' || event.type === 'error') resolve();
+      });
+      socket.on('error', reject);
+    });
+    socket.close();
+    expect(starts).toEqual([first.traceId, second.traceId]);
+    const spans = await waitForTrace(stack.urls.collector, second.traceId, hasSpans('chat-gateway stream websocket', ...BACKEND));
+    expect(find(spans, 'chat-gateway', 'stream websocket').parentSpanId).toBe(second.spanId);
   });
 
   it('an invalid traceparent starts a fresh trace instead of joining it', async () => {
