@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCorpus } from './corpus.js';
 import { createVectorIndex } from './vector-index.js';
-import { embed } from './embed.js';
+import { createEmbedder } from './embed.js';
 
 const passages = await loadCorpus();
 const index = createVectorIndex(passages);
@@ -16,6 +16,7 @@ describe('vector index over the shipped corpus', () => {
     ['How long until the first token arrives?', 'llm#time-to-first-token'],
     ['EventSource cannot set custom headers', 'streaming#eventsource-limits'],
     ['trace id, parent span id and trace flags in traceparent', 'tracing#w3c-trace-context'],
+    ['how do I avoid buffering memory when the consumer is slow', 'streaming#backpressure'],
     ['batch span processor queue size', 'opentelemetry#batch-span-processor'],
   ])('puts the relevant passage first for %s', (query, expectedId) => {
     const hits = index.search(query, 3);
@@ -31,6 +32,7 @@ describe('vector index over the shipped corpus', () => {
   });
 
   it('embeds to unit length, and empty text to the zero vector', () => {
+    const embed = createEmbedder(['Server-Sent Events stream text', 'WebSockets are full duplex']);
     const v = embed('Server-Sent Events');
     expect(Math.hypot(...v)).toBeCloseTo(1, 5);
     expect(Math.hypot(...embed('the of and'))).toBe(0);

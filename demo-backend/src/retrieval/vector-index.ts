@@ -1,4 +1,4 @@
-import { cosine, embed } from './embed.js';
+import { cosine, createEmbedder } from './embed.js';
 import type { Passage } from './chunk.js';
 
 export interface SearchHit {
@@ -13,9 +13,11 @@ export interface VectorIndex {
   search(query: string, topK: number): SearchHit[];
 }
 
-/** Exact cosine search over pre-embedded passages; ties break by id so results are deterministic. */
+/** Exact cosine search over passages embedded with IDF learnt from the same passages; ties break by id so results are deterministic. */
 export function createVectorIndex(passages: readonly Passage[]): VectorIndex {
-  const entries = passages.map((passage) => ({ passage, vector: embed(`${passage.title}\n${passage.text}`) }));
+  const texts = passages.map((passage) => `${passage.title}\n${passage.text}`);
+  const embed = createEmbedder(texts);
+  const entries = passages.map((passage, i) => ({ passage, vector: embed(texts[i]!) }));
   return {
     size: entries.length,
     search(query, topK) {
