@@ -68,8 +68,9 @@ export function normalizeId(value: unknown, bytes: number, encoding: IdEncoding)
 /** Nanosecond timestamp as a decimal string; `null` when it is not an unsigned 64-bit integer. */
 export function normalizeNanos(value: unknown): string | null {
   if (value === undefined || value === null) return '0';
+  // JSON numbers above 2^53 have already lost precision in JSON.parse; keep what is left.
   if (typeof value === 'number') {
-    return Number.isSafeInteger(value) && value >= 0 ? String(value) : null;
+    return Number.isInteger(value) && value >= 0 && value < 2 ** 64 ? BigInt(value).toString() : null;
   }
   if (typeof value !== 'string' || !DIGITS.test(value)) return null;
   const big = BigInt(value);
@@ -84,7 +85,7 @@ function normalizeDouble(value: unknown, where: string): number | string {
 }
 
 function normalizeInt(value: unknown, where: string): string {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 63) return BigInt(value).toString();
   if (typeof value === 'string' && INTEGER.test(value)) {
     const big = BigInt(value);
     if (big >= -(2n ** 63n) && big < 2n ** 63n) return big.toString();
