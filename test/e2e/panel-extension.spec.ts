@@ -13,6 +13,9 @@ import type { BrowserContext, Page, Worker } from '@playwright/test';
 // does), the panel page shows them live, backend spans come from a query endpoint (Jaeger v3
 // shape), and the panel survives its service worker being stopped.
 
+// Only used inside worker.evaluate (runs in the extension's service worker).
+declare const chrome: { tabs: { query(query: object): Promise<{ id?: number; url?: string }[]> } };
+
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const extensionDir = join(repo, 'devtools-extension/dist/extension');
 const imgDir = join(repo, 'docs/img');

@@ -14,6 +14,9 @@ const memoryStorage = () => {
   return { getItem: (key: string) => map.get(key) ?? null, setItem: (key: string, value: string) => void map.set(key, value) };
 };
 
+// Generous for the 1,000-row and 5,000-span tests on a shared machine; no test asserts speed.
+const HEAVY_TIMEOUT = 30_000;
+
 let mounted: MountedPanel | undefined;
 afterEach(() => {
   mounted?.unmount();
@@ -99,7 +102,7 @@ describe('panel UI (in-memory adapter)', () => {
     const found = container.querySelectorAll('.message-row');
     expect(found).toHaveLength(1);
     expect(found[0]?.textContent).toContain('m-437');
-  });
+  }, HEAVY_TIMEOUT);
 
   it('drops the oldest messages beyond the memory bound and says how many', async () => {
     const { adapter, container, panel } = setup(500);
@@ -109,7 +112,7 @@ describe('panel UI (in-memory adapter)', () => {
     expect(panel.store.get(traceIdOf(1))).toBeUndefined();
     expect(panel.store.get(traceIdOf(520))).toBeDefined();
     expect(container.querySelector('.dropped')?.textContent).toContain('20 dropped');
-  });
+  }, HEAVY_TIMEOUT);
 
   it('holds events while paused and applies them on resume; clear empties the list and the source', async () => {
     const { adapter, container, panel } = setup();
@@ -127,4 +130,27 @@ describe('panel UI (in-memory adapter)', () => {
     expect(adapter.clearCalls).toBe(1);
     expect(container.querySelector('.message-row')).toBeNull();
   });
+});
+
+describe('waterfall', () => {
+  it('renders a 5,000-span trace with only a window of rows in the DOM, errors named on the span', async () => {
+    const { adapter, container } = setup();
+    const traceId = traceIdOf(4242);
+    const specs = [{ traceId, spanId: spanIdOf(1), name: 'chat.message', startMs: 0, endMs: 10_000 }];
+    for (let i = 2; i <= 5000; i += 1) {
+      specs.push({ traceId, spanId: spanIdOf(i), parentSpanId: spanIdOf(1), name: `work ${i}`, startMs: i, endMs: i + 5, ...(i === 2 ? { error: 'upstream 503' } : {}) } as (typeof specs)[number]);
+    }
+    // Children first: out of order on purpose.
+    adapter.pushSpans([resourceSpans('big', specs.slice(1)), resourceSpans('big', specs.slice(0, 1))]);
+    await flush();
+    click(container.querySelector(`[data-trace-id="${traceId}"]`));
+    await flush();
+    expect(container.querySelector('.waterfall-header')?.textContent).toContain('5000 spans');
+    const rows = container.querySelectorAll('.span-row');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(100);
+    const errorRow = container.querySelector('.span-row.is-error');
+    expect(errorRow?.textContent).toContain('work 2');
+    expect(errorRow?.textContent).toContain('upstream 503');
+  }, HEAVY_TIMEOUT);
 });
