@@ -67,6 +67,7 @@ export async function startSdkTestServer(options = {}) {
       const delay = Number(url.searchParams.get('delay') ?? 10);
       const mode = url.searchParams.get('mode') ?? 'hold';
       const named = url.searchParams.get('named') === '1';
+      const perTick = Math.max(1, Number(url.searchParams.get('per') ?? 1));
       const traceId = (url.searchParams.get('traceparent') ?? '').split('-')[1] ?? '';
       res.writeHead(200, {
         ...cors,
@@ -79,6 +80,10 @@ export async function startSdkTestServer(options = {}) {
       let sent = 0;
       const lastId = Number(req.headers['last-event-id'] ?? -1);
       const timer = setInterval(() => {
+        for (let k = 0; k < perTick && sent < count; k++) tick();
+        if (sent >= count) clearInterval(timer);
+      }, delay);
+      const tick = () => {
         const index = lastId + 1 + sent;
         const payload = JSON.stringify({ type: 'delta', index, text: `t${index} ` });
         res.write(`id: ${index}\r\n${named ? 'event: delta\r\n' : ''}data: ${payload}\r\n\r\n`);
@@ -87,15 +92,15 @@ export async function startSdkTestServer(options = {}) {
         if (mode === 'reconnect-once' && !dropped.has(token) && sent === 2) {
           dropped.add(token);
           clearInterval(timer);
+          sent = count + 1;
           res.destroy();
           return;
         }
-        if (sent >= count) {
-          clearInterval(timer);
+        if (sent === count) {
           res.write(`data: ${JSON.stringify({ type: 'done', finishReason: 'stop' })}\n\n`);
           if (mode === 'close') res.end();
         }
-      }, delay);
+      };
       req.on('close', () => clearInterval(timer));
       return;
     }

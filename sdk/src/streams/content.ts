@@ -33,3 +33,11 @@ export function utf8Length(text: string): number {
   }
   return bytes;
 }
+
+/** Size of a WebSocket / EventSource message payload. */
+export function payloadBytes(data: unknown): number {
+  if (typeof data === 'string') return utf8Length(data);
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
+  return 0;
+}

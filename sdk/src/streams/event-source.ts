@@ -2,7 +2,6 @@ import type { InstrumentContext } from './instrument-context.js';
 import type { StreamRecorder } from './stream-recorder.js';
 import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
-import { utf8Length } from './content.js';
 import { wrapConstructor, wrapMethod } from './native.js';
 
 const BUILT_IN_TYPES = new Set(['open', 'error', 'message']);
@@ -21,10 +20,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
   const hookType = (es: EventSource, entry: { stream: StreamRecorder; types: Set<string> }, type: string): void => {
     if (entry.types.has(type)) return;
     entry.types.add(type);
-    listen.call(es, type, (event: Event) => {
-      const data = (event as MessageEvent).data;
-      entry.stream.chunk(typeof data === 'string' ? utf8Length(data) : 0, typeof data === 'string' ? data : undefined);
-    });
+    listen.call(es, type, (event: Event) => entry.stream.chunkEvent(event as MessageEvent));
   };
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
@@ -63,10 +59,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
       }
       stream.response({ 'http.response.status_code': 200 });
     });
-    listen.call(es, 'message', (event: Event) => {
-      const data = (event as MessageEvent).data;
-      stream.chunk(typeof data === 'string' ? utf8Length(data) : 0, typeof data === 'string' ? data : undefined);
-    });
+    listen.call(es, 'message', (event: Event) => stream.chunkEvent(event as MessageEvent));
     listen.call(es, 'error', () => {
       if (es.readyState === target.CLOSED) {
         stream.end('error', 'eventsource_error');

@@ -81,6 +81,7 @@ describe('chat.stream recording', () => {
     const stream = new StreamRecorder(runtime, message, 'eventsource', new URL('http://x/sse'));
     const visibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState') ?? Object.getOwnPropertyDescriptor(document, 'visibilityState');
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
     try {
       stream.chunk(10);
       stream.committed(performance.now());
@@ -88,6 +89,7 @@ describe('chat.stream recording', () => {
     } finally {
       if (visibility) Object.defineProperty(document, 'visibilityState', visibility);
       else delete (document as { visibilityState?: unknown }).visibilityState;
+      document.dispatchEvent(new Event('visibilitychange'));
     }
     stream.end('complete');
     message.end();

@@ -5,7 +5,7 @@ import { ChunkTimeline } from '../timing/chunk-timeline.js';
 import { isHidden, now, toEpochMs, toSpanTime } from '../timing/clock.js';
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
-import { MAX_CONTENT_CHARS, deltaText, outputMessages } from './content.js';
+import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
 import { log } from '../diag.js';
 import { track } from '../runtime.js';
 
@@ -16,6 +16,8 @@ export type StreamOutcome = 'complete' | 'cancel' | 'error';
 const SETTLE_MS = 300;
 const SERIES_CAPACITY_DEVTOOLS = 20_000;
 const SERIES_CAPACITY = 512;
+/** Message events whose payload is read later (see chunkEvent). */
+const DEFERRED_EVENTS = 256;
 
 /** One `chat.stream` span: a fetch body, an EventSource or a WebSocket. */
 export class StreamRecorder implements OpenStream {
@@ -37,6 +39,9 @@ export class StreamRecorder implements OpenStream {
   private reconnects = 0;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private responded = false;
+  private readonly deferred: (MessageEvent | undefined)[] = [];
+  private readonly deferredIndex = new Uint32Array(DEFERRED_EVENTS);
+  private deferredCount = 0;
 
   constructor(
     private readonly runtime: Runtime,
@@ -69,6 +74,7 @@ export class StreamRecorder implements OpenStream {
         requestPaint: (waiter) => runtime.scheduler.request(waiter),
         isHidden,
         onFirstPaint: (at) => message.firstPaint(at),
+        beforeFinalise: () => this.drain(),
         onSettled: () => {
           if (this.ended) this.settle();
         },
@@ -102,10 +108,40 @@ export class StreamRecorder implements OpenStream {
     const at = now();
     (this.timeline as ChunkTimeline).arrived(bytes, at);
     this.message.chunkArrived(at);
-    if (data !== undefined && this.runtime.config.captureContent && this.content.length < MAX_CONTENT_CHARS) {
-      const text = deltaText(data);
-      if (text !== undefined) this.content = (this.content + text).slice(0, MAX_CONTENT_CHARS);
+    if (data !== undefined && this.runtime.config.captureContent) this.capture(data);
+  }
+
+  /**
+   * One EventSource/WebSocket message. Its payload is read later (next frame, or every 256
+   * events): the first read of `event.data` materialises the string, and the app's own listener
+   * pays that anyway, so reading after it costs nothing extra.
+   */
+  chunkEvent(event: MessageEvent): void {
+    if (!this.recording || this.ended) return;
+    const at = now();
+    const index = (this.timeline as ChunkTimeline).arrived(0, at);
+    this.message.chunkArrived(at);
+    this.deferred[this.deferredCount] = event;
+    this.deferredIndex[this.deferredCount++] = index;
+    if (this.deferredCount === DEFERRED_EVENTS) this.drain();
+  }
+
+  private drain(): void {
+    const timeline = this.timeline as ChunkTimeline;
+    const capture = this.runtime.config.captureContent;
+    for (let k = 0; k < this.deferredCount; k++) {
+      const data: unknown = (this.deferred[k] as MessageEvent).data;
+      this.deferred[k] = undefined;
+      timeline.setBytes(this.deferredIndex[k] as number, payloadBytes(data));
+      if (capture && typeof data === 'string') this.capture(data);
     }
+    this.deferredCount = 0;
+  }
+
+  private capture(data: string): void {
+    if (this.content.length >= MAX_CONTENT_CHARS) return;
+    const text = deltaText(data);
+    if (text !== undefined) this.content = (this.content + text).slice(0, MAX_CONTENT_CHARS);
   }
 
   /** The DOM target of the message changed. */

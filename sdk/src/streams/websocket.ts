@@ -2,7 +2,6 @@ import type { InstrumentContext } from './instrument-context.js';
 import type { StreamRecorder } from './stream-recorder.js';
 import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
-import { utf8Length } from './content.js';
 import { wrapConstructor, wrapMethod } from './native.js';
 
 /** `propagateTo` lists http(s) origins; a ws(s) URL to the same host and port matches them. */
@@ -11,13 +10,6 @@ function httpEquivalent(url: URL): URL {
   const copy = new URL(url.href);
   copy.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
   return copy;
-}
-
-function frameBytes(data: unknown): number {
-  if (typeof data === 'string') return utf8Length(data);
-  if (data instanceof ArrayBuffer) return data.byteLength;
-  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
-  return 0;
 }
 
 /**
@@ -66,7 +58,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
     tracked.set(ws, entry);
     let failed = false;
     listen.call(ws, 'open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) }));
-    listen.call(ws, 'message', (event: Event) => stream.chunk(frameBytes((event as MessageEvent).data), typeof (event as MessageEvent).data === 'string' ? (event as MessageEvent).data : undefined));
+    listen.call(ws, 'message', (event: Event) => stream.chunkEvent(event as MessageEvent));
     listen.call(ws, 'error', () => {
       failed = true;
     });

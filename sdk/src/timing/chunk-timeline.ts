@@ -31,6 +31,8 @@ export interface TimelineOptions {
   onFirstPaint?: (at: number) => void;
   /** Every chunk so far has its final timing (called after commits/paints). */
   onSettled?: () => void;
+  /** Runs before chunks are finalised (the recorder fills in deferred byte counts). */
+  beforeFinalise?: () => void;
   /** Asks for a paint estimate after a commit. */
   requestPaint: (waiter: PaintWaiter) => void;
   isHidden: () => boolean;
@@ -75,6 +77,9 @@ export class ChunkTimeline implements PaintWaiter {
   private readonly sampleStart: number;
   private readonly sampleCount: number;
   private slowestUsed = 0;
+  /** Fastest of the kept slowest chunks: a new chunk is compared with it only (O(1) per chunk). */
+  private slowestMinSlot = -1;
+  private slowestMinLatency = -1;
   private stallUsed = 0;
   private sampleSeen = 0;
   private firstUsed = false;
@@ -97,9 +102,12 @@ export class ChunkTimeline implements PaintWaiter {
     if (max === 0) this.firstUsed = true;
   }
 
-  /** A chunk reached the SDK at `at` (performance.now()). */
-  arrived(bytes: number, at: number): void {
-    if (this.count - this.doneCursor >= this.cap) this.finalise(this.doneCursor, true);
+  /** A chunk reached the SDK at `at` (performance.now()); returns its index. */
+  arrived(bytes: number, at: number): number {
+    if (this.count - this.doneCursor >= this.cap) {
+      this.options.beforeFinalise?.();
+      this.finalise(this.doneCursor, true);
+    }
     const i = this.count++;
     const r = i % this.cap;
     this.bytes[r] = bytes;
@@ -118,6 +126,13 @@ export class ChunkTimeline implements PaintWaiter {
       }
     }
     this.lastArrival = at;
+    return i;
+  }
+
+  /** Byte count learnt after arrival (read lazily from the event). */
+  setBytes(i: number, bytes: number): void {
+    this.totalBytes += bytes;
+    if (i >= this.doneCursor && i < this.count) this.bytes[i % this.cap] = bytes;
   }
 
   /** True while some chunk still waits for a commit. */
@@ -135,6 +150,7 @@ export class ChunkTimeline implements PaintWaiter {
     if (this.commitCursor >= this.count) return;
     if (this.commitCursor < this.doneCursor) this.commitCursor = this.doneCursor;
     const hidden = this.options.isHidden();
+    if (hidden) this.options.beforeFinalise?.();
     for (let i = this.commitCursor; i < this.count; i++) {
       const r = i % this.cap;
       this.commit[r] = at;
@@ -154,6 +170,7 @@ export class ChunkTimeline implements PaintWaiter {
   }
 
   painted(at: number): void {
+    this.options.beforeFinalise?.();
     const hidden = this.options.isHidden();
     const upTo = this.paintUpTo;
     for (let i = this.doneCursor; i < upTo; i++) {
@@ -176,6 +193,7 @@ export class ChunkTimeline implements PaintWaiter {
 
   /** Stream over: whatever is still pending gets no (more) timing. */
   close(): void {
+    this.options.beforeFinalise?.();
     this.finaliseUpTo(this.count);
   }
 
@@ -225,21 +243,12 @@ export class ChunkTimeline implements PaintWaiter {
     if (latency >= 0 && this.slowestCount > 0) {
       if (this.slowestUsed < this.slowestCount) {
         this.writeSlot(this.slowestStart + this.slowestUsed++, i, r, 1);
+        if (this.slowestUsed === this.slowestCount) this.findSlowestMin();
         return;
       }
-      // Replace the fastest of the kept slowest chunks when this one is slower (k ≤ 20: O(1)).
-      let minSlot = -1;
-      let minLatency = latency;
-      for (let s = this.slowestStart; s < this.slowestStart + this.slowestCount; s++) {
-        const o = s * SLOT_FIELDS;
-        const kept = (this.slots[o + 4] as number) - (this.slots[o + 2] as number);
-        if (kept < minLatency) {
-          minLatency = kept;
-          minSlot = s;
-        }
-      }
-      if (minSlot >= 0) {
-        this.writeSlot(minSlot, i, r, 1);
+      if (latency > this.slowestMinLatency) {
+        this.writeSlot(this.slowestMinSlot, i, r, 1);
+        this.findSlowestMin();
         this.eventsDropped++;
         return;
       }
@@ -257,6 +266,18 @@ export class ChunkTimeline implements PaintWaiter {
     const j = Math.floor((this.options.random ?? Math.random)() * (seen + 1));
     if (j < this.sampleCount) this.writeSlot(this.sampleStart + j, i, r, 3);
     this.eventsDropped++;
+  }
+
+  private findSlowestMin(): void {
+    this.slowestMinLatency = Infinity;
+    for (let slot = this.slowestStart; slot < this.slowestStart + this.slowestCount; slot++) {
+      const o = slot * SLOT_FIELDS;
+      const kept = (this.slots[o + 4] as number) - (this.slots[o + 2] as number);
+      if (kept < this.slowestMinLatency) {
+        this.slowestMinLatency = kept;
+        this.slowestMinSlot = slot;
+      }
+    }
   }
 
   /** The chunks chosen for span events, ordered by index; times in ms from stream open. */

@@ -7,4 +7,14 @@ export const toEpochMs = (t: number): number => performance.timeOrigin + t;
 /** Converts a `performance.now()` value to an OpenTelemetry time input (epoch ms). */
 export const toSpanTime = (t: number): number => performance.timeOrigin + t;
 
-export const isHidden = (): boolean => typeof document !== 'undefined' && document.visibilityState === 'hidden';
+let hiddenState: boolean | undefined;
+
+/** Page visibility, cached from `visibilitychange` (a DOM getter per chunk is measurable). */
+export function isHidden(): boolean {
+  if (hiddenState === undefined) {
+    if (typeof document === 'undefined') return false;
+    hiddenState = document.visibilityState === 'hidden';
+    document.addEventListener('visibilitychange', () => (hiddenState = document.visibilityState === 'hidden'), { capture: true });
+  }
+  return hiddenState;
+}

@@ -1,0 +1,81 @@
+// Measures the SDK's main-thread cost the way docs/measuring.md describes: the V8 sampling
+// profiler (50 µs) during a 10,000-chunk stream whose page appends every chunk to the DOM; the
+// SDK's share = self time of samples in streamtrace.iife.js / all non-idle sampled time.
+// Also reports JS heap growth across the stream. Usage: node sdk/scripts/measure-cost.mjs [rounds]
+import { chromium } from '@playwright/test';
+import { startSdkTestServer } from '../e2e-support/server.mjs';
+
+const rounds = Number(process.argv[2] ?? 3);
+const CHUNKS = 10_000;
+const server = await startSdkTestServer();
+const base = server.baseUrl;
+const sdkTag = `<script src="/dist/streamtrace.iife.js" data-endpoint="${base}/v1/traces" data-service-name="cost" data-propagate-to="${base}"></script>`;
+const app = {
+  eventsource: `window.run = () => new Promise((resolve) => {
+    const out = document.getElementById('out');
+    const es = new EventSource('/sse?count=${CHUNKS}&delay=1&per=10');
+    es.onmessage = (e) => { const d = JSON.parse(e.data); if (d.type === 'done') { es.close(); resolve(); } else out.append(d.text); };
+  });`,
+  fetch: `window.run = async () => {
+    const out = document.getElementById('out');
+    const res = await fetch('/sse?count=${CHUNKS}&delay=1&per=10&mode=close');
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    for (;;) { const { done, value } = await reader.read(); if (done) break; out.append(value.length + ' '); }
+  };`,
+};
+for (const [name, script] of Object.entries(app)) {
+  server.setPage(`/${name}.html`, `<!doctype html><body><div id="out" data-streamtrace-message=""></div>${sdkTag}<script>${script}</script></body>`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  for (const name of Object.keys(app)) {
+    const shares = [];
+    const heaps = [];
+    for (let round = 0; round < rounds; round++) {
+      const page = await browser.newPage();
+      const cdp = await page.context().newCDPSession(page);
+      await page.goto(`${base}/${name}.html`);
+      await cdp.send('HeapProfiler.collectGarbage');
+      const heapBefore = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
+      await cdp.send('Profiler.start');
+      await page.evaluate(() => window.run());
+      const { profile } = await cdp.send('Profiler.stop');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const heapAfter = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      let busy = 0;
+      let sdk = 0;
+      for (let i = 0; i < profile.samples.length; i++) {
+        const node = byId.get(profile.samples[i]);
+        const dt = profile.timeDeltas[i + 1] ?? 0;
+        if (!node || node.callFrame.functionName === '(idle)') continue;
+        busy += dt;
+        if (node.callFrame.url.includes('streamtrace.iife.js')) sdk += dt;
+      }
+      shares.push((100 * sdk) / busy);
+      if (process.env.TOP) {
+        const self = new Map();
+        for (let i = 0; i < profile.samples.length; i++) {
+          const node = byId.get(profile.samples[i]);
+          if (!node || !node.callFrame.url.includes('streamtrace.iife.js')) continue;
+          const key = `${node.callFrame.functionName || '(anon)'}:${node.callFrame.lineNumber}`;
+          self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0));
+        }
+        console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `  ${k} ${(v / 1000).toFixed(1)}ms`).join('\n'), `busy ${(busy / 1000).toFixed(0)}ms`);
+      }
+      heaps.push((heapAfter - heapBefore) / 1024);
+      await page.close();
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(`${name.padEnd(12)} SDK self time ${median(shares).toFixed(2)}% of busy main thread (rounds: ${shares.map((s) => s.toFixed(2)).join(', ')}); heap growth after GC ${median(heaps).toFixed(0)} KiB`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
