@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { joinQueryContext } from '@streamtrace/node';
 import type { ChatDeps } from './chat-flow.js';
+import { nameServerSpan } from '../shared/server-span.js';
 import { applyCors } from './cors.js';
 import { handleSseChat, sendJsonError } from './sse-route.js';
 import type { StreamRegistry } from './sse-route.js';
@@ -42,9 +43,12 @@ export function createGateway(deps: ChatDeps): Gateway {
 async function route(deps: ChatDeps, registry: StreamRegistry, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (applyCors(req, res, deps.config.allowOrigins)) return;
   const path = new URL(req.url ?? '/', 'http://gateway').pathname;
-  if (path === '/api/chat' && req.method === 'POST') return handleSseChat(deps, req, res, registry);
-  if (path === '/api/chat/stream' && req.method === 'GET') return handleSseChat(deps, req, res, registry);
+  if ((path === '/api/chat' && req.method === 'POST') || (path === '/api/chat/stream' && req.method === 'GET')) {
+    nameServerSpan(req.method, path);
+    return handleSseChat(deps, req, res, registry);
+  }
   if (path === '/api/health' && req.method === 'GET') {
+    nameServerSpan(req.method, path);
     const body = JSON.stringify({
       status: 'ok',
       service: 'chat-gateway',

@@ -38,7 +38,7 @@ function expectBackendTree(spans: FlatSpan[], stream: FlatSpan, externalParent: 
   // instrumentation-http spans from ES-module code: gateway CLIENT → service SERVER → service span.
   const search = find(spans, 'vector-store', 'vector.search streamtrace-docs');
   const searchServer = spans.find((s) => s.spanId === search.parentSpanId)!;
-  expect(searchServer).toMatchObject({ service: 'vector-store', kind: KIND.SERVER });
+  expect(searchServer).toMatchObject({ service: 'vector-store', kind: KIND.SERVER, name: 'POST /search' });
   const retrievalHttp = spans.find((s) => s.spanId === searchServer.parentSpanId)!;
   expect(retrievalHttp).toMatchObject({ service: 'chat-gateway', kind: KIND.CLIENT, parentSpanId: retrieval.spanId });
   expect(search.attributes).toMatchObject({ 'db.system.name': 'streamtrace.vector', 'db.operation.name': 'search', 'gen_ai.data_source.id': 'streamtrace-docs' });
@@ -48,7 +48,7 @@ function expectBackendTree(spans: FlatSpan[], stream: FlatSpan, externalParent: 
 
   const model = find(spans, 'model-service', 'chat sim-gpt-1');
   const modelServer = spans.find((s) => s.spanId === model.parentSpanId)!;
-  expect(modelServer).toMatchObject({ service: 'model-service', kind: KIND.SERVER });
+  expect(modelServer).toMatchObject({ service: 'model-service', kind: KIND.SERVER, name: 'POST /v1/chat/completions' });
   const modelHttp = spans.find((s) => s.spanId === modelServer.parentSpanId)!;
   expect(modelHttp).toMatchObject({ service: 'chat-gateway', kind: KIND.CLIENT, parentSpanId: chat.spanId });
   expect(model.attributes).toMatchObject({ 'streamtrace.stream.outcome': 'complete', 'gen_ai.usage.output_tokens': chat.attributes['gen_ai.usage.output_tokens'] });
@@ -87,8 +87,9 @@ describe('traced chat through the real stack', () => {
     expect((done['usage'] as { outputTokens: number }).outputTokens).toBe(deltas.length);
 
     const spans = await waitForTrace(stack.urls.collector, traceId, hasSpans('chat-gateway stream sse', ...BACKEND));
-    const server = spans.find((s) => s.service === 'chat-gateway' && s.kind === KIND.SERVER)!;
+    const server = find(spans, 'chat-gateway', 'POST /api/chat', KIND.SERVER);
     expect(server.parentSpanId).toBe(spanId);
+    expect(server.attributes['http.route']).toBe('/api/chat');
     const stream = find(spans, 'chat-gateway', 'stream sse', KIND.INTERNAL);
     expect(stream.parentSpanId).toBe(server.spanId);
     expect(stream.attributes).toMatchObject({
@@ -113,7 +114,7 @@ describe('traced chat through the real stack', () => {
     expect(events.at(-1)?.type).toBe('done');
 
     const spans = await waitForTrace(stack.urls.collector, traceId, hasSpans('chat-gateway stream sse', ...BACKEND));
-    const server = spans.find((s) => s.service === 'chat-gateway' && s.kind === KIND.SERVER)!;
+    const server = find(spans, 'chat-gateway', 'GET /api/chat/stream', KIND.SERVER);
     expect(server.parentSpanId).toBe(spanId);
     const stream = find(spans, 'chat-gateway', 'stream sse');
     expect(stream.attributes['streamtrace.context.source']).toBe('query');

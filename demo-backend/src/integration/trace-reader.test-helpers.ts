@@ -75,7 +75,7 @@ export async function waitForTrace(
   collectorUrl: string,
   traceId: string,
   ready: (spans: FlatSpan[]) => boolean,
-  timeoutMs = 15_000,
+  timeoutMs = 20_000,
 ): Promise<FlatSpan[]> {
   const deadline = Date.now() + timeoutMs;
   let spans: FlatSpan[] = [];

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import { BodyError, readJsonBody } from '../shared/json-body.js';
+import { nameServerSpan } from '../shared/server-span.js';
 import { startChatSpan } from './chat-span.js';
 import { completion, errorBody } from './chunks.js';
 import { composeAnswer } from './compose.js';
@@ -42,6 +43,7 @@ async function handle(options: ModelServiceOptions, req: IncomingMessage, res: S
   if (req.method !== 'POST' || path !== '/v1/chat/completions') {
     return sendJson(res, 404, errorBody('not found', 'not_found'));
   }
+  nameServerSpan(req.method, '/v1/chat/completions');
   if (options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
     return sendJson(res, 401, errorBody('invalid api key', 'invalid_api_key'));
   }

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { BodyError, isRecord, readJsonBody } from '../shared/json-body.js';
+import { nameServerSpan } from '../shared/server-span.js';
 import { tracedSearch } from './traced-search.js';
 import type { VectorIndex } from './vector-index.js';
 
@@ -37,6 +38,7 @@ async function handle(options: VectorStoreOptions, req: IncomingMessage, res: Se
     sendJson(res, 404, { error: 'not found' });
     return;
   }
+  nameServerSpan(req.method, '/search');
   let body: unknown;
   try {
     body = await readJsonBody(req, 64 * 1024);
