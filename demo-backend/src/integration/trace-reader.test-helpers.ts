@@ -26,6 +26,20 @@ interface KeyValue {
   key: string;
   value: AnyValue;
 }
+interface OtlpSpan {
+  name: string;
+  kind: number;
+  spanId: string;
+  parentSpanId?: string;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes?: KeyValue[];
+  events?: { name: string; attributes?: KeyValue[] }[];
+  status?: { code?: number };
+}
+interface OtlpTrace {
+  result: { resourceSpans: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { spans?: OtlpSpan[] }[] }[] };
+}
 
 function value(v: AnyValue): unknown {
   if (v.stringValue !== undefined) return v.stringValue;
@@ -44,7 +58,7 @@ export async function fetchTrace(collectorUrl: string, traceId: string): Promise
   const response = await fetch(`${collectorUrl}/api/v3/traces/${traceId}`);
   if (response.status === 404) return [];
   if (!response.ok) throw new Error(`collector answered ${response.status}`);
-  const body = (await response.json()) as { result: { resourceSpans: any[] } };
+  const body = (await response.json()) as OtlpTrace;
   const spans: FlatSpan[] = [];
   for (const rs of body.result.resourceSpans) {
     const service = String(attributes(rs.resource?.attributes)['service.name']);
@@ -57,7 +71,7 @@ export async function fetchTrace(collectorUrl: string, traceId: string): Promise
           spanId: s.spanId,
           parentSpanId: s.parentSpanId ?? '',
           attributes: attributes(s.attributes),
-          events: (s.events ?? []).map((e: { name: string; attributes?: KeyValue[] }) => ({ name: e.name, attributes: attributes(e.attributes) })),
+          events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attributes(e.attributes) })),
           statusCode: s.status?.code ?? 0,
           durationMs: Number((BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1000n) / 1000,
         });
