@@ -32,7 +32,8 @@ function bodyFormat(contentType: string | undefined): BodyFormat | undefined {
 function parseBody(kind: SignalKind, format: BodyFormat, bytes: Buffer): { value: unknown; ids: IdEncoding } {
   if (format === 'json') {
     try {
-      return { value: JSON.parse(bytes.toString('utf8')), ids: 'hex' };
+      const text = bytes.toString('utf8');
+      return { value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), ids: 'hex' };
     } catch {
       throw new HttpError(400, 'malformed JSON');
     }
