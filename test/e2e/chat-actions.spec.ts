@@ -42,3 +42,33 @@ test('Regenerate asks again as a new trace linked to the previous answer', async
   expect(message.attributes['streamtrace.message.regenerated_from']).toBe(before.messageId);
   expect(message.links.map((l) => l.traceId)).toContain(before.traceId);
 });
+
+test('the conversation id survives a reload of the tab and New chat starts another', async ({ page, stack }) => {
+  await openChat(page, stack.urls.web, 'websocket');
+  const app = page.getByTestId('chat-app');
+  const first = await app.getAttribute('data-conversation-id');
+  expect(first).toMatch(/^conv-/);
+  await page.reload();
+  await expect(app).toHaveAttribute('data-conversation-id', first ?? '');
+  // The transport chosen in the URL survives too.
+  await expect(page.getByTestId('transport-websocket')).toHaveAttribute('aria-checked', 'true');
+
+  await page.getByTestId('new-chat').click();
+  await expect(app).not.toHaveAttribute('data-conversation-id', first ?? '');
+  const second = await app.getAttribute('data-conversation-id');
+  const answer = await ask(page, 'Hello again');
+  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+  const facts = await readMessage(page, answer);
+  const spans = await waitForTrace(stack.urls.collector, facts.traceId, (all) => all.some(isMessage));
+  expect(findSpan(spans, isMessage, 'chat.message').attributes['gen_ai.conversation.id']).toBe(second);
+});
+
+test('switching transport and fault in the page updates the shareable URL', async ({ page, stack }) => {
+  await openChat(page, stack.urls.web, 'eventsource');
+  await page.getByTestId('transport-fetch').click();
+  await page.getByTestId('fault-select').selectOption('stall');
+  await expect(page).toHaveURL(/[?&]transport=fetch(&|$)/);
+  await expect(page).toHaveURL(/[?&]fault=stall(&|$)/);
+  await page.getByTestId('fault-select').selectOption('none');
+  await expect(page).not.toHaveURL(/fault=/);
+});

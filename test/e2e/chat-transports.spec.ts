@@ -137,8 +137,11 @@ for (const transport of TRANSPORTS) {
         (all) => all.some(isMessage) && all.some(isBrowserStream) && all.some(isGatewayStream),
       );
       const message = findSpan(spans, isMessage, 'chat.message');
+      const stream = findSpan(spans, isBrowserStream, 'chat.stream');
       const gatewayStream = findSpan(spans, isGatewayStream, 'gateway stream span');
       expect(message.attributes['streamtrace.message.outcome']).toBe('cancel');
+      expect(message.status.code).not.toBe(STATUS.ERROR);
+      expect(stream.attributes['streamtrace.stream.outcome']).toBe('cancel');
       expect(gatewayStream.attributes['streamtrace.stream.outcome']).toBe('cancel');
       expect(gatewayStream.events.map((e) => e.name)).toContain('stream.cancel');
       expect(gatewayStream.status.code).not.toBe(STATUS.ERROR);

@@ -136,9 +136,11 @@ export function useChat(st: Streamtrace, gatewayUrl: string, conversationId: str
       if (turn.status !== 'streaming') continue;
       const entry = live.current.get(turn.id);
       if (!entry) continue;
+      // Cancel first, then close: to the SDK an EventSource closed by the page looks like a normal
+      // end, so it must already know this stream is being cancelled.
+      entry.message.cancel('user');
       entry.stream?.stop();
       entry.stream = undefined;
-      entry.message.cancel('user');
       update(turn.id, () => ({ status: 'cancelled', durationMs: Math.round(performance.now() - turn.startedAt) }));
     }
   }, [update]);
@@ -171,12 +173,11 @@ export function useChat(st: Streamtrace, gatewayUrl: string, conversationId: str
   // Leaving the page mid-answer is a cancellation, not an error.
   useEffect(() => {
     const onHide = (): void => {
-      for (const [id, entry] of live.current) {
+      for (const entry of live.current.values()) {
         if (!entry.stream) continue;
+        entry.message.cancel('page_hidden');
         entry.stream.stop();
         entry.stream = undefined;
-        entry.message.cancel('page_hidden');
-        live.current.set(id, entry);
       }
     };
     addEventListener('pagehide', onHide);
