@@ -18,9 +18,6 @@ const server = createServer(
   }),
 );
 
-const url = await listen(server, envInt('WEB_PORT', 5173));
-announceReady('demo-web', url);
-
 onShutdown(
   () =>
     new Promise<void>((resolve) => {
@@ -28,3 +25,7 @@ onShutdown(
       server.closeAllConnections();
     }),
 );
+
+// READY only after the signal handlers exist: a launcher may stop us the moment it reads the line.
+const url = await listen(server, envInt('WEB_PORT', 5173));
+announceReady('demo-web', url);
