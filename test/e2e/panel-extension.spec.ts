@@ -52,23 +52,23 @@ function trace(n: number, t0: number) {
   });
   const browser = resource('chat-web', [
     {
-      id: 1, name: 'chat.message', kind: 1, start: 0, end: 2450,
+      id: 1, name: 'chat.message', kind: 1, start: 0, end: 3550,
       attrs: { 'session.id': 'session-e2e', 'streamtrace.message.id': `message-${n}`, 'gen_ai.conversation.id': 'conv-e2e', 'streamtrace.message.outcome': 'complete', 'streamtrace.ttft_visible_ms': 560 },
     },
     {
-      id: 2, parent: 1, name: 'chat.stream', kind: 3, start: 20, end: 2420,
+      id: 2, parent: 1, name: 'chat.stream', kind: 3, start: 20, end: 3500,
       attrs: { 'streamtrace.stream.transport': 'fetch', 'streamtrace.stream.chunks': CHUNKS, 'streamtrace.chunk.first_arrival_ms': 500, 'streamtrace.chunk.first_paint_ms': 540, 'streamtrace.chunk.stalls': 1 },
     },
   ]);
   const backend = resource('chat-gateway', [
-    { id: 3, parent: 2, name: 'POST /api/chat', kind: 2, start: 40, end: 2240 },
+    { id: 3, parent: 2, name: 'POST /api/chat', kind: 2, start: 40, end: 3450 },
     { id: 4, parent: 3, name: 'retrieval docs', kind: 3, start: 60, end: 170, attrs: { 'gen_ai.operation.name': 'retrieval' } },
-    { id: 5, parent: 3, name: 'chat sim-gpt-1', kind: 3, start: 180, end: 2180, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.response.time_to_first_chunk': 0.29 } },
-    { id: 6, parent: 3, name: 'stream sse', kind: 1, start: 175, end: 2230, events: [{ name: 'stream.delta', at: 490 }] },
+    { id: 5, parent: 3, name: 'chat sim-gpt-1', kind: 3, start: 180, end: 3400, attrs: { 'gen_ai.operation.name': 'chat', 'gen_ai.response.time_to_first_chunk': 0.29 } },
+    { id: 6, parent: 3, name: 'stream sse', kind: 1, start: 175, end: 3440, events: [{ name: 'stream.delta', at: 490 }] },
   ]);
   const chunks = Array.from({ length: CHUNKS }, (_, index) => {
     // A stall between chunk 24 and 25 so the timeline has one to mark.
-    const arrival = 520 + index * 15 + (index >= 25 ? 1100 : 0);
+    const arrival = 520 + index * 15 + (index >= 25 ? 2300 : 0);
     return { index, bytes: 12 + (index % 5), arrivalMs: t0 + arrival, paintMs: t0 + arrival + 40 - (index % 5) * 6 };
   });
   return {

@@ -88,4 +88,20 @@ describe('extension port adapter', () => {
     ports[0]!.deliver({ type: 'entries', tabId: 4, replay: true, entries: [{ seq: 1, message: chunks(1) }] });
     expect(events.filter((event) => event.type === 'chunks')).toHaveLength(2);
   });
+
+  it('asks for host access only for query endpoints outside localhost', () => {
+    const requested: string[] = [];
+    const adapter = createExtensionPortAdapter({
+      tabId: 1,
+      connect: () => new FakePort(),
+      requestOrigin: async (origin) => {
+        requested.push(origin);
+        return true;
+      },
+    });
+    adapter.setQueryEndpoint!('http://127.0.0.1:16686');
+    adapter.setQueryEndpoint!('https://tempo.example.com:3200/');
+    expect(requested).toEqual(['https://tempo.example.com/*']);
+    adapter.dispose!();
+  });
 });

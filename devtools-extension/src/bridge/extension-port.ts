@@ -24,6 +24,8 @@ export interface ExtensionPortAdapterOptions {
   backoff?: { initialMs?: number; maxMs?: number };
   /** Panel -> worker commands kept while disconnected; the oldest go first beyond this. */
   maxQueued?: number;
+  /** Asks the user for host access to a query endpoint outside localhost (optional_host_permissions). */
+  requestOrigin?: (originPattern: string) => Promise<boolean>;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -31,6 +33,14 @@ export interface ExtensionPortAdapterOptions {
 export const DEFAULT_QUERY_BASE_URL = 'http://127.0.0.1:4318';
 
 const defaultConnect = (name: string): PortLike => chrome.runtime.connect({ name }) as unknown as PortLike;
+
+const defaultRequestOrigin = async (originPattern: string): Promise<boolean> => {
+  if (await chrome.permissions.contains({ origins: [originPattern] })) return true;
+  return chrome.permissions.request({ origins: [originPattern] });
+};
+
+/** The manifest's host_permissions already cover these; anything else is asked for at runtime. */
+const isLocalHost = (hostname: string): boolean => hostname === '127.0.0.1' || hostname === 'localhost';
 
 /**
  * The panel's side of the extension: a port to the background worker that survives the worker
@@ -144,7 +154,18 @@ export function createExtensionPortAdapter(options: ExtensionPortAdapterOptions)
     fetchTrace: (traceId: string, fetchOptions?: FetchTraceOptions) => lookup.fetchSettled(traceId, fetchOptions),
     status: () => status,
     clear: () => send({ type: 'clear', tabId }),
-    setQueryEndpoint: (baseUrl) => lookup.setBaseUrl(baseUrl),
+    setQueryEndpoint(baseUrl) {
+      lookup.setBaseUrl(baseUrl);
+      let url: URL;
+      try {
+        url = new URL(baseUrl);
+      } catch {
+        return;
+      }
+      if (isLocalHost(url.hostname)) return;
+      // Must run inside the Save click (a user gesture); denial leaves lookups failing visibly.
+      void (options.requestOrigin ?? defaultRequestOrigin)(`${url.protocol}//${url.hostname}/*`).catch(() => false);
+    },
     dispose() {
       disposed = true;
       if (timer !== undefined) clearTimer(timer);

@@ -17,7 +17,7 @@ export interface OtlpKeyValue {
 }
 
 export interface OtlpEvent {
-  timeUnixNano?: string | number;
+  timeUnixNano?: string | number | { low: number; high: number };
   name?: string;
   attributes?: OtlpKeyValue[];
 }
@@ -28,8 +28,8 @@ export interface OtlpSpan {
   parentSpanId?: string;
   name?: string;
   kind?: number;
-  startTimeUnixNano?: string | number;
-  endTimeUnixNano?: string | number;
+  startTimeUnixNano?: string | number | { low: number; high: number };
+  endTimeUnixNano?: string | number | { low: number; high: number };
   attributes?: OtlpKeyValue[];
   events?: OtlpEvent[];
   status?: { code?: number; message?: string };

@@ -30,8 +30,8 @@ export const PANEL_CSS = `
 .conn-reconnecting .conn-dot, .conn-connecting .conn-dot { background: var(--warn); }
 .conn-disconnected .conn-dot { background: var(--error); }
 .search { flex: 0 1 260px; min-width: 140px; }
-.search, .session-filter, .settings input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 4px; padding: 3px 6px; }
-.session-filter { max-width: 180px; }
+.search, .session-filter, .conversation-filter, .settings input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 4px; padding: 3px 6px; }
+.session-filter, .conversation-filter { max-width: 180px; }
 .counts { color: var(--muted); white-space: nowrap; }
 .dropped { color: var(--warn); }
 .spacer { flex: 1; }

@@ -24,6 +24,7 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [search, setSearch] = useState('');
   const [session, setSession] = useState('');
+  const [conversation, setConversation] = useState('');
   const [showSettings, setShowSettings] = useState(false);
   const [settings, setSettings] = useState(initialSettings);
   const [lookup, setLookup] = useState('');
@@ -74,8 +75,12 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
   }, [adapter, selected, refreshes]);
 
   const rows = store.rows();
-  const shown = useMemo(() => filterMessages(rows, { search, sessionId: session }), [store.version, search, session]);
+  const shown = useMemo(
+    () => filterMessages(rows, { search, sessionId: session, conversationId: conversation }),
+    [store.version, search, session, conversation],
+  );
   const sessions = useMemo(() => distinctValues(rows, 'sessionId'), [store.version]);
+  const conversations = useMemo(() => distinctValues(rows, 'conversationId'), [store.version]);
   const trace = selected ? store.get(selected) : undefined;
 
   return (
@@ -90,8 +95,12 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
         search={search}
         sessions={sessions}
         session={session}
+        conversations={conversations}
+        conversation={conversation}
+        navigations={controller.navigations}
         onSearch={setSearch}
         onSession={setSession}
+        onConversation={setConversation}
         onPause={() => controller.setPaused(!controller.paused)}
         onClear={() => {
           controller.clear();
@@ -105,6 +114,8 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
           showQueryEndpoint={showQueryEndpoint}
           onClose={() => setShowSettings(false)}
           onSave={(next) => {
+            // Called here, inside the click, so the extension may ask for host access.
+            if (next.queryBaseUrl !== settings.queryBaseUrl) adapter.setQueryEndpoint?.(next.queryBaseUrl);
             setSettings(next);
             saveSettings(settingsStorage, next);
             setShowSettings(false);

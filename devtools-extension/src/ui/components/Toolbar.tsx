@@ -10,8 +10,13 @@ export interface ToolbarProps {
   search: string;
   sessions: string[];
   session: string;
+  conversations: string[];
+  conversation: string;
+  /** Times the inspected page navigated since the panel opened (shown data is kept). */
+  navigations: number;
   onSearch: (value: string) => void;
   onSession: (value: string) => void;
+  onConversation: (value: string) => void;
   onPause: () => void;
   onClear: () => void;
   onSettings: () => void;
@@ -39,9 +44,18 @@ export function Toolbar(props: ToolbarProps) {
           <option key={session} value={session}>{session}</option>
         ))}
       </select>
+      {props.conversations.length > 1 || props.conversation ? (
+        <select class="conversation-filter" value={props.conversation} onChange={(event) => props.onConversation((event.currentTarget as HTMLSelectElement).value)} aria-label="Conversation">
+          <option value="">All conversations</option>
+          {props.conversations.map((conversation) => (
+            <option key={conversation} value={conversation}>{conversation}</option>
+          ))}
+        </select>
+      ) : null}
       <span class="counts">
         {props.shown === props.count ? `${props.count} messages` : `${props.shown} of ${props.count} messages`}
         {props.dropped ? <span class="dropped" title="oldest messages dropped to bound memory">{` · ${props.dropped} dropped`}</span> : null}
+        {props.navigations ? <span title="the inspected page navigated; earlier messages are kept">{` · page reloaded ×${props.navigations}`}</span> : null}
       </span>
       <span class="spacer" />
       <button type="button" class={`tb-button${props.paused ? ' active' : ''}`} onClick={props.onPause} aria-pressed={props.paused}>

@@ -25,8 +25,8 @@ export interface ChunkTimeline {
   renderLatencyMaxMs?: number;
 }
 
-/** A gap at least this long between two chunks is marked as a stall. */
-export const STALL_MS = 1000;
+/** A gap longer than this between two chunks is a stall (the SDK's default stallThresholdMs). */
+export const STALL_MS = 2000;
 
 /** Merges chunk batches of one stream by index (later copies win), in index order. */
 export function mergeChunks(existing: ChunkPoint[] | undefined, incoming: ChunkPoint[]): ChunkPoint[] {
@@ -82,7 +82,7 @@ export function chunkTimeline(stream: SpanRecord | undefined, series: ChunkPoint
     previous = chunk.arrivalMs;
     // Sampled span events skip chunks: a gap there is not a gap in the stream.
     const contiguous = source === 'series' || points.length === 0 || chunk.index === points[points.length - 1]!.index + 1;
-    const stall = contiguous && points.length > 0 && gapMs >= stallMs;
+    const stall = contiguous && points.length > 0 && gapMs > stallMs;
     if (contiguous) maxGapMs = Math.max(maxGapMs, gapMs);
     if (stall) stalls += 1;
     const renderLatencyMs = chunk.paintMs !== undefined ? Math.max(0, chunk.paintMs - chunk.arrivalMs) : undefined;

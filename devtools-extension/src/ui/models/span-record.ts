@@ -31,8 +31,10 @@ export const SPAN_KIND = { INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSU
 export const STATUS_ERROR = 2;
 
 /** Nanoseconds since epoch (decimal string) to milliseconds, without losing µs to float rounding. */
-export function nanosToMs(value: string | number | undefined): number {
+export function nanosToMs(value: string | number | { low: number; high: number } | undefined): number {
   if (value === undefined || value === '') return 0;
+  // protobufjs-style long bits, as some exporters put them into JSON.
+  if (typeof value === 'object') return Number(((BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0)) / 1000n) / 1000;
   if (typeof value === 'number') return value / 1e6;
   if (!/^\d+$/.test(value)) return Number(value) / 1e6 || 0;
   return Number(BigInt(value) / 1000n) / 1000;
