@@ -59,7 +59,10 @@ test('chunks get arrival, DOM commit and paint times; the message gets its visib
   expect(output[0].parts[0].content).toBe(Array.from({ length: 20 }, (_, i) => `t${i} `).join(''));
 
   // The devtools hook got the full per-chunk series (epoch ms) and the spans as OTLP JSON.
-  const posted = await page.evaluate(() => (window as unknown as { sdkMessages: { type: string; version: number; payload: unknown }[] }).sdkMessages);
+  const readPosted = () => page.evaluate(() => (window as unknown as { sdkMessages: { type: string; version: number; payload: unknown }[] }).sdkMessages);
+  // postMessage delivery is a separate task: wait until the stream span arrived.
+  await expect.poll(async () => JSON.stringify(await readPosted())).toContain('"chat.stream"');
+  const posted = await readPosted();
   const chunks = posted.find((m) => m.type === 'chunks')?.payload as { traceId: string; spanId: string; chunks: Chunk[] };
   expect(chunks.traceId).toBe(traceId);
   expect(chunks.spanId).toBe(stream.spanId);

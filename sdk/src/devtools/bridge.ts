@@ -6,6 +6,8 @@ import type { ChunkRecord } from '../timing/chunk-timeline.js';
 /** What `enableDevtools` plugs into an SDK instance. */
 export interface DevtoolsHook extends DevtoolsSink {
   onSpanEnd(span: ReadableSpan): void;
+  /** Posts buffered spans now. */
+  flush(): void;
   stop(): void;
 }
 
@@ -20,6 +22,7 @@ export class DevtoolsBridgeProcessor implements SpanProcessor {
   }
 
   forceFlush(): Promise<void> {
+    this.hook?.flush();
     return Promise.resolve();
   }
 

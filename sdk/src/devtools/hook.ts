@@ -31,6 +31,7 @@ export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
   };
 
   const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     const spans = buffer;
     buffer = [];
@@ -62,6 +63,7 @@ export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
     chunks(traceId: string, spanId: string, chunks: ChunkRecord[]) {
       post('chunks', { traceId, spanId, chunks });
     },
+    flush,
     stop() {
       target.removeEventListener('message', onMessage as EventListener);
       if (timer !== undefined) clearTimeout(timer);
