@@ -158,6 +158,8 @@ test('panel shows page messages live, joins backend spans and survives a stopped
   const panel = await context.newPage();
   await panel.goto(`chrome-extension://${extensionId}/panel.html?tabId=${tabId}`);
   await expect(panel.locator('.conn-connected')).toBeVisible();
+  // A connecting panel makes the content script say hello again (the SDK may have loaded late).
+  await expect.poll(() => page.evaluate(() => (window as unknown as { __hellos: number }).__hellos)).toBeGreaterThan(1);
   // Point backend lookups at this test's query endpoint, as a user would in Settings.
   await panel.getByRole('button', { name: 'Settings' }).click();
   await panel.locator('.settings input').first().fill(baseUrl);

@@ -108,6 +108,11 @@ test('standalone panel on the dev collector: backfill, live feed, trace view', a
   await expect(page.locator('.chunk-summary')).toContainText('sampled span events');
   await expect(page.locator('.breakdown-largest')).toContainText('retrieval');
   await page.screenshot({ path: join(imgDir, 'panel-standalone.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.locator('.span-row', { hasText: 'retrieval docs' }).click();
+  await expect(page.locator('.span-details')).toContainText('gen_ai.operation.name');
+  await page.screenshot({ path: join(imgDir, 'panel-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Session filter and search narrow the list.
   await page.locator('.session-filter').selectOption('session-1');

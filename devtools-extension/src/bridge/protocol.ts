@@ -7,8 +7,11 @@ export const PROTOCOL_VERSION = 1;
 export const SDK_SOURCE = 'streamtrace-sdk';
 export const DEVTOOLS_SOURCE = 'streamtrace-devtools';
 
-/** A single page message larger than this is dropped (protects the worker and session storage). */
-export const MAX_MESSAGE_BYTES = 512 * 1024;
+/**
+ * A single page message larger than this is dropped (protects the worker and the 10 MB of
+ * session storage). The SDK batches spans every 50 ms, so real batches stay far below it.
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** Chunks per message; the SDK keeps far fewer per stream. */
 export const MAX_CHUNKS = 20_000;
 

@@ -52,7 +52,7 @@ const entryKey = (tabId: number, seq: number): string => `tab:${tabId}:${seq}`;
 export function createTabBuffers(options: TabBufferOptions): TabBuffers {
   const { storage } = options;
   const maxEntries = options.maxEntries ?? 1000;
-  const maxBytes = options.maxBytes ?? 2 * 1024 * 1024;
+  const maxBytes = options.maxBytes ?? 3 * 1024 * 1024;
   const states = new Map<number, Promise<TabState>>();
   // Operations on one tab run strictly one after another.
   const chains = new Map<number, Promise<unknown>>();
