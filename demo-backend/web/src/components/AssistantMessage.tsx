@@ -70,7 +70,7 @@ export function AssistantMessage({ turn, collectorUrl, onRenderTarget, onFeedbac
             target="_blank"
             rel="noreferrer"
             data-testid="trace-link"
-            title="Open this message's trace in the collector panel"
+            title={`Open trace ${turn.traceId} in the collector panel`}
           >
             trace {turn.traceId.slice(0, 8)}…
           </a>
