@@ -25,6 +25,9 @@ export function createTelemetrySdk(options: TelemetryOptions): NodeSDK {
     serviceName: options.serviceName,
     spanProcessors: [...(options.extraProcessors ?? []), batch],
     instrumentations: [new HttpInstrumentation()],
+    // A stream span carries up to 200 sampled delta events plus start/end; the default limit
+    // (128) would drop the oldest, i.e. stream.start and the first deltas.
+    spanLimits: { eventCountLimit: 256 },
     // Only traces are exported; metrics and logs readers would otherwise default to OTLP.
     metricReaders: [],
     logRecordProcessors: [],
