@@ -1,4 +1,4 @@
-export type SignalKind = 'traces' | 'logs';
+export type SignalKind = 'traces' | 'logs' | 'metrics';
 
 export interface ForwarderOptions {
   /** e.g. http://otel-collector:4318/v1/traces, or a base URL http://otel-collector:4318 */
@@ -35,7 +35,11 @@ export function forwardTarget(url: string, kind: SignalKind): string {
 }
 
 export function createForwarder(options: ForwarderOptions): Forwarder {
-  const targets = { traces: forwardTarget(options.url, 'traces'), logs: forwardTarget(options.url, 'logs') };
+  const targets = {
+    traces: forwardTarget(options.url, 'traces'),
+    logs: forwardTarget(options.url, 'logs'),
+    metrics: forwardTarget(options.url, 'metrics'),
+  };
   const maxInFlight = options.maxInFlight ?? 32;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const logIntervalMs = options.logIntervalMs ?? 5_000;

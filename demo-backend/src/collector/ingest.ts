@@ -3,22 +3,30 @@ import { HttpError } from './http-error.js';
 import { ShapeError } from './normalize-common.js';
 import { normalizeLogs } from './normalize-logs.js';
 import { normalizeTraces } from './normalize-traces.js';
-import { decodeLogsRequest, decodeTraceRequest, encodeExportResponse } from './proto-codec.js';
+import { normalizeMetrics } from './otlp-metrics/normalize-metrics.js';
+import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest, encodeExportResponse } from './proto-codec.js';
 import { readBody } from './read-body.js';
 import type { Forwarder, SignalKind } from './forwarder.js';
 import type { LiveFeed } from './live-feed.js';
 import type { LogStore } from './log-store.js';
+import type { SpanMetrics } from './metrics/span-metrics.js';
 import type { IdEncoding } from './normalize-common.js';
+import type { MetricStore } from './otlp-metrics/metric-store.js';
 import type { SpanStore } from './span-store.js';
 
 export interface IngestDeps {
   spans: SpanStore;
   logs: LogStore;
+  metrics: MetricStore;
+  /** Span-derived metrics, updated from newly stored spans. */
+  spanMetrics?: SpanMetrics;
   live: LiveFeed;
   forwarder?: Forwarder;
   maxBodyBytes: number;
-  counters: { rejectedSpans: number; rejectedLogRecords: number; refusedRequests: number };
+  counters: { rejectedSpans: number; rejectedLogRecords: number; rejectedDataPoints: number; refusedRequests: number };
 }
+
+const DECODERS = { traces: decodeTraceRequest, logs: decodeLogsRequest, metrics: decodeMetricsRequest };
 
 type BodyFormat = 'json' | 'protobuf';
 
@@ -39,8 +47,7 @@ function parseBody(kind: SignalKind, format: BodyFormat, bytes: Buffer): { value
     }
   }
   try {
-    const value = kind === 'traces' ? decodeTraceRequest(bytes) : decodeLogsRequest(bytes);
-    return { value, ids: 'base64' };
+    return { value: DECODERS[kind](bytes), ids: 'base64' };
   } catch {
     throw new HttpError(400, 'malformed protobuf');
   }
@@ -52,6 +59,10 @@ function normalize(kind: SignalKind, value: unknown, ids: IdEncoding) {
       const result = normalizeTraces(value, ids);
       return { kind, result } as const;
     }
+    if (kind === 'metrics') {
+      const result = normalizeMetrics(value, ids);
+      return { kind, result } as const;
+    }
     const result = normalizeLogs(value, ids);
     return { kind, result } as const;
   } catch (error) {
@@ -61,7 +72,7 @@ function normalize(kind: SignalKind, value: unknown, ids: IdEncoding) {
   }
 }
 
-/** `POST /v1/traces` and `POST /v1/logs`: decode, validate, store, publish live, forward. */
+/** `POST /v1/traces`, `/v1/logs` and `/v1/metrics`: decode, validate, store, publish live, forward. */
 export async function handleIngest(kind: SignalKind, req: IncomingMessage, res: ServerResponse, deps: IngestDeps): Promise<void> {
   const contentType = req.headers['content-type'];
   const format = bodyFormat(contentType);
@@ -76,11 +87,22 @@ export async function handleIngest(kind: SignalKind, req: IncomingMessage, res: 
   if (normalized.kind === 'traces') {
     const { data, rejected } = normalized.result;
     const fresh = deps.spans.add(data);
-    if (fresh.resourceSpans.length > 0) deps.live.publish('spans', fresh);
+    if (fresh.resourceSpans.length > 0) {
+      deps.spanMetrics?.observe(fresh);
+      deps.live.publish('spans', fresh);
+    }
     if (rejected > 0) {
       deps.counters.rejectedSpans += rejected;
       partialSuccess.rejectedSpans = String(rejected);
       partialSuccess.errorMessage = `${rejected} span(s) without a valid traceId/spanId/timestamps were dropped`;
+    }
+  } else if (normalized.kind === 'metrics') {
+    const { items, rejected } = normalized.result;
+    deps.metrics.add(items);
+    if (rejected > 0) {
+      deps.counters.rejectedDataPoints += rejected;
+      partialSuccess.rejectedDataPoints = String(rejected);
+      partialSuccess.errorMessage = `${rejected} data point(s) with invalid timestamps were dropped`;
     }
   } else {
     const { data, rejected } = normalized.result;
@@ -103,6 +125,7 @@ export async function handleIngest(kind: SignalKind, req: IncomingMessage, res: 
       ...partialSuccess,
       ...(partialSuccess.rejectedSpans ? { rejectedSpans: Number(partialSuccess.rejectedSpans) } : {}),
       ...(partialSuccess.rejectedLogRecords ? { rejectedLogRecords: Number(partialSuccess.rejectedLogRecords) } : {}),
+      ...(partialSuccess.rejectedDataPoints ? { rejectedDataPoints: Number(partialSuccess.rejectedDataPoints) } : {}),
     });
     res.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': body.length });
     res.end(body);

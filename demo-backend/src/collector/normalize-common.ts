@@ -77,14 +77,14 @@ export function normalizeNanos(value: unknown): string | null {
   return big <= MAX_UINT64 ? big.toString() : null;
 }
 
-function normalizeDouble(value: unknown, where: string): number | string {
+export function normalizeDouble(value: unknown, where: string): number | string {
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return value;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   throw new ShapeError(`${where}.doubleValue must be a number`);
 }
 
-function normalizeInt(value: unknown, where: string): string {
+export function normalizeInt(value: unknown, where: string): string {
   if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 2 ** 63) return BigInt(value).toString();
   if (typeof value === 'string' && INTEGER.test(value)) {
     const big = BigInt(value);

@@ -15,6 +15,7 @@ interface GeneratedRoot {
       collector: {
         trace: { v1: { ExportTraceServiceRequest: GeneratedMessage; ExportTraceServiceResponse: GeneratedMessage } };
         logs: { v1: { ExportLogsServiceRequest: GeneratedMessage; ExportLogsServiceResponse: GeneratedMessage } };
+        metrics: { v1: { ExportMetricsServiceRequest: GeneratedMessage; ExportMetricsServiceResponse: GeneratedMessage } };
       };
     };
   };
@@ -42,9 +43,19 @@ export function decodeLogsRequest(bytes: Uint8Array): Record<string, unknown> {
   return decodeWith(root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest, bytes);
 }
 
+/** Decodes an OTLP `ExportMetricsServiceRequest`; throws on malformed bytes. */
+export function decodeMetricsRequest(bytes: Uint8Array): Record<string, unknown> {
+  return decodeWith(root.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest, bytes);
+}
+
 /** The protobuf `Export*ServiceResponse`, as OTLP requires for a protobuf request. */
-export function encodeExportResponse(kind: 'traces' | 'logs', partialSuccess: Record<string, unknown>): Uint8Array {
+export function encodeExportResponse(kind: 'traces' | 'logs' | 'metrics', partialSuccess: Record<string, unknown>): Uint8Array {
   const collector = root.opentelemetry.proto.collector;
-  const message = kind === 'traces' ? collector.trace.v1.ExportTraceServiceResponse : collector.logs.v1.ExportLogsServiceResponse;
+  const message =
+    kind === 'traces'
+      ? collector.trace.v1.ExportTraceServiceResponse
+      : kind === 'logs'
+        ? collector.logs.v1.ExportLogsServiceResponse
+        : collector.metrics.v1.ExportMetricsServiceResponse;
   return message.encode(message.fromObject({ partialSuccess })).finish();
 }

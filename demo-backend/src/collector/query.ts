@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { HttpError } from './http-error.js';
 import type { LogStore } from './log-store.js';
+import type { MetricQuery } from './otlp-metrics/metric-store.js';
 import type { SpanStore, TraceQuery } from './span-store.js';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -47,6 +48,15 @@ export function parseTraceQuery(params: URLSearchParams): TraceQuery {
   if (messageId !== undefined) query.messageId = messageId;
   const since = numberParam(params, 'since');
   if (since !== undefined) query.since = since;
+  return query;
+}
+
+export function parseMetricQuery(params: URLSearchParams): MetricQuery {
+  const query: MetricQuery = {};
+  const name = optionalParam(params, 'name');
+  if (name !== undefined) query.name = name;
+  const service = optionalParam(params, 'service');
+  if (service !== undefined) query.service = service;
   return query;
 }
 

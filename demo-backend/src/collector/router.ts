@@ -1,18 +1,26 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError } from './http-error.js';
 import { handleIngest } from './ingest.js';
-import { handleGetLogs, handleGetTrace, parseTraceQuery, sendJson } from './query.js';
+import { handleDashboard, handleFeedbackExport } from './messages/handle-messages.js';
+import { handleMetrics } from './metrics/handle-metrics.js';
+import { handleGetLogs, handleGetTrace, parseMetricQuery, parseTraceQuery, sendJson } from './query.js';
 import { serveStatic } from './static-files.js';
 import type { CorsPolicy } from './cors.js';
 import type { Forwarder } from './forwarder.js';
 import type { IngestDeps } from './ingest.js';
 import type { LiveFeed } from './live-feed.js';
 import type { LogStore } from './log-store.js';
+import type { MetricRegistry } from './metrics/registry.js';
+import type { MetricStore } from './otlp-metrics/metric-store.js';
 import type { SpanStore } from './span-store.js';
 
 export interface RouterDeps {
   spans: SpanStore;
   logs: LogStore;
+  /** OTLP metrics received on /v1/metrics. */
+  metrics: MetricStore;
+  /** Span-derived metrics served on /metrics. */
+  registry: MetricRegistry;
   live: LiveFeed;
   forwarder?: Forwarder;
   cors: CorsPolicy;
@@ -25,12 +33,14 @@ export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>
 
 /** Maps a request to its handler; handlers throw `HttpError` for refusals. */
 export function createRouter(deps: RouterDeps): Route {
-  const { spans, logs, live, forwarder, cors, ingest } = deps;
+  const { spans, logs, metrics, registry, live, forwarder, cors, ingest } = deps;
 
   const health = () => ({
     ok: true,
     ...spans.stats(),
     ...logs.stats(),
+    ...metrics.stats(),
+    ...registry.stats(),
     ...ingest.counters,
     liveClients: live.clientCount(),
     ...(forwarder ? { forward: forwarder.stats() } : {}),
@@ -49,9 +59,9 @@ export function createRouter(deps: RouterDeps): Route {
       return;
     }
 
-    if (path === '/v1/traces' || path === '/v1/logs') {
+    if (path === '/v1/traces' || path === '/v1/logs' || path === '/v1/metrics') {
       if (method !== 'POST') throw new HttpError(405, 'use POST');
-      return handleIngest(path === '/v1/traces' ? 'traces' : 'logs', req, res, ingest);
+      return handleIngest(path === '/v1/traces' ? 'traces' : path === '/v1/logs' ? 'logs' : 'metrics', req, res, ingest);
     }
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
 
@@ -61,11 +71,16 @@ export function createRouter(deps: RouterDeps): Route {
       const lastEventId = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('lastEventId') ?? undefined;
       return live.attach(req, res, lastEventId);
     }
+    if (path === '/metrics') return handleMetrics(req, res, registry);
+    if (path === '/api/metrics') return sendJson(res, 200, metrics.query(parseMetricQuery(url.searchParams)));
+    if (path === '/api/dashboard') return handleDashboard(res, spans, url.searchParams);
+    if (path === '/api/export/feedback.jsonl') return handleFeedbackExport(res, spans, method);
     if (path === '/api/traces') return sendJson(res, 200, { traces: spans.list(parseTraceQuery(url.searchParams)) });
     let match = /^\/api\/v3\/traces\/([^/]+)$/.exec(path);
     if (match?.[1]) return handleGetTrace(res, spans, match[1], 'jaeger');
     match = /^\/api\/traces\/([^/]+)$/.exec(path);
     if (match?.[1]) return handleGetTrace(res, spans, match[1], 'tempo');
+    if (path === '/api/logs/untraced') return sendJson(res, 200, logs.untraced());
     match = /^\/api\/logs\/([^/]+)$/.exec(path);
     if (match?.[1]) return handleGetLogs(res, logs, match[1]);
     if (path.startsWith('/api/') || path.startsWith('/v1/')) throw new HttpError(404, 'no such route');

@@ -6,6 +6,9 @@ import { createForwarder } from './forwarder.js';
 import { createHostCheck } from './host-check.js';
 import { createLiveFeed } from './live-feed.js';
 import { createLogStore } from './log-store.js';
+import { createMetricRegistry } from './metrics/registry.js';
+import { createSpanMetrics } from './metrics/span-metrics.js';
+import { createMetricStore } from './otlp-metrics/metric-store.js';
 import { answerError, createRouter } from './router.js';
 import { createSpanStore } from './span-store.js';
 import { defaultPanelDir } from './static-files.js';
@@ -13,6 +16,8 @@ import type { Forwarder } from './forwarder.js';
 import type { IngestDeps } from './ingest.js';
 import type { LiveFeed, LiveFeedOptions } from './live-feed.js';
 import type { LogStore } from './log-store.js';
+import type { MetricRegistry } from './metrics/registry.js';
+import type { MetricStore } from './otlp-metrics/metric-store.js';
 import type { SpanStore } from './span-store.js';
 
 export interface CollectorOptions {
@@ -24,6 +29,10 @@ export interface CollectorOptions {
   maxSpans?: number;
   /** Bound of the log store. Default maxSpans. */
   maxLogRecords?: number;
+  /** Bound of the OTLP metric store (series, latest point each). Default 10000. */
+  maxMetricSeries?: number;
+  /** Series limit of each span-derived metric on /metrics. Default 2000. */
+  maxSeriesPerMetric?: number;
   /** Largest accepted request body, before and after gzip decoding. Default 4 MiB. */
   maxBodyBytes?: number;
   /** CORS allow-list (`*` wildcards; `host:*` = any port). Default: localhost, 127.0.0.1, [::1]. chrome-extension:// is always allowed. */
@@ -39,12 +48,15 @@ export interface CollectorOptions {
 export interface CollectorStore {
   spans: SpanStore;
   logs: LogStore;
+  metrics: MetricStore;
 }
 
 export interface RunningCollector {
   url: string;
   port: number;
   store: CollectorStore;
+  /** Span-derived metrics (what /metrics serves). */
+  registry: MetricRegistry;
   live: LiveFeed;
   forwarder?: Forwarder;
   close(): Promise<void>;
@@ -53,6 +65,7 @@ export interface RunningCollector {
 export const DEFAULT_PORT = 4318;
 export const DEFAULT_MAX_SPANS = 100_000;
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_METRIC_SERIES = 10_000;
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -65,13 +78,18 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const maxSpans = options.maxSpans ?? DEFAULT_MAX_SPANS;
   const spans = createSpanStore({ maxSpans });
   const logs = createLogStore({ maxLogRecords: options.maxLogRecords ?? maxSpans });
+  const metrics = createMetricStore({ maxSeries: options.maxMetricSeries ?? DEFAULT_MAX_METRIC_SERIES });
+  const registry = createMetricRegistry(options.maxSeriesPerMetric !== undefined ? { maxSeriesPerMetric: options.maxSeriesPerMetric } : {});
+  const spanMetrics = createSpanMetrics(registry);
   const live = createLiveFeed(options.live);
   const cors = createCorsPolicy(options.allowOrigins ?? DEFAULT_ALLOW_ORIGINS);
   const forwarder = options.forwardUrl ? createForwarder({ url: options.forwardUrl, log }) : undefined;
-  const counters = { rejectedSpans: 0, rejectedLogRecords: 0, refusedRequests: 0 };
+  const counters = { rejectedSpans: 0, rejectedLogRecords: 0, rejectedDataPoints: 0, refusedRequests: 0 };
   const ingest: IngestDeps = {
     spans,
     logs,
+    metrics,
+    spanMetrics,
     live,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     counters,
@@ -83,6 +101,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   const route = createRouter({
     spans,
     logs,
+    metrics,
+    registry,
     live,
     cors,
     hostAllowed: createHostCheck(host),
@@ -132,7 +152,8 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   return {
     url,
     port,
-    store: { spans, logs },
+    store: { spans, logs, metrics },
+    registry,
     live,
     ...(forwarder ? { forwarder } : {}),
     close() {
