@@ -51,3 +51,56 @@ test('existing chat code is traced without edits: a streamed fetch POST gets its
     await server.close();
   }
 });
+
+test('XMLHttpRequest gets context headers (never the app ones overridden) and a chat.stream span', async ({ page }) => {
+  const server = await startSdkTestServer();
+  const base: string = server.baseUrl;
+  server.setPage('/xhr.html', `<!doctype html><body>
+<script src="/dist/streamtrace.iife.js" data-endpoint="${base}/v1/traces" data-service-name="xhr-app" data-propagate-to="${base}/json"></script>
+<script>
+  window.send = () => new Promise((resolve) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('GET', '/json');
+    xhr.setRequestHeader('x-message-id', 'app-owned');
+    xhr.onload = () => resolve([xhr.status, JSON.parse(xhr.responseText).ok, xhr instanceof XMLHttpRequest]);
+    xhr.send();
+  });
+</script></body>`);
+  try {
+    await page.goto(`${base}/xhr.html`);
+    expect(await page.evaluate(() => (window as unknown as { send(): Promise<unknown> }).send())).toEqual([200, true, true]);
+    await page.evaluate(() => (window as unknown as { Streamtrace: { instance: { flush(): Promise<void> } } }).Streamtrace.instance.flush());
+    await expect.poll(() => (server.spans() as Span[]).filter((s) => s.name === 'chat.stream').length).toBe(1);
+    const stream = (server.spans() as Span[]).find((s) => s.name === 'chat.stream') as Span;
+    expect(attr(stream, 'streamtrace.stream.transport')).toBe('xhr');
+    expect(attr(stream, 'streamtrace.stream.outcome')).toBe('complete');
+    const request = server.requests.find((r: { url: string }) => r.url === '/json') as { headers: Record<string, string> };
+    expect(request.headers['traceparent']).toBe(`00-${stream.traceId}-${stream.spanId}-01`);
+    expect(request.headers['x-message-id']).toBe('app-owned');
+  } finally {
+    await server.close();
+  }
+});
+
+test('a sampled-out session records nothing and propagates sampled=0', async ({ page }) => {
+  const server = await startSdkTestServer();
+  const base: string = server.baseUrl;
+  server.setPage('/sampled-out.html', `<!doctype html><body>
+<script src="/dist/streamtrace.iife.js" data-endpoint="${base}/v1/traces" data-service-name="quiet" data-propagate-to="${base}" data-sample-rate="0"></script>
+<script>
+  window.run = () => new Promise((resolve) => {
+    const es = new EventSource('/sse?count=2&delay=5');
+    es.onmessage = (e) => { if (JSON.parse(e.data).type === 'done') { es.close(); resolve(); } };
+  });
+</script></body>`);
+  try {
+    await page.goto(`${base}/sampled-out.html`);
+    await page.evaluate(() => (window as unknown as { run(): Promise<void> }).run());
+    await page.evaluate(() => (window as unknown as { Streamtrace: { instance: { flush(): Promise<void> } } }).Streamtrace.instance.flush());
+    const sse = server.requests.find((r: { url: string }) => r.url.startsWith('/sse')) as { url: string };
+    expect(new URL(sse.url, base).searchParams.get('traceparent')).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-00$/);
+    expect(server.spans()).toHaveLength(0);
+  } finally {
+    await server.close();
+  }
+});

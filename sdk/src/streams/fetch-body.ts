@@ -1,5 +1,6 @@
 import type { StreamRecorder } from './stream-recorder.js';
 import { SseParser } from './sse-parser.js';
+import { now } from '../timing/clock.js';
 
 /**
  * A pass-through of `body` that reports every chunk to the stream recorder. The browser pipes the
@@ -13,12 +14,15 @@ export function observeBody(
   aborted: () => boolean,
   httpError?: string,
 ): ReadableStream<Uint8Array> {
-  const parser = eventStream ? new SseParser((bytes, data) => stream.chunk(bytes, data), stream.recording && stream.captureContent) : undefined;
+  // Every event parsed out of one network read arrived at the same moment: one clock read per read.
+  let readAt = 0;
+  const parser = eventStream ? new SseParser((bytes, data) => stream.chunk(bytes, data, readAt), stream.recording && stream.captureContent) : undefined;
   const transform = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       try {
+        readAt = now();
         if (parser) parser.push(chunk);
-        else stream.chunk(chunk.byteLength);
+        else stream.chunk(chunk.byteLength, undefined, readAt);
       } catch {
         // Never let observation break the app's stream.
       }

@@ -40,20 +40,38 @@ export class SseParser {
   }
 
   push(chunk: Uint8Array): void {
-    for (let i = 0; i < chunk.length; i++) {
-      const b = chunk[i] as number;
-      if (this.atStreamStart) {
-        // A UTF-8 BOM at the very start is not part of the stream.
-        if (b === BOM[this.bomSkip]) {
-          this.bomSkip++;
-          if (this.bomSkip === 3) this.atStreamStart = false;
-          continue;
-        }
-        this.atStreamStart = false;
-        // A partial BOM match was real data: replay it.
-        for (let k = 0; k < this.bomSkip; k++) this.byte(BOM[k] as number);
+    const n = chunk.length;
+    let i = 0;
+    while (this.atStreamStart && i < n) {
+      const b = chunk[i++] as number;
+      // A UTF-8 BOM at the very start is not part of the stream.
+      if (b === BOM[this.bomSkip]) {
+        this.bomSkip++;
+        if (this.bomSkip === 3) this.atStreamStart = false;
+        continue;
       }
+      this.atStreamStart = false;
+      // A partial BOM match was real data: replay it.
+      for (let k = 0; k < this.bomSkip; k++) this.byte(BOM[k] as number);
       this.byte(b);
+    }
+    while (i < n) {
+      if (this.inValue && !this.lineStart && !(this.lineIsData && this.lineBuffer !== undefined)) {
+        // Fast path: a value we do not keep; only the next line terminator matters.
+        const start = i;
+        while (i < n) {
+          const b = chunk[i] as number;
+          if (b === LF || b === CR) break;
+          i++;
+        }
+        if (i > start) {
+          this.eventBytes += i - start;
+          this.valueStart = false;
+          this.afterCR = false;
+        }
+        if (i >= n) break;
+      }
+      this.byte(chunk[i++] as number);
     }
   }
 

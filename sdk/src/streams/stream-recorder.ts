@@ -103,9 +103,8 @@ export class StreamRecorder implements OpenStream {
   }
 
   /** One chunk: an SSE event, a WebSocket message or a body read. `data` only matters with captureContent. */
-  chunk(bytes: number, data?: string): void {
+  chunk(bytes: number, data?: string, at: number = now()): void {
     if (!this.recording || this.ended) return;
-    const at = now();
     (this.timeline as ChunkTimeline).arrived(bytes, at);
     this.message.chunkArrived(at);
     if (data !== undefined && this.runtime.config.captureContent) this.capture(data);
