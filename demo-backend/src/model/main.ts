@@ -1,13 +1,14 @@
 import { envInt, envString } from '../shared/env.js';
 import { announceReady, listen } from '../shared/listen.js';
 import { onShutdown } from '../shared/shutdown.js';
+import { createModelGrpcServer, listenGrpc } from './grpc-server.js';
 import { createModelServer } from './server.js';
 
 const SERVICE_NAME = 'model-service';
 
 const defaultFault = process.env['MODEL_FAULT']?.trim();
 const apiKey = process.env['MODEL_SERVICE_API_KEY']?.trim();
-const server = createModelServer({
+const options = {
   defaultModel: envString('MODEL_NAME', 'sim-gpt-1'),
   timing: {
     ttftMs: envInt('MODEL_TTFT_MS', 250),
@@ -17,14 +18,20 @@ const server = createModelServer({
   stallMs: envInt('MODEL_STALL_MS', 20_000),
   ...(defaultFault ? { defaultFault } : {}),
   ...(apiKey ? { apiKey } : {}),
-});
+};
+const server = createModelServer(options);
+const grpcServer = createModelGrpcServer(options);
 const url = await listen(server, envInt('MODEL_PORT', 8789));
+const grpcAddress = await listenGrpc(grpcServer, envInt('MODEL_GRPC_PORT', 8790));
 onShutdown(
   () =>
     new Promise<void>((resolve) => {
       server.close(() => resolve());
       // Open streams are destroyed; their 'close' handlers end the spans as cancelled.
       server.closeAllConnections();
+      // Cancels open gRPC streams too; their 'cancelled' handlers end the spans the same way.
+      grpcServer.forceShutdown();
     }),
 );
+announceReady(`${SERVICE_NAME}-grpc`, grpcAddress);
 announceReady(SERVICE_NAME, url);
