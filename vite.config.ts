@@ -23,7 +23,7 @@ export default defineConfig({
         test: {
           name: 'demo-backend',
           root: 'demo-backend',
-          include: ['src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
           hookTimeout: 30_000,
