@@ -87,7 +87,7 @@ describe('panel UI (in-memory adapter)', () => {
     const { adapter, container } = setup(2000);
     for (let n = 1; n <= 1000; n += 1) adapter.pushSpans([chatTrace({ n, t0: 1_700_000_000_000 + n * 1000, messageId: `m-${n}` }).browser]);
     await flush();
-    expect(container.querySelector('.counts')?.textContent).toContain('1000 messages');
+    expect(container.querySelector('.counts')?.textContent).toContain('1000 traces');
     const rendered = container.querySelectorAll('.message-row');
     expect(rendered.length).toBeGreaterThan(0);
     expect(rendered.length).toBeLessThan(60);

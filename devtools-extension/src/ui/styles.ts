@@ -32,6 +32,7 @@ export const PANEL_CSS = `
 .search { flex: 0 1 260px; min-width: 140px; }
 .search, .session-filter, .conversation-filter, .settings input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 4px; padding: 3px 6px; }
 .session-filter, .conversation-filter { max-width: 180px; }
+.all-traces { display: inline-flex; align-items: center; gap: 3px; color: var(--muted); white-space: nowrap; cursor: pointer; }
 .counts { color: var(--muted); white-space: nowrap; }
 .dropped { color: var(--warn); }
 .spacer { flex: 1; }
@@ -62,7 +63,9 @@ export const PANEL_CSS = `
 .message-line, .message-meta { display: flex; align-items: center; gap: 6px; min-width: 0; }
 .message-title { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 500; }
 .message-time { color: var(--muted); font-family: var(--mono); font-size: 11px; }
-.message-meta { color: var(--muted); font-size: 11px; }
+.message-meta { color: var(--muted); font-size: 11px; white-space: nowrap; overflow: hidden; }
+.message-meta > span { flex: none; }
+.message-meta > .message-session { flex: 0 1 auto; }
 .message-meta > span:not(:last-child)::after { content: "·"; margin-left: 6px; }
 .message-session { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; font-family: var(--mono); }
 .badge { font-size: 10px; padding: 0 5px; border-radius: 8px; border: 1px solid currentColor; text-transform: uppercase; letter-spacing: .3px; }

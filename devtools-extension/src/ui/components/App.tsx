@@ -25,6 +25,7 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
   const [search, setSearch] = useState('');
   const [session, setSession] = useState('');
   const [conversation, setConversation] = useState('');
+  const [allTraces, setAllTraces] = useState(false);
   const [showSettings, setShowSettings] = useState(false);
   const [settings, setSettings] = useState(initialSettings);
   const [lookup, setLookup] = useState('');
@@ -76,8 +77,8 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
 
   const rows = store.rows();
   const shown = useMemo(
-    () => filterMessages(rows, { search, sessionId: session, conversationId: conversation }),
-    [store.version, search, session, conversation],
+    () => filterMessages(rows, { chatOnly: !allTraces, search, sessionId: session, conversationId: conversation }),
+    [store.version, search, session, conversation, allTraces],
   );
   const sessions = useMemo(() => distinctValues(rows, 'sessionId'), [store.version]);
   const conversations = useMemo(() => distinctValues(rows, 'conversationId'), [store.version]);
@@ -101,6 +102,8 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
         onSearch={setSearch}
         onSession={setSession}
         onConversation={setConversation}
+        allTraces={allTraces}
+        onAllTraces={setAllTraces}
         onPause={() => controller.setPaused(!controller.paused)}
         onClear={() => {
           controller.clear();

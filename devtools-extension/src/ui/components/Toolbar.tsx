@@ -17,6 +17,8 @@ export interface ToolbarProps {
   onSearch: (value: string) => void;
   onSession: (value: string) => void;
   onConversation: (value: string) => void;
+  allTraces: boolean;
+  onAllTraces: (value: boolean) => void;
   onPause: () => void;
   onClear: () => void;
   onSettings: () => void;
@@ -52,8 +54,12 @@ export function Toolbar(props: ToolbarProps) {
           ))}
         </select>
       ) : null}
+      <label class="all-traces" title="also list traces without a chat message (web vitals, backend-only requests)">
+        <input type="checkbox" checked={props.allTraces} onChange={(event) => props.onAllTraces((event.currentTarget as HTMLInputElement).checked)} />
+        all traces
+      </label>
       <span class="counts">
-        {props.shown === props.count ? `${props.count} messages` : `${props.shown} of ${props.count} messages`}
+        {props.shown === props.count ? `${props.count} traces` : `${props.shown} of ${props.count} traces`}
         {props.dropped ? <span class="dropped" title="oldest messages dropped to bound memory">{` · ${props.dropped} dropped`}</span> : null}
         {props.navigations ? <span title="the inspected page navigated; earlier messages are kept">{` · page reloaded ×${props.navigations}`}</span> : null}
       </span>

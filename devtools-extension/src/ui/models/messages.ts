@@ -80,6 +80,8 @@ function firstAttr(spans: SpanRecord[], key: string): string | undefined {
 }
 
 export interface MessageFilter {
+  /** Only traces with a browser chat message/stream (hides e.g. web-vitals or backend-only traces). */
+  chatOnly?: boolean;
   search?: string;
   sessionId?: string;
   conversationId?: string;
@@ -89,6 +91,7 @@ export interface MessageFilter {
 export function filterMessages(rows: MessageRow[], filter: MessageFilter): MessageRow[] {
   const needle = filter.search?.trim().toLowerCase() ?? '';
   return rows
+    .filter((row) => !filter.chatOnly || row.isChatMessage)
     .filter((row) => !filter.sessionId || row.sessionId === filter.sessionId)
     .filter((row) => !filter.conversationId || row.conversationId === filter.conversationId)
     .filter((row) =>
