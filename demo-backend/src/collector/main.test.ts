@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -15,12 +15,14 @@ beforeAll(async () => {
   dir = await mkdtemp(join(process.env.TMPDIR ?? '/work/main/.tmp', 'collector-main-'));
   await writeFile(join(dir, 'package.json'), '{"type":"module"}');
   const source = fileURLToPath(new URL('.', import.meta.url));
-  for (const file of await readdir(source)) {
+  for (const file of await readdir(source, { recursive: true })) {
     if (!file.endsWith('.ts') || file.includes('.test')) continue;
     const { outputText } = ts.transpileModule(await readFile(join(source, file), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
     });
-    await writeFile(join(dir, file.replace(/\.ts$/, '.js')), outputText);
+    const target = join(dir, file.replace(/\.ts$/, '.js'));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, outputText);
   }
   entry = join(dir, 'main.js');
 });
