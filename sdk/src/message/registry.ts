@@ -6,11 +6,16 @@ import type { ChatMessage } from './message.js';
  * the message whose span is active in the OpenTelemetry context (only meaningful with the
  * zone.js context manager), else the most recently started message that has not ended.
  */
+/** Open messages kept: an app that never ends its messages must not grow this forever. */
+const MAX_OPEN = 50;
+
 export class MessageRegistry {
   private readonly open: ChatMessage[] = [];
 
   add(message: ChatMessage): void {
-    if (!message.auto) this.open.push(message);
+    if (message.auto) return;
+    this.open.push(message);
+    if (this.open.length > MAX_OPEN) (this.open[0] as ChatMessage).cancel('abandoned');
   }
 
   remove(message: ChatMessage): void {

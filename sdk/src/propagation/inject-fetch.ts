@@ -11,6 +11,8 @@ export function injectFetchHeaders(
   values: ContextValues,
 ): [RequestInfo | URL, RequestInit | undefined] {
   const isRequest = typeof Request !== 'undefined' && input instanceof Request;
+  // no-cors requests may only carry safelisted headers: adding ours would make fetch reject.
+  if ((init?.mode ?? (isRequest ? (input as Request).mode : undefined)) === 'no-cors') return [input, init];
   const headers = new Headers(init?.headers ?? (isRequest ? (input as Request).headers : undefined));
   let changed = false;
   for (const [name, value] of contextHeaders(values)) {

@@ -111,3 +111,10 @@ describe('server response context', () => {
     });
   });
 });
+
+describe('no-cors requests', () => {
+  it('get no headers (the browser would reject the request)', () => {
+    const init: RequestInit = { mode: 'no-cors' };
+    expect(injectFetchHeaders('http://x/', init, values)).toEqual(['http://x/', init]);
+  });
+});

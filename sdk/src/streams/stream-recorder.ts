@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@op
 import type { Runtime, OpenStream } from '../runtime.js';
 import type { MessageHandle } from '../message/message.js';
 import { ChunkTimeline } from '../timing/chunk-timeline.js';
-import { isHidden, now, toEpochMs, toSpanTime } from '../timing/clock.js';
+import { isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
 import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
@@ -73,6 +73,7 @@ export class StreamRecorder implements OpenStream {
         openedAt: this.openedAt,
         requestPaint: (waiter) => runtime.scheduler.request(waiter),
         isHidden,
+        visibleSince,
         onFirstPaint: (at) => message.firstPaint(at),
         beforeFinalise: () => this.drain(),
         onSettled: () => {

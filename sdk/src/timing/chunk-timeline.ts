@@ -36,6 +36,8 @@ export interface TimelineOptions {
   /** Asks for a paint estimate after a commit. */
   requestPaint: (waiter: PaintWaiter) => void;
   isHidden: () => boolean;
+  /** When the page last became visible: a chunk committed before that was not painted by this frame. */
+  visibleSince?: () => number;
 }
 
 const SLOT_FIELDS = 6; // index, bytes, arrival, commit, paint, reason
@@ -172,11 +174,12 @@ export class ChunkTimeline implements PaintWaiter {
   painted(at: number): void {
     this.options.beforeFinalise?.();
     const hidden = this.options.isHidden();
+    const visibleSince = this.options.visibleSince?.() ?? 0;
     const upTo = this.paintUpTo;
     for (let i = this.doneCursor; i < upTo; i++) {
       const r = i % this.cap;
       const src = (this.source[r] as number) & 0x7f;
-      if (src === SRC_PENDING && !hidden) {
+      if (src === SRC_PENDING && !hidden && (this.commit[r] as number) >= visibleSince) {
         this.paint[r] = at;
         this.source[r] = ((this.source[r] as number) & 0x80) | SRC_RAF;
         if (this.firstPaint < 0) {

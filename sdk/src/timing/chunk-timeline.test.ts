@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ChunkTimeline } from './chunk-timeline.js';
+import type { PaintWaiter } from './frame-scheduler.js';
+
+function timeline(overrides: Partial<ConstructorParameters<typeof ChunkTimeline>[0]> = {}) {
+  const waiting: PaintWaiter[] = [];
+  const t = new ChunkTimeline({
+    capacity: 64, stallThresholdMs: 100, maxEvents: 100, openedAt: 0,
+    requestPaint: (w) => void waiting.push(w), isHidden: () => false, ...overrides,
+  });
+  const frame = (at: number): void => {
+    for (const w of waiting.splice(0)) { w.queuedForFrame = false; w.beforeFrame(); w.painted(at); }
+  };
+  return { t, frame };
+}
+
+describe('chunk timeline', () => {
+  it("gives chunks committed before a frame that frame's paint, and later commits the next frame", () => {
+    const { t, frame } = timeline();
+    t.arrived(5, 10);
+    t.arrived(5, 11);
+    t.committed(12);
+    t.beforeFrame(); // the frame's rAF ran; a commit after it belongs to the next frame
+    t.arrived(5, 13);
+    t.committed(14);
+    t.painted(20);
+    frame(36);
+    t.close();
+    const series = t.series((x) => x);
+    expect(series.map((c) => [c.commitMs, c.paintMs, c.paintSource])).toEqual([[12, 20, 'raf'], [12, 20, 'raf'], [14, 36, 'raf']]);
+    expect(t.latency.max).toBe(23);
+  });
+
+  it('does not invent a paint for chunks committed before the page became visible again', () => {
+    let visibleSince = 0;
+    const { t, frame } = timeline({ visibleSince: () => visibleSince });
+    t.arrived(5, 10);
+    t.committed(11);
+    visibleSince = 5000; // the tab was hidden after the commit and came back at 5 s
+    frame(5016);
+    t.close();
+    expect(t.series((x) => x)[0]).toMatchObject({ commitMs: 11, paintSource: 'hidden' });
+    expect(t.firstPaint).toBe(-1);
+  });
+
+  it('stays bounded when nothing is ever committed, and counts gaps and stalls', () => {
+    const { t } = timeline();
+    for (let i = 0; i < 1000; i++) t.arrived(1, i * 10 + (i === 500 ? 150 : 0));
+    t.close();
+    expect(t.count).toBe(1000);
+    expect(t.series((x) => x)).toHaveLength(64);
+    expect(t.stalls).toBe(1);
+    expect(t.gapMax).toBe(160);
+    expect(t.selectedEvents().length).toBeLessThanOrEqual(100);
+    expect(t.selectedEvents().every((c) => c.paintMs === undefined)).toBe(true);
+  });
+});
