@@ -71,4 +71,19 @@ describe('trace lookup', () => {
     expect(await lookup.fetchOnce('../../etc/passwd')).toBeUndefined();
     expect(urls).toHaveLength(0);
   });
+
+  it('rejects with the network error when the endpoint never answered', async () => {
+    let clock = 0;
+    const lookup = createTraceLookup({
+      baseUrl: 'http://down.test',
+      fetch: (async () => {
+        throw new TypeError('Failed to fetch');
+      }) as unknown as typeof fetch,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    await expect(lookup.fetchSettled(traceId)).rejects.toThrow('Failed to fetch');
+  });
 });

@@ -17,7 +17,10 @@ export interface TraceLookupOptions {
 
 export interface TraceLookup {
   fetchOnce(traceId: string, signal?: AbortSignal): Promise<OtlpResourceSpans[] | undefined>;
-  /** Polls until the span count is stable (or the max wait passes); resolves with the last answer. */
+  /**
+   * Polls until the span count is stable (or the max wait passes); resolves with the last answer,
+   * or rejects with the last network error when the endpoint never answered at all.
+   */
   fetchSettled(traceId: string, options?: FetchTraceOptions): Promise<OtlpResourceSpans[] | undefined>;
   setBaseUrl(baseUrl: string): void;
   readonly baseUrl: string;
@@ -80,11 +83,15 @@ export function createTraceLookup(options: TraceLookupOptions): TraceLookup {
     let last: OtlpResourceSpans[] | undefined;
     let lastCount = -1;
     let stable = 0;
+    let reached = false;
+    let lastError: unknown;
     while (!signal?.aborted) {
       let answer: OtlpResourceSpans[] | undefined;
       try {
         answer = await fetchOnce(traceId, signal);
-      } catch {
+        reached = true;
+      } catch (error) {
+        lastError = error;
         answer = undefined;
       }
       if (answer) {
@@ -96,7 +103,10 @@ export function createTraceLookup(options: TraceLookupOptions): TraceLookup {
         onProgress?.(answer);
         if (stable >= stablePolls - 1 && stable > 0) return last;
       }
-      if (now() + intervalMs > deadline) return last;
+      if (now() + intervalMs > deadline) {
+        if (!last && !reached && lastError !== undefined) throw lastError;
+        return last;
+      }
       await sleep(intervalMs, signal);
     }
     return last;

@@ -102,6 +102,15 @@ describe('panel UI (in-memory adapter)', () => {
     const found = container.querySelectorAll('.message-row');
     expect(found).toHaveLength(1);
     expect(found[0]?.textContent).toContain('m-437');
+    search.value = '';
+    search.dispatchEvent(new Event('input', { bubbles: true }));
+    await flush();
+    // Keyboard: select the newest, then arrow down to the next older one.
+    click(container.querySelector(`[data-trace-id="${traceIdOf(1000)}"]`));
+    await flush();
+    container.querySelector('.message-row.selected')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    await flush();
+    expect(container.querySelector('.message-row.selected')?.textContent).toContain('m-999');
   }, HEAVY_TIMEOUT);
 
   it('drops the oldest messages beyond the memory bound and says how many', async () => {

@@ -51,6 +51,7 @@ export const PANEL_CSS = `
 .st-list { width: 340px; flex: none; border-right: 1px solid var(--border); display: flex; flex-direction: column; min-height: 0; }
 .st-detail { flex: 1; min-width: 0; overflow: auto; }
 
+.message-list-wrap { display: flex; flex-direction: column; flex: 1; min-height: 0; }
 .vlist { position: relative; overflow-y: auto; flex: 1; min-height: 0; height: 100%; }
 .vlist-spacer { position: relative; width: 100%; }
 .vlist-row { position: absolute; top: 0; left: 0; right: 0; }

@@ -14,7 +14,18 @@ export function MessageList({ rows, selected, onSelect }: MessageListProps) {
   if (!rows.length) {
     return <div class="empty">No messages yet. Send a chat message in the inspected page (or check the filter).</div>;
   }
+  // Arrow keys move the selection like the Network panel's request list.
+  const onKeyDown = (event: KeyboardEvent): void => {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const current = rows.findIndex((row) => row.traceId === selected);
+    const next = rows[Math.min(rows.length - 1, Math.max(0, current + (event.key === 'ArrowDown' ? 1 : -1)))];
+    if (next) {
+      event.preventDefault();
+      onSelect(next.traceId);
+    }
+  };
   return (
+    <div class="message-list-wrap" onKeyDown={onKeyDown}>
     <VirtualList
       className="message-list"
       label="Messages"
@@ -44,5 +55,6 @@ export function MessageList({ rows, selected, onSelect }: MessageListProps) {
         </button>
       )}
     />
+    </div>
   );
 }
