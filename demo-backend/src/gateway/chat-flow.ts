@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { StreamSpan } from '@streamtrace/node';
 import type { Fault } from '../shared/faults.js';
 import { errorType } from './client-span.js';
+import { recordStreamOutcome, startModelCall } from './metrics.js';
+import type { ModelCallMetrics } from './metrics.js';
 import type { GatewayConfig } from './config.js';
 import type { ConversationStore } from './conversations.js';
 import type { GatewayEvent, SendEvent } from './events.js';
@@ -23,6 +25,8 @@ export interface ChatInput {
   fault?: Fault;
   sessionId?: string;
   messageId?: string;
+  /** Bounded metric label (metrics-tenant.ts); `default` when absent. */
+  tenant?: string;
 }
 
 /**
@@ -45,6 +49,8 @@ async function run(deps: ChatDeps, input: ChatInput, stream: StreamSpan, send: S
     else stream.eventSent();
   };
   const started = performance.now();
+  const labels = { model: config.modelName, tenant: input.tenant ?? 'default' };
+  let modelCall: ModelCallMetrics | undefined;
   logger.info({ fault: input.fault ?? null, conversationId: input.conversationId ?? null }, 'chat message received');
   try {
     await emit({
@@ -58,11 +64,16 @@ async function run(deps: ChatDeps, input: ChatInput, stream: StreamSpan, send: S
     logger.info({ passages: passages.map((p) => p.id) }, 'retrieval done');
     const messages = buildPrompt(input.message, passages, deps.conversations.history(input.conversationId));
     let index = 0;
+    const call = (modelCall = startModelCall({ model: config.modelName, provider: config.providerName }));
     const result = await streamChat(config, messages, {
       ...(input.fault && input.fault !== 'slow-retrieval' ? { fault: input.fault } : {}),
       signal,
-      onDelta: (text) => emit({ type: 'delta', index: index++, text }),
+      onDelta: (text) => {
+        call.chunk();
+        return emit({ type: 'delta', index: index++, text });
+      },
     });
+    call.complete(result);
     await emit({
       type: 'done',
       finishReason: result.finishReason,
@@ -71,14 +82,19 @@ async function run(deps: ChatDeps, input: ChatInput, stream: StreamSpan, send: S
     });
     deps.conversations.append(input.conversationId, input.message, result.text);
     stream.complete({ 'gen_ai.usage.input_tokens': result.inputTokens, 'gen_ai.usage.output_tokens': result.outputTokens });
+    recordStreamOutcome('complete', labels);
     logger.info({ durationMs: Math.round(performance.now() - started), outputTokens: result.outputTokens }, 'chat message complete');
   } catch (error) {
     if (signal.aborted || error instanceof CancelledError) {
       stream.cancel(typeof signal.reason === 'string' ? signal.reason : 'client disconnected');
+      modelCall?.cancel();
+      recordStreamOutcome('cancel', labels);
       logger.info({ durationMs: Math.round(performance.now() - started) }, 'chat message cancelled by client');
       return;
     }
     const type = errorType(error);
+    modelCall?.fail(type);
+    recordStreamOutcome('error', { ...labels, errorType: type });
     const message = error instanceof Error ? error.message : String(error);
     logger.warn({ 'error.type': type, err: message }, 'chat message failed');
     // The error event is best effort: the client may be gone already.
@@ -87,6 +103,9 @@ async function run(deps: ChatDeps, input: ChatInput, stream: StreamSpan, send: S
     stream.fail(error, type);
   } finally {
     // Defensive: whatever happened above, the stream span must not stay open.
-    if (!stream.ended) stream.cancel('ended without outcome');
+    if (!stream.ended) {
+      stream.cancel('ended without outcome');
+      recordStreamOutcome('cancel', labels);
+    }
   }
 }

@@ -1,7 +1,8 @@
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import { isRecord } from '../shared/json-body.js';
-import { endClientSpan, serverAttributes } from './client-span.js';
+import { endClientSpan, errorType, serverAttributes } from './client-span.js';
 import type { GatewayConfig } from './config.js';
+import { recordRetrieval } from './metrics.js';
 import { postJson, readBody } from './upstream-http.js';
 import { CancelledError, UpstreamError } from './upstream-error.js';
 
@@ -30,14 +31,19 @@ export async function retrievePassages(
       ...(config.captureContent ? { 'gen_ai.retrieval.query.text': query } : {}),
     },
   });
+  const started = performance.now();
   try {
     const passages = await context.with(trace.setSpan(context.active(), span), () => search(config, query, options));
     span.setAttribute('gen_ai.retrieval.documents', JSON.stringify(passages.map(({ id, score }) => ({ id, score }))));
     endClientSpan(span);
+    recordRetrieval((performance.now() - started) / 1000, { dataSourceId: config.dataSourceId });
     return passages;
   } catch (error) {
     const final = options.signal.aborted ? new CancelledError() : error;
     endClientSpan(span, final);
+    if (!(final instanceof CancelledError)) {
+      recordRetrieval((performance.now() - started) / 1000, { dataSourceId: config.dataSourceId, errorType: errorType(final) });
+    }
     throw final;
   }
 }

@@ -4,6 +4,7 @@ import { joinQueryContext } from '@streamtrace/node';
 import type { ChatDeps } from './chat-flow.js';
 import { nameServerSpan } from '../shared/server-span.js';
 import { applyCors } from './cors.js';
+import { handleMetrics } from './metrics-route.js';
 import { handleSseChat, sendJsonError } from './sse-route.js';
 import type { StreamRegistry } from './sse-route.js';
 import { WS_PATH, createWsChat } from './ws-route.js';
@@ -47,6 +48,7 @@ async function route(deps: ChatDeps, registry: StreamRegistry, req: IncomingMess
     nameServerSpan(req.method, path);
     return handleSseChat(deps, req, res, registry);
   }
+  if (path === '/metrics' && req.method === 'GET') return handleMetrics(res);
   if (path === '/api/health' && req.method === 'GET') {
     nameServerSpan(req.method, path);
     const body = JSON.stringify({

@@ -4,6 +4,7 @@ import { BodyError, readJsonBody } from '../shared/json-body.js';
 import { runChat } from './chat-flow.js';
 import type { ChatDeps } from './chat-flow.js';
 import type { SendEvent } from './events.js';
+import { resolveTenant } from './metrics-tenant.js';
 import { parseChatInput } from './request-input.js';
 import { streamParent } from './stream-parent.js';
 
@@ -61,6 +62,7 @@ export async function handleSseChat(deps: ChatDeps, req: IncomingMessage, res: S
         ...input,
         ...(request.sessionId ? { sessionId: request.sessionId } : {}),
         ...(request.messageId ? { messageId: request.messageId } : {}),
+        tenant: resolveTenant(req),
       },
       stream,
       createSseSender(res),

@@ -9,6 +9,7 @@ import { runChat } from './chat-flow.js';
 import type { ChatDeps } from './chat-flow.js';
 import { isAllowedOrigin } from './cors.js';
 import type { SendEvent } from './events.js';
+import { resolveTenant } from './metrics-tenant.js';
 import { parseChatInput } from './request-input.js';
 import type { StreamRegistry } from './sse-route.js';
 
@@ -45,6 +46,7 @@ function serveSocket(deps: ChatDeps, registry: StreamRegistry, socket: WebSocket
   let messages = 0;
   let current: AbortController | undefined;
   const upgradeContext = extractRequestContext(req);
+  const tenant = resolveTenant(req);
   socket.on('close', () => current?.abort('client disconnected'));
   socket.on('error', () => current?.abort('socket error'));
   socket.on('message', (data: RawData, isBinary: boolean) => {
@@ -85,6 +87,7 @@ function serveSocket(deps: ChatDeps, registry: StreamRegistry, socket: WebSocket
       ...input,
       ...(request.sessionId ? { sessionId: request.sessionId } : {}),
       ...(request.messageId ? { messageId: request.messageId } : {}),
+      tenant,
     };
     runChat(deps, chat, stream, send, aborter.signal)
       .catch((error: unknown) => deps.logger.error({ err: String(error) }, 'websocket chat failed'))

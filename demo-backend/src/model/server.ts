@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
+import type { Logger } from 'pino';
 import { BodyError, readJsonBody } from '../shared/json-body.js';
 import { nameServerSpan } from '../shared/server-span.js';
 import { startChatSpan } from './chat-span.js';
@@ -21,6 +22,8 @@ export interface ModelServiceOptions {
   defaultFault?: string;
   /** When set, requests must carry `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
+  /** Request log lines (they carry the trace and request ids); none when absent. */
+  logger?: Logger;
 }
 
 export function createModelServer(options: ModelServiceOptions): Server {
@@ -78,12 +81,14 @@ async function answer(options: ModelServiceOptions, request: ChatRequest, res: S
   const delayFor = createDelays(options.timing, prompt);
 
   await context.with(chatSpan.context, async () => {
+    options.logger?.info({ model: request.model, inputTokens, stream: request.stream, fault: request.fault ?? null }, 'chat completion started');
     try {
       if (request.fault === 'model-error') {
         await sleep(delayFor(0) / 2, aborter.signal);
         const message = 'model overloaded (injected fault)';
         sendJson(res, 500, errorBody(message, 'model_error'));
         chatSpan.end({ outcome: 'error', outputTokens: 0, errorType: 'model_error', errorMessage: message });
+        options.logger?.warn({ 'error.type': 'model_error' }, 'chat completion failed (injected fault)');
         return;
       }
       if (request.stream) {
@@ -97,7 +102,11 @@ async function answer(options: ModelServiceOptions, request: ChatRequest, res: S
           stallMs: options.stallMs,
           ...(request.fault ? { fault: request.fault } : {}),
         };
-        chatSpan.end(await streamAnswer(res, plan, chatSpan, aborter.signal));
+        const result = await streamAnswer(res, plan, chatSpan, aborter.signal);
+        chatSpan.end(result);
+        const fields = { outcome: result.outcome, outputTokens: result.outputTokens, ...(result.errorType ? { 'error.type': result.errorType } : {}) };
+        if (result.outcome === 'error') options.logger?.warn(fields, 'chat completion stream failed');
+        else options.logger?.info(fields, 'chat completion stream ended');
         return;
       }
       await sleep(delayFor(0), aborter.signal);

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Logger } from 'pino';
 import { BodyError, isRecord, readJsonBody } from '../shared/json-body.js';
 import { nameServerSpan } from '../shared/server-span.js';
 import { tracedSearch } from './traced-search.js';
@@ -16,6 +17,8 @@ export interface VectorStoreOptions {
   /** Fault applied when a request names none (`slow`, `fail` or undefined). */
   defaultFault?: string;
   captureContent: boolean;
+  /** Request log lines (they carry the trace and request ids); none when absent. */
+  logger?: Logger;
 }
 
 /** Most passages one query may ask for; keeps responses and span attributes small. */
@@ -56,6 +59,7 @@ async function handle(options: VectorStoreOptions, req: IncomingMessage, res: Se
     const span = trace.getActiveSpan();
     span?.setAttribute('streamtrace.fault', 'fail');
     span?.setStatus({ code: SpanStatusCode.ERROR, message: 'injected failure' });
+    options.logger?.warn({ collection: options.collection, fault }, 'vector search refused (injected fault)');
     sendJson(res, 503, { error: 'vector store unavailable (injected fault)' });
     return;
   }
@@ -67,6 +71,7 @@ async function handle(options: VectorStoreOptions, req: IncomingMessage, res: Se
     ...(fault ? { fault } : {}),
     captureContent: options.captureContent,
   });
+  options.logger?.info({ collection: options.collection, topK, hits: hits.map((hit) => hit.id), fault: fault ?? null }, 'vector search done');
   sendJson(res, 200, {
     collection: options.collection,
     results: hits.map((hit) => ({ id: hit.id, score: hit.score, title: hit.title, snippet: hit.text.slice(0, SNIPPET_CHARS) })),

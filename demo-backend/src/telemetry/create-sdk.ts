@@ -1,35 +1,67 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 export interface TelemetryOptions {
   serviceName: string;
-  /** Base URL; `/v1/traces` is appended. */
+  /** Base URL; `/v1/traces`, `/v1/logs` and `/v1/metrics` are appended. */
   otlpEndpoint: string;
   /** Short so tests and the live panel see spans quickly. */
   exportDelayMs?: number;
+  /** OTLP metrics push interval. */
+  metricIntervalMs?: number;
   extraProcessors?: SpanProcessor[];
+  /** Pull readers (e.g. the Prometheus one) added beside the OTLP push reader. */
+  extraMetricReaders?: IMetricReader[];
 }
 
+/** An exporter that gives up quickly, so a down collector cannot stretch shutdown. */
+const EXPORT_TIMEOUT_MS = 3000;
+
 export function createTelemetrySdk(options: TelemetryOptions): NodeSDK {
-  const exporter = new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` });
+  const base = options.otlpEndpoint.replace(/\/+$/, '');
+  const exporter = new OTLPTraceExporter({ url: `${base}/v1/traces` });
   const batch = new BatchSpanProcessor(exporter, {
     scheduledDelayMillis: options.exportDelayMs ?? 200,
     // Bounds memory if the collector is down: spans beyond this are dropped, not queued.
     maxQueueSize: 4096,
     maxExportBatchSize: 512,
   });
+  const logs = new BatchLogRecordProcessor({
+    exporter: new OTLPLogExporter({ url: `${base}/v1/logs`, timeoutMillis: EXPORT_TIMEOUT_MS }),
+    scheduledDelayMillis: options.exportDelayMs ?? 200,
+    // Same reasoning: a down collector drops log records beyond the queue, never blocks logging.
+    maxQueueSize: 2048,
+    maxExportBatchSize: 512,
+    exportTimeoutMillis: EXPORT_TIMEOUT_MS,
+  });
+  const metrics = new PeriodicExportingMetricReader({
+    exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics`, timeoutMillis: EXPORT_TIMEOUT_MS }),
+    exportIntervalMillis: options.metricIntervalMs ?? 5000,
+    exportTimeoutMillis: EXPORT_TIMEOUT_MS,
+  });
   return new NodeSDK({
     serviceName: options.serviceName,
     spanProcessors: [...(options.extraProcessors ?? []), batch],
-    instrumentations: [new HttpInstrumentation()],
+    instrumentations: [
+      new HttpInstrumentation({
+        // Prometheus scrapes every few seconds would otherwise each become a trace.
+        ignoreIncomingRequestHook: (req) => (req.url ?? '').split('?')[0] === '/metrics',
+      }),
+      new GrpcInstrumentation(),
+    ],
     // A stream span carries up to 200 sampled delta events plus start/end; the default limit
     // (128) would drop the oldest, i.e. stream.start and the first deltas.
     spanLimits: { eventCountLimit: 256 },
-    // Only traces are exported; metrics and logs readers would otherwise default to OTLP.
-    metricReaders: [],
-    logRecordProcessors: [],
+    metricReaders: [metrics, ...(options.extraMetricReaders ?? [])],
+    logRecordProcessors: [logs],
   });
 }

@@ -8,13 +8,16 @@ const waitForHooks = registerEsmHook();
 
 const { createTelemetrySdk } = await import('./create-sdk.js');
 const { loadRequestIdsProcessor } = await import('./request-ids-processor.js');
-const { envString } = await import('../shared/env.js');
+const { createPrometheusReader } = await import('./prometheus.js');
+const { envInt, envString } = await import('../shared/env.js');
 
 const requestIds = await loadRequestIdsProcessor();
 const sdk = createTelemetrySdk({
   serviceName: envString('OTEL_SERVICE_NAME', 'unknown_service:node'),
   otlpEndpoint: envString('OTLP_ENDPOINT', 'http://127.0.0.1:4318'),
+  metricIntervalMs: envInt('OTEL_METRIC_EXPORT_INTERVAL', 5000),
   extraProcessors: [requestIds],
+  extraMetricReaders: [createPrometheusReader()],
 });
 sdk.start();
 // Named ESM imports of built-ins are snapshots; refresh them after the CJS objects were patched.
