@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { COMPETITORS, OTEL_CORE, OURS_ESM, bundle, oursBuilt, oursIife } from './lib/sdks.mjs';
 import { compressedSizes } from './lib/compressed.mjs';
 import { printTable } from './lib/table.mjs';
+import { bundleBreakdown } from './lib/breakdown.mjs';
 
 export async function measureBundleSizes() {
   if (!oursBuilt()) throw new Error('sdk/dist is missing: run `npm run build -w sdk` first');
@@ -26,5 +27,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ['SDK (quick start)', 'min KiB', 'gzip KiB', 'brotli KiB', 'gzip × ours'],
     rows.map((r) => [r.label, kib(r.raw), kib(r.gzip), kib(r.brotli), (r.gzip / ours.gzip).toFixed(2)]),
   );
+  const { total, groups } = await bundleBreakdown(OURS_ESM.entry);
+  console.log("\nWhere our bundled quick start's minified bytes come from (esbuild metafile, by package)\n");
+  printTable(['package / folder', 'min KiB', 'share'], groups.slice(0, 10).map((g) => [g.name, kib(g.bytes), `${((g.bytes / total) * 100).toFixed(0)}%`]));
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
