@@ -1,11 +1,13 @@
 import { envInt, envString } from '../shared/env.js';
 import { announceReady, listen } from '../shared/listen.js';
+import { createLogger } from '../shared/logger.js';
 import { onShutdown } from '../shared/shutdown.js';
 import { createModelGrpcServer, listenGrpc } from './grpc-server.js';
 import { createModelServer } from './server.js';
 
 const SERVICE_NAME = 'model-service';
 
+const logger = createLogger(SERVICE_NAME);
 const defaultFault = process.env['MODEL_FAULT']?.trim();
 const apiKey = process.env['MODEL_SERVICE_API_KEY']?.trim();
 const options = {
@@ -18,6 +20,7 @@ const options = {
   stallMs: envInt('MODEL_STALL_MS', 20_000),
   ...(defaultFault ? { defaultFault } : {}),
   ...(apiKey ? { apiKey } : {}),
+  logger,
 };
 const server = createModelServer(options);
 const grpcServer = createModelGrpcServer(options);
@@ -33,5 +36,6 @@ onShutdown(
       grpcServer.forceShutdown();
     }),
 );
+logger.info({ url, grpcAddress }, 'model service listening');
 announceReady(`${SERVICE_NAME}-grpc`, grpcAddress);
 announceReady(SERVICE_NAME, url);
