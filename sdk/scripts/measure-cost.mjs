@@ -25,6 +25,16 @@ const app = {
 };
 for (const [name, script] of Object.entries(app)) {
   server.setPage(`/${name}.html`, `<!doctype html><body><div id="out" data-streamtrace-message=""></div>${sdkTag}<script>${script}</script></body>`);
+  server.setPage(`/${name}-native.html`, `<!doctype html><body><div id="out"></div><script>${script}</script></body>`);
+}
+
+/** Heap growth (after GC) across one stream, in KiB. */
+async function heapGrowth(page, cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const before = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  await page.evaluate(() => window.run());
+  await cdp.send('HeapProfiler.collectGarbage');
+  return ((await cdp.send('Runtime.getHeapUsage')).usedSize - before) / 1024;
 }
 
 const browser = await chromium.launch({
@@ -72,8 +82,19 @@ try {
       heaps.push((heapAfter - heapBefore) / 1024);
       await page.close();
     }
+    const nativeHeaps = [];
+    for (let round = 0; round < rounds; round++) {
+      const page = await browser.newPage();
+      const cdp = await page.context().newCDPSession(page);
+      await page.goto(`${base}/${name}-native.html`);
+      nativeHeaps.push(await heapGrowth(page, cdp));
+      await page.close();
+    }
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    console.log(`${name.padEnd(12)} SDK self time ${median(shares).toFixed(2)}% of busy main thread (rounds: ${shares.map((s) => s.toFixed(2)).join(', ')}); heap growth after GC ${median(heaps).toFixed(0)} KiB`);
+    console.log(
+      `${name.padEnd(12)} SDK self time ${median(shares).toFixed(2)}% of busy main thread (rounds: ${shares.map((s) => s.toFixed(2)).join(', ')}); ` +
+        `heap growth after GC ${median(heaps).toFixed(0)} KiB with the SDK, ${median(nativeHeaps).toFixed(0)} KiB without`,
+    );
   }
 } finally {
   await browser.close();
