@@ -12,6 +12,11 @@ describe('collector CLI arguments', () => {
     });
   });
 
+  it('reads the metric bounds', () => {
+    expect(parseCliArgs(['--max-metric-series', '500', '--max-series-per-metric=20'], {})).toEqual({ help: false, options: { maxMetricSeries: 500, maxSeriesPerMetric: 20 } });
+    expect(() => parseCliArgs(['--max-series-per-metric', '0'], {})).toThrow(/--max-series-per-metric must be an integer/);
+  });
+
   it('refuses bad values with a readable message', () => {
     expect(() => parseCliArgs(['--port', '70000'], {})).toThrow(/--port must be an integer/);
     expect(() => parseCliArgs(['--max-spans'], {})).toThrow(/needs a value/);

@@ -1,4 +1,5 @@
-import { DEFAULT_MAX_SPANS, DEFAULT_PORT } from './start.js';
+import { DEFAULT_MAX_METRIC_SERIES, DEFAULT_MAX_SPANS, DEFAULT_PORT } from './start.js';
+import { DEFAULT_MAX_SERIES_PER_METRIC } from './metrics/registry.js';
 import type { CollectorOptions } from './start.js';
 
 export const USAGE = `Usage: node demo-backend/dist/collector/main.js [options]
@@ -7,6 +8,8 @@ export const USAGE = `Usage: node demo-backend/dist/collector/main.js [options]
   --host H             interface to bind                      (env COLLECTOR_HOST, default 127.0.0.1)
   --max-spans N        span store bound                       (env COLLECTOR_MAX_SPANS, default ${DEFAULT_MAX_SPANS})
   --max-body-bytes N   largest request body                   (default 4194304)
+  --max-metric-series N  OTLP metric store bound (series)     (default ${DEFAULT_MAX_METRIC_SERIES})
+  --max-series-per-metric N  series limit of each /metrics family (default ${DEFAULT_MAX_SERIES_PER_METRIC})
   --forward URL        also send every accepted body to this OTLP/HTTP endpoint (env COLLECTOR_FORWARD_URL)
   --allow-origin O     CORS origin pattern, repeatable or comma-separated (env COLLECTOR_ALLOW_ORIGINS)
   --panel-dir DIR      folder served at / (default: @streamtrace/devtools dist/standalone)
@@ -61,6 +64,12 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         break;
       case '--max-body-bytes':
         options.maxBodyBytes = integer(value(), '--max-body-bytes', 1, 1024 * 1024 * 1024);
+        break;
+      case '--max-metric-series':
+        options.maxMetricSeries = integer(value(), '--max-metric-series', 1, 10_000_000);
+        break;
+      case '--max-series-per-metric':
+        options.maxSeriesPerMetric = integer(value(), '--max-series-per-metric', 1, 1_000_000);
         break;
       case '--forward': {
         const url = value();

@@ -49,7 +49,8 @@ export interface CounterFamily extends FamilyBase {
 export type MetricFamily = HistogramFamily | CounterFamily;
 
 export interface MetricRegistryStats {
-  metricSeries: number;
+  /** Series of the span-derived metrics on /metrics. */
+  derivedMetricSeries: number;
   maxSeriesPerMetric: number;
   /** Observations refused because their metric already had `maxSeriesPerMetric` series. */
   droppedMetricObservations: number;
@@ -173,9 +174,9 @@ export function createMetricRegistry(options: { maxSeriesPerMetric?: number } = 
     families: () => [...families, droppedFamily],
 
     stats() {
-      let metricSeries = 0;
-      for (const family of families) metricSeries += family.series.size;
-      return { metricSeries, maxSeriesPerMetric: maxSeries, droppedMetricObservations: dropped };
+      let derivedMetricSeries = 0;
+      for (const family of families) derivedMetricSeries += family.series.size;
+      return { derivedMetricSeries, maxSeriesPerMetric: maxSeries, droppedMetricObservations: dropped };
     },
   };
 }

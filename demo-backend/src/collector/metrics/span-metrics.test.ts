@@ -176,7 +176,7 @@ describe('span-derived metrics', () => {
     const dropped = families.get('streamtrace_collector_dropped_observations_total');
     expect(findSample(dropped, 'streamtrace_collector_dropped_observations_total', { metric: 'traces_span_metrics_calls' })?.value).toBe(7);
     expect(findSample(dropped, 'streamtrace_collector_dropped_observations_total', { metric: 'traces_span_metrics_duration_seconds' })?.value).toBe(7);
-    expect(m.registry.stats()).toEqual({ metricSeries: 10, maxSeriesPerMetric: 5, droppedMetricObservations: 14 });
+    expect(m.registry.stats()).toEqual({ derivedMetricSeries: 10, maxSeriesPerMetric: 5, droppedMetricObservations: 14 });
   });
 
   it('writes text format 0.0.4 that promtool accepts and OpenMetrics that parses back with # EOF', () => {
