@@ -3,6 +3,10 @@ import { captureContent, envInt, envString } from '../shared/env.js';
 export interface GatewayConfig {
   vectorStoreUrl: string;
   modelUrl: string;
+  /** How the gateway calls the model: HTTP SSE at `modelUrl`, or gRPC `StreamChat` at `modelGrpcUrl`. */
+  modelTransport: 'http' | 'grpc';
+  /** `host:port` of the model's gRPC server. */
+  modelGrpcUrl: string;
   modelApiKey?: string;
   modelName: string;
   providerName: string;
@@ -21,10 +25,15 @@ export interface GatewayConfig {
 export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const modelUrl = envString('MODEL_URL', 'http://127.0.0.1:8789', env).replace(/\/+$/, '');
   const apiKey = env['MODEL_API_KEY']?.trim();
+  const transport = envString('MODEL_TRANSPORT', 'http', env).toLowerCase();
+  if (transport !== 'http' && transport !== 'grpc') throw new Error(`MODEL_TRANSPORT must be http or grpc, not "${transport}"`);
   const local = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$)/.test(modelUrl);
   return {
     vectorStoreUrl: envString('VECTOR_STORE_URL', 'http://127.0.0.1:8788', env).replace(/\/+$/, ''),
     modelUrl,
+    modelTransport: transport,
+    // `host:port`; a URL-style `grpc://host:port` is accepted too.
+    modelGrpcUrl: envString('MODEL_GRPC_URL', '127.0.0.1:8790', env).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/+$/, ''),
     ...(apiKey ? { modelApiKey: apiKey } : {}),
     modelName: envString('MODEL_NAME', 'sim-gpt-1', env),
     providerName: envString('MODEL_PROVIDER', local ? 'streamtrace.sim' : 'openai', env),

@@ -5,6 +5,8 @@ import { isRecord } from '../shared/json-body.js';
 import { createSseParser } from '../shared/sse-parser.js';
 import { endClientSpan, serverAttributes } from './client-span.js';
 import type { GatewayConfig } from './config.js';
+import { requestGrpc } from './upstream-grpc.js';
+import { grpcServerAttributes } from './upstream-grpc-client.js';
 import { postJson, readBody } from './upstream-http.js';
 import { CancelledError, UpstreamError } from './upstream-error.js';
 
@@ -32,8 +34,12 @@ export interface StreamChatOptions {
 const MAX_ANSWER_CHARS = 64 * 1024;
 const tracer = trace.getTracer('streamtrace-demo/chat-gateway');
 
-/** Streams a chat completion from an OpenAI-compatible server inside a `chat {model}` CLIENT span. */
+/**
+ * Streams a chat completion inside a `chat {model}` CLIENT span, from an OpenAI-compatible server
+ * (HTTP SSE) or, with `MODEL_TRANSPORT=grpc`, from the model's gRPC `StreamChat`.
+ */
 export async function streamChat(config: GatewayConfig, messages: ChatMessage[], options: StreamChatOptions): Promise<ChatResult> {
+  const grpcUpstream = config.modelTransport === 'grpc';
   const span = tracer.startSpan(`chat ${config.modelName}`, {
     kind: SpanKind.CLIENT,
     attributes: {
@@ -42,12 +48,14 @@ export async function streamChat(config: GatewayConfig, messages: ChatMessage[],
       'gen_ai.request.model': config.modelName,
       'gen_ai.request.stream': true,
       'streamtrace.fault': options.fault ?? 'none',
-      ...serverAttributes(config.modelUrl),
+      ...(grpcUpstream ? grpcServerAttributes(config.modelGrpcUrl) : serverAttributes(config.modelUrl)),
       ...(config.captureContent ? { 'gen_ai.input.messages': JSON.stringify(messages) } : {}),
     },
   });
   try {
-    const result = await context.with(trace.setSpan(context.active(), span), () => request(config, messages, options, span));
+    const result = await context.with(trace.setSpan(context.active(), span), () =>
+      (grpcUpstream ? requestGrpc : request)(config, messages, options, span),
+    );
     span.setAttributes({
       'gen_ai.usage.input_tokens': result.inputTokens,
       'gen_ai.usage.output_tokens': result.outputTokens,

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-// Default import on purpose: the CommonJS exports object is what instrumentation-grpc patches.
-import grpc from '@grpc/grpc-js';
+// The namespace, not the default export: grpc-js exports `loadPackageDefinition` as a getter,
+// so instrumentation-grpc can wrap it only on the ES module namespace (import-in-the-middle).
+import * as grpc from '@grpc/grpc-js';
 import type { ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-// Default import on purpose: instrumentation-grpc patches this CommonJS exports object.
-import grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { context } from '@opentelemetry/api';
 import { traceServerStream } from '@streamtrace/node/grpc';

@@ -11,11 +11,15 @@ export interface SpawnOptions {
   cwd: string;
   readyTimeoutMs: number;
   log?: (line: string) => void;
+  /** Further READY names the process prints (any order); the start waits for all of them. */
+  alsoReady?: string[];
 }
 
 export interface RunningService {
   name: string;
   url: string;
+  /** Base URL of every READY line awaited, by name (`name` and `alsoReady`). */
+  readyUrls: Record<string, string>;
   child: ChildProcess;
   /** SIGTERM, then SIGKILL if the process is still alive after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -24,7 +28,7 @@ export interface RunningService {
 /** Last stderr lines kept for the error message of a failed start (bounded). */
 const STDERR_LINES = 40;
 
-/** Spawns `node <args>` and resolves once it prints `READY <name> <url>`. */
+/** Spawns `node <args>` and resolves once it prints `READY <name> <url>` (and each `alsoReady` line). */
 export function spawnService(options: SpawnOptions): Promise<RunningService> {
   const child = spawn(process.execPath, options.args, {
     cwd: options.cwd,
@@ -57,12 +61,17 @@ export function spawnService(options: SpawnOptions): Promise<RunningService> {
     child.once('error', (error) => fail(error.message));
     child.once('exit', (code, signal) => fail(`exited with ${signal ?? `code ${code}`} before READY`));
 
+    const awaited = [options.name, ...(options.alsoReady ?? [])];
+    const readyUrls: Record<string, string> = {};
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = /^READY (\S+) (\S+)$/.exec(line);
-      if (!ready && match && match[1] === options.name) {
+      if (!ready && match && awaited.includes(match[1]!)) {
+        readyUrls[match[1]!] = match[2]!;
+        if (awaited.some((name) => readyUrls[name] === undefined)) return;
         ready = true;
         clearTimeout(timer);
-        resolve({ name: options.name, url: match[2]!, child, stop: (graceMs) => stopChild(child, exited, graceMs) });
+        const url = readyUrls[options.name]!;
+        resolve({ name: options.name, url, readyUrls, child, stop: (graceMs) => stopChild(child, exited, graceMs) });
         return;
       }
       options.log?.(`[${options.name}] ${line}`);

@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { spawnService } from './spawn-service.js';
 import type { RunningService } from './spawn-service.js';
 
-export type StackService = 'collector' | 'gateway' | 'vectorStore' | 'model' | 'web';
+export type StackService = 'collector' | 'gateway' | 'vectorStore' | 'model' | 'modelGrpc' | 'web';
 
 export interface StackOptions {
   /** Ports per service; a missing one is 0 (any free port). See DEFAULT_PORTS for the usual ones. */
   ports?: Partial<Record<StackService, number>>;
-  /** Extra environment for every service (e.g. MODEL_TTFT_MS, GATEWAY_TOKEN_TIMEOUT_MS). */
+  /** Extra environment for every service (e.g. MODEL_TTFT_MS, GATEWAY_TOKEN_TIMEOUT_MS, MODEL_TRANSPORT=grpc). */
   env?: Record<string, string>;
   /** Also start the demo chat page server. */
   web?: boolean;
@@ -19,7 +19,8 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  urls: { collector: string; gateway: string; vectorStore: string; model: string; web?: string };
+  /** `modelGrpc` is `host:port` (a gRPC target), the others are base URLs. */
+  urls: { collector: string; gateway: string; vectorStore: string; model: string; modelGrpc: string; web?: string };
   /** Stops services in reverse order; the collector last, so it receives their final spans. */
   stop(): Promise<void>;
 }
@@ -30,6 +31,7 @@ export const DEFAULT_PORTS: Record<StackService, number> = {
   gateway: 8787,
   vectorStore: 8788,
   model: 8789,
+  modelGrpc: 8790,
   web: 5173,
 };
 
@@ -48,10 +50,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (!existsSync(file)) throw new Error(`${file} is missing: build first (npm run build -w server && npx tsc -p demo-backend/tsconfig.build.json)`);
     return file;
   };
-  const traced = (name: string, path: string, env: Record<string, string>) =>
+  const traced = (name: string, path: string, env: Record<string, string>, alsoReady?: string[]) =>
     spawnService({
       ...base,
       name,
+      ...(alsoReady ? { alsoReady } : {}),
       args: ['--import', REGISTER, entry(path)],
       env: { ...options.env, OTEL_SERVICE_NAME: name, OTLP_ENDPOINT: collector.url, ...env },
     });
@@ -75,15 +78,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const [vectorStore, model] = fulfilled(
       await Promise.allSettled([
         traced('vector-store', 'retrieval/main.js', { VECTOR_STORE_PORT: String(ports.vectorStore ?? 0) }).then(track),
-        traced('model-service', 'model/main.js', { MODEL_PORT: String(ports.model ?? 0) }).then(track),
+        traced('model-service', 'model/main.js', { MODEL_PORT: String(ports.model ?? 0), MODEL_GRPC_PORT: String(ports.modelGrpc ?? 0) }, [
+          'model-service-grpc',
+        ]).then(track),
       ]),
     );
+    const modelGrpc = model.readyUrls['model-service-grpc']!;
     const gateway = track(
       await traced('chat-gateway', 'gateway/main.js', {
         GATEWAY_PORT: String(ports.gateway ?? 0),
         VECTOR_STORE_URL: vectorStore.url,
         // A caller may point the gateway at a real OpenAI-compatible server instead.
         MODEL_URL: options.env?.['MODEL_URL'] ?? model.url,
+        MODEL_GRPC_URL: options.env?.['MODEL_GRPC_URL'] ?? modelGrpc,
       }),
     );
     let web: RunningService | undefined;
@@ -103,6 +110,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         gateway: gateway.url,
         vectorStore: vectorStore.url,
         model: model.url,
+        modelGrpc,
         ...(web ? { web: web.url } : {}),
       },
       stop: stopAll,
