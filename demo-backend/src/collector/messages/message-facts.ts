@@ -72,7 +72,12 @@ function nanosToMs(nanos: string): number {
 }
 
 function durationMs(span: Span): number {
-  return nanosToMs(span.endTimeUnixNano) - nanosToMs(span.startTimeUnixNano);
+  return Number(BigInt(span.endTimeUnixNano) - BigInt(span.startTimeUnixNano)) / 1e6;
+}
+
+/** Milliseconds rounded to the microsecond: seconds × 1000 and float sums otherwise print as 287.2440090000018. */
+function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 function flatten(data: TracesData): Located[] {
@@ -92,7 +97,7 @@ function byStart(a: Located, b: Located): number {
 }
 
 function nonNegative(value: number): number {
-  return Math.max(0, value);
+  return roundMs(Math.max(0, value));
 }
 
 function firstError(spans: Located[]): ErrorOrigin | undefined {
@@ -142,7 +147,7 @@ function layerTimes(spans: Located[], ttftVisibleMs: number | undefined): LayerT
   const layers: LayerTimes = {};
   const clientSpans = spans.filter((l) => l.span.kind === SPAN_KIND_CLIENT);
   const retrieval = clientSpans.filter((l) => stringAttribute(l.span.attributes, 'gen_ai.operation.name') === 'retrieval');
-  if (retrieval.length > 0) layers.retrieval = retrieval.reduce((sum, l) => sum + nonNegative(durationMs(l.span)), 0);
+  if (retrieval.length > 0) layers.retrieval = nonNegative(retrieval.reduce((sum, l) => sum + Math.max(0, durationMs(l.span)), 0));
   for (const { span } of clientSpans) {
     const ttfc = numberAttribute(span.attributes, 'gen_ai.response.time_to_first_chunk');
     if (ttfc !== undefined) {
