@@ -23,12 +23,15 @@ export interface TelemetryOptions {
   extraMetricReaders?: IMetricReader[];
 }
 
-/** An exporter that gives up quickly, so a down collector cannot stretch shutdown. */
+/**
+ * Exporters give up (retries included) within this, so a down collector cannot stretch shutdown
+ * past shared/shutdown.ts's 4 s grace: the default 10 s made a SIGTERM exit with status 1.
+ */
 const EXPORT_TIMEOUT_MS = 3000;
 
 export function createTelemetrySdk(options: TelemetryOptions): NodeSDK {
   const base = options.otlpEndpoint.replace(/\/+$/, '');
-  const exporter = new OTLPTraceExporter({ url: `${base}/v1/traces` });
+  const exporter = new OTLPTraceExporter({ url: `${base}/v1/traces`, timeoutMillis: EXPORT_TIMEOUT_MS });
   const batch = new BatchSpanProcessor(exporter, {
     scheduledDelayMillis: options.exportDelayMs ?? 200,
     // Bounds memory if the collector is down: spans beyond this are dropped, not queued.
@@ -43,10 +46,12 @@ export function createTelemetrySdk(options: TelemetryOptions): NodeSDK {
     maxExportBatchSize: 512,
     exportTimeoutMillis: EXPORT_TIMEOUT_MS,
   });
+  // The reader throws (crashing the preload) when the timeout exceeds the interval.
+  const intervalMs = Math.max(100, options.metricIntervalMs ?? 5000);
   const metrics = new PeriodicExportingMetricReader({
     exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics`, timeoutMillis: EXPORT_TIMEOUT_MS }),
-    exportIntervalMillis: options.metricIntervalMs ?? 5000,
-    exportTimeoutMillis: EXPORT_TIMEOUT_MS,
+    exportIntervalMillis: intervalMs,
+    exportTimeoutMillis: Math.min(EXPORT_TIMEOUT_MS, intervalMs),
   });
   return new NodeSDK({
     serviceName: options.serviceName,
