@@ -90,8 +90,9 @@ async function streamChat(options: ModelServiceOptions, call: ChatCall): Promise
         fail(grpc.status.INTERNAL, result.errorType ?? '_OTHER', result.errorMessage ?? 'model error');
       } else {
         traced.cancel('client cancelled');
-        // Ends the call so the gRPC server span (instrumentation-grpc) ends too.
-        call.end();
+        // A cancelled call never emits 'finish', and instrumentation-grpc ends its server span
+        // only on 'finish' or 'error': end the call with CANCELLED (nothing is sent any more).
+        call.emit('error', { code: grpc.status.CANCELLED, details: 'client cancelled', message: 'client cancelled' });
       }
     } catch (error) {
       const type = (error as Error).name || '_OTHER';
