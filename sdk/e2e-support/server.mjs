@@ -93,7 +93,8 @@ export async function startSdkTestServer(options = {}) {
           dropped.add(token);
           clearInterval(timer);
           sent = count + 1;
-          res.destroy();
+          // A graceful end (not destroy, which may drop the last write): EventSource reconnects.
+          res.end();
           return;
         }
         if (sent === count) {

@@ -51,6 +51,12 @@ const scenarios: Record<string, string> = {
     await new Promise((resolve) => { es.onmessage = (e) => { log.push('id:' + e.lastEventId); if (JSON.parse(e.data).type === 'done') resolve(); }; });
     es.close();
     return log;`,
+  eventSourceGiveUp: `
+    const log = [];
+    const es = new EventSource('/sse?count=4&delay=5&mode=reconnect-once&giveup=1&reset=' + Math.random());
+    es.onmessage = (e) => log.push(e.lastEventId);
+    await new Promise((resolve) => { es.onerror = () => { log.push('error:' + es.readyState); es.close(); log.push(es.readyState); resolve(); }; });
+    return log;`,
   eventSourceError: `
     const es = new EventSource('/does-not-exist');
     const log = [es.readyState];
@@ -152,7 +158,7 @@ for (const [name, body] of Object.entries(scenarios)) {
 }
 
 test('the wrapped runs were traced: reconnects, close codes, cancels and context reached the server', async ({ page }) => {
-  for (const name of ['eventSourceReconnect', 'webSocketFrames', 'fetchAbortAndCancel']) {
+  for (const name of ['eventSourceReconnect', 'eventSourceGiveUp', 'webSocketFrames', 'fetchAbortAndCancel']) {
     await run(page, '/wrapped.html', scenarios[name] as string);
     await page.evaluate(async () => {
       const w = window as unknown as { msg: { end(): void }; Streamtrace: { instance: { flush(): Promise<void> } } };
@@ -168,6 +174,10 @@ test('the wrapped runs were traced: reconnects, close codes, cancels and context
   const reconnect = streams.find((s) => String(attr(s, 'url.full')).includes('mode=reconnect-once'));
   expect(reconnect?.events?.map((e) => e.name)).toContain('stream.reconnect');
   expect(attr(reconnect as Span, 'streamtrace.stream.reconnects')).toBe(1);
+  // An app that closes the EventSource while the browser is reconnecting gave up: an error.
+  const gaveUp = streams.find((s) => String(attr(s, 'url.full')).includes('giveup=1')) as Span;
+  expect(attr(gaveUp, 'streamtrace.stream.outcome')).toBe('error');
+  expect(attr(gaveUp, 'error.type')).toBe('eventsource_error');
   const ws = streams.find((s) => attr(s, 'streamtrace.websocket.close_code') === 4001) as Span;
   expect(attr(ws, 'streamtrace.stream.outcome')).toBe('error');
   expect(attr(ws, 'streamtrace.websocket.close_reason')).toBe('server says bye');

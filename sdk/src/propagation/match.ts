@@ -16,19 +16,29 @@ export function toAbsoluteUrl(input: string): URL | undefined {
 export function shouldPropagate(url: URL | undefined, propagateTo: readonly (string | RegExp)[]): boolean {
   if (url === undefined || propagateTo.length === 0) return false;
   const href = url.href;
+  const http = httpEquivalent(url);
   for (const entry of propagateTo) {
     if (typeof entry === 'string') {
-      const target = toAbsoluteUrl(entry);
-      if (target === undefined) continue;
-      if (target.origin !== url.origin) continue;
+      const absolute = toAbsoluteUrl(entry);
+      if (absolute === undefined) continue;
+      const target = httpEquivalent(absolute);
+      if (target.origin !== http.origin) continue;
       const prefix = target.pathname === '/' && !entry.endsWith('/') ? target.origin : target.origin + target.pathname;
-      if (href.startsWith(prefix)) return true;
+      if (http.href.startsWith(prefix)) return true;
     } else if (entry instanceof RegExp) {
       entry.lastIndex = 0;
       if (entry.test(href)) return true;
     }
   }
   return false;
+}
+
+/** ws: and wss: URLs compare as their http: and https: twins. */
+export function httpEquivalent(url: URL): URL {
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return url;
+  const copy = new URL(url.href);
+  copy.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  return copy;
 }
 
 /** True for the exporter's own endpoint (never traced). */

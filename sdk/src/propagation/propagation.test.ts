@@ -21,6 +21,12 @@ describe('propagateTo matching', () => {
     expect(shouldPropagate(url('http://localhost:8787/'), [])).toBe(false);
   });
 
+  it('treats ws(s) URLs and entries as their http(s) twins', () => {
+    expect(shouldPropagate(url('ws://localhost:8787/api/chat/ws'), ['http://localhost:8787'])).toBe(true);
+    expect(shouldPropagate(url('http://localhost:8787/api/chat'), ['ws://localhost:8787'])).toBe(true);
+    expect(shouldPropagate(url('wss://localhost:8787/ws'), ['http://localhost:8787'])).toBe(false);
+  });
+
   it('recognises the exporter endpoint', () => {
     expect(isExportUrl(url('http://localhost:4318/v1/traces'), 'http://localhost:4318/v1/traces')).toBe(true);
     expect(isExportUrl(url('http://localhost:4318/v1/logs'), 'http://localhost:4318/v1/traces')).toBe(false);

@@ -14,10 +14,10 @@ const BUILT_IN_TYPES = new Set(['open', 'error', 'message']);
 export function instrumentEventSource(ctx: InstrumentContext): () => void {
   const native = globalThis.EventSource;
   if (typeof native !== 'function') return () => {};
-  const tracked = new WeakMap<EventSource, { stream: StreamRecorder; types: Set<string> }>();
+  const tracked = new WeakMap<EventSource, { stream: StreamRecorder; types: Set<string>; reconnecting: boolean }>();
   const listen = EventTarget.prototype.addEventListener;
 
-  const hookType = (es: EventSource, entry: { stream: StreamRecorder; types: Set<string> }, type: string): void => {
+  const hookType = (es: EventSource, entry: { stream: StreamRecorder; types: Set<string>; reconnecting: boolean }, type: string): void => {
     if (entry.types.has(type)) return;
     entry.types.add(type);
     listen.call(es, type, (event: Event) => entry.stream.chunkEvent(event as MessageEvent));
@@ -49,12 +49,11 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
       throw error;
     }
     const stream = traced.stream;
-    const entry = { stream, types: new Set<string>(['message']) };
+    const entry = { stream, types: new Set<string>(['message']), reconnecting: false };
     tracked.set(es, entry);
-    let errored = false;
     listen.call(es, 'open', () => {
-      if (errored) {
-        errored = false;
+      if (entry.reconnecting) {
+        entry.reconnecting = false;
         stream.event('stream.reconnected');
       }
       stream.response({ 'http.response.status_code': 200 });
@@ -63,9 +62,9 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
     listen.call(es, 'error', () => {
       if (es.readyState === target.CLOSED) {
         stream.end('error', 'eventsource_error');
-      } else if (!errored) {
+      } else if (!entry.reconnecting) {
         // CONNECTING: the browser reconnects by itself; the same span covers every attempt.
-        errored = true;
+        entry.reconnecting = true;
         stream.reconnecting();
       }
     });
@@ -88,7 +87,14 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
   const restoreClose = wrapMethod(native.prototype as EventSource, 'close', (original, thisArg, args) => {
     const result = Reflect.apply(original, thisArg, args);
     const entry = tracked.get(thisArg as EventSource);
-    if (entry !== undefined) entry.stream.end(entry.stream.message.cancelled ? 'cancel' : 'complete', undefined, { 'streamtrace.stream.closed_by': 'client' });
+    if (entry !== undefined) {
+      const stream = entry.stream;
+      const closedBy = { 'streamtrace.stream.closed_by': 'client' };
+      // Closing while the browser is reconnecting after an error means the app gave up on it.
+      if (stream.message.cancelled) stream.end('cancel', undefined, closedBy);
+      else if (entry.reconnecting) stream.end('error', 'eventsource_error', closedBy);
+      else stream.end('complete', undefined, closedBy);
+    }
     return result;
   });
   const prototype = native.prototype as { constructor: unknown };

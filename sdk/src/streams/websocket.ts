@@ -4,14 +4,6 @@ import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
 import { wrapConstructor, wrapMethod } from './native.js';
 
-/** `propagateTo` lists http(s) origins; a ws(s) URL to the same host and port matches them. */
-function httpEquivalent(url: URL): URL {
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return url;
-  const copy = new URL(url.href);
-  copy.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
-  return copy;
-}
-
 /**
  * Replaces `globalThis.WebSocket` by a Proxy of the native constructor: instances are real
  * WebSockets. Their `url` is the URL actually requested (with our context query parameters when
@@ -34,7 +26,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
           url = new URL(url.href.replace(/^http/, 'ws'));
         }
         if (url !== undefined && (url.protocol === 'ws:' || url.protocol === 'wss:')) {
-          const propagate = shouldPropagate(httpEquivalent(url), ctx.config.propagateTo);
+          const propagate = shouldPropagate(url, ctx.config.propagateTo);
           const message = ctx.messageFor(propagate);
           if (message !== undefined) {
             const stream = ctx.openStream(message, 'websocket', url, 'GET');
