@@ -83,6 +83,21 @@ describe('GET /api/export/feedback.jsonl', () => {
     ]);
   });
 
+  it('picks up feedback that arrives after the message was already exported', async () => {
+    collector = await startCollector({ port: 0, panelDir: '/nonexistent' });
+    const withFeedback = messageTrace({ messageId: 'late', feedback: { score: -1, label: 'thumbs_down', onChildSpan: true } });
+    const resourceSpans = withFeedback.body.resourceSpans as Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }>;
+    const isFeedback = (span: { name: string }) => span.name === 'chat.feedback';
+    const withoutFeedback = {
+      resourceSpans: resourceSpans.map((rs) => ({ ...rs, scopeSpans: rs.scopeSpans.map((ss) => ({ ...ss, spans: ss.spans.filter((s) => !isFeedback(s)) })) })),
+    };
+    await postJson(`${collector.url}/v1/traces`, withoutFeedback);
+    expect(await (await fetch(`${collector.url}/api/export/feedback.jsonl`)).text()).toBe('');
+    await postJson(`${collector.url}/v1/traces`, withFeedback.body);
+    const lines = (await (await fetch(`${collector.url}/api/export/feedback.jsonl`)).text()).trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toMatchObject([{ trace_id: withFeedback.traceId, message_id: 'late', score: -1, label: 'thumbs_down' }]);
+  });
+
   it('answers an empty body when no message has feedback', async () => {
     collector = await startCollector({ port: 0, panelDir: '/nonexistent' });
     await postJson(`${collector.url}/v1/traces`, messageTrace({ ttftVisibleMs: 100 }).body);

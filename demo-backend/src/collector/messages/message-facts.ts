@@ -92,10 +92,6 @@ function flatten(data: TracesData): Located[] {
   return out;
 }
 
-function byStart(a: Located, b: Located): number {
-  return nanosToMs(a.span.startTimeUnixNano) - nanosToMs(b.span.startTimeUnixNano);
-}
-
 function nonNegative(value: number): number {
   return roundMs(Math.max(0, value));
 }
@@ -175,7 +171,10 @@ function layerTimes(spans: Located[], ttftVisibleMs: number | undefined): LayerT
 
 /** The message facts of a trace whose root is a `chat.message` span; `undefined` for other traces. */
 export function extractMessageFacts(traceId: string, data: TracesData): MessageFacts | undefined {
-  const spans = flatten(data).sort(byStart);
+  const spans = flatten(data)
+    .map((located) => ({ located, start: BigInt(located.span.startTimeUnixNano) }))
+    .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
+    .map(({ located }) => located);
   const ids = new Set(spans.map((l) => l.span.spanId));
   const root = spans.find((l) => l.span.name === 'chat.message' && (l.span.parentSpanId === undefined || !ids.has(l.span.parentSpanId)));
   if (!root) return undefined;
