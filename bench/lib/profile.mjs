@@ -27,6 +27,8 @@ export function summarize(profile, isSdk) {
   let gcUs = 0;
   let sdkUs = 0;
   const functions = new Map();
+  const parents = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node);
   for (const node of profile.nodes) {
     const us = self.get(node.id) ?? 0;
     if (us === 0) continue;
@@ -38,8 +40,15 @@ export function summarize(profile, isSdk) {
     if (url && isSdk(url)) {
       sdkUs += us;
       const key = `${url}:${lineNumber}:${columnNumber}:${functionName}`;
-      const entry = functions.get(key) ?? { functionName, url, lineNumber, columnNumber, selfUs: 0 };
+      const entry = functions.get(key) ?? { functionName, url, lineNumber, columnNumber, selfUs: 0, callers: new Map() };
       entry.selfUs += us;
+      const parent = parents.get(node.id)?.callFrame;
+      if (parent !== undefined) {
+        const callerKey = `${parent.url}:${parent.lineNumber}:${parent.columnNumber}:${parent.functionName}`;
+        const caller = entry.callers.get(callerKey) ?? { ...parent, selfUs: 0 };
+        caller.selfUs += us;
+        entry.callers.set(callerKey, caller);
+      }
       functions.set(key, entry);
     }
   }
