@@ -3,6 +3,7 @@ import type { StreamRecorder } from './stream-recorder.js';
 import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
 import { wrapConstructor, wrapMethod } from './native.js';
+import { guard } from '../diag.js';
 
 const BUILT_IN_TYPES = new Set(['open', 'error', 'message']);
 
@@ -20,7 +21,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
   const hookType = (es: EventSource, entry: { stream: StreamRecorder; types: Set<string>; reconnecting: boolean }, type: string): void => {
     if (entry.types.has(type)) return;
     entry.types.add(type);
-    listen.call(es, type, (event: Event) => entry.stream.chunkEvent(event as MessageEvent));
+    listen.call(es, type, guard('EventSource listener', (event: Event) => entry.stream.chunkEvent(event as MessageEvent)));
   };
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
@@ -51,15 +52,15 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
     const stream = traced.stream;
     const entry = { stream, types: new Set<string>(['message']), reconnecting: false };
     tracked.set(es, entry);
-    listen.call(es, 'open', () => {
+    listen.call(es, 'open', guard('EventSource open', () => {
       if (entry.reconnecting) {
         entry.reconnecting = false;
         stream.event('stream.reconnected');
       }
       stream.response({ 'http.response.status_code': 200 });
-    });
-    listen.call(es, 'message', (event: Event) => stream.chunkEvent(event as MessageEvent));
-    listen.call(es, 'error', () => {
+    }));
+    listen.call(es, 'message', guard('EventSource message', (event: Event) => stream.chunkEvent(event as MessageEvent)));
+    listen.call(es, 'error', guard('EventSource error', () => {
       if (es.readyState === target.CLOSED) {
         stream.end('error', 'eventsource_error');
       } else if (!entry.reconnecting) {
@@ -67,7 +68,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
         entry.reconnecting = true;
         stream.reconnecting();
       }
-    });
+    }));
     return es;
   });
 
@@ -87,14 +88,14 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
   const restoreClose = wrapMethod(native.prototype as EventSource, 'close', (original, thisArg, args) => {
     const result = Reflect.apply(original, thisArg, args);
     const entry = tracked.get(thisArg as EventSource);
-    if (entry !== undefined) {
+    if (entry !== undefined) guard('EventSource close', () => {
       const stream = entry.stream;
       const closedBy = { 'streamtrace.stream.closed_by': 'client' };
       // Closing while the browser is reconnecting after an error means the app gave up on it.
       if (stream.message.cancelled) stream.end('cancel', undefined, closedBy);
       else if (entry.reconnecting) stream.end('error', 'eventsource_error', closedBy);
       else stream.end('complete', undefined, closedBy);
-    }
+    })();
     return result;
   });
   const prototype = native.prototype as { constructor: unknown };

@@ -1,6 +1,7 @@
 import type { StreamRecorder } from './stream-recorder.js';
 import { SseParser } from './sse-parser.js';
 import { now } from '../timing/clock.js';
+import { guard } from '../diag.js';
 
 /**
  * A pass-through of `body` that reports every chunk to the stream recorder. The browser pipes the
@@ -28,18 +29,18 @@ export function observeBody(
       }
       controller.enqueue(chunk);
     },
-    flush() {
+    flush: guard('fetch body end', () => {
       parser?.end();
       if (httpError) stream.end('error', httpError);
       else stream.end('complete');
-    },
+    }),
     // The app cancelled the body (reader.cancel(), or an aborted fetch).
-    cancel(reason: unknown) {
+    cancel: guard('fetch body cancel', (reason: unknown) => {
       stream.end('cancel', typeof reason === 'string' ? reason : aborted() ? 'abort' : 'reader.cancel');
-    },
+    }),
   } as Transformer<Uint8Array, Uint8Array>);
-  body.pipeTo(transform.writable).catch((error: unknown) => {
-    stream.end(aborted() ? 'cancel' : 'error', aborted() ? 'abort' : error);
-  });
+  body.pipeTo(transform.writable).catch(
+    guard('fetch body pipe', (error: unknown) => stream.end(aborted() ? 'cancel' : 'error', aborted() ? 'abort' : error)),
+  );
   return transform.readable;
 }

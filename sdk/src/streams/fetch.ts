@@ -5,6 +5,7 @@ import { injectFetchHeaders } from '../propagation/inject-fetch.js';
 import { serverAttributes } from '../propagation/server-context.js';
 import { observeBody } from './fetch-body.js';
 import { wrapFunction } from './native.js';
+import { guard } from '../diag.js';
 
 type Fetch = typeof fetch;
 
@@ -22,7 +23,7 @@ export function instrumentFetch(ctx: InstrumentContext): () => void {
     }
     if (traced === undefined) return Reflect.apply(target, thisArg, args);
     const { stream, signal } = traced;
-    const onAbort = (): void => stream.end('cancel', abortReason(signal));
+    const onAbort = guard('fetch abort', (): void => stream.end('cancel', abortReason(signal)));
     signal?.addEventListener('abort', onAbort, { once: true });
     const promise = Reflect.apply(target, thisArg, traced.args) as Promise<Response>;
     return promise.then(
@@ -35,8 +36,10 @@ export function instrumentFetch(ctx: InstrumentContext): () => void {
         }
       },
       (error: unknown) => {
-        signal?.removeEventListener('abort', onAbort);
-        stream.end(signal?.aborted ? 'cancel' : 'error', signal?.aborted ? abortReason(signal) : error);
+        guard('fetch failure', () => {
+          signal?.removeEventListener('abort', onAbort);
+          stream.end(signal?.aborted ? 'cancel' : 'error', signal?.aborted ? abortReason(signal) : error);
+        })();
         throw error;
       },
     );

@@ -3,6 +3,7 @@ import type { StreamRecorder } from './stream-recorder.js';
 import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
 import { wrapConstructor, wrapMethod } from './native.js';
+import { guard } from '../diag.js';
 
 /**
  * Replaces `globalThis.WebSocket` by a Proxy of the native constructor: instances are real
@@ -49,12 +50,12 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
     const entry = { stream, closedByClient: false };
     tracked.set(ws, entry);
     let failed = false;
-    listen.call(ws, 'open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) }));
-    listen.call(ws, 'message', (event: Event) => stream.chunkEvent(event as MessageEvent));
+    listen.call(ws, 'open', guard('WebSocket open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) })));
+    listen.call(ws, 'message', guard('WebSocket message', (event: Event) => stream.chunkEvent(event as MessageEvent)));
     listen.call(ws, 'error', () => {
       failed = true;
     });
-    listen.call(ws, 'close', (event: Event) => {
+    listen.call(ws, 'close', guard('WebSocket close', (event: Event) => {
       const close = event as CloseEvent;
       const attributes = {
         'streamtrace.websocket.close_code': close.code,
@@ -66,7 +67,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
       if (stream.message.cancelled) stream.end('cancel', undefined, attributes);
       else if (failed || !normal) stream.end('error', `websocket_close_${close.code}`, attributes);
       else stream.end('complete', undefined, attributes);
-    });
+    }));
     return ws;
   });
 

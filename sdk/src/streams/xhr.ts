@@ -4,6 +4,7 @@ import { isExportUrl, shouldPropagate, toAbsoluteUrl } from '../propagation/matc
 import { contextHeaders } from '../propagation/context-values.js';
 import { serverAttributes } from '../propagation/server-context.js';
 import { wrapMethod } from './native.js';
+import { guard } from '../diag.js';
 
 interface XhrState {
   url: URL | undefined;
@@ -31,7 +32,7 @@ export function instrumentXhr(ctx: InstrumentContext): () => void {
       return Reflect.apply(original, thisArg, args);
     }),
     wrapMethod(proto, 'setRequestHeader', (original, thisArg, args) => {
-      states.get(thisArg as XMLHttpRequest)?.appHeaders.add(String(args[0]).toLowerCase());
+      guard('XMLHttpRequest.setRequestHeader', () => states.get(thisArg as XMLHttpRequest)?.appHeaders.add(String(args[0]).toLowerCase()))();
       return Reflect.apply(original, thisArg, args);
     }),
     wrapMethod(proto, 'send', (original, thisArg, args) => {
@@ -67,7 +68,7 @@ function traceXhr(
   }
   let loaded = 0;
   let responded = false;
-  listen.call(xhr, 'progress', (event: Event) => {
+  listen.call(xhr, 'progress', guard('XMLHttpRequest progress', (event: Event) => {
     const progress = event as ProgressEvent;
     if (!responded) {
       responded = true;
@@ -75,12 +76,12 @@ function traceXhr(
     }
     stream.chunk(Math.max(0, progress.loaded - loaded));
     loaded = progress.loaded;
-  });
-  listen.call(xhr, 'loadend', () => {
+  }));
+  listen.call(xhr, 'loadend', guard('XMLHttpRequest loadend', () => {
     if (!responded) stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => xhr.getResponseHeader(n)) });
     if (xhr.status === 0) stream.end(message.cancelled ? 'cancel' : 'error', 'xhr_network_error');
     else if (xhr.status >= 400) stream.end('error', String(xhr.status));
     else stream.end('complete');
-  });
-  listen.call(xhr, 'abort', () => stream.end('cancel', 'abort'));
+  }));
+  listen.call(xhr, 'abort', guard('XMLHttpRequest abort', () => stream.end('cancel', 'abort')));
 }

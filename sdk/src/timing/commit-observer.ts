@@ -8,7 +8,13 @@ export class CommitObserver {
   /** Observes `target` (replacing the previous one). */
   observe(target: Node): void {
     if (target === this.target || typeof MutationObserver === 'undefined') return;
-    this.observer ??= new MutationObserver(() => this.onCommit(performance.now()));
+    this.observer ??= new MutationObserver(() => {
+      try {
+        this.onCommit(performance.now());
+      } catch {
+        // Timing is best effort; the page must never see our failure.
+      }
+    });
     this.observer.disconnect();
     this.target = target;
     this.observer.observe(target, { childList: true, subtree: true, characterData: true, attributes: false });
