@@ -1,0 +1,155 @@
+// Runs Node snippets for real: compiled with TypeScript's transpiler, preceded by the guide's own
+// tracing setup (`with=`), exporting to a real dev collector. Server snippets must answer an
+// EventSource-style request whose context is in the query, join the browser's trace with their
+// HTTP server span and record a complete `stream sse` span.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+const TRANSPILE = {
+  module: ts.ModuleKind.ESNext,
+  target: ts.ScriptTarget.ES2022,
+  experimentalDecorators: true,
+  emitDecoratorMetadata: true,
+};
+
+function compile(dir, id, code) {
+  const { outputText } = ts.transpileModule(code, { compilerOptions: TRANSPILE, fileName: `${id}.ts` });
+  writeFileSync(join(dir, `${id}.mjs`), outputText);
+}
+
+const hex = (bytes) => randomBytes(bytes).toString('hex');
+const attr = (span, key) => {
+  const value = span.attributes?.find((a) => a.key === key)?.value;
+  return value === undefined ? undefined : (value.stringValue ?? value.intValue ?? value.doubleValue ?? value.boolValue);
+};
+
+function launch(dir, snippet, withId, env) {
+  const args = ['--import', pathToFileURL(join(import.meta.dirname, '../lib/port0.mjs')).href];
+  if (withId) args.push('--import', `./${withId}.mjs`);
+  args.push(`./${snippet.id}.mjs`);
+  const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const io = { stdout: '', stderr: '' };
+  child.stdout.on('data', (d) => (io.stdout += d));
+  child.stderr.on('data', (d) => (io.stderr += d));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, io, exited };
+}
+
+function until(predicate, ms, what) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = async () => {
+      try {
+        const value = await predicate();
+        if (value) return resolve(value);
+      } catch {
+        // not yet
+      }
+      if (Date.now() - started > ms) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 100);
+    };
+    tick();
+  });
+}
+
+async function stop(run) {
+  if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGTERM');
+  const timer = setTimeout(() => run.child.kill('SIGKILL'), 10_000);
+  await run.exited;
+  clearTimeout(timer);
+}
+
+async function exerciseServer(snippet, run, collectorUrl) {
+  const problems = [];
+  const listening = await until(() => /SNIPPET_LISTENING (.*)/.exec(run.io.stdout)?.[1], 30_000, 'the server to listen').catch((e) => e);
+  if (listening instanceof Error) return [`${listening.message}; stderr: ${run.io.stderr.slice(0, 800)}`];
+  const { address, port } = JSON.parse(listening);
+  const base = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+
+  if (snippet.options['cors'] === 'true') {
+    const pre = await fetch(`${base}/api/chat/stream`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET', 'access-control-request-headers': 'traceparent,baggage,x-session-id,x-message-id' },
+    });
+    const allowed = (pre.headers.get('access-control-allow-headers') ?? '').toLowerCase();
+    for (const h of ['traceparent', 'baggage', 'x-session-id', 'x-message-id']) if (!allowed.includes(h)) problems.push(`preflight does not allow ${h} (got "${allowed}")`);
+  }
+
+  const traceId = hex(16);
+  const parentId = hex(8);
+  const sessionId = `s-${hex(4)}`;
+  const messageId = `m-${hex(4)}`;
+  const query = new URLSearchParams({ message: 'hi', traceparent: `00-${traceId}-${parentId}-01`, session_id: sessionId, message_id: messageId });
+  const res = await fetch(`${base}/api/chat/stream?${query}`, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(15_000) });
+  const body = await res.text();
+  if (res.status !== 200) problems.push(`status ${res.status}`);
+  if (!String(res.headers.get('content-type')).startsWith('text/event-stream')) problems.push(`content-type ${res.headers.get('content-type')}`);
+  if (!res.headers.get('traceparent')?.includes(traceId)) problems.push(`response traceparent "${res.headers.get('traceparent')}" is not in the browser's trace`);
+  if (res.headers.get('x-trace-id') !== traceId) problems.push(`x-trace-id "${res.headers.get('x-trace-id')}"`);
+  if (!(res.headers.get('access-control-expose-headers') ?? '').includes('traceparent')) problems.push('traceparent is not exposed to browser code');
+  if (!/"type":"delta"/.test(body)) problems.push(`no delta event in the body: ${body.slice(0, 200)}`);
+
+  await stop(run); // SIGTERM: the guide's tracing setup shuts the SDK down, which flushes the spans
+  const spans = await until(async () => {
+    const r = await fetch(`${collectorUrl}/api/v3/traces/${traceId}`);
+    if (r.status !== 200) return undefined;
+    const all = (await r.json()).result.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ ...s, resource: rs.resource }))));
+    return all.some((s) => s.name === 'stream sse' && s.endTimeUnixNano) ? all : undefined;
+  }, 10_000, 'the stream span in the collector').catch((e) => e);
+  if (spans instanceof Error) return [...problems, spans.message, `stderr: ${run.io.stderr.slice(0, 800)}`];
+
+  const server = spans.find((s) => s.kind === 2 && s.parentSpanId === parentId);
+  if (!server) problems.push(`no SERVER span with the browser span ${parentId} as parent: the HTTP server span did not join the trace (${spans.map((s) => `${s.name}/${s.kind}`).join(', ')})`);
+  const stream = spans.find((s) => s.name === 'stream sse');
+  if (attr(stream, 'session.id') !== sessionId) problems.push(`stream span session.id = ${attr(stream, 'session.id')}`);
+  if (attr(stream, 'streamtrace.message.id') !== messageId) problems.push(`stream span streamtrace.message.id = ${attr(stream, 'streamtrace.message.id')}`);
+  if (attr(stream, 'streamtrace.stream.outcome') !== 'complete') problems.push(`stream outcome ${attr(stream, 'streamtrace.stream.outcome')}`);
+  if (!(Number(attr(stream, 'streamtrace.stream.deltas')) >= 1)) problems.push('stream span counted no deltas');
+  if (server && attr(server, 'session.id') !== sessionId) problems.push(`HTTP server span session.id = ${attr(server, 'session.id')}`);
+  return problems;
+}
+
+async function exerciseLogLine(run) {
+  const { code } = await Promise.race([run.exited, new Promise((resolve) => setTimeout(() => resolve({ code: 'timeout' }), 30_000))]);
+  if (code !== 0) {
+    await stop(run);
+    return [`exit ${code}; stderr: ${run.io.stderr.slice(0, 800)}`];
+  }
+  const lines = run.io.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const line = lines.find((l) => l.msg !== undefined);
+  if (!line) return [`no log line on stdout: ${run.io.stdout.slice(0, 300)}`];
+  const problems = [];
+  if (!/^[0-9a-f]{32}$/.test(line.trace_id ?? '')) problems.push(`trace_id ${line.trace_id}`);
+  if (!/^[0-9a-f]{16}$/.test(line.span_id ?? '')) problems.push(`span_id ${line.span_id}`);
+  if (line.trace_flags !== '01') problems.push(`trace_flags ${line.trace_flags}`);
+  return problems;
+}
+
+/** Runs one snippet; resolves to a list of problems (empty when it did what the guide says). */
+export async function runNodeSnippet(snippet, byId, dir, collectorUrl) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module', private: true }));
+  const withId = snippet.options['with'];
+  if (withId) {
+    const setup = byId.get(withId);
+    if (!setup) return [`with=${withId}: no such snippet`];
+    compile(dir, withId, setup.code);
+  }
+  compile(dir, snippet.id, snippet.code);
+  const run = launch(dir, snippet, withId, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
+    OTEL_SERVICE_NAME: `docs-${snippet.id}`,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+  });
+  try {
+    return snippet.options['expect'] === 'log-line' ? await exerciseLogLine(run) : await exerciseServer(snippet, run, collectorUrl);
+  } finally {
+    await stop(run);
+  }
+}
