@@ -16,6 +16,7 @@ const stack = await startStack({
     gateway: port('GATEWAY_PORT', 8787),
     vectorStore: port('VECTOR_STORE_PORT', 8788),
     model: port('MODEL_PORT', 8789),
+    modelGrpc: port('MODEL_GRPC_PORT', 8790),
     web: port('WEB_PORT', 5173),
   },
   web: true,
@@ -31,7 +32,7 @@ Streamtrace demo is running.
   Dev collector      ${urls.collector}   (OTLP/HTTP: ${urls.collector}/v1/traces)
   Gateway            ${urls.gateway}
   Vector store       ${urls.vectorStore}
-  Model service      ${urls.model}
+  Model service      ${urls.model}   (gRPC ${urls.modelGrpc}; MODEL_TRANSPORT=grpc switches the gateway)
 
   DevTools panel: chrome://extensions → Developer mode → Load unpacked →
     ${join(root, 'devtools-extension', 'dist', 'extension')}
