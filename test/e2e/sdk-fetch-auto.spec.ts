@@ -1,5 +1,4 @@
 import { expect, test } from '@playwright/test';
-// @ts-expect-error -- plain ESM helper without declarations
 import { startSdkTestServer } from '../../sdk/e2e-support/server.mjs';
 
 type Attr = { key: string; value: Record<string, unknown> };

@@ -1,5 +1,4 @@
 import { expect, test, type Page } from '@playwright/test';
-// @ts-expect-error -- plain ESM helper without declarations
 import { startSdkTestServer } from '../../sdk/e2e-support/server.mjs';
 
 /**
@@ -186,6 +185,7 @@ test('the wrapped runs were traced: reconnects, close codes, cancels and context
   const fetched = server.requests.filter((r: { url: string; headers: Record<string, unknown> }) => r.url.startsWith('/sse?count=100') && typeof r.headers['traceparent'] === 'string');
   expect(fetched.length).toBeGreaterThanOrEqual(2);
   const wsRequest = server.requests.find((r: { url: string }) => r.url.startsWith('/ws?'));
+  if (wsRequest === undefined) throw new Error('no WebSocket upgrade recorded');
   expect(new URL(wsRequest.url, server.baseUrl).searchParams.get('traceparent')).toMatch(/^00-[\da-f]{32}-[\da-f]{16}-01$/);
   // The exporter's own requests were never traced.
   expect(streams.some((s) => String(attr(s, 'url.full')).includes('/v1/traces'))).toBe(false);
