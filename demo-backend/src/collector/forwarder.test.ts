@@ -43,6 +43,7 @@ describe('forwarding to a real OTLP endpoint', () => {
     expect(forwardTarget('http://otel:4318/v1/traces', 'traces')).toBe('http://otel:4318/v1/traces');
     expect(forwardTarget('http://otel:4318', 'traces')).toBe('http://otel:4318/v1/traces');
     expect(forwardTarget('http://otel:4318/prefix/', 'logs')).toBe('http://otel:4318/prefix/v1/logs');
+    expect(forwardTarget('http://otel:4318/v1/traces', 'metrics')).toBe('http://otel:4318/v1/metrics');
   });
 
   it('posts accepted bodies as received (same type and encoding), and not refused ones', async () => {
@@ -52,15 +53,16 @@ describe('forwarding to a real OTLP endpoint', () => {
     const traces = gzipSync(JSON.stringify(otlpJson('svc', [{ traceId: hexId(16) }])));
     await fetch(`${collector.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: traces });
     await postJson(`${collector.url}/v1/logs`, { resourceLogs: [] });
+    await postJson(`${collector.url}/v1/metrics`, { resourceMetrics: [] });
     await postJson(`${collector.url}/v1/traces`, 'not json');
     await collector.forwarder?.drain();
 
-    expect(received.map((r) => r.path).sort()).toEqual(['/v1/logs', '/v1/traces']);
+    expect(received.map((r) => r.path).sort()).toEqual(['/v1/logs', '/v1/metrics', '/v1/traces']);
     const forwardedTraces = received.find((r) => r.path === '/v1/traces');
     expect(forwardedTraces?.contentEncoding).toBe('gzip');
     expect(forwardedTraces?.contentType).toBe('application/json');
     expect(forwardedTraces?.body.equals(traces)).toBe(true);
-    expect(collector.forwarder?.stats()).toMatchObject({ forwarded: 2, failed: 0 });
+    expect(collector.forwarder?.stats()).toMatchObject({ forwarded: 3, failed: 0 });
   });
 
   it('never fails ingest when the upstream fails, and logs the failure', async () => {
