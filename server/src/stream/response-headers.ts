@@ -5,7 +5,7 @@ import { formatTraceparent } from '../context/traceparent.js';
 /** Value for `Access-Control-Expose-Headers` so browser code can read the trace headers. */
 export const EXPOSE_HEADERS = 'traceparent, x-trace-id, server-timing';
 /** Value for `Access-Control-Allow-Headers` so browsers may send context as headers. */
-export const ALLOW_HEADERS = 'content-type, traceparent, tracestate, baggage, x-session-id, x-message-id';
+export const ALLOW_HEADERS = 'content-type, traceparent, tracestate, baggage, x-session-id, x-message-id, x-tenant-id';
 
 /**
  * Response headers that tell the browser which server span answered: `traceparent`,
