@@ -1,3 +1,5 @@
+import type { RedactAttribute } from './export/redaction.js';
+
 export type StorageKind = 'session' | 'local' | 'memory';
 
 /** Options of `init()`. */
@@ -30,6 +32,12 @@ export interface StreamtraceOptions {
   exportHeaders?: Record<string, string>;
   /** BatchSpanProcessor delay. Default 1000 ms. */
   scheduledDelayMillis?: number;
+  /** Most spans kept while the collector is unreachable; beyond it the oldest are dropped (counted in `stats().spansDropped`). Default 2048. */
+  maxQueueSize?: number;
+  /** An export request without an answer after this long is abandoned and its spans dropped (never resent: the collector may have stored them). Default 30000. */
+  exportTimeoutMillis?: number;
+  /** Edits or removes span and span-event attributes before they leave the page (exporter and DevTools). Return `undefined` to remove. */
+  redactAttribute?: RedactAttribute;
   /** Instrument `fetch`, `EventSource`, `WebSocket`, `XMLHttpRequest`. Default true for each. */
   instrument?: { fetch?: boolean; eventSource?: boolean; webSocket?: boolean; xhr?: boolean };
 }
@@ -49,6 +57,9 @@ export interface ResolvedConfig {
   resourceAttributes: Record<string, string | number | boolean>;
   exportHeaders: Record<string, string>;
   scheduledDelayMillis: number;
+  maxQueueSize: number;
+  exportTimeoutMillis: number;
+  redactAttribute: RedactAttribute | undefined;
   instrument: { fetch: boolean; eventSource: boolean; webSocket: boolean; xhr: boolean };
 }
 
@@ -73,6 +84,9 @@ export function resolveConfig(options: StreamtraceOptions = {}): ResolvedConfig 
     resourceAttributes: { ...options.resourceAttributes },
     exportHeaders: { ...options.exportHeaders },
     scheduledDelayMillis: finite(options.scheduledDelayMillis, 1000, 0, 60_000),
+    maxQueueSize: Math.round(finite(options.maxQueueSize, 2048, 1, 100_000)),
+    exportTimeoutMillis: finite(options.exportTimeoutMillis, 30_000, 100, 600_000),
+    redactAttribute: typeof options.redactAttribute === 'function' ? options.redactAttribute : undefined,
     instrument: {
       fetch: instrument.fetch !== false,
       eventSource: instrument.eventSource !== false,

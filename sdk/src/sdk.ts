@@ -3,6 +3,7 @@ import { resolveConfig, type StreamtraceOptions } from './config.js';
 import { createStore } from './session/storage.js';
 import { createSession } from './session/session.js';
 import { createProvider } from './export/provider.js';
+import type { ExportStats } from './export/export-queue.js';
 import { DevtoolsBridgeProcessor, bridgeSink } from './devtools/bridge.js';
 import { FrameScheduler } from './timing/frame-scheduler.js';
 import { ChatMessage, type Message, type StartMessageOptions } from './message/message.js';
@@ -28,6 +29,8 @@ export interface Streamtrace {
   currentMessage(): Message | undefined;
   /** Waits for streams finishing their last paints, then exports everything buffered. */
   flush(): Promise<void>;
+  /** Export counters: `{ spansExported, spansDropped, spansPending, exportFailures, exportRetries }` (a copy). */
+  stats(): ExportStats;
   /** Flushes, removes every wrapper and stops recording. */
   shutdown(): Promise<void>;
   readonly version: string;
@@ -49,7 +52,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     maxAgeMs: config.sessionMaxAgeMs,
   });
   const devtools = new DevtoolsBridgeProcessor();
-  const provider = createProvider(config, session, [devtools]);
+  const { provider, queue } = createProvider(config, session, [devtools]);
   const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);
   const runtime: Runtime = {
     config,
@@ -108,8 +111,14 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   const settleAndFlush = (): void => {
     for (const settle of Array.from(runtime.settlers)) safe('settle', settle, undefined);
     for (const settle of Array.from(runtime.settlers)) safe('settle', settle, undefined);
-    provider.forceFlush().catch((error: unknown) => log.debug('flush on page hide failed', error));
+    provider.forceFlush().then(
+      () => queue.sendNow(),
+      (error: unknown) => log.debug('flush on page hide failed', error),
+    );
+    // The BatchSpanProcessor hands spans over synchronously: send them while the page is still here.
+    queue.sendNow();
   };
+  const onOnline = (): void => queue.sendNow();
   const onVisibility = (): void => {
     if (document.visibilityState === 'hidden') settleAndFlush();
   };
@@ -124,12 +133,14 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   if (typeof window !== 'undefined') {
     window.addEventListener('pagehide', onPageHide);
     document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('online', onOnline);
   }
 
   const flush = async (): Promise<void> => {
     try {
       while (runtime.finishing.size > 0) await Promise.all(Array.from(runtime.finishing));
       await provider.forceFlush();
+      await queue.forceFlush();
     } catch (error) {
       log.warn('flush failed', error);
     }
@@ -149,6 +160,9 @@ export function init(options?: StreamtraceOptions): Streamtrace {
       return registry.current();
     },
     flush,
+    stats() {
+      return { ...queue.stats };
+    },
     async shutdown() {
       await flush();
       runtime.enabled = false;
@@ -156,6 +170,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
       if (typeof window !== 'undefined') {
         window.removeEventListener('pagehide', onPageHide);
         document.removeEventListener('visibilitychange', onVisibility);
+        window.removeEventListener('online', onOnline);
       }
       try {
         await provider.shutdown();

@@ -1,4 +1,3 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
@@ -7,12 +6,24 @@ import type { Session } from '../session/session.js';
 import { SessionSpanProcessor } from '../session/processor.js';
 import { SessionSampler } from '../sampling/session-sampler.js';
 import { SDK_VERSION } from '../version.js';
+import { ExportQueue } from './export-queue.js';
+import { createFetchSender } from './fetch-sender.js';
+import { RedactionProcessor } from './redaction.js';
 
-/** Bound of spans waiting for export: protects page memory when the collector is unreachable. */
-const MAX_QUEUE = 2048;
+const MAX_BATCH = 256;
 
-export function createProvider(config: ResolvedConfig, session: Session, extra: SpanProcessor[]): WebTracerProvider {
-  const exporter = new OTLPTraceExporter({ url: config.endpoint, headers: config.exportHeaders });
+export interface Pipeline {
+  provider: WebTracerProvider;
+  /** Holds spans until the collector took them; its `stats` are `st.stats()`. */
+  queue: ExportQueue;
+}
+
+export function createProvider(config: ResolvedConfig, session: Session, extra: SpanProcessor[]): Pipeline {
+  const queue = new ExportQueue({
+    send: createFetchSender({ url: config.endpoint, headers: config.exportHeaders, timeoutMs: config.exportTimeoutMillis }),
+    maxPending: config.maxQueueSize,
+    maxBatch: MAX_BATCH,
+  });
   const nav = typeof navigator !== 'undefined' ? navigator : undefined;
   const resource = resourceFromAttributes({
     'service.name': config.serviceName,
@@ -23,19 +34,21 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
     ...(nav?.userAgent ? { 'user_agent.original': nav.userAgent } : {}),
     ...config.resourceAttributes,
   });
-  return new WebTracerProvider({
+  const provider = new WebTracerProvider({
     resource,
     sampler: new SessionSampler(() => session.peek(), config.sampleRate),
     spanProcessors: [
       new SessionSpanProcessor(session),
+      new RedactionProcessor(config.redactAttribute),
       ...extra,
-      // The browser BatchSpanProcessor flushes on visibilitychange→hidden and pagehide; the 0.223
-      // exporter then sends with fetch({ keepalive: true }) (≤ 60 KiB in flight), not sendBeacon.
-      new BatchSpanProcessor(exporter, {
-        maxQueueSize: MAX_QUEUE,
-        maxExportBatchSize: 256,
+      // Batches spans (and flushes on visibilitychange→hidden / pagehide) into the queue, which
+      // accepts at once; the queue bounds memory and retries while the collector is unreachable.
+      new BatchSpanProcessor(queue, {
+        maxQueueSize: config.maxQueueSize,
+        maxExportBatchSize: MAX_BATCH,
         scheduledDelayMillis: config.scheduledDelayMillis,
       }),
     ],
   });
+  return { provider, queue };
 }

@@ -1,0 +1,73 @@
+import type { Send, SendOutcome } from './export-queue.js';
+
+/** Chromium refuses keepalive requests beyond 64 KiB of bodies in flight per page. */
+const KEEPALIVE_BUDGET = 60 * 1024;
+/** The most a `Retry-After` may postpone a retry. */
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
+
+type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** The native fetch: the SDK's own wrapper exposes it as `__original`; export requests are never traced. */
+export function nativeFetch(): FetchLike {
+  const current = globalThis.fetch as typeof fetch & { __original?: typeof fetch };
+  const native = typeof current.__original === 'function' ? current.__original : current;
+  return (input, init) => native.call(globalThis, input, init);
+}
+
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : new Date(value).getTime() - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
+}
+
+export interface FetchSenderOptions {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  fetch?: FetchLike;
+}
+
+/**
+ * OTLP/HTTP JSON over fetch. `keepalive` while the budget allows, so a request started on
+ * `pagehide` outlives the page. Retryable (never delivered): network errors — connection refused,
+ * offline, CORS refusal — and 429/502/503/504 (OTLP/HTTP spec). A timeout drops the batch: the
+ * collector may have stored it, and resending could duplicate it.
+ */
+export function createFetchSender(options: FetchSenderOptions): Send {
+  let keepaliveBytes = 0;
+  const doFetch = options.fetch ?? nativeFetch();
+  return async (body: Uint8Array): Promise<SendOutcome> => {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, options.timeoutMs);
+    const keepalive = keepaliveBytes + body.byteLength <= KEEPALIVE_BUDGET;
+    if (keepalive) keepaliveBytes += body.byteLength;
+    try {
+      const response = await doFetch(options.url, {
+        method: 'POST',
+        headers: { ...options.headers, 'content-type': 'application/json' },
+        body: body as BodyInit,
+        keepalive,
+        signal: controller.signal,
+        credentials: 'omit',
+      });
+      void response.body?.cancel().catch(() => undefined);
+      const status = response.status;
+      if (status >= 200 && status < 300) return { kind: 'ok' };
+      if (status === 429 || status === 502 || status === 503 || status === 504) {
+        return { kind: 'retry', afterMs: parseRetryAfter(response.headers.get('retry-after')), reason: `status ${status}` };
+      }
+      return { kind: 'drop', reason: `status ${status}` };
+    } catch (error) {
+      if (timedOut) return { kind: 'drop', reason: `no answer within ${options.timeoutMs} ms` };
+      return { kind: 'retry', reason: `network error: ${String(error)}` };
+    } finally {
+      clearTimeout(timer);
+      if (keepalive) keepaliveBytes -= body.byteLength;
+    }
+  };
+}
