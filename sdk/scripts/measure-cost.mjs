@@ -3,9 +3,12 @@
 // SDK's share = self time of samples in streamtrace.iife.js / all non-idle sampled time.
 // Also reports JS heap growth across the stream. Usage: node sdk/scripts/measure-cost.mjs [rounds]
 import { chromium } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { SourceMapConsumer } from 'source-map-js';
 import { startSdkTestServer } from '../e2e-support/server.mjs';
 
 const rounds = Number(process.argv[2] ?? 3);
+let sourceMap;
 const CHUNKS = 10_000;
 const server = await startSdkTestServer();
 const base = server.baseUrl;
@@ -48,6 +51,8 @@ try {
     for (let round = 0; round < rounds; round++) {
       const page = await browser.newPage();
       const cdp = await page.context().newCDPSession(page);
+      // SDK_FILE=path serves another build (e.g. a non-minified one for profiling) as the SDK script.
+      if (process.env.SDK_FILE) await page.route('**/dist/streamtrace.iife.js', (route) => route.fulfill({ path: process.env.SDK_FILE, contentType: 'text/javascript' }));
       await page.goto(`${base}/${name}.html`);
       await cdp.send('HeapProfiler.collectGarbage');
       const heapBefore = (await cdp.send('Runtime.getHeapUsage')).usedSize;
@@ -56,6 +61,7 @@ try {
       await cdp.send('Profiler.start');
       await page.evaluate(() => window.run());
       const { profile } = await cdp.send('Profiler.stop');
+      if (process.env.PROFILE_OUT) writeFileSync(`${process.env.PROFILE_OUT}-${name}-${round}.cpuprofile`, JSON.stringify(profile));
       await cdp.send('HeapProfiler.collectGarbage');
       const heapAfter = (await cdp.send('Runtime.getHeapUsage')).usedSize;
       const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -70,14 +76,33 @@ try {
       }
       shares.push((100 * sdk) / busy);
       if (process.env.TOP) {
+        // Minified build: name hot functions by their source position (dist has a sourcemap).
+        sourceMap ??= new SourceMapConsumer(JSON.parse(readFileSync(process.env.SDK_FILE ? `${process.env.SDK_FILE}.map` : new URL('../dist/streamtrace.iife.js.map', import.meta.url), 'utf8')));
+        const where = (frame) => {
+          const pos = sourceMap.originalPositionFor({ line: frame.lineNumber + 1, column: frame.columnNumber });
+          return pos.source ? `${pos.source.replace(/^.*\/src\//, '')}:${pos.line}${pos.name ? ` ${pos.name}` : ''}` : `${frame.functionName || '(anon)'}:${frame.lineNumber}:${frame.columnNumber}`;
+        };
         const self = new Map();
         for (let i = 0; i < profile.samples.length; i++) {
           const node = byId.get(profile.samples[i]);
           if (!node || !node.callFrame.url.includes('streamtrace.iife.js')) continue;
-          const key = `${node.callFrame.functionName || '(anon)'}:${node.callFrame.lineNumber}`;
+          const key = where(node.callFrame);
           self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0));
         }
         console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `  ${k} ${(v / 1000).toFixed(1)}ms`).join('\n'), `busy ${(busy / 1000).toFixed(0)}ms`);
+        if (process.env.TOP === 'lines') {
+          // Hot source lines (positionTicks: sample counts per line of each function).
+          const lines = new Map();
+          for (const node of profile.nodes) {
+            if (!node.callFrame.url.includes('streamtrace.iife.js')) continue;
+            for (const { line, ticks } of node.positionTicks ?? []) {
+              const pos = sourceMap.originalPositionFor({ line, column: 0 });
+              const key = pos.source ? `${pos.source.replace(/^.*\/src\//, '')}:${pos.line}` : `?:${line}`;
+              lines.set(key, (lines.get(key) ?? 0) + ticks);
+            }
+          }
+          console.log('  lines (ticks):', [...lines].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, v]) => `${k}=${v}`).join(' '));
+        }
       }
       heaps.push((heapAfter - heapBefore) / 1024);
       await page.close();
