@@ -39,7 +39,7 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
     sampler: new SessionSampler(() => session.peek(), config.sampleRate),
     spanProcessors: [
       new SessionSpanProcessor(session),
-      new RedactionProcessor(config.redactAttribute),
+      new RedactionProcessor(config.redactAttribute, config.captureContent),
       ...extra,
       // Batches spans (and flushes on visibilitychange→hidden / pagehide) into the queue, which
       // accepts at once; the queue bounds memory and retries while the collector is unreachable.

@@ -11,13 +11,43 @@ export type RedactAttribute = (key: string, value: AttributeValue, span: { reado
 /** Header-like keys that are never exported, whatever the hook says. */
 const ALWAYS_REMOVED = /(^|\.)(authorization|cookie|set_cookie|set-cookie|proxy[-_]authorization)$/i;
 
-function redactAll(attributes: Attributes, span: { readonly name: string }, hook: RedactAttribute | undefined): void {
+/** Query parameters that carry the prompt itself in GET chat APIs (e.g. `?message=` for EventSource). */
+const CONTENT_PARAMS = new Set(['message', 'messages', 'prompt', 'q', 'query', 'input', 'text', 'content', 'question']);
+const URL_KEYS = new Set(['url.full', 'http.url', 'url.query']);
+
+/** Without `captureContent`, the values of content-carrying query parameters leave as `REDACTED`. */
+export function redactContentParams(value: string): string {
+  const q = value.indexOf('?');
+  if (q < 0) return value;
+  const hash = value.indexOf('#', q);
+  const query = value.slice(q + 1, hash < 0 ? undefined : hash);
+  let changed = false;
+  const parts = query.split('&').map((part) => {
+    const eq = part.indexOf('=');
+    let key = eq < 0 ? part : part.slice(0, eq);
+    try {
+      key = decodeURIComponent(key.replace(/\+/g, ' '));
+    } catch {
+      // keep the raw key
+    }
+    if (eq < 0 || !CONTENT_PARAMS.has(key.toLowerCase())) return part;
+    changed = true;
+    return `${part.slice(0, eq)}=REDACTED`;
+  });
+  return changed ? `${value.slice(0, q + 1)}${parts.join('&')}${hash < 0 ? '' : value.slice(hash)}` : value;
+}
+
+function redactAll(attributes: Attributes, span: { readonly name: string }, hook: RedactAttribute | undefined, content: boolean): void {
   for (const key of Object.keys(attributes)) {
-    const value = attributes[key];
+    let value = attributes[key];
     if (value === undefined) continue;
     if (ALWAYS_REMOVED.test(key)) {
       delete attributes[key];
       continue;
+    }
+    if (!content && typeof value === 'string' && URL_KEYS.has(key)) {
+      value = redactContentParams(value);
+      attributes[key] = value;
     }
     if (hook === undefined) continue;
     let next: AttributeValue | undefined;
@@ -35,15 +65,18 @@ function redactAll(attributes: Attributes, span: { readonly name: string }, hook
 
 /** Applies the redaction to ended spans; runs before every other processor's `onEnd`. */
 export class RedactionProcessor implements SpanProcessor {
-  constructor(private readonly hook: RedactAttribute | undefined) {}
+  constructor(
+    private readonly hook: RedactAttribute | undefined,
+    private readonly captureContent: boolean,
+  ) {}
 
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
     try {
       // An ended span's attribute objects are still plain objects: edit them in place.
-      redactAll(span.attributes as Attributes, span, this.hook);
-      for (const event of span.events) if (event.attributes) redactAll(event.attributes as Attributes, span, this.hook);
+      redactAll(span.attributes as Attributes, span, this.hook, this.captureContent);
+      for (const event of span.events) if (event.attributes) redactAll(event.attributes as Attributes, span, this.hook, this.captureContent);
     } catch (error) {
       log.warn('redaction failed', error);
     }

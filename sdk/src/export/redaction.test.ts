@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { RedactionProcessor, redactContentParams } from './redaction.js';
+
+const ended = (attributes: Record<string, unknown>, eventAttributes: Record<string, unknown> = {}): ReadableSpan =>
+  ({ name: 'chat.stream', attributes, events: [{ name: 'e', attributes: eventAttributes, time: [0, 0] }] }) as unknown as ReadableSpan;
+
+describe('RedactionProcessor', () => {
+  it('applies the hook to span and event attributes; undefined removes, a throwing hook fails closed', () => {
+    const span = ended({ 'user.email': 'a@b.c', keep: 1, boom: 'x' }, { 'user.email': 'a@b.c' });
+    new RedactionProcessor((key, value) => {
+      if (key === 'boom') throw new Error('no');
+      return key === 'user.email' ? undefined : value;
+    }, false).onEnd(span);
+    expect(span.attributes).toEqual({ keep: 1 });
+    expect(span.events[0]?.attributes).toEqual({});
+  });
+
+  it('removes authorization/cookie attributes and, without captureContent, prompt query values', () => {
+    const span = ended({ 'http.request.header.authorization': 'Bearer x', 'url.full': 'http://h/s?message=hello%20there&fault=stall#f' });
+    new RedactionProcessor(undefined, false).onEnd(span);
+    expect(span.attributes).toEqual({ 'url.full': 'http://h/s?message=REDACTED&fault=stall#f' });
+    const kept = ended({ 'url.full': 'http://h/s?message=hi' });
+    new RedactionProcessor(undefined, true).onEnd(kept);
+    expect(kept.attributes['url.full']).toBe('http://h/s?message=hi');
+  });
+
+  it('leaves URLs without content parameters untouched', () => {
+    expect(redactContentParams('http://h/sse?count=5&delay=20')).toBe('http://h/sse?count=5&delay=20');
+    expect(redactContentParams('http://h/sse?Prompt=x&q')).toBe('http://h/sse?Prompt=REDACTED&q');
+  });
+});
