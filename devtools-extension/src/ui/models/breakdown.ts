@@ -12,7 +12,7 @@ export interface BreakdownPart {
 }
 
 export interface Breakdown {
-  /** Time to first visible token, from message start. */
+  /** Time to first visible token, from message start. The parts always sum to it. */
   totalMs: number;
   parts: BreakdownPart[];
   largest?: BreakdownPart;
@@ -34,13 +34,19 @@ export const PART_LABELS: Record<BreakdownKey, string> = {
   unattributed: 'unattributed',
 };
 
-const part = (key: BreakdownKey, ms: number): BreakdownPart => ({ key, label: PART_LABELS[key], ms: Math.max(0, ms) });
+/** A point on the way to the first visible token; the part ending at it gets the time since the previous one. */
+interface Boundary {
+  at: number | undefined;
+  key: BreakdownKey;
+}
 
 /**
- * Splits the user-perceived time to first token into where it went. Durations inside one process
- * are exact; across processes (browser vs. servers) only the sum of the two network legs is
- * robust, so each leg is read directly only while both come out non-negative — otherwise the
- * clocks disagree, the legs are split evenly and the skew is reported.
+ * Splits the user-perceived time to first visible token into where it went, as an exact partition:
+ * monotonic boundaries (message start → stream open → gateway entry → retrieval → model first
+ * chunk → arrival of the first chunk that changed the DOM → first paint), each clamped to lie
+ * between the previous one and the end, so the parts always sum to the total. Server boundaries
+ * are moved onto the browser clock; when the two network legs disagree in sign the clocks are
+ * skewed, and the server times are shifted so both legs are equal (the skew is reported).
  */
 export function ttftBreakdown(spans: SpanRecord[], series?: ChunkPoint[]): Breakdown | undefined {
   const roles = findRoles(spans);
@@ -48,64 +54,94 @@ export function ttftBreakdown(spans: SpanRecord[], series?: ChunkPoint[]): Break
   if (!message || !stream) return undefined;
   const notes: string[] = [];
 
-  const firstArrival = series?.length
-    ? Math.min(...series.map((chunk) => chunk.arrivalMs))
-    : addMs(stream.startMs, numberAttr(stream, 'streamtrace.chunk.first_arrival_ms'));
+  const visibleArrival = firstVisibleArrival(stream, series, notes);
   const paints = series?.map((chunk) => chunk.paintMs).filter((value): value is number => value !== undefined) ?? [];
   const firstPaint = paints.length ? Math.min(...paints) : addMs(stream.startMs, numberAttr(stream, 'streamtrace.chunk.first_paint_ms'));
   const visible = numberAttr(message, 'streamtrace.ttft_visible_ms');
-  if (firstArrival === undefined) {
-    return visible === undefined ? undefined : { totalMs: visible, parts: [], notes: ['no chunk arrived'], complete: false };
+  if (visibleArrival === undefined) {
+    return visible === undefined ? undefined : { totalMs: Math.max(0, visible), parts: [], notes: ['no chunk arrived'], complete: false };
   }
-  const paintAt = firstPaint ?? firstArrival;
-  if (firstPaint === undefined) notes.push('no paint time recorded; render counted as 0');
+  if (firstPaint === undefined) notes.push('no paint time recorded; render counted up to the time to first visible token');
+  const endAt = visible !== undefined ? message.startMs + visible : (firstPaint ?? visibleArrival);
+  const totalMs = Math.max(0, endAt - message.startMs);
 
-  const parts: BreakdownPart[] = [part('client', stream.startMs - message.startMs)];
+  const boundaries: Boundary[] = [{ at: stream.startMs, key: 'client' }];
   let skew: number | undefined;
   const ttfcMs = chat ? (numberAttr(chat, 'gen_ai.response.time_to_first_chunk') ?? 0) * 1000 : undefined;
   const modelFirstAt = chat && ttfcMs !== undefined ? chat.startMs + ttfcMs : undefined;
   const gatewayFirstDelta = firstDeltaTime(gatewayStream) ?? modelFirstAt;
 
   if (gatewayServer && gatewayFirstDelta !== undefined) {
-    // Gateway clock: time from receiving the request to sending the first delta.
-    const serverSide = gatewayFirstDelta - gatewayServer.startMs;
-    const networkLegs = firstArrival - stream.startMs - serverSide;
-    let up = gatewayServer.startMs - stream.startMs;
-    let down = firstArrival - gatewayFirstDelta;
+    // Server times + shift = browser times. Zero while both network legs come out non-negative.
+    const up = gatewayServer.startMs - stream.startMs;
+    const down = visibleArrival - gatewayFirstDelta;
+    let shift = 0;
     if (up < 0 || down < 0) {
-      skew = (down - up) / 2;
-      up = Math.max(0, networkLegs) / 2;
-      down = up;
+      shift = (down - up) / 2;
+      skew = shift;
       notes.push(`browser and server clocks differ by about ${Math.round(Math.abs(skew))} ms; network legs split evenly`);
     }
-    const workStart = retrieval?.startMs ?? chat?.startMs ?? gatewayFirstDelta;
-    const gatewayBefore = workStart - gatewayServer.startMs;
-    const between = retrieval && chat ? chat.startMs - retrieval.endMs : 0;
-    parts.push(part('network', up + gatewayBefore + Math.max(0, between)));
-    if (retrieval) parts.push(part('retrieval', retrieval.endMs - retrieval.startMs));
-    else notes.push('no retrieval span');
-    if (chat && ttfcMs !== undefined) parts.push(part('model', ttfcMs));
-    else notes.push('no model span with gen_ai.response.time_to_first_chunk');
-    const relay = modelFirstAt !== undefined ? gatewayFirstDelta - modelFirstAt : 0;
-    parts.push(part('transport', Math.max(0, relay) + down));
+    const server = (at: number | undefined): number | undefined => (at === undefined ? undefined : at + shift);
+    boundaries.push({ at: server(gatewayServer.startMs), key: 'network' });
+    if (retrieval) {
+      boundaries.push({ at: server(retrieval.startMs), key: 'network' });
+      boundaries.push({ at: server(retrieval.endMs), key: 'retrieval' });
+    } else notes.push('no retrieval span');
+    if (chat && ttfcMs !== undefined) {
+      boundaries.push({ at: server(chat.startMs), key: 'network' });
+      boundaries.push({ at: server(modelFirstAt), key: 'model' });
+    } else notes.push('no model span with gen_ai.response.time_to_first_chunk');
+    boundaries.push({ at: visibleArrival, key: 'transport' });
   } else {
     notes.push('backend spans not found: network and backend shown as one part');
-    parts.push(part('backend', firstArrival - stream.startMs));
+    boundaries.push({ at: visibleArrival, key: 'backend' });
   }
-  parts.push(part('render', paintAt - firstArrival));
+  boundaries.push({ at: firstPaint ?? endAt, key: 'render' });
+  boundaries.push({ at: endAt, key: 'unattributed' });
 
-  const sum = parts.reduce((total, p) => total + p.ms, 0);
-  const totalMs = visible ?? paintAt - message.startMs;
-  if (totalMs - sum > 1) parts.push(part('unattributed', totalMs - sum));
-  const largest = parts.reduce<BreakdownPart | undefined>((best, p) => (!best || p.ms > best.ms ? p : best), undefined);
+  const parts = partition(message.startMs, endAt, boundaries);
+  const unattributed = parts.find((p) => p.key === 'unattributed');
+  if (unattributed && unattributed.ms > 1) notes.push(`${Math.round(unattributed.ms)} ms between first paint and the recorded time to first visible token`);
+  const shown = parts.filter((p) => p.key !== 'unattributed' || p.ms > 0);
+  const largest = shown.reduce<BreakdownPart | undefined>((best, p) => (!best || p.ms > best.ms ? p : best), undefined);
   return {
-    totalMs: Math.max(0, totalMs),
-    parts,
+    totalMs,
+    parts: shown,
     ...(largest ? { largest } : {}),
     ...(skew !== undefined ? { clockSkewMs: skew } : {}),
     notes,
     complete: Boolean(gatewayServer && retrieval && chat),
   };
+}
+
+/** Clamps every boundary into [previous, end] and sums the gaps per key (in first-seen order). */
+function partition(startAt: number, endAt: number, boundaries: Boundary[]): BreakdownPart[] {
+  const sums = new Map<BreakdownKey, number>();
+  let previous = startAt;
+  for (const boundary of boundaries) {
+    if (boundary.at === undefined) continue;
+    const at = Math.min(endAt, Math.max(previous, boundary.at));
+    sums.set(boundary.key, (sums.get(boundary.key) ?? 0) + (at - previous));
+    previous = at;
+  }
+  return [...sums].map(([key, ms]) => ({ key, label: PART_LABELS[key], ms }));
+}
+
+/**
+ * When the chunk that first changed the DOM arrived. Chunks such as a stream's `start` metadata
+ * event arrive early and render nothing, so the first arrival is only a fallback.
+ */
+function firstVisibleArrival(stream: SpanRecord, series: ChunkPoint[] | undefined, notes: string[]): number | undefined {
+  const fromSpan = addMs(stream.startMs, numberAttr(stream, 'streamtrace.chunk.first_visible_arrival_ms'));
+  if (fromSpan !== undefined) return fromSpan;
+  const index = numberAttr(stream, 'streamtrace.chunk.first_visible_index');
+  const indexed = index !== undefined ? series?.find((chunk) => chunk.index === index) : undefined;
+  if (indexed) return indexed.arrivalMs;
+  const first = series?.length
+    ? Math.min(...series.map((chunk) => chunk.arrivalMs))
+    : addMs(stream.startMs, numberAttr(stream, 'streamtrace.chunk.first_arrival_ms'));
+  if (first !== undefined) notes.push('first visible chunk unknown (older SDK): render counted from the first chunk');
+  return first;
 }
 
 function addMs(base: number, offset: number | undefined): number | undefined {
