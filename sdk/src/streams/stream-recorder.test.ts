@@ -76,6 +76,25 @@ describe('chat.stream recording', () => {
     expect(root.attributes['gen_ai.conversation.id']).toBe('c1');
   });
 
+  it('times the first visible token from the chunk that caused the first paint, not a metadata chunk before it', async () => {
+    const { exporter, runtime, message, frame } = setup();
+    const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://localhost:8787/api/chat'), 'POST');
+    const timeline = stream.timeline!;
+    const base = stream.openedAt;
+    timeline.arrived(60, base + 50); // `start` event: no DOM change
+    timeline.arrived(20, base + 400); // first token, rendered at once
+    timeline.committed(base + 401);
+    frame(base + 410);
+    stream.end('complete');
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    const span = spanNamed(exporter.getFinishedSpans(), 'chat.stream');
+    expect(span.attributes['streamtrace.chunk.first_arrival_ms']).toBe(50);
+    expect(span.attributes['streamtrace.chunk.first_visible_arrival_ms']).toBe(400);
+    expect(span.attributes['streamtrace.chunk.first_visible_index']).toBe(1);
+    expect(span.attributes['streamtrace.chunk.first_paint_ms']).toBe(410);
+  });
+
   it('marks chunks that arrive while the page is hidden instead of inventing a paint', async () => {
     const { exporter, runtime, message, frame } = setup();
     const stream = new StreamRecorder(runtime, message, 'eventsource', new URL('http://x/sse'));

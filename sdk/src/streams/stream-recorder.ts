@@ -238,6 +238,11 @@ export class StreamRecorder implements OpenStream {
     };
     if (timeline.firstArrival >= 0) attributes['streamtrace.chunk.first_arrival_ms'] = round(timeline.firstArrival - this.openedAt);
     if (timeline.firstPaint >= 0) attributes['streamtrace.chunk.first_paint_ms'] = round(timeline.firstPaint - this.openedAt);
+    if (timeline.firstVisibleIndex >= 0) {
+      // The render part of time to first visible token is first_paint − first_visible_arrival.
+      attributes['streamtrace.chunk.first_visible_arrival_ms'] = round(timeline.firstVisibleArrival - this.openedAt);
+      attributes['streamtrace.chunk.first_visible_index'] = timeline.firstVisibleIndex;
+    }
     const p50 = timeline.latency.quantile(0.5);
     if (p50 !== undefined) {
       attributes['streamtrace.chunk.render_latency_ms.p50'] = round(p50);

@@ -54,4 +54,31 @@ describe('chunk timeline', () => {
     expect(t.selectedEvents().length).toBeLessThanOrEqual(100);
     expect(t.selectedEvents().every((c) => c.paintMs === undefined)).toBe(true);
   });
+
+  it('attributes the first visible token to the chunk that caused the first painted commit, not an earlier metadata chunk', () => {
+    const { t, frame } = timeline();
+    t.arrived(40, 10); // a `start` metadata event: the app renders nothing for it
+    t.arrived(8, 200); // the first token
+    t.committed(201);
+    frame(216);
+    t.arrived(8, 300);
+    t.committed(301);
+    frame(316);
+    t.close();
+    expect(t.firstArrival).toBe(10);
+    expect(t.firstPaint).toBe(216);
+    expect(t.firstVisibleIndex).toBe(1);
+    expect(t.firstVisibleArrival).toBe(200);
+    // The metadata chunk still waited for that commit and paint.
+    expect(t.series((x) => x).map((c) => [c.commitMs, c.paintMs])).toEqual([[201, 216], [201, 216], [301, 316]]);
+  });
+
+  it('has no first visible chunk when nothing was painted', () => {
+    const { t } = timeline({ isHidden: () => true });
+    t.arrived(5, 10);
+    t.committed(11);
+    t.close();
+    expect(t.firstVisibleIndex).toBe(-1);
+    expect(t.firstPaint).toBe(-1);
+  });
 });

@@ -7,6 +7,10 @@ const SRC_PENDING = 0;
 const SRC_RAF = 1;
 const SRC_HIDDEN = 2;
 const SRC_NONE = 3;
+const SRC_MASK = 0x3f;
+/** Flag: this chunk was the latest arrival before a DOM commit, i.e. the one that caused it. */
+const CAUSED_COMMIT = 0x40;
+const STALL = 0x80;
 
 export type ChunkEventReason = 'first' | 'slowest' | 'stall' | 'sample';
 
@@ -54,6 +58,9 @@ export class ChunkTimeline implements PaintWaiter {
   totalBytes = 0;
   firstArrival = -1;
   firstPaint = -1;
+  /** The chunk whose commit was the first painted (a metadata chunk that changes no DOM is not it). */
+  firstVisibleIndex = -1;
+  firstVisibleArrival = -1;
   lastArrival = -1;
   gapMax = 0;
   stalls = 0;
@@ -124,7 +131,7 @@ export class ChunkTimeline implements PaintWaiter {
       if (gap > this.gapMax) this.gapMax = gap;
       if (gap > this.options.stallThresholdMs) {
         this.stalls++;
-        this.source[r] |= 0x80; // stall marker, read at finalisation
+        this.source[r] |= STALL; // read at finalisation
       }
     }
     this.lastArrival = at;
@@ -147,7 +154,10 @@ export class ChunkTimeline implements PaintWaiter {
     return this.doneCursor < this.count;
   }
 
-  /** The render target changed: every chunk not yet committed was committed at `at`. */
+  /**
+   * The render target changed: every chunk not yet committed was committed at `at`. The latest of
+   * them caused the commit; older ones waited for it (a throttled renderer really delays them).
+   */
   committed(at: number): void {
     if (this.commitCursor >= this.count) return;
     if (this.commitCursor < this.doneCursor) this.commitCursor = this.doneCursor;
@@ -156,8 +166,10 @@ export class ChunkTimeline implements PaintWaiter {
     for (let i = this.commitCursor; i < this.count; i++) {
       const r = i % this.cap;
       this.commit[r] = at;
-      if (hidden) this.source[r] = ((this.source[r] as number) & 0x80) | SRC_HIDDEN;
+      if (hidden) this.source[r] = ((this.source[r] as number) & ~SRC_MASK) | SRC_HIDDEN;
     }
+    const last = (this.count - 1) % this.cap;
+    this.source[last] = (this.source[last] as number) | CAUSED_COMMIT;
     this.commitCursor = this.count;
     if (hidden) {
       this.finaliseUpTo(this.commitCursor);
@@ -178,16 +190,20 @@ export class ChunkTimeline implements PaintWaiter {
     const upTo = this.paintUpTo;
     for (let i = this.doneCursor; i < upTo; i++) {
       const r = i % this.cap;
-      const src = (this.source[r] as number) & 0x7f;
+      const src = (this.source[r] as number) & SRC_MASK;
       if (src === SRC_PENDING && !hidden && (this.commit[r] as number) >= visibleSince) {
         this.paint[r] = at;
-        this.source[r] = ((this.source[r] as number) & 0x80) | SRC_RAF;
+        this.source[r] = ((this.source[r] as number) & ~SRC_MASK) | SRC_RAF;
+        if (this.firstVisibleIndex < 0 && ((this.source[r] as number) & CAUSED_COMMIT) !== 0) {
+          this.firstVisibleIndex = i;
+          this.firstVisibleArrival = this.arrival[r] as number;
+        }
         if (this.firstPaint < 0) {
           this.firstPaint = at;
           this.options.onFirstPaint?.(at);
         }
       } else if (src === SRC_PENDING) {
-        this.source[r] = ((this.source[r] as number) & 0x80) | SRC_HIDDEN;
+        this.source[r] = ((this.source[r] as number) & ~SRC_MASK) | SRC_HIDDEN;
       }
     }
     this.finaliseUpTo(upTo);
@@ -206,12 +222,12 @@ export class ChunkTimeline implements PaintWaiter {
 
   private finalise(i: number, forced: boolean): void {
     const r = i % this.cap;
-    let src = (this.source[r] as number) & 0x7f;
+    let src = (this.source[r] as number) & SRC_MASK;
     if (src === SRC_PENDING) {
       src = SRC_NONE;
-      this.source[r] = ((this.source[r] as number) & 0x80) | SRC_NONE;
+      this.source[r] = ((this.source[r] as number) & ~SRC_MASK) | SRC_NONE;
     }
-    const stall = ((this.source[r] as number) & 0x80) !== 0;
+    const stall = ((this.source[r] as number) & STALL) !== 0;
     const paint = this.paint[r] as number;
     const latency = src === SRC_RAF && paint >= 0 ? paint - (this.arrival[r] as number) : -1;
     if (latency >= 0) this.latency.add(latency);
@@ -313,7 +329,7 @@ export class ChunkTimeline implements PaintWaiter {
       const r = i % this.cap;
       const commit = this.commit[r] as number;
       const paint = this.paint[r] as number;
-      const source = SOURCE_NAMES[(this.source[r] as number) & 0x7f];
+      const source = SOURCE_NAMES[(this.source[r] as number) & SRC_MASK];
       out[i - start] = {
         index: i,
         bytes: this.bytes[r] as number,
