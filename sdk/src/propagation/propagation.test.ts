@@ -25,6 +25,10 @@ describe('propagateTo matching', () => {
     expect(shouldPropagate(url('ws://localhost:8787/api/chat/ws'), ['http://localhost:8787'])).toBe(true);
     expect(shouldPropagate(url('http://localhost:8787/api/chat'), ['ws://localhost:8787'])).toBe(true);
     expect(shouldPropagate(url('wss://localhost:8787/ws'), ['http://localhost:8787'])).toBe(false);
+    expect(shouldPropagate(url('ws://127.0.0.1:8787/api/chat/ws?x=1'), ['http://127.0.0.1:8787'])).toBe(true);
+    expect(shouldPropagate(url('wss://chat.example.com/api/ws'), ['https://chat.example.com/api'])).toBe(true);
+    expect(shouldPropagate(url('wss://chat.example.com/other/ws'), ['https://chat.example.com/api'])).toBe(false);
+    expect(shouldPropagate(url('ws://127.0.0.1:8788/ws'), ['http://127.0.0.1:8787'])).toBe(false);
   });
 
   it('recognises the exporter endpoint', () => {
