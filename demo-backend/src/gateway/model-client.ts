@@ -191,12 +191,15 @@ function consumeStream(
     res.on('data', (piece: string) => {
       if (settled) return;
       clearTimeout(timer);
-      timer = setTimeout(onTimeout, deltas === 0 ? config.firstTokenTimeoutMs : config.tokenTimeoutMs);
       try {
         for (const message of parser.push(piece)) handle(message.data);
       } catch (error) {
         settle(error instanceof Error ? error : new Error(String(error)));
+        return;
       }
+      // Armed after the piece is parsed: a piece that carried the first token(s) must start the
+      // inter-token wait, not another first-token wait (30 s by default).
+      if (!settled) timer = setTimeout(onTimeout, deltas === 0 ? config.firstTokenTimeoutMs : config.tokenTimeoutMs);
     });
     res.on('end', () => {
       if (done || finishReason) settle();
