@@ -44,7 +44,8 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
       // Batches spans (and flushes on visibilitychange→hidden / pagehide) into the queue, which
       // accepts at once; the queue bounds memory and retries while the collector is unreachable.
       new BatchSpanProcessor(queue, {
-        maxQueueSize: config.maxQueueSize,
+        // Larger than the queue's bound: the BatchSpanProcessor would drop the newest spans, uncounted.
+        maxQueueSize: Math.max(2048, config.maxQueueSize),
         maxExportBatchSize: MAX_BATCH,
         scheduledDelayMillis: config.scheduledDelayMillis,
       }),
