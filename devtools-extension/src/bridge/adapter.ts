@@ -1,4 +1,5 @@
-import type { ChunkSeries, OtlpResourceSpans } from './otlp-types';
+import type { ChunkSeries, OtlpResourceLogs, OtlpResourceSpans } from './otlp-types';
+import type { DashboardSummary } from './dashboard-types';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
@@ -27,6 +28,13 @@ export interface PanelAdapter {
   subscribe(listener: (event: PanelEvent) => void): () => void;
   /** Backend spans of one trace from the query endpoint; undefined when it has none. */
   fetchTrace(traceId: string, options?: FetchTraceOptions): Promise<OtlpResourceSpans[] | undefined>;
+  /**
+   * Log records of one trace (the dev collector's `GET /api/logs/{traceId}`); undefined when the
+   * source has no log store. Optional: adapters without logs leave it out.
+   */
+  fetchLogs?(traceId: string, signal?: AbortSignal): Promise<OtlpResourceLogs[] | undefined>;
+  /** Recent messages summarised by the dev collector (`GET /api/dashboard`); only the collector adapter has it. */
+  fetchDashboard?(options?: { windowSeconds?: number; slowest?: number; signal?: AbortSignal }): Promise<DashboardSummary>;
   status(): AdapterStatus;
   /** Drops whatever the source still buffers for this view (e.g. the extension's tab buffer). */
   clear?(): void;

@@ -3,6 +3,8 @@ import { createListenerSet } from './listeners';
 import type { OtlpResourceSpans } from './otlp-types';
 import { parseTraceResponse } from './trace-shapes';
 import { createTraceLookup } from './trace-lookup';
+import { fetchTraceLogs } from './logs-lookup';
+import { parseDashboard } from './parse-dashboard';
 
 /** The part of EventSource the adapter uses. */
 export interface EventSourceLike {
@@ -124,6 +126,20 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
   return {
     subscribe: (listener) => listeners.add(listener),
     fetchTrace: (traceId: string, fetchOptions?: FetchTraceOptions) => lookup.fetchSettled(traceId, fetchOptions),
+    fetchLogs: (traceId, signal) => fetchTraceLogs(baseUrl, traceId, { fetch: doFetch, ...(signal ? { signal } : {}) }),
+    async fetchDashboard(query = {}) {
+      const params = new URLSearchParams();
+      if (query.windowSeconds !== undefined) params.set('window', String(query.windowSeconds));
+      if (query.slowest !== undefined) params.set('slowest', String(query.slowest));
+      const response = await doFetch(`${baseUrl}/api/dashboard${params.size ? `?${params}` : ''}`, {
+        headers: { accept: 'application/json' },
+        ...(query.signal ? { signal: query.signal } : {}),
+      });
+      if (!response.ok) throw new Error(`dashboard: HTTP ${response.status}`);
+      const summary = parseDashboard(await response.json());
+      if (!summary) throw new Error('dashboard: unexpected answer');
+      return summary;
+    },
     status: () => status,
     dispose() {
       disposed = true;

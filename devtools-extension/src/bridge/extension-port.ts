@@ -4,6 +4,7 @@ import { PANEL_PORT_PREFIX } from './port-messages';
 import type { PanelToWorker, WorkerToPanel } from './port-messages';
 import type { PageMessage } from './protocol';
 import { createTraceLookup } from './trace-lookup';
+import { fetchTraceLogs } from './logs-lookup';
 import type { TraceLookup } from './trace-lookup';
 
 /** The part of chrome.runtime.Port the adapter uses (tests pass a fake). */
@@ -152,6 +153,8 @@ export function createExtensionPortAdapter(options: ExtensionPortAdapterOptions)
   return {
     subscribe: (listener) => listeners.add(listener),
     fetchTrace: (traceId: string, fetchOptions?: FetchTraceOptions) => lookup.fetchSettled(traceId, fetchOptions),
+    // Only the dev collector has a log store; other query endpoints answer 404 (undefined).
+    fetchLogs: (traceId, signal) => fetchTraceLogs(lookup.baseUrl, traceId, signal ? { signal } : {}),
     status: () => status,
     clear: () => send({ type: 'clear', tabId }),
     setQueryEndpoint(baseUrl) {

@@ -1,6 +1,7 @@
 import type { AdapterStatus, FetchTraceOptions, PanelAdapter, PanelEvent } from './adapter';
 import { createListenerSet } from './listeners';
-import type { ChunkSeries, OtlpResourceSpans } from './otlp-types';
+import type { ChunkSeries, OtlpResourceLogs, OtlpResourceSpans } from './otlp-types';
+import type { DashboardSummary } from './dashboard-types';
 
 export interface InMemoryAdapter extends PanelAdapter {
   pushSpans(resourceSpans: OtlpResourceSpans[]): void;
@@ -8,6 +9,10 @@ export interface InMemoryAdapter extends PanelAdapter {
   setStatus(status: AdapterStatus): void;
   /** What fetchTrace answers for a trace id (the "backend" of this adapter). */
   setBackendTrace(traceId: string, resourceSpans: OtlpResourceSpans[]): void;
+  /** What fetchLogs answers for a trace id. */
+  setBackendLogs(traceId: string, resourceLogs: OtlpResourceLogs[]): void;
+  /** What fetchDashboard answers; without one the adapter has no dashboard. */
+  setDashboard(summary: DashboardSummary): void;
   readonly clearCalls: number;
 }
 
@@ -15,10 +20,12 @@ export interface InMemoryAdapter extends PanelAdapter {
 export function createInMemoryAdapter(initial?: Partial<AdapterStatus>): InMemoryAdapter {
   const listeners = createListenerSet();
   const backend = new Map<string, OtlpResourceSpans[]>();
+  const logs = new Map<string, OtlpResourceLogs[]>();
+  let dashboard: DashboardSummary | undefined;
   let status: AdapterStatus = { state: 'connected', source: 'in-memory', ...initial };
   let clearCalls = 0;
   const emit = (event: PanelEvent): void => listeners.emit(event);
-  return {
+  const adapter: InMemoryAdapter = {
     subscribe: (listener) => listeners.add(listener),
     async fetchTrace(traceId: string, options?: FetchTraceOptions) {
       const found = backend.get(traceId);
@@ -38,8 +45,17 @@ export function createInMemoryAdapter(initial?: Partial<AdapterStatus>): InMemor
     setBackendTrace(traceId, resourceSpans) {
       backend.set(traceId, resourceSpans);
     },
+    setBackendLogs(traceId, resourceLogs) {
+      logs.set(traceId, resourceLogs);
+    },
+    setDashboard(summary) {
+      dashboard = summary;
+      adapter.fetchDashboard = async () => dashboard!;
+    },
+    fetchLogs: async (traceId: string) => logs.get(traceId),
     get clearCalls() {
       return clearCalls;
     },
   };
+  return adapter;
 }

@@ -60,3 +60,19 @@ export interface ChunkSeries {
   spanId: string;
   chunks: ChunkPoint[];
 }
+
+export interface OtlpLogRecord {
+  timeUnixNano?: string | number;
+  observedTimeUnixNano?: string | number;
+  severityNumber?: number;
+  severityText?: string;
+  body?: OtlpAnyValue;
+  attributes?: OtlpKeyValue[];
+  traceId?: string;
+  spanId?: string;
+}
+
+export interface OtlpResourceLogs {
+  resource?: { attributes?: OtlpKeyValue[] };
+  scopeLogs?: { scope?: { name?: string; version?: string }; logRecords?: OtlpLogRecord[] }[];
+}

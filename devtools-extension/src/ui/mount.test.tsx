@@ -78,7 +78,7 @@ describe('panel UI (in-memory adapter)', () => {
     await flush();
     expect(container.querySelector('img')).toBeNull();
     expect(container.querySelector('[onerror]')).toBeNull();
-    expect(container.querySelector('.message-title')?.textContent).toBe(hostile);
+    expect(container.querySelector('.message-id')?.textContent).toBe(hostile);
     expect(container.querySelector('.span-details')?.textContent).toContain(hostile);
     expect(container.querySelector('.span-error-text')?.textContent).toContain(hostile);
   });
@@ -94,7 +94,7 @@ describe('panel UI (in-memory adapter)', () => {
     // Newest first.
     expect(rendered[0]?.textContent).toContain('m-1000');
     const spacer = container.querySelector('.message-list .vlist-spacer') as HTMLElement;
-    expect(spacer.style.height).toBe(`${1000 * 46}px`);
+    expect(spacer.style.height).toBe(`${1000 * 60}px`);
     const search = container.querySelector('.search') as HTMLInputElement;
     search.value = traceIdOf(437);
     search.dispatchEvent(new Event('input', { bubbles: true }));

@@ -56,19 +56,22 @@ export const PANEL_CSS = `
 .vlist-spacer { position: relative; width: 100%; }
 .vlist-row { position: absolute; top: 0; left: 0; right: 0; }
 
-.message-row { display: flex; flex-direction: column; justify-content: center; gap: 2px; width: 100%; height: 100%; padding: 4px 10px; border: 0; border-bottom: 1px solid var(--border); background: var(--bg); color: inherit; font: inherit; text-align: left; cursor: pointer; }
+.message-row { display: flex; flex-direction: column; justify-content: center; gap: 1px; width: 100%; height: 100%; padding: 3px 10px; border: 0; border-bottom: 1px solid var(--border); background: var(--bg); color: inherit; font: inherit; text-align: left; cursor: pointer; overflow: hidden; }
 .message-row:hover { background: var(--bg-hover); }
 .message-row.selected { background: var(--bg-sel); }
 .message-row.status-error { box-shadow: inset 3px 0 0 var(--error); }
 .message-row.status-cancel { box-shadow: inset 3px 0 0 var(--warn); }
-.message-line, .message-meta { display: flex; align-items: center; gap: 6px; min-width: 0; }
-.message-title { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 500; }
+.message-line, .message-meta { display: flex; align-items: center; gap: 6px; min-width: 0; width: 100%; height: 17px; white-space: nowrap; overflow: hidden; flex: none; }
+.message-line > * { flex: none; }
+.message-transport { font-size: 11px; color: var(--accent); }
 .message-time { color: var(--muted); font-family: var(--mono); font-size: 11px; }
-.message-meta { color: var(--muted); font-size: 11px; white-space: nowrap; overflow: hidden; }
+.message-ttft { margin-left: auto; font-weight: 600; font-family: var(--mono); font-size: 11px; }
+.message-meta { color: var(--muted); font-size: 11px; }
 .message-meta > span { flex: none; }
-.message-meta > .message-session { flex: 0 1 auto; }
-.message-meta > span:not(:last-child)::after { content: "·"; margin-left: 6px; }
-.message-session { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; font-family: var(--mono); }
+.message-meta > span:not(:last-child)::after { content: "·"; margin-left: 6px; color: var(--muted); }
+.message-meta > .message-root { flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
+.message-preview, .message-id { display: block; width: 100%; height: 16px; line-height: 16px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; flex: none; }
+.message-id { color: var(--muted); font-size: 11px; }
 .badge { font-size: 10px; padding: 0 5px; border-radius: 8px; border: 1px solid currentColor; text-transform: uppercase; letter-spacing: .3px; }
 .badge-complete { color: var(--ok); }
 .badge-error { color: var(--error); }
@@ -142,4 +145,37 @@ export const PANEL_CSS = `
 .events li { display: grid; grid-template-columns: 70px 1fr; gap: 0 6px; padding: 2px 0; border-bottom: 1px solid var(--border); font-size: 11px; }
 .event-time { color: var(--muted); font-family: var(--mono); }
 .event-attrs { grid-column: 2; color: var(--muted); font-family: var(--mono); word-break: break-all; }
+
+
+.tabs { display: flex; gap: 2px; padding: 0 8px; border-bottom: 1px solid var(--border); background: var(--bg-alt); flex: none; }
+.tab { font: inherit; color: var(--muted); background: none; border: 0; border-bottom: 2px solid transparent; padding: 5px 12px; cursor: pointer; }
+.tab.active { color: var(--fg); border-bottom-color: var(--accent); }
+.link-button { font: inherit; color: var(--accent); background: none; border: 0; padding: 0; cursor: pointer; text-align: left; text-decoration: underline; text-underline-offset: 2px; }
+
+.root-cause { display: flex; align-items: baseline; gap: 8px; flex-wrap: wrap; padding: 6px 10px; border-radius: 6px; border: 1px solid var(--border); background: var(--bg-alt); }
+.root-cause.is-error { border-color: var(--error); }
+.root-cause-label { color: var(--muted); }
+.root-cause.is-error .root-cause-layer { color: var(--error); font-weight: 600; }
+.root-cause-message { font-family: var(--mono); font-size: 11px; word-break: break-word; }
+
+.logs-card { overflow-x: auto; }
+.log-table, .dash-table { border-collapse: collapse; width: 100%; font-size: 11px; }
+.log-table th, .dash-table th { text-align: left; color: var(--muted); font-weight: normal; padding: 2px 8px 2px 0; border-bottom: 1px solid var(--border); }
+.log-table td, .dash-table td, .dash-table tbody th { padding: 2px 8px 2px 0; border-bottom: 1px solid var(--bg-alt); vertical-align: top; }
+.dash-table tbody th { color: var(--fg); }
+.log-time, .log-severity, .log-service { white-space: nowrap; }
+.log-body { font-family: var(--mono); word-break: break-word; white-space: pre-wrap; width: 100%; }
+.log-row.sev-warn .log-severity { color: var(--warn); }
+.log-row.sev-error .log-severity, .log-row.sev-fatal .log-severity { color: var(--error); font-weight: 600; }
+.log-row.selected { background: var(--bg-sel); }
+
+.st-dashboard { flex: 1; min-height: 0; overflow: auto; }
+.dashboard { padding: 10px 12px; display: flex; flex-direction: column; gap: 10px; }
+.dashboard-head { display: flex; align-items: center; gap: 8px; flex-wrap: wrap; }
+.window-select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 4px; padding: 2px 4px; }
+.dashboard-totals { color: var(--muted); }
+.dashboard-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 10px; }
+.slowest-card { grid-column: 1 / -1; }
+.dash-table td.mono { white-space: nowrap; }
+.slowest-table tr.is-error td { color: var(--error); }
 `;

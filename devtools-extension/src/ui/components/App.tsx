@@ -8,6 +8,7 @@ import { MessageList } from './MessageList';
 import { Toolbar } from './Toolbar';
 import { TraceView } from './TraceView';
 import { SettingsForm } from './SettingsForm';
+import { Dashboard } from './Dashboard';
 
 export interface AppProps {
   controller: PanelController;
@@ -30,6 +31,9 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
   const [settings, setSettings] = useState(initialSettings);
   const [lookup, setLookup] = useState('');
   const [refreshes, setRefreshes] = useState(0);
+  const [tab, setTab] = useState<'messages' | 'dashboard'>('messages');
+  const fetchLogs = useMemo(() => (adapter.fetchLogs ? adapter.fetchLogs.bind(adapter) : undefined), [adapter]);
+  const fetchDashboard = useMemo(() => (adapter.fetchDashboard ? adapter.fetchDashboard.bind(adapter) : undefined), [adapter, adapter.fetchDashboard]);
 
   useEffect(() => {
     let queued = false;
@@ -125,6 +129,23 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
           }}
         />
       ) : null}
+      {fetchDashboard ? (
+        <div class="tabs" role="tablist">
+          <button type="button" role="tab" class={`tab${tab === 'messages' ? ' active' : ''}`} aria-selected={tab === 'messages'} onClick={() => setTab('messages')}>Messages</button>
+          <button type="button" role="tab" class={`tab${tab === 'dashboard' ? ' active' : ''}`} aria-selected={tab === 'dashboard'} onClick={() => setTab('dashboard')}>Dashboard</button>
+        </div>
+      ) : null}
+      {fetchDashboard && tab === 'dashboard' ? (
+        <div class="st-dashboard">
+          <Dashboard
+            fetchDashboard={fetchDashboard}
+            onOpenTrace={(traceId) => {
+              setSelected(traceId);
+              setTab('messages');
+            }}
+          />
+        </div>
+      ) : (
       <div class="st-main">
         <section class="st-list">
           <MessageList rows={shown} selected={selected} onSelect={setSelected} />
@@ -138,12 +159,16 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
               lookup={lookup}
               traceUrlTemplate={settings.traceUrlTemplate}
               onRefresh={() => setRefreshes((n) => n + 1)}
+              {...(fetchLogs ? { fetchLogs } : {})}
             />
+          ) : selected ? (
+            <div class="empty">{`Loading trace ${selected}… ${lookup}`}</div>
           ) : (
             <div class="empty">{rows.length ? 'Select a message to see its trace.' : 'Waiting for traced chat messages…'}</div>
           )}
         </section>
       </div>
+      )}
     </div>
   );
 }

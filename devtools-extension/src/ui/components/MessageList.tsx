@@ -8,6 +8,18 @@ export interface MessageListProps {
   onSelect: (traceId: string) => void;
 }
 
+// Three single-line rows of text; each line clips instead of wrapping, so rows never overlap.
+const ROW_HEIGHT = 60;
+
+function rowTooltip(row: MessageRow): string {
+  return [
+    `trace ${row.traceId}`,
+    row.messageId ? `message ${row.messageId}` : '',
+    row.sessionId ? `session ${row.sessionId}` : '',
+    row.conversationId ? `conversation ${row.conversationId}` : '',
+  ].filter(Boolean).join('\n');
+}
+
 const STATUS_TEXT: Record<MessageRow['status'], string> = { complete: 'ok', cancel: 'cancelled', error: 'error', pending: 'pending' };
 
 export function MessageList({ rows, selected, onSelect }: MessageListProps) {
@@ -30,7 +42,7 @@ export function MessageList({ rows, selected, onSelect }: MessageListProps) {
       className="message-list"
       label="Messages"
       items={rows}
-      rowHeight={46}
+      rowHeight={ROW_HEIGHT}
       getKey={(row) => row.traceId}
       scrollToIndex={rows.findIndex((row) => row.traceId === selected)}
       renderRow={(row) => (
@@ -38,20 +50,24 @@ export function MessageList({ rows, selected, onSelect }: MessageListProps) {
           type="button"
           class={`message-row status-${row.status}${row.traceId === selected ? ' selected' : ''}`}
           data-trace-id={row.traceId}
+          title={rowTooltip(row)}
           onClick={() => onSelect(row.traceId)}
         >
           <span class="message-line">
             <span class={`badge badge-${row.status}`}>{STATUS_TEXT[row.status]}</span>
-            <span class="message-title" title={row.title}>{row.title}</span>
-            {row.errorCount > 0 && row.status !== 'error' ? <span class="badge badge-error">{`${row.errorCount} err`}</span> : null}
+            {row.transport ? <span class="message-transport">{row.transport}</span> : null}
             <span class="message-time">{formatClock(row.startMs)}</span>
+            <span class="message-ttft" title="time to first visible token">{`TTFT ${formatMs(row.ttftMs)}`}</span>
           </span>
           <span class="message-meta">
-            <span title="time to first visible token">{`TTFT ${formatMs(row.ttftMs)}`}</span>
-            <span>{formatMs(row.durationMs)}</span>
+            <span title="duration">{formatMs(row.durationMs)}</span>
             <span>{row.chunks !== undefined ? `${row.chunks} chunks` : `${row.spanCount} spans`}</span>
-            <span class="message-session" title={row.sessionId ?? ''}>{row.sessionId ?? row.traceId.slice(0, 8)}</span>
+            {row.errorCount > 0 ? <span class="text-error">{`${row.errorCount} error span${row.errorCount === 1 ? '' : 's'}`}</span> : null}
+            {row.isChatMessage ? null : <span class="message-root">{row.title}</span>}
           </span>
+          {row.preview
+            ? <span class="message-preview">{row.preview}</span>
+            : <span class="message-id mono">{row.messageId ?? row.traceId}</span>}
         </button>
       )}
     />

@@ -1,4 +1,8 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { OtlpResourceLogs } from '../../bridge/otlp-types';
+import { logRowsFrom } from '../models/logs';
+import type { LogRow } from '../models/logs';
+import { rootCause } from '../models/root-cause';
 import type { TraceEntry } from '../models/store';
 import { buildTraceTree } from '../models/trace-tree';
 import { criticalPath } from '../models/critical-path';
@@ -12,6 +16,8 @@ import { BreakdownBar } from './BreakdownBar';
 import { ChunkTimeline } from './ChunkTimeline';
 import { Waterfall } from './Waterfall';
 import { SpanDetails } from './SpanDetails';
+import { LogList } from './LogList';
+import { RootCauseBanner } from './RootCauseBanner';
 
 export interface TraceViewProps {
   trace: TraceEntry;
@@ -19,11 +25,29 @@ export interface TraceViewProps {
   lookup: string;
   traceUrlTemplate: string;
   onRefresh: () => void;
+  /** The adapter's log lookup; without it the trace view has no logs section. */
+  fetchLogs?: (traceId: string, signal?: AbortSignal) => Promise<OtlpResourceLogs[] | undefined>;
 }
 
-export function TraceView({ trace, version, lookup, traceUrlTemplate, onRefresh }: TraceViewProps) {
+export function TraceView({ trace, version, lookup, traceUrlTemplate, onRefresh, fetchLogs }: TraceViewProps) {
   const [selectedSpan, setSelectedSpan] = useState<string | undefined>(undefined);
   const [copied, setCopied] = useState(false);
+  const [logs, setLogs] = useState<{ rows: LogRow[]; state: string } | undefined>(undefined);
+
+  // Logs are exported in batches like spans: look again whenever the backend lookup progresses.
+  useEffect(() => {
+    if (!fetchLogs) return undefined;
+    const abort = new AbortController();
+    fetchLogs(trace.traceId, abort.signal)
+      .then((resourceLogs) => {
+        if (abort.signal.aborted) return;
+        setLogs(resourceLogs ? { rows: logRowsFrom(resourceLogs), state: '' } : { rows: [], state: 'this query endpoint has no logs' });
+      })
+      .catch((error: unknown) => {
+        if (!abort.signal.aborted) setLogs((previous) => ({ rows: previous?.rows ?? [], state: `log lookup failed: ${error instanceof Error ? error.message : String(error)}` }));
+      });
+    return () => abort.abort();
+  }, [fetchLogs, trace.traceId, lookup]);
   const derived = useMemo(() => {
     const spans = [...trace.spans.values()];
     const tree = buildTraceTree(spans);
@@ -33,10 +57,13 @@ export function TraceView({ trace, version, lookup, traceUrlTemplate, onRefresh 
       tree,
       critical: criticalPath(tree),
       breakdown: ttftBreakdown(spans, series),
+      spans,
       timeline: roles.stream || series ? chunkTimeline(roles.stream, series) : undefined,
+      spanIds: new Set(spans.map((span) => span.spanId)),
     };
   }, [trace.traceId, version]);
   const span = selectedSpan ? trace.spans.get(selectedSpan) : undefined;
+  const cause = useMemo(() => rootCause(derived.spans, derived.breakdown), [derived]);
   const link = traceLink(traceUrlTemplate, trace.traceId);
 
   const copy = (): void => {
@@ -70,6 +97,7 @@ export function TraceView({ trace, version, lookup, traceUrlTemplate, onRefresh 
         <button type="button" class="tb-button" onClick={onRefresh} title="Look up backend spans again">Refresh backend</button>
         <span class="lookup-state">{lookup}</span>
       </div>
+      {cause ? <RootCauseBanner cause={cause} onSelectSpan={setSelectedSpan} /> : null}
       {derived.breakdown ? <BreakdownBar breakdown={derived.breakdown} /> : null}
       {derived.timeline ? (
         <section class="card">
@@ -87,6 +115,17 @@ export function TraceView({ trace, version, lookup, traceUrlTemplate, onRefresh 
           {span ? <SpanDetails span={span} traceStartMs={derived.tree.startMs} onClose={() => setSelectedSpan(undefined)} /> : null}
         </div>
       </section>
+      {fetchLogs ? (
+        <section class="card logs-card">
+          <h3>
+            {'Logs '}
+            <span class="muted">{logs === undefined ? 'looking up…' : logs.state || `${logs.rows.length} records`}</span>
+          </h3>
+          {logs?.rows.length ? (
+            <LogList rows={logs.rows} traceStartMs={derived.tree.startMs} knownSpans={derived.spanIds} selectedSpanId={selectedSpan} onSelectSpan={setSelectedSpan} />
+          ) : null}
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -66,6 +66,7 @@ export function Waterfall({ tree, critical, selectedSpanId, onSelectSpan }: Wate
         getKey={(node) => node.span.spanId}
         renderRow={renderRow}
         fallbackHeight={400}
+        scrollToIndex={selectedSpanId ? tree.rows.findIndex((node) => node.span.spanId === selectedSpanId) : undefined}
       />
     </div>
   );

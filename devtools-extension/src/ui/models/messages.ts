@@ -14,6 +14,10 @@ export interface MessageRow {
   sessionId?: string;
   conversationId?: string;
   status: MessageStatus;
+  /** `fetch` / `eventsource` / `websocket` of the browser stream. */
+  transport?: string;
+  /** Start of the answer text, only when content capture put it on a span. */
+  preview?: string;
   ttftMs?: number;
   durationMs?: number;
   chunks?: number;
@@ -53,6 +57,7 @@ export function messageRow(trace: TraceData): MessageRow {
     if (root) status = root.statusCode === STATUS_ERROR ? 'error' : 'complete';
   }
   const root = message ?? spans.find((span) => !span.parentSpanId);
+  const preview = answerPreview(stream ? [stream, ...spans] : spans);
   return {
     traceId: trace.traceId,
     title: messageId ?? root?.name ?? trace.traceId.slice(0, 16),
@@ -61,6 +66,8 @@ export function messageRow(trace: TraceData): MessageRow {
     ...(sessionId ? { sessionId } : {}),
     ...(conversationId ? { conversationId } : {}),
     status,
+    ...(stringAttr(stream, 'streamtrace.stream.transport') ? { transport: stringAttr(stream, 'streamtrace.stream.transport') } : {}),
+    ...(preview ? { preview } : {}),
     ...(numberAttr(message, 'streamtrace.ttft_visible_ms') !== undefined ? { ttftMs: numberAttr(message, 'streamtrace.ttft_visible_ms') } : {}),
     ...(root ? { durationMs: root.endMs - root.startMs } : {}),
     ...(chunks !== undefined ? { chunks } : {}),
@@ -69,6 +76,34 @@ export function messageRow(trace: TraceData): MessageRow {
     errorCount,
     services,
   };
+}
+
+const PREVIEW_CHARS = 160;
+
+/**
+ * The answer text from `gen_ai.output.messages` (OTel GenAI `parts[].content`, or a plain
+ * `content` string), present only when the services captured content. Cut to a row's worth.
+ */
+export function answerPreview(spans: SpanRecord[]): string | undefined {
+  for (const span of spans) {
+    const raw = stringAttr(span, 'gen_ai.output.messages');
+    if (!raw) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      continue;
+    }
+    const texts: string[] = [];
+    for (const item of Array.isArray(parsed) ? parsed : []) {
+      const messageItem = item as { content?: unknown; parts?: { type?: unknown; content?: unknown }[] };
+      if (typeof messageItem?.content === 'string') texts.push(messageItem.content);
+      for (const part of Array.isArray(messageItem?.parts) ? messageItem.parts : []) if (typeof part?.content === 'string') texts.push(part.content);
+    }
+    const text = texts.join(' ').replace(/\s+/g, ' ').trim();
+    if (text) return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS - 1)}…` : text;
+  }
+  return undefined;
 }
 
 function firstAttr(spans: SpanRecord[], key: string): string | undefined {
@@ -95,7 +130,7 @@ export function filterMessages(rows: MessageRow[], filter: MessageFilter): Messa
     .filter((row) => !filter.sessionId || row.sessionId === filter.sessionId)
     .filter((row) => !filter.conversationId || row.conversationId === filter.conversationId)
     .filter((row) =>
-      !needle || [row.traceId, row.messageId, row.sessionId, row.conversationId, row.title].some((value) => value?.toLowerCase().includes(needle)),
+      !needle || [row.traceId, row.messageId, row.sessionId, row.conversationId, row.title, row.preview].some((value) => value?.toLowerCase().includes(needle)),
     )
     .sort((a, b) => b.startMs - a.startMs || a.traceId.localeCompare(b.traceId));
 }
