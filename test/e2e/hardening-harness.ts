@@ -132,7 +132,7 @@ export type CollectorMode =
   | { kind: 'status'; status: number; retryAfter?: string }
   | { kind: 'no-cors' };
 
-export interface Post { at: number; status: number; spans: OtlpSpan[] }
+export interface Post { at: number; status: number; spans: OtlpSpan[]; raw: string }
 
 /** An OTLP/HTTP JSON collector on its own origin. `stop()` closes the port (connection refused) until `start()`. */
 export async function startCollector(): Promise<{
@@ -161,7 +161,7 @@ export async function startCollector(): Promise<{
     }
     if (mode.kind === 'slow') await new Promise((r) => setTimeout(r, mode.delayMs));
     const status = mode.kind === 'status' ? mode.status : 200;
-    posts.push({ at: Date.now(), status, spans });
+    posts.push({ at: Date.now(), status, spans, raw: text });
     const headers: Record<string, string> = { ...cors, 'content-type': 'application/json' };
     if (mode.kind === 'status' && mode.retryAfter !== undefined) headers['retry-after'] = mode.retryAfter;
     if (!res.destroyed) res.writeHead(status, headers).end(status === 200 ? '{"partialSuccess":{}}' : '{"error":"fault"}');
