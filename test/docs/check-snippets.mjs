@@ -25,7 +25,7 @@
 // Besides the blocks, every inline `code` span of the guide that looks like a field name is checked
 // like `names`. Needs built packages (`npm run build`). Last line: `N passed, N failed`; exit 1 on failure.
 //
-//   node test/docs/check-snippets.mjs [--only <id>] [--guide docs/guide.md]
+//   node test/docs/check-snippets.mjs [--only <id>,<id>|inline-names] [--guide docs/guide.md]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -42,7 +42,7 @@ const root = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
 const arg = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const guidePath = resolve(root, arg('--guide') ?? 'docs/guide.md');
-const only = arg('--only');
+const only = arg('--only')?.split(',');
 const work = join(root, '.tmp/docs-snippets');
 
 const results = [];
@@ -63,7 +63,7 @@ for (const b of blocks) {
   if (!b.check) problems.push('no check=<mode> in the info string');
   if (problems.length) report(`line ${b.line} (${b.lang})`, problems);
 }
-const selected = blocks.filter((b) => b.id && byId.get(b.id) === b && b.check && (!only || b.id === only));
+const selected = blocks.filter((b) => b.id && byId.get(b.id) === b && b.check && (!only || only.includes(b.id)));
 
 const ctx = {
   root,
@@ -123,7 +123,7 @@ for (const b of selected) {
 // Recorded by the OpenTelemetry SDK itself (`span.recordException`), not spelled out in our code.
 const OTEL_SDK_NAMES = new Set(['exception.type', 'exception.message', 'exception.stacktrace']);
 
-if (!only) {
+if (!only || only.includes('inline-names')) {
   // An inline span that is a name (or starts with one, as in `name = value`); host names are examples.
   const names = inlineCode(markdown)
     .filter(({ text }) => !/\.(com|org|net|io)\b/.test(text))
@@ -140,7 +140,7 @@ for (const [env, list] of Object.entries(tsBlocks)) {
 const runProblems = await runs;
 const nodeErrors = await typechecks.node;
 for (const b of runBlocks) report(label(b), [...(nodeErrors.get(b.id) ?? []), ...(runProblems.get(b.id) ?? [])]);
-if (only && selected.length === 0) report(`--only ${only}`, ['no snippet with that id']);
+for (const id of only ?? []) if (id !== 'inline-names' && !byId.has(id)) report(`--only ${id}`, ['no snippet with that id']);
 
 const failed = results.filter((r) => r.problems.length > 0).length;
 console.log(`${results.length - failed} passed, ${failed} failed`);
