@@ -23,9 +23,9 @@
 //   names         dotted field/span/event names in the block occur in sdk/src, server/src, demo-backend/src
 //   metrics       PromQL metric and label names are in docs/deploy (metric-name contract, alerts.yml)
 // Besides the blocks, every inline `code` span of the guide that looks like a field name is checked
-// like `names`. Needs built packages (`npm run build`). Last line: `N passed, N failed`; exit 1 on failure.
+// like `names`, and every relative link must reach an existing file (and heading). Needs built packages (`npm run build`). Last line: `N passed, N failed`; exit 1 on failure.
 //
-//   node test/docs/check-snippets.mjs [--only <id>,<id>|inline-names] [--guide docs/guide.md]
+//   node test/docs/check-snippets.mjs [--only <id>,<id>|inline-names|links] [--guide docs/guide.md]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -37,6 +37,7 @@ import {
 } from './checks/static.mjs';
 import { typecheck } from './checks/typescript.mjs';
 import { runNodeSnippet } from './checks/run-node.mjs';
+import { checkLinks } from './checks/links.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -123,6 +124,8 @@ for (const b of selected) {
 // Recorded by the OpenTelemetry SDK itself (`span.recordException`), not spelled out in our code.
 const OTEL_SDK_NAMES = new Set(['exception.type', 'exception.message', 'exception.stacktrace']);
 
+if (!only || only.includes('links')) report('relative links and anchors', checkLinks(guidePath));
+
 if (!only || only.includes('inline-names')) {
   // An inline span that is a name (or starts with one, as in `name = value`); host names are examples.
   const names = inlineCode(markdown)
@@ -140,7 +143,7 @@ for (const [env, list] of Object.entries(tsBlocks)) {
 const runProblems = await runs;
 const nodeErrors = await typechecks.node;
 for (const b of runBlocks) report(label(b), [...(nodeErrors.get(b.id) ?? []), ...(runProblems.get(b.id) ?? [])]);
-for (const id of only ?? []) if (id !== 'inline-names' && !byId.has(id)) report(`--only ${id}`, ['no snippet with that id']);
+for (const id of only ?? []) if (id !== 'inline-names' && id !== 'links' && !byId.has(id)) report(`--only ${id}`, ['no snippet with that id']);
 
 const failed = results.filter((r) => r.problems.length > 0).length;
 console.log(`${results.length - failed} passed, ${failed} failed`);
