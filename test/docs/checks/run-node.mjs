@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import WebSocket from 'ws';
 
 const TRANSPILE = {
   module: ts.ModuleKind.ESNext,
@@ -63,12 +64,70 @@ async function stop(run) {
   clearTimeout(timer);
 }
 
+async function baseUrl(run) {
+  const listening = await until(() => /SNIPPET_LISTENING (.*)/.exec(run.io.stdout)?.[1], 30_000, 'the server to listen');
+  const { address, port } = JSON.parse(listening);
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+}
+
+/** Spans of one trace from the collector, once `ready(spans)` holds. */
+function traceSpans(collectorUrl, traceId, ready) {
+  return until(async () => {
+    const r = await fetch(`${collectorUrl}/api/v3/traces/${traceId}`);
+    if (r.status !== 200) return undefined;
+    const all = (await r.json()).result.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    return ready(all) ? all : undefined;
+  }, 10_000, 'the stream span in the collector');
+}
+
+function browserIds() {
+  return { traceId: hex(16), parentId: hex(8), sessionId: `s-${hex(4)}`, messageId: `m-${hex(4)}` };
+}
+
+function checkStreamSpan(stream, ids) {
+  const problems = [];
+  if (attr(stream, 'session.id') !== ids.sessionId) problems.push(`stream span session.id = ${attr(stream, 'session.id')}`);
+  if (attr(stream, 'streamtrace.message.id') !== ids.messageId) problems.push(`stream span streamtrace.message.id = ${attr(stream, 'streamtrace.message.id')}`);
+  if (attr(stream, 'streamtrace.stream.outcome') !== 'complete') problems.push(`stream outcome ${attr(stream, 'streamtrace.stream.outcome')}`);
+  if (!(Number(attr(stream, 'streamtrace.stream.deltas')) >= 1)) problems.push('stream span counted no deltas');
+  return problems;
+}
+
+/** A WebSocket chat: context only in the first frame; the `stream websocket` span must join that trace. */
+async function exerciseWebSocket(run, collectorUrl) {
+  const base = await baseUrl(run).catch((e) => e);
+  if (base instanceof Error) return [`${base.message}; stderr: ${run.io.stderr.slice(0, 800)}`];
+  const ids = browserIds();
+  const frames = await new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/chat/ws`);
+    const got = [];
+    const timer = setTimeout(() => reject(new Error(`no done frame; got ${JSON.stringify(got)}`)), 15_000);
+    ws.on('open', () => ws.send(JSON.stringify({ message: 'hi', traceparent: `00-${ids.traceId}-${ids.parentId}-01`, session_id: ids.sessionId, message_id: ids.messageId })));
+    ws.on('message', (data) => {
+      got.push(JSON.parse(String(data)));
+      if (got.at(-1).type === 'done') {
+        clearTimeout(timer);
+        ws.close(1000);
+        resolve(got);
+      }
+    });
+    ws.on('error', reject);
+  }).catch((e) => e);
+  if (frames instanceof Error) return [frames.message];
+  const problems = [];
+  if (!frames.some((f) => f.type === 'delta')) problems.push('no delta frame');
+  await stop(run);
+  const spans = await traceSpans(collectorUrl, ids.traceId, (all) => all.some((s) => s.name === 'stream websocket')).catch((e) => e);
+  if (spans instanceof Error) return [...problems, spans.message, `stderr: ${run.io.stderr.slice(0, 800)}`];
+  const stream = spans.find((s) => s.name === 'stream websocket');
+  if (stream.kind !== 2 || stream.parentSpanId !== ids.parentId) problems.push(`stream websocket is kind ${stream.kind} under ${stream.parentSpanId}, not SERVER under the browser span ${ids.parentId}`);
+  return [...problems, ...checkStreamSpan(stream, ids)];
+}
+
 async function exerciseServer(snippet, run, collectorUrl) {
   const problems = [];
-  const listening = await until(() => /SNIPPET_LISTENING (.*)/.exec(run.io.stdout)?.[1], 30_000, 'the server to listen').catch((e) => e);
-  if (listening instanceof Error) return [`${listening.message}; stderr: ${run.io.stderr.slice(0, 800)}`];
-  const { address, port } = JSON.parse(listening);
-  const base = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+  const base = await baseUrl(run).catch((e) => e);
+  if (base instanceof Error) return [`${base.message}; stderr: ${run.io.stderr.slice(0, 800)}`];
 
   if (snippet.options['cors'] === 'true') {
     const pre = await fetch(`${base}/api/chat/stream`, {
@@ -79,10 +138,8 @@ async function exerciseServer(snippet, run, collectorUrl) {
     for (const h of ['traceparent', 'baggage', 'x-session-id', 'x-message-id']) if (!allowed.includes(h)) problems.push(`preflight does not allow ${h} (got "${allowed}")`);
   }
 
-  const traceId = hex(16);
-  const parentId = hex(8);
-  const sessionId = `s-${hex(4)}`;
-  const messageId = `m-${hex(4)}`;
+  const ids = browserIds();
+  const { traceId, parentId, sessionId, messageId } = ids;
   const query = new URLSearchParams({ message: 'hi', traceparent: `00-${traceId}-${parentId}-01`, session_id: sessionId, message_id: messageId });
   const res = await fetch(`${base}/api/chat/stream?${query}`, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(15_000) });
   const body = await res.text();
@@ -94,21 +151,12 @@ async function exerciseServer(snippet, run, collectorUrl) {
   if (!/"type":"delta"/.test(body)) problems.push(`no delta event in the body: ${body.slice(0, 200)}`);
 
   await stop(run); // SIGTERM: the guide's tracing setup shuts the SDK down, which flushes the spans
-  const spans = await until(async () => {
-    const r = await fetch(`${collectorUrl}/api/v3/traces/${traceId}`);
-    if (r.status !== 200) return undefined;
-    const all = (await r.json()).result.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ ...s, resource: rs.resource }))));
-    return all.some((s) => s.name === 'stream sse' && s.endTimeUnixNano) ? all : undefined;
-  }, 10_000, 'the stream span in the collector').catch((e) => e);
+  const spans = await traceSpans(collectorUrl, traceId, (all) => all.some((s) => s.name === 'stream sse')).catch((e) => e);
   if (spans instanceof Error) return [...problems, spans.message, `stderr: ${run.io.stderr.slice(0, 800)}`];
 
   const server = spans.find((s) => s.kind === 2 && s.parentSpanId === parentId);
   if (!server) problems.push(`no SERVER span with the browser span ${parentId} as parent: the HTTP server span did not join the trace (${spans.map((s) => `${s.name}/${s.kind}`).join(', ')})`);
-  const stream = spans.find((s) => s.name === 'stream sse');
-  if (attr(stream, 'session.id') !== sessionId) problems.push(`stream span session.id = ${attr(stream, 'session.id')}`);
-  if (attr(stream, 'streamtrace.message.id') !== messageId) problems.push(`stream span streamtrace.message.id = ${attr(stream, 'streamtrace.message.id')}`);
-  if (attr(stream, 'streamtrace.stream.outcome') !== 'complete') problems.push(`stream outcome ${attr(stream, 'streamtrace.stream.outcome')}`);
-  if (!(Number(attr(stream, 'streamtrace.stream.deltas')) >= 1)) problems.push('stream span counted no deltas');
+  problems.push(...checkStreamSpan(spans.find((s) => s.name === 'stream sse'), ids));
   if (server && attr(server, 'session.id') !== sessionId) problems.push(`HTTP server span session.id = ${attr(server, 'session.id')}`);
   return problems;
 }
@@ -148,7 +196,11 @@ export async function runNodeSnippet(snippet, byId, dir, collectorUrl) {
     OTEL_LOGS_EXPORTER: 'none',
   });
   try {
-    return snippet.options['expect'] === 'log-line' ? await exerciseLogLine(run) : await exerciseServer(snippet, run, collectorUrl);
+    const expect = snippet.options['expect'] ?? 'sse';
+    if (expect === 'log-line') return await exerciseLogLine(run);
+    if (expect === 'websocket') return await exerciseWebSocket(run, collectorUrl);
+    if (expect === 'sse') return await exerciseServer(snippet, run, collectorUrl);
+    return [`unknown expect=${expect}`];
   } finally {
     await stop(run);
   }
