@@ -12,6 +12,8 @@ export interface TraceCheck {
   errorType?: string;
   /** Span names this request had to have, all found ended. */
   expectedSpans: number;
+  /** Every span of the trace, each checked for a parent present in the trace. */
+  spans: number;
   /** The model-service span existed (the request reached the model). */
   modelReached: boolean;
 }
@@ -26,7 +28,7 @@ function label(span: FlatSpan): string {
 
 export function checkTrace(plan: PlannedRequest, client: ClientResult, spans: FlatSpan[]): TraceCheck {
   const problems: string[] = [];
-  const check: TraceCheck = { problems, expectedSpans: 0, modelReached: false };
+  const check: TraceCheck = { problems, expectedSpans: 0, spans: spans.length, modelReached: false };
   const expect = (ok: boolean, message: string): void => {
     if (!ok) problems.push(message);
   };

@@ -155,6 +155,7 @@ describe('soak: the real stack under a mixed, faulty, disconnecting load', () =>
     const check = async (plan: PlannedRequest, index: number): Promise<TraceCheck> =>
       checkTrace(plan, clients[index]!, await fetchTrace(stack.urls.collector, plan.traceId));
     let checks = await pool(plans, CONCURRENCY, check);
+    const secondLook = checks.filter((c) => c.problems.length > 0).length;
     // Spans still in an exporter's batch would arrive within a second or two; a span that was
     // never ended never arrives, so a second look cannot hide a leak.
     if (checks.some((c) => c.problems.length > 0)) {
@@ -177,6 +178,8 @@ describe('soak: the real stack under a mixed, faulty, disconnecting load', () =>
       outcomes: observed,
       modelReached: checks.filter((c) => c.modelReached).length,
       expectedSpansChecked: checks.reduce((n, c) => n + c.expectedSpans, 0),
+      spansChecked: checks.reduce((n, c) => n + c.spans, 0),
+      tracesLookedAtTwice: secondLook,
       collector: health,
       gatewayOpenStreamsAfter: stillOpen,
       rssMiB: Object.fromEntries(Object.keys(peakRss).map((s) => [s, { start: startRss[s], peak: peakRss[s] }])),
