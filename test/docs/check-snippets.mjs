@@ -23,9 +23,9 @@
 //   names         dotted field/span/event names in the block occur in sdk/src, server/src, demo-backend/src
 //   metrics       PromQL metric and label names are in docs/deploy (metric-name contract, alerts.yml)
 // Besides the blocks, every inline `code` span of the guide that looks like a field name is checked
-// like `names`, and every relative link must reach an existing file (and heading). Needs built packages (`npm run build`). Last line: `N passed, N failed`; exit 1 on failure.
+// like `names`, every field name the code writes must appear in the guide, and every relative link must reach an existing file (and heading). Needs built packages (`npm run build`). Last line: `N passed, N failed`; exit 1 on failure.
 //
-//   node test/docs/check-snippets.mjs [--only <id>,<id>|inline-names|links] [--guide docs/guide.md]
+//   node test/docs/check-snippets.mjs [--only <id>,<id>|inline-names|links|documented-names] [--guide docs/guide.md]
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -126,6 +126,19 @@ const OTEL_SDK_NAMES = new Set(['exception.type', 'exception.message', 'exceptio
 
 if (!only || only.includes('links')) report('relative links and anchors', checkLinks(guidePath));
 
+// The other direction: every field name the code writes (a quoted dotted name in our namespaces)
+// is documented somewhere in the guide.
+const NOT_FIELDS = new Map([
+  ['streamtrace.internal', 'a Symbol.for() key, not a field'],
+  ['gen_ai.client.operation.duration_seconds', 'a Prometheus name quoted in a comment'],
+]);
+if (!only || only.includes('documented-names')) {
+  const written = new Set();
+  for (const m of ctx.source.matchAll(/['"`]((?:streamtrace|gen_ai|session|db|http|url|server|error|browser|rpc|network|user_agent|telemetry)\.[a-z0-9_.]*[a-z0-9_])['"`]/g)) written.add(m[1]);
+  const undocumented = [...written].filter((name) => !markdown.includes(name) && !NOT_FIELDS.has(name)).sort();
+  report(`code field names documented (${written.size} in the code)`, undocumented.map((name) => `${name} is written by the code but not in the guide`));
+}
+
 if (!only || only.includes('inline-names')) {
   // An inline span that is a name (or starts with one, as in `name = value`); host names are examples.
   const names = inlineCode(markdown)
@@ -143,7 +156,7 @@ for (const [env, list] of Object.entries(tsBlocks)) {
 const runProblems = await runs;
 const nodeErrors = await typechecks.node;
 for (const b of runBlocks) report(label(b), [...(nodeErrors.get(b.id) ?? []), ...(runProblems.get(b.id) ?? [])]);
-for (const id of only ?? []) if (id !== 'inline-names' && id !== 'links' && !byId.has(id)) report(`--only ${id}`, ['no snippet with that id']);
+for (const id of only ?? []) if (!['inline-names', 'links', 'documented-names'].includes(id) && !byId.has(id)) report(`--only ${id}`, ['no snippet with that id']);
 
 const failed = results.filter((r) => r.problems.length > 0).length;
 console.log(`${results.length - failed} passed, ${failed} failed`);
