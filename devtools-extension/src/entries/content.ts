@@ -30,3 +30,10 @@ chrome.runtime.onMessage.addListener((raw: unknown) => {
 
 sayHello();
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', sayHello, { once: true });
+// Apps often start the SDK only after an async boot step (e.g. fetching their config), after the
+// hellos above: say it again a few times after load. The SDK ignores hellos once it has seen one.
+const helloAgain = (): void => {
+  for (const delay of [0, 500, 1500, 4000, 10_000]) setTimeout(sayHello, delay);
+};
+if (document.readyState === 'complete') helloAgain();
+else addEventListener('load', helloAgain, { once: true });

@@ -21,3 +21,10 @@ export function serviceColor(service: string): string {
   for (let i = 0; i < service.length; i += 1) hash = (hash * 31 + service.charCodeAt(i)) >>> 0;
   return PALETTE[hash % PALETTE.length]!;
 }
+
+/** Milliseconds at 1 ms resolution (0.1 ms below 10 ms), never switching to seconds: for sums a reader checks. */
+export function formatExactMs(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '—';
+  if (Math.abs(ms) >= 10) return `${Math.round(ms)} ms`;
+  return `${ms.toFixed(1)} ms`;
+}

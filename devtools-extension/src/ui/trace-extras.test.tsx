@@ -72,7 +72,8 @@ describe('trace view: logs, root cause, message rows', () => {
     expect(container.querySelector('.span-details')?.textContent).toContain('gen_ai.response.time_to_first_chunk');
   });
 
-  it('names the largest layer for a slow message and the first failing span with its message for a failed one', async () => {
+  it('names the largest layer for a slow message, and for a failed one the failing span where the error started, with its message', async () => {
+    // The model server's span ends after the gateway client span that failed because of it.
     const { adapter, container, start } = setup();
     start();
     const slow = chatTrace({ n: 1 });
@@ -82,7 +83,7 @@ describe('trace view: logs, root cause, message rows', () => {
     adapter.pushSpans([
       resourceSpans('chat-web', [{ traceId, spanId: spanIdOf(1), name: 'chat.message', startMs: t, endMs: t + 600, attrs: { 'streamtrace.message.outcome': 'error' }, error: 'stream failed' }]),
       resourceSpans('chat-gateway', [{ traceId, spanId: spanIdOf(3), parentSpanId: spanIdOf(1), name: 'chat sim-gpt-1', kind: 3, startMs: t + 50, endMs: t + 500, error: 'upstream answered 503', attrs: { 'error.type': 'model_error' } }]),
-      resourceSpans('model-service', [{ traceId, spanId: spanIdOf(4), parentSpanId: spanIdOf(3), name: 'chat sim-gpt-1', startMs: t + 60, endMs: t + 300, error: 'simulated model failure' }]),
+      resourceSpans('model-service', [{ traceId, spanId: spanIdOf(4), parentSpanId: spanIdOf(3), name: 'chat sim-gpt-1', startMs: t + 60, endMs: t + 520, error: 'simulated model failure' }]),
     ]);
     await flush();
     click(container.querySelector(`[data-trace-id="${slow.traceId}"]`));

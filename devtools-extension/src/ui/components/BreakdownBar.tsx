@@ -1,5 +1,5 @@
 import type { Breakdown, BreakdownKey } from '../models/breakdown';
-import { formatMs } from '../format';
+import { formatExactMs } from '../format';
 
 const COLORS: Record<BreakdownKey, string> = {
   client: '#8e8cd8',
@@ -15,14 +15,14 @@ const COLORS: Record<BreakdownKey, string> = {
 export function BreakdownBar({ breakdown }: { breakdown: Breakdown }) {
   const total = Math.max(breakdown.parts.reduce((sum, part) => sum + part.ms, 0), 0.001);
   return (
-    <div class="breakdown">
+    <div class="breakdown" data-total-ms={String(breakdown.totalMs)}>
       <div class="breakdown-head">
-        <span>{`Time to first visible token ${formatMs(breakdown.totalMs)}`}</span>
+        <span>{`Time to first visible token ${formatExactMs(breakdown.totalMs)}`}</span>
         {breakdown.largest ? (
           <span class="breakdown-largest">
             {'largest: '}
             <strong>{breakdown.largest.label}</strong>
-            {` (${formatMs(breakdown.largest.ms)}, ${Math.round((breakdown.largest.ms / total) * 100)}%)`}
+            {` (${formatExactMs(breakdown.largest.ms)}, ${Math.round((breakdown.largest.ms / total) * 100)}%)`}
           </span>
         ) : null}
       </div>
@@ -32,16 +32,16 @@ export function BreakdownBar({ breakdown }: { breakdown: Breakdown }) {
             key={part.key}
             class={`breakdown-part part-${part.key}${breakdown.largest?.key === part.key ? ' is-largest' : ''}`}
             style={{ width: `${(part.ms / total) * 100}%`, background: COLORS[part.key] }}
-            title={`${part.label}: ${formatMs(part.ms)}`}
+            title={`${part.label}: ${formatExactMs(part.ms)}`}
           />
         ))}
       </div>
       <ul class="breakdown-legend">
         {breakdown.parts.map((part) => (
-          <li key={part.key} data-part={part.key}>
+          <li key={part.key} data-part={part.key} data-ms={String(part.ms)}>
             <span class="swatch" style={{ background: COLORS[part.key] }} />
             <span>{part.label}</span>
-            <span class="legend-ms">{formatMs(part.ms)}</span>
+            <span class="legend-ms">{formatExactMs(part.ms)}</span>
           </li>
         ))}
       </ul>

@@ -101,8 +101,11 @@ export function ttftBreakdown(spans: SpanRecord[], series?: ChunkPoint[]): Break
 
   const parts = partition(message.startMs, endAt, boundaries);
   const unattributed = parts.find((p) => p.key === 'unattributed');
-  if (unattributed && unattributed.ms > 1) notes.push(`${Math.round(unattributed.ms)} ms between first paint and the recorded time to first visible token`);
-  const shown = parts.filter((p) => p.key !== 'unattributed' || p.ms > 0);
+  const render = parts.find((p) => p.key === 'render');
+  // Sub-millisecond rounding between the paint and the recorded total belongs to render.
+  if (unattributed && render && unattributed.ms < 0.5) render.ms += unattributed.ms;
+  else if (unattributed && unattributed.ms >= 0.5) notes.push(`${formatGap(unattributed.ms)} between first paint and the recorded time to first visible token`);
+  const shown = parts.filter((p) => p.key !== 'unattributed' || p.ms >= 0.5);
   const largest = shown.reduce<BreakdownPart | undefined>((best, p) => (!best || p.ms > best.ms ? p : best), undefined);
   return {
     totalMs,
@@ -143,6 +146,8 @@ function firstVisibleArrival(stream: SpanRecord, series: ChunkPoint[] | undefine
   if (first !== undefined) notes.push('first visible chunk unknown (older SDK): render counted from the first chunk');
   return first;
 }
+
+const formatGap = (ms: number): string => `${Math.round(ms * 10) / 10} ms`;
 
 function addMs(base: number, offset: number | undefined): number | undefined {
   return offset === undefined ? undefined : base + offset;
