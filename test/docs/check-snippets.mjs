@@ -13,7 +13,7 @@
 //                 `stream sse` span carrying the ids. `cors=true`: the preflight must allow the
 //                 context headers. `expect=log-line`: the script must log a JSON line with trace ids.
 //   yaml-in=<path> YAML parsed and contained (keys and values) in that file of the repository
-//   json          parsed
+//   yaml, json    parsed
 //   frame         a WebSocket first frame: @streamtrace/node must read its context (source "frame")
 //   wire          an HTTP request/response example: header names known, and the request's context
 //                 (or the response's trace headers, CORS lists) exactly what @streamtrace/node reads/writes
