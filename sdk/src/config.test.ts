@@ -12,4 +12,10 @@ describe('options', () => {
     expect(resolveConfig().sessionInactivityMs).toBe(30 * 60_000);
     expect(resolveConfig().sessionMaxAgeMs).toBe(4 * 3_600_000);
   });
+
+  it('bound the export queue and ignore a redactAttribute that is not a function', () => {
+    expect(resolveConfig()).toMatchObject({ maxQueueSize: 2048, exportTimeoutMillis: 30_000, redactAttribute: undefined });
+    const config = resolveConfig({ maxQueueSize: 0, exportTimeoutMillis: Number.POSITIVE_INFINITY, redactAttribute: 'no' as never });
+    expect(config).toMatchObject({ maxQueueSize: 1, exportTimeoutMillis: 30_000, redactAttribute: undefined });
+  });
 });

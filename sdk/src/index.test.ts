@@ -34,6 +34,7 @@ describe('public surface', () => {
     expect(st.currentMessage()).toBe(msg);
     msg.end();
     expect(st.currentMessage()).toBeUndefined();
+    expect(st.stats()).toEqual({ spansExported: 0, spansDropped: 0, spansPending: 0, exportFailures: 0, exportRetries: 0 });
     await st.shutdown();
     expect(globalThis.fetch).toBe(nativeFetch);
   });
