@@ -81,4 +81,19 @@ describe('chunk timeline', () => {
     expect(t.firstVisibleIndex).toBe(-1);
     expect(t.firstPaint).toBe(-1);
   });
+
+  it('samples chunk events from the whole stream, not only its start', () => {
+    const { t, frame } = timeline({ capacity: 64 });
+    for (let i = 0; i < 10_000; i++) {
+      t.arrived(1, i);
+      t.committed(i + 0.5);
+      frame(i + 1); // equal latencies: the slowest slots fill early, the rest is the reservoir
+    }
+    t.close();
+    const samples = t.selectedEvents().filter((c) => c.reason === 'sample').map((c) => c.index);
+    expect(samples.length).toBeGreaterThan(40);
+    expect(samples.filter((i) => i >= 5000).length).toBeGreaterThan(samples.length / 4);
+    expect(samples.filter((i) => i < 5000).length).toBeGreaterThan(samples.length / 4);
+    expect(new Set(samples).size).toBe(samples.length);
+  });
 });

@@ -272,7 +272,8 @@ export class ChunkTimeline implements PaintWaiter {
         return;
       }
     }
-    // Reservoir sample (Algorithm R) over the remaining chunks.
+    // Reservoir sample over the remaining chunks: Algorithm L (Li, 1994) draws random numbers only
+    // when a chunk is kept, so a skipped chunk costs one comparison.
     if (this.sampleCount === 0) {
       this.eventsDropped++;
       return;
@@ -280,11 +281,30 @@ export class ChunkTimeline implements PaintWaiter {
     const seen = this.sampleSeen++;
     if (seen < this.sampleCount) {
       this.writeSlot(this.sampleStart + seen, i, r, 3);
+      if (seen + 1 === this.sampleCount) {
+        this.sampleW = Math.exp(Math.log(this.random()) / this.sampleCount);
+        this.sampleNext = seen + 1 + this.skip();
+      }
       return;
     }
-    const j = Math.floor((this.options.random ?? Math.random)() * (seen + 1));
-    if (j < this.sampleCount) this.writeSlot(this.sampleStart + j, i, r, 3);
     this.eventsDropped++;
+    if (seen !== this.sampleNext) return;
+    this.writeSlot(this.sampleStart + Math.floor(this.random() * this.sampleCount), i, r, 3);
+    this.sampleW *= Math.exp(Math.log(this.random()) / this.sampleCount);
+    this.sampleNext = seen + 1 + this.skip();
+  }
+
+  private sampleW = 1;
+  private sampleNext = 0;
+
+  private random(): number {
+    // (0, 1): log(0) would be -Infinity.
+    return (this.options.random ?? Math.random)() || Number.MIN_VALUE;
+  }
+
+  private skip(): number {
+    const skip = Math.floor(Math.log(this.random()) / Math.log(1 - this.sampleW));
+    return Number.isFinite(skip) && skip > 0 ? skip : 0;
   }
 
   private findSlowestMin(): void {

@@ -1,4 +1,9 @@
-/** Watches a render target; each mutation batch is a DOM commit of whatever chunks arrived before it. */
+import { commitTime } from './clock.js';
+
+/**
+ * Watches a render target; each mutation batch is a DOM commit of whatever chunks arrived before it.
+ * The callback does O(1) work: one cheap time read and the streams' cursor moves, nothing per record.
+ */
 export class CommitObserver {
   private observer: MutationObserver | undefined;
   private target: Node | undefined;
@@ -10,7 +15,7 @@ export class CommitObserver {
     if (target === this.target || typeof MutationObserver === 'undefined') return;
     this.observer ??= new MutationObserver(() => {
       try {
-        this.onCommit(performance.now());
+        this.onCommit(commitTime());
       } catch {
         // Timing is best effort; the page must never see our failure.
       }

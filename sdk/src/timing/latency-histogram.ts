@@ -11,9 +11,18 @@ export class LatencyHistogram {
   count = 0;
   max = 0;
 
+  private lastValue = -1;
+  private lastBucket = 0;
+
   add(ms: number): void {
     const v = ms > 0 ? ms : 0;
-    const bucket = v < 1 ? 0 : Math.min(BUCKETS - 1, 1 + Math.floor(Math.log(v) / LOG_GROWTH));
+    // Coarse clocks make equal latencies common (chunks of one read painted by one frame): skip the log.
+    let bucket = this.lastBucket;
+    if (v !== this.lastValue) {
+      bucket = v < 1 ? 0 : Math.min(BUCKETS - 1, 1 + Math.floor(Math.log(v) / LOG_GROWTH));
+      this.lastValue = v;
+      this.lastBucket = bucket;
+    }
     this.counts[bucket] = (this.counts[bucket] as number) + 1;
     this.count++;
     if (v > this.max) this.max = v;
