@@ -19,24 +19,12 @@ export function outputMessages(text: string): string {
   return JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }] }]);
 }
 
-/** UTF-8 byte length of a string without encoding it. */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
-/** Size of a WebSocket / EventSource message payload. */
+/**
+ * Size of a WebSocket / EventSource message payload. Text counts its UTF-16 length: O(1), and equal
+ * to the UTF-8 byte count for ASCII payloads (JSON with escaped text); non-ASCII text undercounts.
+ */
 export function payloadBytes(data: unknown): number {
-  if (typeof data === 'string') return utf8Length(data);
+  if (typeof data === 'string') return data.length;
   if (data instanceof ArrayBuffer) return data.byteLength;
   if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
   return 0;

@@ -21,7 +21,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
   const hookType = (es: EventSource, entry: { stream: StreamRecorder; types: Set<string>; reconnecting: boolean }, type: string): void => {
     if (entry.types.has(type)) return;
     entry.types.add(type);
-    listen.call(es, type, guard('EventSource listener', (event: Event) => entry.stream.chunkEvent(event as MessageEvent)));
+    listen.call(es, type, entry.stream.onMessageEvent);
   };
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
@@ -59,7 +59,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
       }
       stream.response({ 'http.response.status_code': 200 });
     }));
-    listen.call(es, 'message', guard('EventSource message', (event: Event) => stream.chunkEvent(event as MessageEvent)));
+    listen.call(es, 'message', stream.onMessageEvent);
     listen.call(es, 'error', guard('EventSource error', () => {
       if (es.readyState === target.CLOSED) {
         stream.end('error', 'eventsource_error');

@@ -17,7 +17,10 @@ export function observeBody(
 ): ReadableStream<Uint8Array> {
   // Every event parsed out of one network read arrived at the same moment: one clock read per read.
   let readAt = 0;
-  const parser = eventStream ? new SseParser((bytes, data) => stream.chunk(bytes, data, readAt), stream.recording && stream.captureContent) : undefined;
+  // Without content capture, the parser hands over the event sizes of one read in one call.
+  const parser = eventStream
+    ? new SseParser((bytes, data) => stream.chunk(bytes, data, readAt), stream.recording && stream.captureContent, (sizes, count) => stream.chunks(sizes, count, readAt))
+    : undefined;
   const transform = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       try {

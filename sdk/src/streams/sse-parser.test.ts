@@ -40,6 +40,26 @@ describe('SSE parser', () => {
     expect(parse(Array.from(bytes, (b) => Uint8Array.of(b)))).toEqual(whole);
   });
 
+  it('counts the same events and bytes without capture, for every split and byte by byte', () => {
+    const bytes = encoder.encode(STREAM);
+    const counted = parse([bytes], false);
+    expect(counted.map((e) => e.bytes)).toEqual(whole.map((e) => e.bytes));
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(parse([bytes.slice(0, cut), bytes.slice(cut)], false)).toEqual(counted);
+    }
+    expect(parse(Array.from(bytes, (b) => Uint8Array.of(b)), false)).toEqual(counted);
+  });
+
+  it('reports the same event sizes in one batch per push as one call per event', () => {
+    const bytes = encoder.encode(STREAM.repeat(20));
+    const perEvent = parse([bytes], false).map((e) => e.bytes);
+    const batches: number[][] = [];
+    const parser = new SseParser(() => { throw new Error('per-event handler used'); }, false, (sizes, count) => void batches.push(Array.from(sizes.subarray(0, count))));
+    for (let at = 0; at < bytes.length; at += 37) parser.push(bytes.subarray(at, at + 37));
+    expect(batches.flat()).toEqual(perEvent);
+    expect(batches.length).toBeLessThan(perEvent.length);
+  });
+
   it('counts events without decoding anything unless asked', () => {
     const events = parse([encoder.encode(STREAM)], false);
     expect(events.length).toBe(3);

@@ -1,5 +1,7 @@
 /** Called once per dispatched SSE event: its size on the wire and (only if asked for) its data. */
 export type SseEventHandler = (bytes: number, data: string | undefined) => void;
+/** Called once per push() that dispatched events (without captureData): their sizes in `sizes[0..count)`. */
+export type SseBatchHandler = (sizes: Uint32Array, count: number) => void;
 
 const LF = 10;
 const CR = 13;
@@ -32,7 +34,13 @@ export class SseParser {
   private dataLength = 0;
   private lineBuffer: number[] | undefined;
 
-  constructor(private readonly onEvent: SseEventHandler, private readonly captureData = false) {
+  private sizes: Uint32Array | undefined;
+
+  constructor(
+    private readonly onEvent: SseEventHandler,
+    private readonly captureData = false,
+    private readonly onEvents?: SseBatchHandler,
+  ) {
     if (captureData) {
       this.dataParts = [];
       this.lineBuffer = [];
@@ -55,24 +63,94 @@ export class SseParser {
       for (let k = 0; k < this.bomSkip; k++) this.byte(BOM[k] as number);
       this.byte(b);
     }
+    if (this.lineBuffer !== undefined) {
+      // Capturing data (captureContent): the byte-wise path that keeps values.
+      while (i < n) this.byte(chunk[i++] as number);
+      return;
+    }
+    this.scan(chunk, i);
+  }
+
+  /**
+   * The counting path: one loop over the bytes with the state in locals, skipping each field value
+   * to its line end, no allocation. Same dispatch rule and byte counts as byte() (minus the data).
+   */
+  private scan(chunk: Uint8Array, from: number): void {
+    const n = chunk.length;
+    let i = from;
+    let lineStart = this.lineStart;
+    let inValue = this.inValue;
+    let fieldIndex = this.fieldIndex;
+    let isData = this.isData;
+    let lineIsData = this.lineIsData;
+    let sawData = this.sawData;
+    let afterCR = this.afterCR;
+    // Bytes of the current event = i - eventStart (eventStart < 0 when it began in an earlier chunk).
+    let eventStart = from - this.eventBytes;
+    let batched = 0;
+    const batch = this.onEvents !== undefined;
     while (i < n) {
-      if (this.inValue && !this.lineStart && !(this.lineIsData && this.lineBuffer !== undefined)) {
-        // Fast path: a value we do not keep; only the next line terminator matters.
-        const start = i;
+      const b = chunk[i++] as number;
+      if (b === LF || b === CR) {
+        if (b === LF && afterCR) {
+          afterCR = false;
+          continue;
+        }
+        afterCR = b === CR;
+        if (lineStart) {
+          if (sawData) {
+            if (batch) {
+              let sizes = this.sizes;
+              if (sizes === undefined || batched === sizes.length) {
+                const grown = new Uint32Array(Math.max(16, batched * 2));
+                if (sizes !== undefined) grown.set(sizes);
+                this.sizes = sizes = grown;
+              }
+              sizes[batched++] = i - eventStart;
+            } else this.onEvent(i - eventStart, undefined);
+          }
+          sawData = false;
+          eventStart = i;
+        } else {
+          if (inValue ? lineIsData : isData && fieldIndex === 4) sawData = true;
+          lineStart = true;
+        }
+        continue;
+      }
+      afterCR = false;
+      if (lineStart) {
+        lineStart = false;
+        fieldIndex = 0;
+        isData = true;
+        inValue = false;
+        lineIsData = false;
+      }
+      if (inValue) {
         while (i < n) {
-          const b = chunk[i] as number;
-          if (b === LF || b === CR) break;
+          const c = chunk[i] as number;
+          if (c === LF || c === CR) break;
           i++;
         }
-        if (i > start) {
-          this.eventBytes += i - start;
-          this.valueStart = false;
-          this.afterCR = false;
-        }
-        if (i >= n) break;
+        continue;
       }
-      this.byte(chunk[i++] as number);
+      if (b === COLON) {
+        inValue = true;
+        lineIsData = isData && fieldIndex === 4;
+        continue;
+      }
+      if (isData && (fieldIndex >= 4 || DATA[fieldIndex] !== b)) isData = false;
+      fieldIndex++;
     }
+    this.lineStart = lineStart;
+    this.inValue = inValue;
+    this.valueStart = false;
+    this.fieldIndex = fieldIndex;
+    this.isData = isData;
+    this.lineIsData = lineIsData;
+    this.sawData = sawData;
+    this.afterCR = afterCR;
+    this.eventBytes = n - eventStart;
+    if (batched > 0) (this.onEvents as SseBatchHandler)(this.sizes as Uint32Array, batched);
   }
 
   /** The stream ended: an incomplete event (no blank line) is discarded, as browsers do. */

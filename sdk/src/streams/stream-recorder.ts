@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@op
 import type { Runtime, OpenStream } from '../runtime.js';
 import type { MessageHandle } from '../message/message.js';
 import { ChunkTimeline } from '../timing/chunk-timeline.js';
-import { isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
+import { eventTime, isHidden, noteArrival, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
 import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
@@ -107,8 +107,18 @@ export class StreamRecorder implements OpenStream {
   chunk(bytes: number, data?: string, at: number = now()): void {
     if (!this.recording || this.ended) return;
     (this.timeline as ChunkTimeline).arrived(bytes, at);
+    noteArrival(at);
     this.message.chunkArrived(at);
     if (data !== undefined && this.runtime.config.captureContent) this.capture(data);
+  }
+
+  /** Several chunks that arrived together (the SSE events of one network read), sizes in `sizes[0..count)`. */
+  chunks(sizes: Uint32Array, count: number, at: number): void {
+    if (!this.recording || this.ended) return;
+    const timeline = this.timeline as ChunkTimeline;
+    for (let k = 0; k < count; k++) timeline.arrived(sizes[k] as number, at);
+    noteArrival(at);
+    this.message.chunkArrived(at);
   }
 
   /**
@@ -118,13 +128,23 @@ export class StreamRecorder implements OpenStream {
    */
   chunkEvent(event: MessageEvent): void {
     if (!this.recording || this.ended) return;
-    const at = now();
+    const at = eventTime(event);
     const index = (this.timeline as ChunkTimeline).arrived(0, at);
+    noteArrival(at);
     this.message.chunkArrived(at);
     this.deferred[this.deferredCount] = event;
     this.deferredIndex[this.deferredCount++] = index;
     if (this.deferredCount === DEFERRED_EVENTS) this.drain();
   }
+
+  /** The `message` (or named event) listener for EventSource/WebSocket: never throws into the page. */
+  readonly onMessageEvent = (event: Event): void => {
+    try {
+      this.chunkEvent(event as MessageEvent);
+    } catch (error) {
+      log.warn('message event failed', error);
+    }
+  };
 
   private drain(): void {
     const timeline = this.timeline as ChunkTimeline;

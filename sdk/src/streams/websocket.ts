@@ -51,7 +51,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
     tracked.set(ws, entry);
     let failed = false;
     listen.call(ws, 'open', guard('WebSocket open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) })));
-    listen.call(ws, 'message', guard('WebSocket message', (event: Event) => stream.chunkEvent(event as MessageEvent)));
+    listen.call(ws, 'message', stream.onMessageEvent);
     listen.call(ws, 'error', () => {
       failed = true;
     });
