@@ -9,6 +9,8 @@ const COLON = 58;
 const SPACE = 32;
 const DATA = [100, 97, 116, 97]; // "data"
 const BOM = [0xef, 0xbb, 0xbf];
+/** Shared by every parser: decode() without `stream` keeps no state between calls. */
+let decoder: TextDecoder | undefined;
 /** Bound on captured data per event (only with captureData). */
 const MAX_DATA_BYTES = 65_536;
 
@@ -230,7 +232,8 @@ export class SseParser {
       all.set(part, offset);
       offset += part.length;
     }
-    return new TextDecoder().decode(all);
+    decoder ??= new TextDecoder();
+    return decoder.decode(all);
   }
 
   private resetEvent(): void {
