@@ -1,18 +1,16 @@
 import {
-  expectArray,
   expectRecord,
   normalizeAnyValue,
   normalizeAttributes,
   normalizeEnum,
   normalizeId,
   normalizeNanos,
-  normalizeResource,
-  normalizeScope,
   optionalString,
   optionalUint32,
 } from './normalize-common.js';
 import type { IdEncoding } from './normalize-common.js';
-import type { LogRecord, LogsData, ResourceLogs, ScopeLogs } from './otlp-types.js';
+import { normalizeEnvelope } from './normalize-envelope.js';
+import type { LogRecord, LogsData } from './otlp-types.js';
 
 export interface NormalizedLogs {
   data: LogsData;
@@ -59,37 +57,6 @@ function normalizeLogRecord(value: unknown, where: string, encoding: IdEncoding)
 
 /** Validates an `ExportLogsServiceRequest` (as parsed JSON or decoded protobuf) into stored form. */
 export function normalizeLogs(body: unknown, encoding: IdEncoding): NormalizedLogs {
-  const root = expectRecord(body, 'request');
-  let accepted = 0;
-  let rejected = 0;
-  const resourceLogs: ResourceLogs[] = [];
-  expectArray(root.resourceLogs, 'resourceLogs').forEach((rlValue, r) => {
-    const rlWhere = `resourceLogs[${r}]`;
-    const rl = expectRecord(rlValue, rlWhere);
-    const scopeLogs: ScopeLogs[] = [];
-    expectArray(rl.scopeLogs, `${rlWhere}.scopeLogs`).forEach((slValue, s) => {
-      const slWhere = `${rlWhere}.scopeLogs[${s}]`;
-      const sl = expectRecord(slValue, slWhere);
-      const logRecords: LogRecord[] = [];
-      expectArray(sl.logRecords, `${slWhere}.logRecords`).forEach((recordValue, i) => {
-        const record = normalizeLogRecord(recordValue, `${slWhere}.logRecords[${i}]`, encoding);
-        if (record) logRecords.push(record);
-        else rejected++;
-      });
-      const scope = normalizeScope(sl.scope, `${slWhere}.scope`);
-      const schemaUrl = optionalString(sl.schemaUrl, `${slWhere}.schemaUrl`);
-      if (logRecords.length === 0) return;
-      accepted += logRecords.length;
-      const scoped: ScopeLogs = { scope, logRecords };
-      if (schemaUrl) scoped.schemaUrl = schemaUrl;
-      scopeLogs.push(scoped);
-    });
-    const resource = normalizeResource(rl.resource, `${rlWhere}.resource`);
-    const schemaUrl = optionalString(rl.schemaUrl, `${rlWhere}.schemaUrl`);
-    if (scopeLogs.length === 0) return;
-    const entry: ResourceLogs = { resource, scopeLogs };
-    if (schemaUrl) entry.schemaUrl = schemaUrl;
-    resourceLogs.push(entry);
-  });
-  return { data: { resourceLogs }, accepted, rejected };
+  const keys = { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' } as const;
+  return normalizeEnvelope(body, keys, (value, where) => normalizeLogRecord(value, where, encoding));
 }

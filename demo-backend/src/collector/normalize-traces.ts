@@ -6,13 +6,12 @@ import {
   normalizeEnum,
   normalizeId,
   normalizeNanos,
-  normalizeResource,
-  normalizeScope,
   optionalString,
   optionalUint32,
 } from './normalize-common.js';
 import type { IdEncoding } from './normalize-common.js';
-import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, TracesData } from './otlp-types.js';
+import { normalizeEnvelope } from './normalize-envelope.js';
+import type { Span, SpanEvent, SpanLink, TracesData } from './otlp-types.js';
 
 export interface NormalizedTraces {
   data: TracesData;
@@ -104,37 +103,6 @@ function normalizeSpan(value: unknown, where: string, encoding: IdEncoding): Spa
 
 /** Validates an `ExportTraceServiceRequest` (as parsed JSON or decoded protobuf) into stored form. */
 export function normalizeTraces(body: unknown, encoding: IdEncoding): NormalizedTraces {
-  const root = expectRecord(body, 'request');
-  let accepted = 0;
-  let rejected = 0;
-  const resourceSpans: ResourceSpans[] = [];
-  expectArray(root.resourceSpans, 'resourceSpans').forEach((rsValue, r) => {
-    const rsWhere = `resourceSpans[${r}]`;
-    const rs = expectRecord(rsValue, rsWhere);
-    const scopeSpans: ScopeSpans[] = [];
-    expectArray(rs.scopeSpans, `${rsWhere}.scopeSpans`).forEach((ssValue, s) => {
-      const ssWhere = `${rsWhere}.scopeSpans[${s}]`;
-      const ss = expectRecord(ssValue, ssWhere);
-      const spans: Span[] = [];
-      expectArray(ss.spans, `${ssWhere}.spans`).forEach((spanValue, i) => {
-        const span = normalizeSpan(spanValue, `${ssWhere}.spans[${i}]`, encoding);
-        if (span) spans.push(span);
-        else rejected++;
-      });
-      const scope = normalizeScope(ss.scope, `${ssWhere}.scope`);
-      const schemaUrl = optionalString(ss.schemaUrl, `${ssWhere}.schemaUrl`);
-      if (spans.length === 0) return;
-      accepted += spans.length;
-      const scoped: ScopeSpans = { scope, spans };
-      if (schemaUrl) scoped.schemaUrl = schemaUrl;
-      scopeSpans.push(scoped);
-    });
-    const resource = normalizeResource(rs.resource, `${rsWhere}.resource`);
-    const schemaUrl = optionalString(rs.schemaUrl, `${rsWhere}.schemaUrl`);
-    if (scopeSpans.length === 0) return;
-    const entry: ResourceSpans = { resource, scopeSpans };
-    if (schemaUrl) entry.schemaUrl = schemaUrl;
-    resourceSpans.push(entry);
-  });
-  return { data: { resourceSpans }, accepted, rejected };
+  const keys = { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' } as const;
+  return normalizeEnvelope(body, keys, (value, where) => normalizeSpan(value, where, encoding));
 }
