@@ -61,6 +61,8 @@ export function createCorsPolicy(allowOrigins: readonly string[] = DEFAULT_ALLOW
       if (!isAllowed(origin, req.headers.host)) return false;
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
+      // Browser exporters back off by Retry-After on 429/503 only if they are allowed to read it.
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After');
       if (req.method === 'OPTIONS') {
         res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', ALLOW_HEADERS);
