@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extractRequestContext, parseTraceparent, startStreamSpan } from '@streamtrace/node';
 import { BodyError, readJsonBody } from '../shared/json-body.js';
+import { writeSseEvent } from '../shared/sse-writer.js';
 import { runChat } from './chat-flow.js';
 import type { ChatDeps } from './chat-flow.js';
 import type { SendEvent } from './events.js';
@@ -88,22 +89,7 @@ function contextSource(source: string, req: IncomingMessage, url: URL): string {
 /** SSE framing `id: <n>` + `data: <json>`, waiting for `drain` when the socket buffer is full. */
 function createSseSender(res: ServerResponse): SendEvent {
   let id = 0;
-  return async (event) => {
-    if (res.destroyed || res.writableEnded) return undefined;
-    const text = `id: ${id++}\ndata: ${JSON.stringify(event)}\n\n`;
-    if (!res.write(text)) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.on('drain', done);
-        res.on('close', done);
-      });
-    }
-    return res.destroyed ? undefined : Buffer.byteLength(text);
-  };
+  return (event) => writeSseEvent(res, JSON.stringify(event), id++);
 }
 
 export function sendJsonError(res: ServerResponse, status: number, message: string): void {
