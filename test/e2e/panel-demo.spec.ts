@@ -117,6 +117,8 @@ async function checkMessageInPanel(panel: Page, facts: MessageFacts, transport: 
   const rowTtft = parseShownMs((await row.locator('.message-ttft').textContent()) ?? '');
   expect(Math.abs(rowTtft - shownTotal)).toBeLessThanOrEqual(shownTotal >= 1000 ? 5 : 1);
   await expect(panel.locator('.root-cause[data-kind="largest"]')).toBeVisible();
+  // This SDK reports the first chunk that changed the DOM (the gateway's `start` event does not).
+  await expect(panel.locator('.breakdown')).not.toContainText('first visible chunk unknown');
 }
 
 test('panel shows real demo messages for every transport live, one trace with backend spans, exact breakdown, and a model error', async ({ stack }) => {
@@ -151,6 +153,30 @@ test('panel shows real demo messages for every transport live, one trace with ba
     await checkMessageInPanel(panel, facts, transport, stack.urls.collector);
     await panel.screenshot({ path: join(imgDir, `panel-demo-${transport}.png`) });
   }
+
+  // Narrow panel (DevTools docked to the side): every row's three lines stay inside the row and
+  // apart from each other, nothing wraps into the next row.
+  await panel.setViewportSize({ width: 520, height: 700 });
+  const boxes = await panel.locator('.message-row').evaluateAll((rows) => rows.map((row) => {
+    const outer = row.getBoundingClientRect();
+    const lines = [...row.children].map((child) => child.getBoundingClientRect());
+    return { outer: { top: outer.top, bottom: outer.bottom }, lines: lines.map((line) => ({ top: line.top, bottom: line.bottom, width: line.width })) };
+  }));
+  expect(boxes.length).toBeGreaterThanOrEqual(3);
+  // The TTFT is never the part that gets clipped.
+  for (const ttft of await panel.locator('.message-row .message-ttft').all()) {
+    expect(await ttft.evaluate((el) => el.scrollWidth <= el.clientWidth + 0.5 && el.getBoundingClientRect().right <= el.closest('.message-row')!.getBoundingClientRect().right)).toBe(true);
+  }
+  for (const { outer, lines } of boxes) {
+    expect(lines).toHaveLength(3);
+    for (const [i, line] of lines.entries()) {
+      expect(line.top).toBeGreaterThanOrEqual(outer.top - 0.5);
+      expect(line.bottom).toBeLessThanOrEqual(outer.bottom + 0.5);
+      if (i > 0) expect(line.top).toBeGreaterThanOrEqual(lines[i - 1]!.bottom - 0.5);
+    }
+  }
+  await panel.screenshot({ path: join(imgDir, 'panel-demo-narrow.png') });
+  await panel.setViewportSize({ width: 1280, height: 1000 });
 
   // A failing model: the error is on the failing span, with its message, and named as responsible.
   await openChat(page, stack.urls.web, 'fetch', 'model-error');

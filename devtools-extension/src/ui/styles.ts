@@ -48,7 +48,7 @@ export const PANEL_CSS = `
 .settings-actions { display: flex; gap: 6px; }
 
 .st-main { display: flex; flex: 1; min-height: 0; }
-.st-list { width: 340px; flex: none; border-right: 1px solid var(--border); display: flex; flex-direction: column; min-height: 0; }
+.st-list { width: 340px; max-width: 50%; flex: none; border-right: 1px solid var(--border); display: flex; flex-direction: column; min-height: 0; }
 .st-detail { flex: 1; min-width: 0; overflow: auto; }
 
 .message-list-wrap { display: flex; flex-direction: column; flex: 1; min-height: 0; }
@@ -65,6 +65,7 @@ export const PANEL_CSS = `
 .message-line > * { flex: none; }
 .message-transport { font-size: 11px; color: var(--accent); }
 .message-time { color: var(--muted); font-family: var(--mono); font-size: 11px; }
+.message-line > .message-time { flex: 0 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
 .message-ttft { margin-left: auto; font-weight: 600; font-family: var(--mono); font-size: 11px; }
 .message-meta { color: var(--muted); font-size: 11px; }
 .message-meta > span { flex: none; }
