@@ -197,6 +197,8 @@ test('panel shows real demo messages for every transport live, one trace with ba
   const cause = panel.locator('.root-cause.is-error');
   await expect(cause.locator('.root-cause-layer')).toHaveText(`model-service / ${modelError.span.name}`);
   await expect(cause).toContainText(modelError.span.status!.message!);
+  // No token was ever shown: no time-to-first-token breakdown is made up for it.
+  await expect(panel.locator('.breakdown')).toHaveCount(0);
   await panel.screenshot({ path: join(imgDir, 'panel-demo-model-error.png') });
 
   // The same trace on the standalone page the collector serves: spans, logs, and the Dashboard tab.

@@ -128,4 +128,13 @@ describe('ttftBreakdown', () => {
       for (const part of breakdown!.parts) expect(part.ms).toBeGreaterThanOrEqual(0);
     }
   });
+
+  it('has no breakdown for a message that never showed a token (the model failed before its first chunk)', () => {
+    const { spans } = demoShapedTrace({});
+    const message = spans.find((span) => span.name === 'chat.message')!;
+    const stream = spans.find((span) => span.name === 'chat.stream')!;
+    delete message.attributes['streamtrace.ttft_visible_ms'];
+    delete stream.attributes['streamtrace.chunk.first_paint_ms'];
+    expect(ttftBreakdown(spans)).toBeUndefined();
+  });
 });

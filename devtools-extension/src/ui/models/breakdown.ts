@@ -58,6 +58,9 @@ export function ttftBreakdown(spans: SpanRecord[], series?: ChunkPoint[]): Break
   const paints = series?.map((chunk) => chunk.paintMs).filter((value): value is number => value !== undefined) ?? [];
   const firstPaint = paints.length ? Math.min(...paints) : addMs(stream.startMs, numberAttr(stream, 'streamtrace.chunk.first_paint_ms'));
   const visible = numberAttr(message, 'streamtrace.ttft_visible_ms');
+  // Nothing was ever shown (e.g. the model failed before its first token): there is no time to
+  // first visible token to split; the chunks that did arrive carried no text.
+  if (visible === undefined && firstPaint === undefined) return undefined;
   if (visibleArrival === undefined) {
     return visible === undefined ? undefined : { totalMs: Math.max(0, visible), parts: [], notes: ['no chunk arrived'], complete: false };
   }
@@ -93,7 +96,7 @@ export function ttftBreakdown(spans: SpanRecord[], series?: ChunkPoint[]): Break
     } else notes.push('no model span with gen_ai.response.time_to_first_chunk');
     boundaries.push({ at: visibleArrival, key: 'transport' });
   } else {
-    notes.push('backend spans not found: network and backend shown as one part');
+    notes.push(gatewayServer ? 'no first token time from the backend: network and backend shown as one part' : 'backend spans not found: network and backend shown as one part');
     boundaries.push({ at: visibleArrival, key: 'backend' });
   }
   boundaries.push({ at: firstPaint ?? endAt, key: 'render' });
