@@ -20,6 +20,42 @@ export async function readSseEvents(response: Response): Promise<GatewayEvent[]>
   return events;
 }
 
+export interface ChatPost {
+  traceparent: string;
+  sessionId: string;
+  messageId: string;
+  signal?: AbortSignal;
+}
+
+/** POSTs one chat request to the gateway's SSE endpoint. */
+export function postChat(gatewayUrl: string, body: object, post: ChatPost): Promise<Response> {
+  return fetch(`${gatewayUrl}/api/chat`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      traceparent: post.traceparent,
+      'x-session-id': post.sessionId,
+      'x-message-id': post.messageId,
+    },
+    body: JSON.stringify(body),
+    ...(post.signal ? { signal: post.signal } : {}),
+  });
+}
+
+/** Reads an SSE chat response until `count` delta events have arrived, then aborts the request. */
+export async function abortAfterDeltas(response: Response, aborter: AbortController, count: number): Promise<void> {
+  const reader = response.body!.getReader();
+  const parser = createSseParser();
+  const decoder = new TextDecoder();
+  let deltas = 0;
+  while (deltas < count) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('stream ended before the abort');
+    deltas += parser.push(decoder.decode(value, { stream: true })).filter((m) => m.data.includes('"delta"')).length;
+  }
+  aborter.abort();
+}
+
 /** Opens the gateway WebSocket, sends one frame and collects frames until `done` or `error`. */
 export function chatOverWebSocket(url: string, frame: object): Promise<GatewayEvent[]> {
   return new Promise((resolve, reject) => {

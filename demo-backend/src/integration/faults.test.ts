@@ -1,10 +1,9 @@
 // Needs the built dist (`npm run build` does it): starts the real stack on free ports.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createSseParser } from '../shared/sse-parser.js';
 import { startStack } from '../stack/start-stack.js';
 import type { Stack } from '../stack/start-stack.js';
-import { newTraceparent, readSseEvents } from './chat-client.test-helpers.js';
+import { abortAfterDeltas, newTraceparent, postChat, readSseEvents } from './chat-client.test-helpers.js';
 import { KIND, STATUS_ERROR, find, hasSpans, orphans, waitForTrace } from './trace-reader.test-helpers.js';
 import type { FlatSpan } from './trace-reader.test-helpers.js';
 
@@ -20,12 +19,7 @@ afterAll(async () => {
 });
 
 function post(body: object, traceparent: string, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${stack.urls.gateway}/api/chat`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', traceparent, 'x-session-id': 'sess-faults', 'x-message-id': 'msg-faults' },
-    body: JSON.stringify(body),
-    ...(signal ? { signal } : {}),
-  });
+  return postChat(stack.urls.gateway, body, { traceparent, sessionId: 'sess-faults', messageId: 'msg-faults', ...(signal ? { signal } : {}) });
 }
 
 const outcome = (span: FlatSpan): unknown => span.attributes['streamtrace.stream.outcome'];
@@ -35,17 +29,7 @@ describe('faults and cancellation end every span with the right outcome', () => 
   it('a client abort cancels the gateway stream and stops the model', async () => {
     const { traceId, spanId, traceparent } = newTraceparent();
     const aborter = new AbortController();
-    const response = await post({ message: 'Explain server-sent events in detail' }, traceparent, aborter.signal);
-    const reader = response.body!.getReader();
-    const parser = createSseParser();
-    const decoder = new TextDecoder();
-    let deltas = 0;
-    while (deltas < 3) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error('stream ended before the abort');
-      deltas += parser.push(decoder.decode(value, { stream: true })).filter((m) => m.data.includes('"delta"')).length;
-    }
-    aborter.abort();
+    await abortAfterDeltas(await post({ message: 'Explain server-sent events in detail' }, traceparent, aborter.signal), aborter, 3);
 
     const spans = await waitForTrace(stack.urls.collector, traceId, (all) =>
       hasSpans('chat-gateway stream sse', 'chat-gateway chat sim-gpt-1', 'model-service chat sim-gpt-1')(all),

@@ -1,10 +1,9 @@
 // Needs the built dist (`npm run build` does it): the real stack on free ports, with the gateway
 // calling the model over gRPC (MODEL_TRANSPORT=grpc).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSseParser } from '../shared/sse-parser.js';
 import { startStack } from '../stack/start-stack.js';
 import type { Stack } from '../stack/start-stack.js';
-import { newTraceparent, readSseEvents } from './chat-client.test-helpers.js';
+import { abortAfterDeltas, newTraceparent, postChat, readSseEvents } from './chat-client.test-helpers.js';
 import { KIND, STATUS_ERROR, find, hasSpans, orphans, waitForTrace } from './trace-reader.test-helpers.js';
 import type { FlatSpan } from './trace-reader.test-helpers.js';
 
@@ -23,12 +22,7 @@ afterAll(async () => {
 });
 
 function post(body: object, traceparent: string, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${stack.urls.gateway}/api/chat`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', traceparent, 'x-session-id': 'sess-grpc', 'x-message-id': 'msg-grpc' },
-    body: JSON.stringify(body),
-    ...(signal ? { signal } : {}),
-  });
+  return postChat(stack.urls.gateway, body, { traceparent, sessionId: 'sess-grpc', messageId: 'msg-grpc', ...(signal ? { signal } : {}) });
 }
 
 /** gateway `chat` CLIENT → gRPC CLIENT → model gRPC SERVER → `stream grpc` → model `chat`, by parent ids. */
@@ -118,17 +112,7 @@ describe('gateway → model over gRPC (MODEL_TRANSPORT=grpc)', () => {
   it('a client abort cancels the gRPC stream: the model stops and records stream.cancel', async () => {
     const { traceId, spanId, traceparent } = newTraceparent();
     const aborter = new AbortController();
-    const response = await post({ message: 'Explain server-sent events in detail' }, traceparent, aborter.signal);
-    const reader = response.body!.getReader();
-    const parser = createSseParser();
-    const decoder = new TextDecoder();
-    let deltas = 0;
-    while (deltas < 3) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error('stream ended before the abort');
-      deltas += parser.push(decoder.decode(value, { stream: true })).filter((m) => m.data.includes('"delta"')).length;
-    }
-    aborter.abort();
+    await abortAfterDeltas(await post({ message: 'Explain server-sent events in detail' }, traceparent, aborter.signal), aborter, 3);
 
     const spans = await waitForTrace(stack.urls.collector, traceId, hasSpans('chat-gateway stream sse', ...GRPC_PATH));
     expect(orphans(spans, [spanId])).toEqual([]);
