@@ -97,16 +97,20 @@ function nonNegative(value: number): number {
 }
 
 function firstError(spans: Located[]): ErrorOrigin | undefined {
+  const failed = spans.filter((located) => located.span.status.code === STATUS_CODE_ERROR);
+  // A failure propagates upwards (model span → gateway client span → stream span): the origin is a
+  // failed span none of whose children failed. Ending first is not enough: a client span can end on
+  // the error response before the server span that caused it.
+  const withFailedChild = new Set(failed.map((located) => located.span.parentSpanId).filter(Boolean));
   let origin: Located | undefined;
-  for (const located of spans) {
-    if (located.span.status.code !== STATUS_CODE_ERROR) continue;
+  for (const located of failed) {
+    if (withFailedChild.has(located.span.spanId)) continue;
     if (!origin) {
       origin = located;
       continue;
     }
     const end = BigInt(located.span.endTimeUnixNano);
     const bestEnd = BigInt(origin.span.endTimeUnixNano);
-    // Ties (a parent ending with its failed child): the later start is the deeper span.
     if (end < bestEnd || (end === bestEnd && BigInt(located.span.startTimeUnixNano) > BigInt(origin.span.startTimeUnixNano))) origin = located;
   }
   if (!origin) return undefined;
@@ -159,7 +163,10 @@ function layerTimes(spans: Located[], ttftVisibleMs: number | undefined): LayerT
   if (ttfb !== undefined) layers.gateway = nonNegative(ttfb - (layers.retrieval ?? 0) - (layers.model ?? 0));
   for (const { span } of spans) {
     if (span.name !== 'chat.stream') continue;
-    const arrival = numberAttribute(span.attributes, 'streamtrace.chunk.first_arrival_ms');
+    // The first chunk that changed the DOM; metadata chunks before it (e.g. `start`) are transport.
+    const arrival =
+      numberAttribute(span.attributes, 'streamtrace.chunk.first_visible_arrival_ms') ??
+      numberAttribute(span.attributes, 'streamtrace.chunk.first_arrival_ms');
     const paint = numberAttribute(span.attributes, 'streamtrace.chunk.first_paint_ms');
     if (arrival === undefined || paint === undefined) continue;
     layers.render = nonNegative(paint - arrival);
