@@ -12,6 +12,16 @@ export interface StreamtraceOptions {
   propagateTo?: (string | RegExp)[];
   /** Share of sessions traced, 0..1. The decision is per session (hash of the session id). Default 1. */
   sampleRate?: number;
+  /** URL of a sampling rule (`{ sampleRate, expiresAt, reason }`, e.g. the collector's `/api/sampling`) that overrides `sampleRate` for new messages until it expires. Requested at init (never awaited) and refreshed. */
+  samplingRuleUrl?: string;
+  /** Least time between two requests of `samplingRuleUrl` (timer and return to a visible page). Default 5 min. */
+  samplingRuleRefreshMs?: number;
+  /** Sampled-out sessions still record their last messages in a bounded buffer and export those that failed or were slow (`streamtrace.sampling.kept_by`). Default true; false = sampled-out sessions record nothing. */
+  keepUnsampled?: boolean;
+  /** A sampled-out message is kept as `slow` when its time to first visible token exceeds this. Default 5000. */
+  keepSlowMs?: number;
+  /** Uncaught errors and unhandled rejections become `exception` events on the current message. Default true. */
+  captureErrors?: boolean;
   /** Put streamed answer text (bounded) and feedback comments on spans. Default false. */
   captureContent?: boolean;
   /** Where the session id lives. `'local'` shares it across tabs. Default `'session'`. */
@@ -47,6 +57,11 @@ export interface ResolvedConfig {
   endpoint: string;
   propagateTo: (string | RegExp)[];
   sampleRate: number;
+  samplingRuleUrl: string | undefined;
+  samplingRuleRefreshMs: number;
+  keepUnsampled: boolean;
+  keepSlowMs: number;
+  captureErrors: boolean;
   captureContent: boolean;
   storage: StorageKind;
   sessionInactivityMs: number;
@@ -74,6 +89,11 @@ export function resolveConfig(options: StreamtraceOptions = {}): ResolvedConfig 
     endpoint: options.endpoint || 'http://localhost:4318/v1/traces',
     propagateTo: Array.isArray(options.propagateTo) ? options.propagateTo.slice() : [],
     sampleRate: finite(options.sampleRate, 1, 0, 1),
+    samplingRuleUrl: typeof options.samplingRuleUrl === 'string' && options.samplingRuleUrl !== '' ? options.samplingRuleUrl : undefined,
+    samplingRuleRefreshMs: finite(options.samplingRuleRefreshMs, 5 * 60_000, 10_000, 24 * 3_600_000),
+    keepUnsampled: options.keepUnsampled !== false,
+    keepSlowMs: finite(options.keepSlowMs, 5000, 0, Number.MAX_SAFE_INTEGER),
+    captureErrors: options.captureErrors !== false,
     captureContent: options.captureContent === true,
     storage: options.sessionStorage === 'local' || options.sessionStorage === 'memory' ? options.sessionStorage : 'session',
     sessionInactivityMs: finite(options.sessionInactivityMs, 30 * 60_000, 1, Number.MAX_SAFE_INTEGER),

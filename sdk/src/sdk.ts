@@ -1,4 +1,5 @@
 import type { Link } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resolveConfig, type StreamtraceOptions } from './config.js';
 import { createStore } from './session/storage.js';
 import { createSession } from './session/session.js';
@@ -20,6 +21,12 @@ import { INTERNAL, type Internal } from './internal.js';
 import type { Runtime } from './runtime.js';
 import { log, safe } from './diag.js';
 import { SDK_VERSION } from './version.js';
+import { SessionSampler, isSessionSampled } from './sampling/session-sampler.js';
+import { RemoteSamplingRule } from './sampling/remote-rule.js';
+import { UnsampledBuffer } from './sampling/unsampled-buffer.js';
+import { SampledOnly } from './sampling/sampled-only.js';
+import type { SamplingState } from './sampling/state.js';
+import { watchPageErrors } from './errors/page-errors.js';
 
 export interface Streamtrace {
   readonly session: { readonly id: string };
@@ -31,6 +38,8 @@ export interface Streamtrace {
   flush(): Promise<void>;
   /** Export counters: `{ spansExported, spansDropped, spansPending, exportFailures, exportRetries }` (a copy). */
   stats(): ExportStats;
+  /** The sampling rate in force (configured or from `samplingRuleUrl`), this session's decision and the unsampled buffer's counters. */
+  sampling(): SamplingState;
   /** Flushes, removes every wrapper and stops recording. */
   shutdown(): Promise<void>;
   readonly version: string;
@@ -52,7 +61,25 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     maxAgeMs: config.sessionMaxAgeMs,
   });
   const devtools = new DevtoolsBridgeProcessor();
-  const { provider, queue } = createProvider(config, session, [devtools]);
+  // Captured before instrumentation: rule requests are never traced.
+  const nativeFetch = typeof fetch === 'function' ? fetch.bind(globalThis) : undefined;
+  const rule =
+    config.samplingRuleUrl !== undefined && nativeFetch !== undefined
+      ? new RemoteSamplingRule({ url: config.samplingRuleUrl, fetch: nativeFetch, refreshMs: config.samplingRuleRefreshMs })
+      : undefined;
+  const sampleRate = (): number => rule?.current()?.sampleRate ?? config.sampleRate;
+  let exportKept: (spans: ReadableSpan[]) => void = () => undefined;
+  const unsampled = new UnsampledBuffer({ keepSlowMs: config.keepSlowMs, sink: (spans) => exportKept(spans) });
+  const { provider, queue } = createProvider(
+    config,
+    session,
+    config.keepUnsampled ? [unsampled, new SampledOnly(devtools)] : [devtools],
+    new SessionSampler(() => session.peek(), sampleRate, config.keepUnsampled),
+  );
+  exportKept = (spans) => {
+    queue.export(spans, () => undefined);
+    for (const span of spans) safe('devtools', () => devtools.onEnd(span), undefined);
+  };
   const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);
   const runtime: Runtime = {
     config,
@@ -66,15 +93,29 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     enabled: true,
   };
   const registry = new MessageRegistry();
+  // Auto messages are not in the registry; page errors attach to them too.
+  const openAuto: ChatMessage[] = [];
 
   const startMessage = (messageOptions: StartMessageOptions, links?: Link[], auto = false): ChatMessage => {
     const message = new ChatMessage(
-      { runtime, onEnded: (m) => registry.remove(m), startMessage: (o, l) => startMessage(o, l) },
+      {
+        runtime,
+        onEnded: (m) => {
+          registry.remove(m);
+          const i = openAuto.indexOf(m);
+          if (i >= 0) openAuto.splice(i, 1);
+        },
+        startMessage: (o, l) => startMessage(o, l),
+      },
       messageOptions,
       auto,
       links,
     );
     registry.add(message);
+    if (auto) {
+      openAuto.push(message);
+      if (openAuto.length > 50) openAuto.shift();
+    }
     return message;
   };
 
@@ -101,6 +142,9 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   if (config.instrument.eventSource) install('EventSource', () => instrumentEventSource(instrumentContext));
   if (config.instrument.webSocket) install('WebSocket', () => instrumentWebSocket(instrumentContext));
   if (config.instrument.xhr) install('XMLHttpRequest', () => instrumentXhr(instrumentContext));
+  if (config.captureErrors && typeof window !== 'undefined') {
+    install('page errors', () => watchPageErrors(window, () => (registry.current() ?? openAuto[openAuto.length - 1])?.span));
+  }
   if (config.pageHealth) {
     install('long frames', () => observeLongFrames(runtime.openStreams));
     safe('web-vitals', () => startWebVitals(tracer, () => runtime.enabled), undefined);
@@ -121,6 +165,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   const onOnline = (): void => queue.sendNow();
   const onVisibility = (): void => {
     if (document.visibilityState === 'hidden') settleAndFlush();
+    else rule?.visible();
   };
   // Leaving the page: what is still streaming ends as cancelled, so its spans are not lost.
   const onPageHide = (): void => {
@@ -135,6 +180,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     document.addEventListener('visibilitychange', onVisibility);
     window.addEventListener('online', onOnline);
   }
+  rule?.start();
 
   const flush = async (): Promise<void> => {
     try {
@@ -163,9 +209,22 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     stats() {
       return { ...queue.stats };
     },
+    sampling() {
+      const current = rule?.current();
+      const rate = current?.sampleRate ?? config.sampleRate;
+      return {
+        sampleRate: rate,
+        source: current ? 'rule' : 'config',
+        ...(current?.reason !== undefined ? { reason: current.reason } : {}),
+        ...(current ? { expiresAt: new Date(current.expiresAt).toISOString() } : {}),
+        sessionSampled: isSessionSampled(session.peek(), rate),
+        unsampled: { ...unsampled.stats },
+      };
+    },
     async shutdown() {
       await flush();
       runtime.enabled = false;
+      rule?.stop();
       for (const undo of uninstall.splice(0)) safe('uninstall', undo, undefined);
       if (typeof window !== 'undefined') {
         window.removeEventListener('pagehide', onPageHide);

@@ -1,5 +1,5 @@
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
 import type { ResolvedConfig } from '../config.js';
 import type { Session } from '../session/session.js';
@@ -18,7 +18,7 @@ export interface Pipeline {
   queue: ExportQueue;
 }
 
-export function createProvider(config: ResolvedConfig, session: Session, extra: SpanProcessor[]): Pipeline {
+export function createProvider(config: ResolvedConfig, session: Session, extra: SpanProcessor[], sampler?: Sampler): Pipeline {
   const queue = new ExportQueue({
     send: createFetchSender({ url: config.endpoint, headers: config.exportHeaders, timeoutMs: config.exportTimeoutMillis }),
     maxPending: config.maxQueueSize,
@@ -36,7 +36,7 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
   });
   const provider = new WebTracerProvider({
     resource,
-    sampler: new SessionSampler(() => session.peek(), config.sampleRate),
+    sampler: sampler ?? new SessionSampler(() => session.peek(), config.sampleRate),
     spanProcessors: [
       new SessionSpanProcessor(session),
       new RedactionProcessor(config.redactAttribute, config.captureContent),

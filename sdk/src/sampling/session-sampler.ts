@@ -17,21 +17,34 @@ export function isSessionSampled(sessionId: string, rate: number): boolean {
   return sessionBucket(sessionId) < rate;
 }
 
-/** Roots follow the session's decision; children follow their parent, so a sampled-out session records nothing and propagates sampled=0. */
+/**
+ * Roots follow the session's decision at the rate in force when the root starts (a remote rule may
+ * change it; the bucket of a session never changes, so raising the rate only brings sessions in);
+ * children follow their parent. Sampled-out spans propagate sampled=0. With `recordUnsampled`,
+ * sampled-out local spans are still recorded (RECORD, not exported by the batch processor) so the
+ * unsampled buffer can keep erroring or slow messages.
+ */
 export class SessionSampler implements Sampler {
-  constructor(private readonly sessionId: () => string, private readonly rate: number) {}
+  private readonly rate: () => number;
+
+  constructor(private readonly sessionId: () => string, rate: number | (() => number), private readonly recordUnsampled = false) {
+    this.rate = typeof rate === 'number' ? () => rate : rate;
+  }
 
   shouldSample(context: Context): SamplingResult {
-    const parent = trace.getSpanContext(context);
-    if (parent !== undefined && trace.isSpanContextValid(parent)) {
-      return { decision: (parent.traceFlags & 1) === 1 ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
+    const parentSpan = trace.getSpan(context);
+    const parent = parentSpan?.spanContext();
+    if (parentSpan !== undefined && parent !== undefined && trace.isSpanContextValid(parent)) {
+      if ((parent.traceFlags & 1) === 1) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+      // A local unsampled parent was recorded (roots are, with recordUnsampled), even if it has ended since (`chat.feedback`).
+      const record = this.recordUnsampled && parent.isRemote !== true;
+      return { decision: record ? SamplingDecision.RECORD : SamplingDecision.NOT_RECORD };
     }
-    return {
-      decision: isSessionSampled(this.sessionId(), this.rate) ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD,
-    };
+    if (isSessionSampled(this.sessionId(), this.rate())) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    return { decision: this.recordUnsampled ? SamplingDecision.RECORD : SamplingDecision.NOT_RECORD };
   }
 
   toString(): string {
-    return `SessionSampler{${this.rate}}`;
+    return `SessionSampler{${this.rate()}}`;
   }
 }

@@ -1,0 +1,101 @@
+import { SpanStatusCode, context, trace, type Tracer } from '@opentelemetry/api';
+import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { SessionSampler, isSessionSampled } from './session-sampler.js';
+import { UnsampledBuffer } from './unsampled-buffer.js';
+import { KEPT_BY } from './keep-decision.js';
+
+const out = Array.from({ length: 500 }, (_, i) => `s-${i}`).find((id) => !isSessionSampled(id, 0.5)) as string;
+const inn = Array.from({ length: 500 }, (_, i) => `s-${i}`).find((id) => isSessionSampled(id, 0.5)) as string;
+
+function setup(sessionId: string, options: { maxTraces?: number; maxBytes?: number } = {}) {
+  const kept: ReadableSpan[] = [];
+  const buffer = new UnsampledBuffer({ keepSlowMs: 5000, sink: (spans) => kept.push(...spans), ...options });
+  const provider = new BasicTracerProvider({ sampler: new SessionSampler(() => sessionId, 0.5, true), spanProcessors: [buffer] });
+  return { kept, buffer, tracer: provider.getTracer('t') };
+}
+
+/** A chat.message with one chat.stream child, ended at `ms` after start. */
+function message(tracer: Tracer, { ms = 100, attributes = {}, fail = false, bigAttribute = 0 } = {}): string {
+  const t0 = Date.now();
+  const root = tracer.startSpan('chat.message', { startTime: t0 });
+  const stream = tracer.startSpan('chat.stream', { startTime: t0 + 1 }, trace.setSpan(context.active(), root));
+  if (bigAttribute > 0) stream.setAttribute('big', 'x'.repeat(bigAttribute));
+  if (fail) stream.setStatus({ code: SpanStatusCode.ERROR });
+  stream.end(t0 + ms);
+  root.setAttributes(attributes);
+  if (fail) root.setAttribute('streamtrace.message.outcome', 'error');
+  root.end(t0 + ms + 1);
+  return root.spanContext().traceId;
+}
+
+describe('unsampled buffer', () => {
+  it('sampled-out spans are recorded but propagate sampled=0; sampled sessions pass by the buffer', () => {
+    const { tracer, kept, buffer } = setup(out);
+    const span = tracer.startSpan('chat.message');
+    expect(span.isRecording()).toBe(true);
+    expect(span.spanContext().traceFlags & 1).toBe(0);
+    const child = tracer.startSpan('chat.stream', {}, trace.setSpan(context.active(), span));
+    expect(child.isRecording()).toBe(true);
+    expect(child.spanContext().traceFlags & 1).toBe(0);
+    const sampled = setup(inn);
+    message(sampled.tracer, { fail: true });
+    expect(sampled.kept).toEqual([]);
+    expect(sampled.buffer.stats).toEqual({ tracesKept: 0, tracesDiscarded: 0, tracesEvicted: 0 });
+    child.end();
+    span.end();
+    expect(kept).toEqual([]);
+    expect(buffer.stats.tracesDiscarded).toBe(1);
+  });
+
+  it('exports the whole trace of a failed message with kept_by=error, and nothing of a fine one', () => {
+    const { tracer, kept, buffer } = setup(out);
+    message(tracer);
+    expect(kept).toEqual([]);
+    const traceId = message(tracer, { fail: true });
+    expect(kept.map((s) => s.name).sort()).toEqual(['chat.message', 'chat.stream']);
+    expect(kept.every((s) => s.spanContext().traceId === traceId && s.attributes[KEPT_BY] === 'error')).toBe(true);
+    expect(buffer.stats).toEqual({ tracesKept: 1, tracesDiscarded: 1, tracesEvicted: 0 });
+    expect(buffer.heldTraces).toBe(0);
+    expect(buffer.heldBytes).toBe(0);
+  });
+
+  it('keeps a message whose first visible token came after keepSlowMs (or that never got one in time) as slow', () => {
+    const { tracer, kept } = setup(out);
+    message(tracer, { ms: 20_000, attributes: { 'streamtrace.ttft_visible_ms': 300 } }); // long answer, on time
+    expect(kept).toEqual([]);
+    message(tracer, { ms: 8000, attributes: { 'streamtrace.ttft_visible_ms': 6000 } });
+    message(tracer, { ms: 7000 }); // nothing ever arrived
+    expect(kept.map((s) => s.attributes[KEPT_BY])).toEqual(['slow', 'slow', 'slow', 'slow']);
+  });
+
+  it('a span of a kept trace ending after its root is exported too; one of a discarded trace is not', () => {
+    const { tracer, kept } = setup(out);
+    const root = tracer.startSpan('chat.message');
+    const ctx = trace.setSpan(context.active(), root);
+    root.setStatus({ code: SpanStatusCode.ERROR });
+    root.end();
+    tracer.startSpan('chat.feedback', {}, ctx).end();
+    expect(kept.map((s) => s.name)).toEqual(['chat.message', 'chat.feedback']);
+    const fine = tracer.startSpan('chat.message');
+    fine.end();
+    tracer.startSpan('chat.feedback', {}, trace.setSpan(context.active(), fine)).end();
+    expect(kept).toHaveLength(2);
+  });
+
+  it('holds at most maxTraces open messages and maxBytes: the oldest are evicted', () => {
+    const { tracer, buffer } = setup(out, { maxTraces: 3, maxBytes: 10_000 });
+    const roots = Array.from({ length: 5 }, () => tracer.startSpan('chat.message'));
+    for (const root of roots) tracer.startSpan('chat.stream', {}, trace.setSpan(context.active(), root)).end();
+    expect(buffer.heldTraces).toBe(3);
+    expect(buffer.stats.tracesEvicted).toBe(2);
+    const big = tracer.startSpan('chat.message');
+    const s = tracer.startSpan('chat.stream', {}, trace.setSpan(context.active(), big));
+    s.setAttribute('big', 'x'.repeat(9500));
+    s.end();
+    // ~9.7 KB more: two of the three small traces (~210 B each) make room, oldest first.
+    expect(buffer.heldBytes).toBeLessThanOrEqual(10_000);
+    expect(buffer.heldTraces).toBe(2);
+    expect(buffer.stats.tracesEvicted).toBe(4);
+  });
+});
