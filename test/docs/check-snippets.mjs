@@ -12,6 +12,11 @@
 //                 trace response headers, a SERVER span joined to that traceparent and a complete
 //                 `stream sse` span carrying the ids. `cors=true`: the preflight must allow the
 //                 context headers. `expect=log-line`: the script must log a JSON line with trace ids.
+//                 `expect=websocket`: a ws client sends the context only in its first frame and the
+//                 `stream websocket` span must be a SERVER child of it. `expect=grpc`: the module's
+//                 `streamChat` handler is hosted in a real grpc-js server (lib/grpc-driver.mjs), called
+//                 with traceparent/baggage metadata (→ SERVER `stream grpc` span in that trace), and its
+//                 `outgoingMetadata()` must carry the active span's context.
 //   yaml-in=<path> YAML parsed and contained (keys and values) in that file of the repository
 //   yaml, json    parsed
 //   frame         a WebSocket first frame: @streamtrace/node must read its context (source "frame")

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import WebSocket from 'ws';
+import grpc from '@grpc/grpc-js';
+import { chatService } from '../lib/grpc-driver.mjs';
 
 const TRANSPILE = {
   module: ts.ModuleKind.ESNext,
@@ -31,7 +33,13 @@ const attr = (span, key) => {
 function launch(dir, snippet, withId, env) {
   const args = ['--import', pathToFileURL(join(import.meta.dirname, '../lib/port0.mjs')).href];
   if (withId) args.push('--import', `./${withId}.mjs`);
-  args.push(`./${snippet.id}.mjs`);
+  // A gRPC handler module is hosted by the driver; everything else is the main module itself.
+  if (snippet.options['expect'] === 'grpc') {
+    args.push(join(import.meta.dirname, '../lib/grpc-driver.mjs'));
+    env = { ...env, SNIPPET_MODULE: `./${snippet.id}.mjs` };
+  } else {
+    args.push(`./${snippet.id}.mjs`);
+  }
   const child = spawn(process.execPath, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const io = { stdout: '', stderr: '' };
   child.stdout.on('data', (d) => (io.stdout += d));
@@ -124,6 +132,37 @@ async function exerciseWebSocket(run, collectorUrl) {
   return [...problems, ...checkStreamSpan(stream, ids)];
 }
 
+/** gRPC: client metadata carries the active span; a server stream joins the caller's trace. */
+async function exerciseGrpc(run, collectorUrl) {
+  const base = await baseUrl(run).catch((e) => e);
+  if (base instanceof Error) return [`${base.message}; stderr: ${run.io.stderr.slice(0, 800)}`];
+  const problems = [];
+  const md = JSON.parse(/SNIPPET_METADATA (.*)/.exec(run.io.stdout)?.[1] ?? 'null');
+  if (!md || md.traceparent !== `00-${md.traceId}-${md.spanId}-01`) problems.push(`outgoingMetadata() wrote traceparent ${md?.traceparent}, not the active span's context`);
+  const ids = browserIds();
+  const client = new (chatService())(base.replace(/^http:\/\//, ''), grpc.credentials.createInsecure());
+  const metadata = new grpc.Metadata();
+  metadata.set('traceparent', `00-${ids.traceId}-${ids.parentId}-01`);
+  metadata.set('baggage', `session.id=${ids.sessionId},streamtrace.message.id=${ids.messageId}`);
+  const texts = await new Promise((resolve, reject) => {
+    const got = [];
+    const call = client.StreamChat({ message: 'hi' }, metadata, { deadline: Date.now() + 15_000 });
+    call.on('data', (chunk) => got.push(chunk.text));
+    call.on('end', () => resolve(got));
+    call.on('error', reject);
+  }).catch((e) => e);
+  client.close();
+  if (texts instanceof Error) return [...problems, `call failed: ${texts.message}`];
+  if (texts.length === 0) problems.push('no chunks streamed');
+  await stop(run);
+  const spans = await traceSpans(collectorUrl, ids.traceId, (all) => all.some((s) => s.name === 'stream grpc')).catch((e) => e);
+  if (spans instanceof Error) return [...problems, spans.message, `stderr: ${run.io.stderr.slice(0, 800)}`];
+  const stream = spans.find((s) => s.name === 'stream grpc');
+  if (stream.kind !== 2 || stream.parentSpanId !== ids.parentId) problems.push(`stream grpc is kind ${stream.kind} under ${stream.parentSpanId}, not SERVER under the caller ${ids.parentId}`);
+  if (attr(stream, 'rpc.method') !== 'docs.Chat/StreamChat') problems.push(`rpc.method ${attr(stream, 'rpc.method')}`);
+  return [...problems, ...checkStreamSpan(stream, ids)];
+}
+
 async function exerciseServer(snippet, run, collectorUrl) {
   const problems = [];
   const base = await baseUrl(run).catch((e) => e);
@@ -199,6 +238,7 @@ export async function runNodeSnippet(snippet, byId, dir, collectorUrl) {
     const expect = snippet.options['expect'] ?? 'sse';
     if (expect === 'log-line') return await exerciseLogLine(run);
     if (expect === 'websocket') return await exerciseWebSocket(run, collectorUrl);
+    if (expect === 'grpc') return await exerciseGrpc(run, collectorUrl);
     if (expect === 'sse') return await exerciseServer(snippet, run, collectorUrl);
     return [`unknown expect=${expect}`];
   } finally {
