@@ -23,6 +23,8 @@ export interface IngestDeps {
   live: LiveFeed;
   forwarder?: Forwarder;
   maxBodyBytes: number;
+  /** 408 when a request body stalls this long between bytes; 0 = no limit. */
+  bodyIdleTimeoutMs?: number;
   counters: { rejectedSpans: number; rejectedLogRecords: number; rejectedDataPoints: number; refusedRequests: number };
 }
 
@@ -77,7 +79,7 @@ export async function handleIngest(kind: SignalKind, req: IncomingMessage, res: 
   const contentType = req.headers['content-type'];
   const format = bodyFormat(contentType);
   if (!format) throw new HttpError(415, `unsupported content-type ${contentType ?? '(none)'}; use application/json or application/x-protobuf`);
-  const raw = await readBody(req, deps.maxBodyBytes);
+  const raw = await readBody(req, deps.maxBodyBytes, deps.bodyIdleTimeoutMs);
   const contentEncoding = req.headers['content-encoding']?.trim().toLowerCase();
   const bytes = raw.decoded;
   const { value, ids } = parseBody(kind, format, bytes);

@@ -14,9 +14,10 @@ export interface RequestBody {
 
 /**
  * Reads a request body of at most `maxBytes` (before and after gzip decoding). Refuses with 413 as
- * soon as the limit is known to be exceeded, without reading the rest.
+ * soon as the limit is known to be exceeded, without reading the rest, and with 408 when no byte
+ * arrives for `idleMs` (a client trickling its body must not hold the request open for ever).
  */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<RequestBody> {
+export async function readBody(req: IncomingMessage, maxBytes: number, idleMs = 0): Promise<RequestBody> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity' && encoding !== 'gzip') {
     throw new HttpError(415, `unsupported content-encoding ${encoding}`);
@@ -28,7 +29,17 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   const raw = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const armIdleTimer = (): void => {
+      if (idleMs <= 0) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => {
+        cleanup();
+        reject(new HttpError(408, `no body bytes received for ${idleMs} ms`));
+      }, idleMs);
+    };
     const onData = (chunk: Buffer): void => {
+      armIdleTimer();
       size += chunk.length;
       if (size > maxBytes) {
         cleanup();
@@ -49,6 +60,7 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
       if (!req.complete) onError(new Error('connection closed'));
     };
     const cleanup = (): void => {
+      clearTimeout(idleTimer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
@@ -58,6 +70,7 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
     req.on('end', onEnd);
     req.on('error', onError);
     req.on('close', onClose);
+    armIdleTimer();
   });
   if (encoding !== 'gzip') return { received: raw, decoded: raw };
   try {

@@ -10,6 +10,7 @@ import { createMetricRegistry } from './metrics/registry.js';
 import { createSpanMetrics } from './metrics/span-metrics.js';
 import { createMetricStore } from './otlp-metrics/metric-store.js';
 import { answerError, createRouter } from './router.js';
+import { createSamplingRule } from './sampling-rule.js';
 import { createSpanStore } from './span-store.js';
 import { defaultPanelDir } from './static-files.js';
 import type { Forwarder } from './forwarder.js';
@@ -18,6 +19,7 @@ import type { LiveFeed, LiveFeedOptions } from './live-feed.js';
 import type { LogStore } from './log-store.js';
 import type { MetricRegistry } from './metrics/registry.js';
 import type { MetricStore } from './otlp-metrics/metric-store.js';
+import type { SamplingRuleStore } from './sampling-rule.js';
 import type { SpanStore } from './span-store.js';
 
 export interface CollectorOptions {
@@ -35,12 +37,20 @@ export interface CollectorOptions {
   maxSeriesPerMetric?: number;
   /** Largest accepted request body, before and after gzip decoding. Default 4 MiB. */
   maxBodyBytes?: number;
+  /** The whole request (headers and body) must arrive within this; else 408. Default 30 s. */
+  requestTimeoutMs?: number;
+  /** The request headers must arrive within this; else 408. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** A request body that receives no byte for this long is answered 408. Default 10 s. */
+  bodyIdleTimeoutMs?: number;
   /** CORS allow-list (`*` wildcards; `host:*` = any port). Default: localhost, 127.0.0.1, [::1]. chrome-extension:// is always allowed. */
   allowOrigins?: string[];
   /** Also POST every accepted body to this OTLP/HTTP endpoint. */
   forwardUrl?: string;
   /** Folder served at `/`. Default: `@streamtrace/devtools`'s `dist/standalone`. */
   panelDir?: string;
+  /** Default browser sampling rate served on `GET /api/sampling` (none: browsers keep their own). */
+  samplingRate?: number;
   live?: LiveFeedOptions;
   log?: (line: string) => void;
 }
@@ -59,6 +69,8 @@ export interface RunningCollector {
   registry: MetricRegistry;
   live: LiveFeed;
   forwarder?: Forwarder;
+  /** The sampling rule served on `/api/sampling`. */
+  sampling: SamplingRuleStore;
   close(): Promise<void>;
 }
 
@@ -66,6 +78,9 @@ export const DEFAULT_PORT = 4318;
 export const DEFAULT_MAX_SPANS = 100_000;
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_METRIC_SERIES = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 10_000;
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
@@ -92,11 +107,13 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     spanMetrics,
     live,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS,
     counters,
     ...(forwarder ? { forwarder } : {}),
   };
 
   let closing: Promise<void> | undefined;
+  const sampling = createSamplingRule(options.samplingRate !== undefined ? { defaultRate: options.samplingRate } : {});
 
   const route = createRouter({
     spans,
@@ -108,9 +125,20 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     hostAllowed: createHostCheck(host),
     panelDir: options.panelDir ?? defaultPanelDir(),
     ingest,
+    sampling,
     ...(forwarder ? { forwarder } : {}),
   });
-  const server = createServer((req, res) => {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersOption = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const headersTimeout = requestTimeout > 0 ? Math.min(headersOption, requestTimeout) : headersOption;
+  // Slow clients (slowloris): node answers 408 and closes a connection whose headers or whole
+  // request did not arrive in time; it checks every connectionsCheckingInterval ms.
+  const serverOptions = {
+    requestTimeout,
+    headersTimeout,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor((headersTimeout || 4000) / 4))),
+  };
+  const server = createServer(serverOptions, (req, res) => {
     route(req, res).catch((error: unknown) => {
       counters.refusedRequests++;
       answerError(req, res, error, log);
@@ -133,8 +161,9 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
       if (closing && count === 0) socket.destroy();
     });
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (socket.writable) socket.end(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
     else socket.destroy();
   });
 
@@ -155,6 +184,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     store: { spans, logs, metrics },
     registry,
     live,
+    sampling,
     ...(forwarder ? { forwarder } : {}),
     close() {
       closing ??= new Promise<void>((resolve) => {
