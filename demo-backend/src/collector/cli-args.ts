@@ -13,6 +13,8 @@ export const USAGE = `Usage: node demo-backend/dist/collector/main.js [options]
   --forward URL        also send every accepted body to this OTLP/HTTP endpoint (env COLLECTOR_FORWARD_URL)
   --allow-origin O     CORS origin pattern, repeatable or comma-separated (env COLLECTOR_ALLOW_ORIGINS)
   --panel-dir DIR      folder served at / (default: @streamtrace/devtools dist/standalone)
+  --sampling-rate R    browser sampling rate served on GET /api/sampling, 0..1 (env COLLECTOR_SAMPLING_RATE;
+                       default none: browsers keep their configured sampleRate; PUT /api/sampling overrides it)
   --help               show this help
 `;
 
@@ -22,6 +24,14 @@ function integer(value: string | undefined, name: string, min: number, max: numb
   const number = Number(value);
   if (value === undefined || value.trim() === '' || !Number.isInteger(number) || number < min || number > max) {
     throw new Error(`${name} must be an integer between ${min} and ${max}, got ${value ?? '(nothing)'}`);
+  }
+  return number;
+}
+
+function rate(value: string | undefined, name: string): number {
+  const number = Number(value);
+  if (value === undefined || value.trim() === '' || !Number.isFinite(number) || number < 0 || number > 1) {
+    throw new Error(`${name} must be a number between 0 and 1, got ${value ?? '(nothing)'}`);
   }
   return number;
 }
@@ -38,6 +48,7 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
   if (env.COLLECTOR_MAX_SPANS) options.maxSpans = integer(env.COLLECTOR_MAX_SPANS, 'COLLECTOR_MAX_SPANS', 1, 100_000_000);
   if (env.COLLECTOR_FORWARD_URL) options.forwardUrl = env.COLLECTOR_FORWARD_URL;
   if (env.COLLECTOR_ALLOW_ORIGINS) options.allowOrigins = origins(env.COLLECTOR_ALLOW_ORIGINS);
+  if (env.COLLECTOR_SAMPLING_RATE) options.samplingRate = rate(env.COLLECTOR_SAMPLING_RATE, 'COLLECTOR_SAMPLING_RATE');
 
   let flagOrigins: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -82,6 +93,9 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         break;
       case '--panel-dir':
         options.panelDir = value();
+        break;
+      case '--sampling-rate':
+        options.samplingRate = rate(value(), '--sampling-rate');
         break;
       default:
         throw new Error(`unknown argument ${arg}`);

@@ -4,6 +4,7 @@ import { handleIngest } from './ingest.js';
 import { handleDashboard, handleFeedbackExport } from './messages/handle-messages.js';
 import { handleMetrics } from './metrics/handle-metrics.js';
 import { handleGetLogs, handleGetTrace, parseMetricQuery, parseTraceQuery, sendJson } from './query.js';
+import { handleSampling } from './sampling-rule.js';
 import { serveStatic } from './static-files.js';
 import type { CorsPolicy } from './cors.js';
 import type { Forwarder } from './forwarder.js';
@@ -12,6 +13,7 @@ import type { LiveFeed } from './live-feed.js';
 import type { LogStore } from './log-store.js';
 import type { MetricRegistry } from './metrics/registry.js';
 import type { MetricStore } from './otlp-metrics/metric-store.js';
+import type { SamplingRuleStore } from './sampling-rule.js';
 import type { SpanStore } from './span-store.js';
 
 export interface RouterDeps {
@@ -27,6 +29,8 @@ export interface RouterDeps {
   hostAllowed: (hostHeader: string | undefined) => boolean;
   panelDir: string | undefined;
   ingest: IngestDeps;
+  /** Browser SDKs' sampling rule (`/api/sampling`). */
+  sampling: SamplingRuleStore;
 }
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -63,6 +67,7 @@ export function createRouter(deps: RouterDeps): Route {
       if (method !== 'POST') throw new HttpError(405, 'use POST');
       return handleIngest(path === '/v1/traces' ? 'traces' : path === '/v1/logs' ? 'logs' : 'metrics', req, res, ingest);
     }
+    if (path === '/api/sampling') return handleSampling(req, res, deps.sampling);
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
 
     if (path === '/api/health') return sendJson(res, 200, health());
