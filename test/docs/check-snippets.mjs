@@ -16,7 +16,9 @@
 //                 `stream websocket` span must be a SERVER child of it. `expect=grpc`: the module's
 //                 `streamChat` handler is hosted in a real grpc-js server (lib/grpc-driver.mjs), called
 //                 with traceparent/baggage metadata (→ SERVER `stream grpc` span in that trace), and its
-//                 `outgoingMetadata()` must carry the active span's context.
+//                 `outgoingMetadata()` must carry the active span's context. `expect=span`: a library
+//                 snippet's exports are called by lib/module-driver.mjs under a remote parent, and the
+//                 span it records must match EXPECTED_SPANS in checks/run-node.mjs.
 //   yaml-in=<path> YAML parsed and contained (keys and values) in that file of the repository
 //   yaml, json    parsed
 //   frame         a WebSocket first frame: @streamtrace/node must read its context (source "frame")

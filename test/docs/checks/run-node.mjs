@@ -37,6 +37,9 @@ function launch(dir, snippet, withId, env) {
   if (snippet.options['expect'] === 'grpc') {
     args.push(join(import.meta.dirname, '../lib/grpc-driver.mjs'));
     env = { ...env, SNIPPET_MODULE: `./${snippet.id}.mjs` };
+  } else if (snippet.options['expect'] === 'span') {
+    args.push(join(import.meta.dirname, '../lib/module-driver.mjs'));
+    env = { ...env, SNIPPET_MODULE: `./${snippet.id}.mjs`, SNIPPET_ID: snippet.id };
   } else {
     args.push(`./${snippet.id}.mjs`);
   }
@@ -163,6 +166,30 @@ async function exerciseGrpc(run, collectorUrl) {
   return [...problems, ...checkStreamSpan(stream, ids)];
 }
 
+/** What the span a library snippet records must look like (name, kind, attributes). */
+const EXPECTED_SPANS = {
+  'custom-stream': { name: 'stream sse', attributes: { 'streamtrace.stream.outcome': 'complete', 'streamtrace.stream.deltas': '3', 'streamtrace.stream.transport': 'sse' } },
+  'model-span': { name: 'chat docs-model', kind: 3, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'docs-model', 'streamtrace.stream.outcome': 'complete' }, positive: ['gen_ai.response.time_to_first_chunk'] },
+};
+
+/** A library snippet called by lib/module-driver.mjs under a remote parent: its span must join that trace. */
+async function exerciseSpan(snippet, run, ids, collectorUrl) {
+  const expected = EXPECTED_SPANS[snippet.id];
+  if (!expected) return [`no expected span for ${snippet.id} in checks/run-node.mjs`];
+  const done = await until(() => run.io.stdout.includes('SNIPPET_DONE') || run.child.exitCode !== null, 30_000, 'the driver').catch((e) => e);
+  if (done instanceof Error || !run.io.stdout.includes('SNIPPET_DONE')) return [`driver did not finish; stderr: ${run.io.stderr.slice(0, 800)}`];
+  await stop(run);
+  const spans = await traceSpans(collectorUrl, ids.traceId, (all) => all.some((s) => s.name === expected.name)).catch((e) => e);
+  if (spans instanceof Error) return [spans.message, `stderr: ${run.io.stderr.slice(0, 800)}`];
+  const span = spans.find((s) => s.name === expected.name);
+  const problems = [];
+  if (span.parentSpanId !== ids.parentId) problems.push(`${expected.name} is not a child of the caller's span`);
+  if (expected.kind !== undefined && span.kind !== expected.kind) problems.push(`${expected.name} has kind ${span.kind}, not ${expected.kind}`);
+  for (const [key, value] of Object.entries(expected.attributes)) if (String(attr(span, key)) !== value) problems.push(`${key} = ${attr(span, key)}, not ${value}`);
+  for (const key of expected.positive ?? []) if (!(Number(attr(span, key)) > 0)) problems.push(`${key} = ${attr(span, key)}`);
+  return problems;
+}
+
 async function exerciseServer(snippet, run, collectorUrl) {
   const problems = [];
   const base = await baseUrl(run).catch((e) => e);
@@ -227,7 +254,9 @@ export async function runNodeSnippet(snippet, byId, dir, collectorUrl) {
     compile(dir, withId, setup.code);
   }
   compile(dir, snippet.id, snippet.code);
+  const ids = browserIds();
   const run = launch(dir, snippet, withId, {
+    SNIPPET_TRACEPARENT: `00-${ids.traceId}-${ids.parentId}-01`,
     OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
     OTEL_SERVICE_NAME: `docs-${snippet.id}`,
     OTEL_BSP_SCHEDULE_DELAY: '100',
@@ -239,6 +268,7 @@ export async function runNodeSnippet(snippet, byId, dir, collectorUrl) {
     if (expect === 'log-line') return await exerciseLogLine(run);
     if (expect === 'websocket') return await exerciseWebSocket(run, collectorUrl);
     if (expect === 'grpc') return await exerciseGrpc(run, collectorUrl);
+    if (expect === 'span') return await exerciseSpan(snippet, run, ids, collectorUrl);
     if (expect === 'sse') return await exerciseServer(snippet, run, collectorUrl);
     return [`unknown expect=${expect}`];
   } finally {
