@@ -10,6 +10,8 @@ export type IdEncoding = 'hex' | 'base64';
 
 // Deeply nested AnyValues would otherwise let one request exhaust the stack.
 const MAX_VALUE_DEPTH = 16;
+/** Longer string values are cut to this many UTF-16 units, so one attribute cannot hold megabytes. */
+export const MAX_STRING_VALUE_CHARS = 64 * 1024;
 const HEX = /^[0-9a-f]*$/;
 const DIGITS = /^\d{1,20}$/;
 const INTEGER = /^-?\d{1,20}$/;
@@ -93,11 +95,26 @@ export function normalizeInt(value: unknown, where: string): string {
   throw new ShapeError(`${where}.intValue must be a 64-bit integer`);
 }
 
-export function normalizeAnyValue(value: unknown, where: string, depth = 0): AnyValue {
+/** Counts string values cut to MAX_STRING_VALUE_CHARS while normalizing one record. */
+export interface TruncationCount {
+  values: number;
+}
+
+/** The string cut to MAX_STRING_VALUE_CHARS (counted in `truncated` when cut). */
+export function boundedString(value: string, truncated: TruncationCount | undefined): string {
+  if (value.length <= MAX_STRING_VALUE_CHARS) return value;
+  if (truncated) truncated.values++;
+  const high = value.charCodeAt(MAX_STRING_VALUE_CHARS - 1);
+  const cut = value.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_STRING_VALUE_CHARS - 1 : MAX_STRING_VALUE_CHARS);
+  // slice() keeps a reference to the whole original string in V8; copy so the megabytes can go.
+  return Buffer.from(cut, 'utf8').toString('utf8');
+}
+
+export function normalizeAnyValue(value: unknown, where: string, depth = 0, truncated?: TruncationCount): AnyValue {
   if (depth > MAX_VALUE_DEPTH) throw new ShapeError(`${where} is nested too deeply`);
   const input = expectRecord(value, where);
   if (input.stringValue !== undefined && input.stringValue !== null) {
-    return { stringValue: optionalString(input.stringValue, `${where}.stringValue`) ?? '' };
+    return { stringValue: boundedString(optionalString(input.stringValue, `${where}.stringValue`) ?? '', truncated) };
   }
   if (input.boolValue !== undefined && input.boolValue !== null) {
     if (typeof input.boolValue !== 'boolean') throw new ShapeError(`${where}.boolValue must be a boolean`);
@@ -115,20 +132,20 @@ export function normalizeAnyValue(value: unknown, where: string, depth = 0): Any
   if (input.arrayValue !== undefined && input.arrayValue !== null) {
     const array = expectRecord(input.arrayValue, `${where}.arrayValue`);
     const values = expectArray(array.values, `${where}.arrayValue.values`);
-    return { arrayValue: { values: values.map((v, i) => normalizeAnyValue(v, `${where}.arrayValue.values[${i}]`, depth + 1)) } };
+    return { arrayValue: { values: values.map((v, i) => normalizeAnyValue(v, `${where}.arrayValue.values[${i}]`, depth + 1, truncated)) } };
   }
   if (input.kvlistValue !== undefined && input.kvlistValue !== null) {
     const list = expectRecord(input.kvlistValue, `${where}.kvlistValue`);
-    return { kvlistValue: { values: normalizeAttributes(list.values, `${where}.kvlistValue.values`, depth + 1) } };
+    return { kvlistValue: { values: normalizeAttributes(list.values, `${where}.kvlistValue.values`, depth + 1, truncated) } };
   }
   return {};
 }
 
-export function normalizeAttributes(value: unknown, where: string, depth = 0): KeyValue[] {
+export function normalizeAttributes(value: unknown, where: string, depth = 0, truncated?: TruncationCount): KeyValue[] {
   return expectArray(value, where).map((item, i) => {
     const kv = expectRecord(item, `${where}[${i}]`);
     if (typeof kv.key !== 'string') throw new ShapeError(`${where}[${i}].key must be a string`);
-    const attrValue = kv.value === undefined || kv.value === null ? {} : normalizeAnyValue(kv.value, `${where}[${i}].value`, depth);
+    const attrValue = kv.value === undefined || kv.value === null ? {} : normalizeAnyValue(kv.value, `${where}[${i}].value`, depth, truncated);
     return { key: kv.key, value: attrValue };
   });
 }

@@ -1,5 +1,6 @@
 import {
   ShapeError,
+  boundedString,
   expectArray,
   expectRecord,
   normalizeAttributes,
@@ -9,8 +10,17 @@ import {
   optionalString,
   optionalUint32,
 } from './normalize-common.js';
-import type { IdEncoding } from './normalize-common.js';
+import type { IdEncoding, TruncationCount } from './normalize-common.js';
 import { normalizeEnvelope } from './normalize-envelope.js';
+import {
+  MAX_ATTRIBUTES_PER_ITEM,
+  MAX_ATTRIBUTES_PER_SPAN,
+  MAX_EVENTS_PER_SPAN,
+  MAX_LINKS_PER_SPAN,
+  TRUNCATED_VALUES_ATTRIBUTE,
+  addDropped,
+  firstItems,
+} from './span-limits.js';
 import type { Span, SpanEvent, SpanLink, TracesData } from './otlp-types.js';
 
 export interface NormalizedTraces {
@@ -30,30 +40,32 @@ const SPAN_KINDS = [
 ] as const;
 const STATUS_CODES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'] as const;
 
-function normalizeEvent(value: unknown, where: string): SpanEvent {
+function normalizeEvent(value: unknown, where: string, truncated: TruncationCount): SpanEvent {
   const input = expectRecord(value, where);
   const time = normalizeNanos(input.timeUnixNano);
   if (time === null) throw new ShapeError(`${where}.timeUnixNano must be an unsigned integer`);
+  const attributes = firstItems(input.attributes, MAX_ATTRIBUTES_PER_ITEM);
   const event: SpanEvent = {
     timeUnixNano: time,
     name: optionalString(input.name, `${where}.name`) ?? '',
-    attributes: normalizeAttributes(input.attributes, `${where}.attributes`),
+    attributes: normalizeAttributes(attributes.items, `${where}.attributes`, 0, truncated),
   };
-  const dropped = optionalUint32(input.droppedAttributesCount, `${where}.droppedAttributesCount`);
+  const dropped = addDropped(optionalUint32(input.droppedAttributesCount, `${where}.droppedAttributesCount`), attributes.dropped);
   if (dropped) event.droppedAttributesCount = dropped;
   return event;
 }
 
 /** Links with invalid ids are dropped; they cannot point anywhere. */
-function normalizeLink(value: unknown, where: string, encoding: IdEncoding): SpanLink | undefined {
+function normalizeLink(value: unknown, where: string, encoding: IdEncoding, truncated: TruncationCount): SpanLink | undefined {
   const input = expectRecord(value, where);
   const traceId = normalizeId(input.traceId, 16, encoding);
   const spanId = normalizeId(input.spanId, 8, encoding);
   if (!traceId || !spanId) return undefined;
-  const link: SpanLink = { traceId, spanId, attributes: normalizeAttributes(input.attributes, `${where}.attributes`) };
+  const attributes = firstItems(input.attributes, MAX_ATTRIBUTES_PER_ITEM);
+  const link: SpanLink = { traceId, spanId, attributes: normalizeAttributes(attributes.items, `${where}.attributes`, 0, truncated) };
   const traceState = optionalString(input.traceState, `${where}.traceState`);
   if (traceState) link.traceState = traceState;
-  const dropped = optionalUint32(input.droppedAttributesCount, `${where}.droppedAttributesCount`);
+  const dropped = addDropped(optionalUint32(input.droppedAttributesCount, `${where}.droppedAttributesCount`), attributes.dropped);
   if (dropped) link.droppedAttributesCount = dropped;
   const flags = optionalUint32(input.flags, `${where}.flags`);
   if (flags !== undefined) link.flags = flags;
@@ -70,32 +82,38 @@ function normalizeSpan(value: unknown, where: string, encoding: IdEncoding): Spa
   const end = normalizeNanos(input.endTimeUnixNano);
   if (!traceId || !spanId || parentSpanId === null || start === null || end === null) return undefined;
 
+  const truncated: TruncationCount = { values: 0 };
   const statusInput = input.status === undefined || input.status === null ? {} : expectRecord(input.status, `${where}.status`);
   const status: Span['status'] = {};
   const code = normalizeEnum(statusInput.code, STATUS_CODES, `${where}.status.code`);
   if (code) status.code = code;
   const message = optionalString(statusInput.message, `${where}.status.message`);
-  if (message) status.message = message;
+  if (message) status.message = boundedString(message, truncated);
 
+  const attributes = firstItems(input.attributes, MAX_ATTRIBUTES_PER_SPAN);
+  const events = firstItems(input.events, MAX_EVENTS_PER_SPAN);
+  const links = firstItems(input.links, MAX_LINKS_PER_SPAN);
   const span: Span = {
     traceId,
     spanId,
-    name: optionalString(input.name, `${where}.name`) ?? '',
+    name: boundedString(optionalString(input.name, `${where}.name`) ?? '', truncated),
     kind: normalizeEnum(input.kind, SPAN_KINDS, `${where}.kind`),
     startTimeUnixNano: start,
     endTimeUnixNano: end,
-    attributes: normalizeAttributes(input.attributes, `${where}.attributes`),
-    events: expectArray(input.events, `${where}.events`).map((e, i) => normalizeEvent(e, `${where}.events[${i}]`)),
-    links: expectArray(input.links, `${where}.links`).flatMap((l, i) => normalizeLink(l, `${where}.links[${i}]`, encoding) ?? []),
+    attributes: normalizeAttributes(attributes.items, `${where}.attributes`, 0, truncated),
+    events: expectArray(events.items, `${where}.events`).map((e, i) => normalizeEvent(e, `${where}.events[${i}]`, truncated)),
+    links: expectArray(links.items, `${where}.links`).flatMap((l, i) => normalizeLink(l, `${where}.links[${i}]`, encoding, truncated) ?? []),
     status,
   };
+  if (truncated.values > 0) span.attributes.push({ key: TRUNCATED_VALUES_ATTRIBUTE, value: { intValue: String(truncated.values) } });
   if (parentSpanId) span.parentSpanId = parentSpanId;
   const traceState = optionalString(input.traceState, `${where}.traceState`);
   if (traceState) span.traceState = traceState;
   const flags = optionalUint32(input.flags, `${where}.flags`);
   if (flags !== undefined) span.flags = flags;
+  const cut = { droppedAttributesCount: attributes.dropped, droppedEventsCount: events.dropped, droppedLinksCount: links.dropped };
   for (const field of ['droppedAttributesCount', 'droppedEventsCount', 'droppedLinksCount'] as const) {
-    const count = optionalUint32(input[field], `${where}.${field}`);
+    const count = addDropped(optionalUint32(input[field], `${where}.${field}`), cut[field]);
     if (count) span[field] = count;
   }
   return span;
