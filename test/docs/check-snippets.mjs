@@ -33,7 +33,7 @@
 // like `names`, every field name the code writes must appear in the guide, and every relative link must reach an existing file (and heading). Needs built packages (`npm run build`). Last line: `N passed, N failed`; exit 1 on failure.
 //
 //   node test/docs/check-snippets.mjs [--only <id>,<id>|inline-names|links|documented-names] [--guide docs/guide.md]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { extractBlocks, inlineCode } from './lib/blocks.mjs';
@@ -72,6 +72,11 @@ for (const b of blocks) {
   if (problems.length) report(`line ${b.line} (${b.lang})`, problems);
 }
 const selected = blocks.filter((b) => b.id && byId.get(b.id) === b && b.check && (!only || only.includes(b.id)));
+
+// Snippets are checked against the built packages; a missing build is named once, plainly.
+const BUILT = ['sdk/dist/types/index.d.ts', 'sdk/dist/streamtrace.iife.js', 'server/dist/index.d.ts', 'demo-backend/dist/collector/main.js'];
+const unbuilt = BUILT.filter((file) => !existsSync(join(root, file)));
+if (unbuilt.length) report('built packages present', [`missing ${unbuilt.join(', ')}: run npm run build (or another build is running)`]);
 
 const ctx = {
   root,
