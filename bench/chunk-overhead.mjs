@@ -3,6 +3,7 @@
 // the SDK's share = self time in the SDK's own script files / all non-idle sampled main-thread time
 // ((program) and GC included). Median of N runs, SDK order alternating between runs; heap growth after GC.
 // `node bench/chunk-overhead.mjs [--runs 3] [--chunks 10000] [--sdks streamtrace,otel-web,...] [--transports fetch] [--json]`
+// `[--sample-rate R] [--keep-unsampled 0]`: our quick start with that `sampleRate` / `keepUnsampled` (docs/performance.md "Sampling").
 import { launchChromium } from './lib/browser.mjs';
 import { browserScripts, oursBuilt } from './lib/sdks.mjs';
 import { startBenchServer } from './lib/server.mjs';
@@ -13,8 +14,17 @@ import { hotFunctions, printHotFunctions } from './lib/hot-functions.mjs';
 
 export const SDKS = ['streamtrace', 'otel-web', 'honeycomb', 'faro', 'sentry', 'datadog'];
 
-export async function runChunkOverhead({ runs, chunks, sdks, transports, log = () => {} }) {
+/** Our script-tag quick start with `sampleRate` / `keepUnsampled` added to its init options. */
+function withSampling(scripts, sampleRate, keepUnsampled) {
+  const init = scripts.get('streamtrace')?.files.find((f) => f.name === 'streamtrace-init.js');
+  if (init === undefined || (sampleRate === undefined && keepUnsampled === undefined)) return;
+  const extra = `${sampleRate !== undefined ? `sampleRate: ${Number(sampleRate)}, ` : ''}${keepUnsampled !== undefined ? `keepUnsampled: ${keepUnsampled !== '0' && keepUnsampled !== 'false'}, ` : ''}`;
+  init.body = Buffer.from(init.body.toString('utf8').replace('propagateTo: [location.origin],', `propagateTo: [location.origin], ${extra}`));
+}
+
+export async function runChunkOverhead({ runs, chunks, sdks, transports, sampleRate, keepUnsampled, log = () => {} }) {
   const scripts = await browserScripts(['none', ...sdks]);
+  withSampling(scripts, sampleRate, keepUnsampled);
   const server = await startBenchServer(scripts);
   const browser = await launchChromium();
   const results = [];
@@ -78,7 +88,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const opts = parseArgs(process.argv.slice(2), { runs: 3, chunks: 10000, sdks: SDKS, transports: TRANSPORTS, json: false });
   if (!oursBuilt()) opts.sdks = opts.sdks.filter((s) => s !== 'streamtrace');
   const started = performance.now();
-  const measured = await runChunkOverhead({ ...opts, log: (line) => console.error(line) });
+  const measured = await runChunkOverhead({ ...opts, sampleRate: opts['sample-rate'], keepUnsampled: opts['keep-unsampled'], log: (line) => console.error(line) });
   const t = overheadTables(measured, opts);
   const heads = ['SDK (quick start)', ...opts.transports];
   console.log(`\nSDK self time / busy main-thread time, ${opts.chunks} chunks appended to the DOM, median of ${opts.runs} (min–max)\n`);
