@@ -111,7 +111,7 @@ export class ChatMessage implements Message, MessageHandle {
     safe('setRenderTarget', () => {
       if (element) {
         this.explicitTarget = true;
-        if (this.streams.length > 0) this.observer.observe(element);
+        if (this.unsettledStreams > 0) this.observer.observe(element);
         else this.pendingTarget = element;
       } else {
         this.explicitTarget = false;
@@ -124,7 +124,17 @@ export class ChatMessage implements Message, MessageHandle {
 
   addStream(stream: StreamRecorder): void {
     this.streams.push(stream);
+    this.unsettledStreams++;
+    this.observer.resume();
+    void stream.settled.then(this.streamSettled);
   }
+
+  /** Streams whose chunks may still be committed; the DOM observer is paused while there are none. */
+  private unsettledStreams = 0;
+
+  private readonly streamSettled = (): void => {
+    if (--this.unsettledStreams === 0) this.observer.pause();
+  };
 
   chunkArrived(at: number): void {
     if (this.ttft < 0) this.ttft = at;

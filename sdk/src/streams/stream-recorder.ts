@@ -8,6 +8,7 @@ import { sanitizeUrl } from '../propagation/sanitize-url.js';
 import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
 import { log } from '../diag.js';
 import { track } from '../runtime.js';
+import { openStreamsChanged } from '../vitals/long-frames.js';
 
 export type Transport = 'fetch' | 'eventsource' | 'websocket' | 'xhr';
 export type StreamOutcome = 'complete' | 'cancel' | 'error';
@@ -81,6 +82,7 @@ export class StreamRecorder implements OpenStream {
         },
       });
       runtime.openStreams.add(this);
+      openStreamsChanged(runtime.openStreams);
     }
     message.addStream(this);
   }
@@ -192,7 +194,7 @@ export class StreamRecorder implements OpenStream {
     this.outcome = outcome;
     this.errorForMessage = error;
     this.endedAt = now();
-    this.runtime.openStreams.delete(this);
+    if (this.runtime.openStreams.delete(this)) openStreamsChanged(this.runtime.openStreams);
     if (!this.recording) {
       this.span.end();
       this.resolveSettled();

@@ -1,18 +1,22 @@
 import { commitTime } from './clock.js';
 
+const OPTIONS: MutationObserverInit = { childList: true, subtree: true, characterData: true };
+
 /**
  * Watches a render target; each mutation batch is a DOM commit of whatever chunks arrived before it.
  * The callback does O(1) work: one cheap time read and the streams' cursor moves, nothing per record.
+ * Paused (disconnected) while the message has no stream that can still commit.
  */
 export class CommitObserver {
   private observer: MutationObserver | undefined;
   private target: Node | undefined;
+  private paused = false;
 
   constructor(private readonly onCommit: (at: number) => void) {}
 
   /** Observes `target` (replacing the previous one). */
   observe(target: Node): void {
-    if (target === this.target || typeof MutationObserver === 'undefined') return;
+    if (typeof MutationObserver === 'undefined' || (target === this.target && !this.paused)) return;
     this.observer ??= new MutationObserver(() => {
       try {
         this.onCommit(commitTime());
@@ -22,7 +26,20 @@ export class CommitObserver {
     });
     this.observer.disconnect();
     this.target = target;
-    this.observer.observe(target, { childList: true, subtree: true, characterData: true, attributes: false });
+    this.paused = false;
+    this.observer.observe(target, OPTIONS);
+  }
+
+  /** No stream is waiting for commits: stop receiving mutations but remember the target. */
+  pause(): void {
+    if (this.target === undefined || this.paused) return;
+    this.paused = true;
+    this.observer?.disconnect();
+  }
+
+  /** A stream opened again: observe the remembered target. */
+  resume(): void {
+    if (this.target !== undefined && this.paused) this.observe(this.target);
   }
 
   get observing(): Node | undefined {
@@ -32,6 +49,7 @@ export class CommitObserver {
   disconnect(): void {
     this.observer?.disconnect();
     this.target = undefined;
+    this.paused = false;
   }
 }
 

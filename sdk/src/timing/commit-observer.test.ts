@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { CommitObserver } from './commit-observer.js';
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('commit observer', () => {
+  it('reports one commit per mutation batch, none while paused, and again after resume', async () => {
+    const target = document.createElement('div');
+    document.body.append(target);
+    const commits: number[] = [];
+    const observer = new CommitObserver((at) => commits.push(at));
+    observer.observe(target);
+    target.append('a');
+    target.append('b');
+    await settle();
+    expect(commits).toHaveLength(1);
+
+    observer.pause();
+    target.append('c');
+    await settle();
+    expect(commits).toHaveLength(1);
+    expect(observer.observing).toBe(target);
+
+    observer.resume();
+    target.append(document.createElement('p'));
+    await settle();
+    expect(commits).toHaveLength(2);
+
+    observer.disconnect();
+    observer.resume();
+    target.append('d');
+    await settle();
+    expect(commits).toHaveLength(2);
+    target.remove();
+  });
+});
