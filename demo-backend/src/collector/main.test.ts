@@ -14,17 +14,20 @@ beforeAll(async () => {
   // `npm run build`. They stay inside the repository so `node_modules` resolves as for dist/.
   dir = await mkdtemp(join(process.env.TMPDIR ?? '/work/main/.tmp', 'collector-main-'));
   await writeFile(join(dir, 'package.json'), '{"type":"module"}');
-  const source = fileURLToPath(new URL('.', import.meta.url));
-  for (const file of await readdir(source, { recursive: true })) {
-    if (!file.endsWith('.ts') || file.includes('.test')) continue;
-    const { outputText } = ts.transpileModule(await readFile(join(source, file), 'utf8'), {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-    });
-    const target = join(dir, file.replace(/\.ts$/, '.js'));
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, outputText);
+  // The collector imports demo-backend/src/shared too, so both folders keep their relative layout.
+  const src = fileURLToPath(new URL('..', import.meta.url));
+  for (const folder of ['collector', 'shared']) {
+    for (const file of await readdir(join(src, folder), { recursive: true })) {
+      if (!file.endsWith('.ts') || file.includes('.test')) continue;
+      const { outputText } = ts.transpileModule(await readFile(join(src, folder, file), 'utf8'), {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+      });
+      const target = join(dir, folder, file.replace(/\.ts$/, '.js'));
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, outputText);
+    }
   }
-  entry = join(dir, 'main.js');
+  entry = join(dir, 'collector', 'main.js');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
