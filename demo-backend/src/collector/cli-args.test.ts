@@ -17,6 +17,14 @@ describe('collector CLI arguments', () => {
     expect(() => parseCliArgs(['--max-series-per-metric', '0'], {})).toThrow(/--max-series-per-metric must be an integer/);
   });
 
+  it('reads the slow-client timeouts', () => {
+    expect(parseCliArgs(['--request-timeout-ms', '5000', '--headers-timeout-ms=2000', '--body-idle-timeout-ms', '0'], {})).toEqual({
+      help: false,
+      options: { requestTimeoutMs: 5000, headersTimeoutMs: 2000, bodyIdleTimeoutMs: 0 },
+    });
+    expect(() => parseCliArgs(['--headers-timeout-ms', '0'], {})).toThrow(/--headers-timeout-ms must be an integer/);
+  });
+
   it('refuses bad values with a readable message', () => {
     expect(() => parseCliArgs(['--port', '70000'], {})).toThrow(/--port must be an integer/);
     expect(() => parseCliArgs(['--max-spans'], {})).toThrow(/needs a value/);

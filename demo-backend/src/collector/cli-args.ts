@@ -8,6 +8,9 @@ export const USAGE = `Usage: node demo-backend/dist/collector/main.js [options]
   --host H             interface to bind                      (env COLLECTOR_HOST, default 127.0.0.1)
   --max-spans N        span store bound                       (env COLLECTOR_MAX_SPANS, default ${DEFAULT_MAX_SPANS})
   --max-body-bytes N   largest request body                   (default 4194304)
+  --request-timeout-ms N   whole request must arrive within this, else 408 (default 30000, 0 = none)
+  --headers-timeout-ms N   request headers must arrive within this, else 408 (default 10000)
+  --body-idle-timeout-ms N 408 when a request body gets no byte for this long (default 10000, 0 = none)
   --max-metric-series N  OTLP metric store bound (series)     (default ${DEFAULT_MAX_METRIC_SERIES})
   --max-series-per-metric N  series limit of each /metrics family (default ${DEFAULT_MAX_SERIES_PER_METRIC})
   --forward URL        also send every accepted body to this OTLP/HTTP endpoint (env COLLECTOR_FORWARD_URL)
@@ -75,6 +78,15 @@ export function parseCliArgs(argv: readonly string[], env: Readonly<Record<strin
         break;
       case '--max-body-bytes':
         options.maxBodyBytes = integer(value(), '--max-body-bytes', 1, 1024 * 1024 * 1024);
+        break;
+      case '--request-timeout-ms':
+        options.requestTimeoutMs = integer(value(), '--request-timeout-ms', 0, 3_600_000);
+        break;
+      case '--headers-timeout-ms':
+        options.headersTimeoutMs = integer(value(), '--headers-timeout-ms', 1, 3_600_000);
+        break;
+      case '--body-idle-timeout-ms':
+        options.bodyIdleTimeoutMs = integer(value(), '--body-idle-timeout-ms', 0, 3_600_000);
         break;
       case '--max-metric-series':
         options.maxMetricSeries = integer(value(), '--max-metric-series', 1, 10_000_000);
