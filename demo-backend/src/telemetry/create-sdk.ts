@@ -29,6 +29,14 @@ export interface TelemetryOptions {
  */
 const EXPORT_TIMEOUT_MS = 3000;
 
+/** The instrumentation's own default list plus the usual API-key names. */
+const SECRET_QUERY_PARAMS = ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token', 'api_key', 'apikey', 'key', 'token', 'access_token'];
+const CONTENT_QUERY_PARAMS = ['message'];
+
+function captureContentEnabled(): boolean {
+  return process.env['STREAMTRACE_CAPTURE_CONTENT'] === 'true';
+}
+
 export function createTelemetrySdk(options: TelemetryOptions): NodeSDK {
   const base = options.otlpEndpoint.replace(/\/+$/, '');
   const exporter = new OTLPTraceExporter({ url: `${base}/v1/traces`, timeoutMillis: EXPORT_TIMEOUT_MS });
@@ -60,6 +68,8 @@ export function createTelemetrySdk(options: TelemetryOptions): NodeSDK {
       new HttpInstrumentation({
         // Prometheus scrapes every few seconds would otherwise each become a trace.
         ignoreIncomingRequestHook: (req) => (req.url ?? '').split('?')[0] === '/metrics',
+        // EventSource questions arrive as `?message=`: the prompt stays off spans unless opted in.
+        redactedQueryParamsServer: captureContentEnabled() ? SECRET_QUERY_PARAMS : [...SECRET_QUERY_PARAMS, ...CONTENT_QUERY_PARAMS],
       }),
       new GrpcInstrumentation(),
     ],
