@@ -1,26 +1,26 @@
 import 'reflect-metadata';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { INestApplication, MessageEvent } from '@nestjs/common';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Observable } from 'rxjs';
-import { WebSocketServer } from 'ws';
-import { CHAT_FRAME, CHAT_QUERY, captureLogger, disconnectAfterFirstDelta, readSse, streamAnswer, wsChat } from '../testing/chat.test-helpers.js';
-import { BROWSER_SPAN_ID, BROWSER_TRACE_ID, registerTestTracing, waitFor } from '../testing/otel.test-helpers.js';
-import { traceWebSocket } from './websocket.js';
+import type { WebSocketServer } from 'ws';
+import { CHAT_QUERY, readSse } from '../testing/chat.test-helpers.js';
+import { BROWSER_TRACE_ID, waitFor } from '../testing/otel.test-helpers.js';
+import {
+  expectSseDisconnectCancels,
+  expectSseSpansUnderBrowserSpan,
+  expectWebSocketSpanUnderBrowserSpan,
+  serveChatWebSocket,
+  setUpAdapterTesting,
+} from './adapter-cases.test-helpers.js';
 
-const tracing = registerTestTracing();
-// Outgoing requests off: the test's own WebSocket client would otherwise send a traceparent header.
-const instrumentation = new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true });
-instrumentation.setTracerProvider(tracing.provider);
-instrumentation.enable();
+const { tracing, instrumentation, logger, lines } = setUpAdapterTesting();
 // Loaded after the instrumentation is enabled, so Nest's `http` is the patched one.
 const { Controller, Get, Module, Req, Sse } = await import('@nestjs/common');
 const { NestFactory } = await import('@nestjs/core');
 const { StreamtraceModule } = await import('./nestjs.js');
-const { logger, lines } = captureLogger();
 
 class ChatController {
   stream(req: IncomingMessage): Observable<MessageEvent> {
@@ -63,10 +63,7 @@ let base = '';
 
 beforeAll(async () => {
   app = await NestFactory.create(AppModule, { logger: false });
-  wss = new WebSocketServer({ server: app.getHttpServer() as Server, path: '/api/chat/ws' });
-  wss.on('connection', (ws, req) => {
-    ws.once('message', (data: Buffer) => void streamAnswer(traceWebSocket(ws, req, { firstFrame: data }), logger));
-  });
+  wss = serveChatWebSocket(app.getHttpServer() as Server, logger);
   await app.listen(0, '127.0.0.1');
   base = `127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
 });
@@ -75,20 +72,13 @@ afterAll(async () => {
   await app.close();
   instrumentation.disable();
 });
-beforeEach(() => {
-  tracing.exporter.reset();
-  lines.length = 0;
-});
 
 describe('NestJS module and interceptor', () => {
   it('@Sse() with query context: SERVER span joins the browser span, stream sse span counts deltas', async () => {
     const { headers, events } = await readSse(`http://${base}/api/chat/stream?${CHAT_QUERY}`);
     expect(events.map((e) => e.type)).toEqual(['start', 'delta', 'delta', 'delta', 'done']);
-    const serverSpan = await waitFor(() => tracing.spans().find((s) => s.kind === SpanKind.SERVER));
-    const stream = await waitFor(() => tracing.spans('stream sse')[0]);
-    expect(serverSpan.parentSpanContext?.spanId).toBe(BROWSER_SPAN_ID);
+    const { serverSpan, stream } = await expectSseSpansUnderBrowserSpan(tracing);
     expect(serverSpan.attributes['session.id']).toBe('sess-1');
-    expect(stream.parentSpanContext?.spanId).toBe(serverSpan.spanContext().spanId);
     expect(stream.attributes).toMatchObject({
       'streamtrace.stream.deltas': 3,
       'streamtrace.stream.events_sent': 5,
@@ -107,10 +97,7 @@ describe('NestJS module and interceptor', () => {
   });
 
   it('a client that disconnects gives stream.cancel', async () => {
-    await disconnectAfterFirstDelta(`http://${base}/api/chat/stream?${CHAT_QUERY}&endless=1`);
-    const stream = await waitFor(() => tracing.spans('stream sse')[0]);
-    expect(stream.attributes['streamtrace.stream.outcome']).toBe('cancel');
-    expect(stream.events.map((e) => e.name)).toContain('stream.cancel');
+    await expectSseDisconnectCancels(tracing, base);
   });
 
   it('an error in the @Sse() observable fails the stream span', async () => {
@@ -128,9 +115,6 @@ describe('NestJS module and interceptor', () => {
   });
 
   it('WebSocket with first-frame context gives a SERVER span under the browser span', async () => {
-    await wsChat(`ws://${base}/api/chat/ws`, CHAT_FRAME);
-    const stream = await waitFor(() => tracing.spans('stream websocket')[0]);
-    expect(stream.kind).toBe(SpanKind.SERVER);
-    expect(stream.parentSpanContext?.spanId).toBe(BROWSER_SPAN_ID);
+    await expectWebSocketSpanUnderBrowserSpan(tracing, base);
   });
 });

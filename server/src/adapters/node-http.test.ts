@@ -1,24 +1,17 @@
-import { once } from 'node:events';
 import type * as Http from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { CHAT_FRAME, CHAT_QUERY, captureLogger, disconnectAfterFirstDelta, readSse, streamAnswer, wsChat } from '../testing/chat.test-helpers.js';
-import { BROWSER_SPAN_ID, BROWSER_TRACEPARENT, BROWSER_TRACE_ID, registerTestTracing, waitFor } from '../testing/otel.test-helpers.js';
+import { CHAT_FRAME, CHAT_QUERY, disconnectAfterFirstDelta, readSse, streamAnswer, wsChat } from '../testing/chat.test-helpers.js';
+import { BROWSER_SPAN_ID, BROWSER_TRACEPARENT, BROWSER_TRACE_ID, waitFor } from '../testing/otel.test-helpers.js';
+import { expectSseSpansUnderBrowserSpan, listenOnLoopback, setUpAdapterTesting } from './adapter-cases.test-helpers.js';
 import { traceHttpServer } from './node-http.js';
 import { startSseStream } from './sse.js';
 import { traceWebSocket } from './websocket.js';
 
-const tracing = registerTestTracing();
-// Outgoing requests off: the test's own WebSocket client would otherwise send a traceparent header.
-const instrumentation = new HttpInstrumentation({ disableOutgoingRequestInstrumentation: true });
-instrumentation.setTracerProvider(tracing.provider);
-instrumentation.enable();
+const { tracing, instrumentation, logger, lines } = setUpAdapterTesting();
 const http = createRequire(import.meta.url)('node:http') as typeof Http;
-const { logger, lines } = captureLogger();
 
 const server = traceHttpServer(
   http.createServer((req, res) => {
@@ -36,18 +29,12 @@ wss.on('connection', (ws, req) => {
 let base = '';
 
 beforeAll(async () => {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listenOnLoopback(server);
 });
 afterAll(() => {
   wss.close();
   server.close();
   instrumentation.disable();
-});
-beforeEach(() => {
-  tracing.exporter.reset();
-  lines.length = 0;
 });
 
 const streamSpan = (name: string) => waitFor(() => tracing.spans(name)[0]);
@@ -55,13 +42,10 @@ const streamSpan = (name: string) => waitFor(() => tracing.spans(name)[0]);
 describe('node:http adapter: SSE', () => {
   it('joins the browser trace from query parameters: HTTP SERVER span → stream sse span', async () => {
     const { headers, events } = await readSse(`http://${base}/api/chat/stream?${CHAT_QUERY}`);
-    const stream = await streamSpan('stream sse');
-    const serverSpan = await waitFor(() => tracing.spans().find((s) => s.kind === SpanKind.SERVER));
-    expect(serverSpan.parentSpanContext?.spanId).toBe(BROWSER_SPAN_ID);
+    const { serverSpan, stream } = await expectSseSpansUnderBrowserSpan(tracing);
     expect(serverSpan.spanContext().traceId).toBe(BROWSER_TRACE_ID);
     expect(serverSpan.attributes['session.id']).toBe('sess-1');
     expect(stream.kind).toBe(SpanKind.INTERNAL);
-    expect(stream.parentSpanContext?.spanId).toBe(serverSpan.spanContext().spanId);
     expect(stream.attributes).toMatchObject({
       'streamtrace.stream.outcome': 'complete',
       'streamtrace.stream.deltas': 3,
