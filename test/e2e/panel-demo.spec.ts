@@ -1,53 +1,29 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { ask, openChat, readMessage } from './fixtures/chat-page.js';
 import type { MessageFacts, Transport } from './fixtures/chat-page.js';
+import { extensionWorker, launchWithExtension, repo, tabIdOf } from './fixtures/extension.js';
+import type { ExtensionBrowser } from './fixtures/extension.js';
 import { expect, test } from './fixtures/stack.js';
 
 // The DevTools panel (unpacked extension in real Chromium) against the REAL demo: collector,
 // gateway, vector store, model service and the chat page with the real SDK. Nothing is hand-made:
 // every message is typed into the chat page, every span and log comes from the services.
 
-// Only used inside worker.evaluate (runs in the extension's service worker).
-declare const chrome: { tabs: { query(query: object): Promise<{ id?: number; url?: string }[]> } };
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const extensionDir = join(repo, 'devtools-extension/dist/extension');
 const imgDir = join(repo, 'docs/img');
 const TRANSPORTS: Transport[] = ['eventsource', 'websocket', 'fetch'];
 
+let browser: ExtensionBrowser | undefined;
 let context: BrowserContext;
-let userDataDir: string;
 
 test.beforeAll(async () => {
-  execFileSync(process.execPath, [join(repo, 'devtools-extension/build.mjs')], { cwd: repo, stdio: 'inherit' });
-  userDataDir = mkdtempSync(join(process.env.TMPDIR ?? tmpdir(), 'panel-demo-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  browser = await launchWithExtension('panel-demo-', { width: 1280, height: 900 });
+  context = browser.context;
 });
 
 test.afterAll(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
 });
-
-async function extensionWorker(): Promise<Worker> {
-  const existing = context.serviceWorkers().find((worker) => worker.url().startsWith('chrome-extension://'));
-  return existing ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-}
 
 interface OtlpSpanJson { spanId: string; name: string; status?: { code?: number; message?: string } }
 interface ResourceSpansJson { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: OtlpSpanJson[] }[] }
@@ -123,12 +99,11 @@ async function checkMessageInPanel(panel: Page, facts: MessageFacts, transport: 
 
 test('panel shows real demo messages for every transport live, one trace with backend spans, exact breakdown, and a model error', async ({ stack }) => {
   test.setTimeout(240_000);
-  const worker = await extensionWorker();
-  const extensionId = new URL(worker.url()).host;
+  const { worker, extensionId } = await extensionWorker(context, 15_000);
 
   const page = await context.newPage();
   await openChat(page, stack.urls.web, 'eventsource');
-  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({})).find((tab) => tab.url?.startsWith(url))?.id, stack.urls.web);
+  const tabId = await tabIdOf(worker, stack.urls.web);
   expect(typeof tabId).toBe('number');
 
   const panel = await context.newPage();

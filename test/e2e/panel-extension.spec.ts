@@ -1,23 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, expect, test } from '@playwright/test';
-import type { BrowserContext, Page, Worker } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
+import { extensionWorker, launchWithExtension, repo, tabIdOf } from './fixtures/extension.js';
+import type { ExtensionBrowser } from './fixtures/extension.js';
 
 // The unpacked MV3 extension in real Chromium: a page posts protocol-v1 messages (as the SDK
 // does), the panel page shows them live, backend spans come from a query endpoint (Jaeger v3
 // shape), and the panel survives its service worker being stopped.
 
-// Only used inside worker.evaluate (runs in the extension's service worker).
-declare const chrome: { tabs: { query(query: object): Promise<{ id?: number; url?: string }[]> } };
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const extensionDir = join(repo, 'devtools-extension/dist/extension');
 const imgDir = join(repo, 'docs/img');
 const CHUNKS = 40;
 
@@ -92,12 +85,11 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>chat page</title><h1>c
 
 let server: Server;
 let baseUrl: string;
+let browser: ExtensionBrowser | undefined;
 let context: BrowserContext;
-let userDataDir: string;
 const backendTraces = new Map<string, unknown>();
 
 test.beforeAll(async () => {
-  execFileSync(process.execPath, [join(repo, 'devtools-extension/build.mjs')], { cwd: repo, stdio: 'inherit' });
   server = createServer((req, res) => {
     const match = /^\/api\/v3\/traces\/([0-9a-f]{32})$/.exec(req.url ?? '');
     if (match) {
@@ -111,42 +103,26 @@ test.beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  userDataDir = mkdtempSync(join(process.env.TMPDIR ?? tmpdir(), 'panel-e2e-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 820 },
-    args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  browser = await launchWithExtension('panel-e2e-', { width: 1280, height: 820 });
+  context = browser.context;
 });
 
 test.afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
-
-async function extensionWorker(): Promise<Worker> {
-  const existing = context.serviceWorkers().find((worker) => worker.url().startsWith('chrome-extension://'));
-  return existing ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
-}
 
 async function emit(page: Page, messages: unknown[]): Promise<void> {
   await page.evaluate((list) => (window as unknown as { __emit(m: unknown[]): void }).__emit(list), messages);
 }
 
 test('panel shows page messages live, joins backend spans and survives a stopped service worker', async () => {
-  const worker = await extensionWorker();
-  const extensionId = new URL(worker.url()).host;
+  const { worker, extensionId } = await extensionWorker(context, 15_000);
 
   const page = await context.newPage();
   await page.goto(`${baseUrl}/`);
   await expect.poll(() => page.evaluate(() => (window as unknown as { __hellos: number }).__hellos)).toBeGreaterThan(0);
-  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({})).find((tab) => tab.url?.startsWith(url))?.id, baseUrl);
+  const tabId = await tabIdOf(worker, baseUrl);
   expect(typeof tabId).toBe('number');
 
   // Sent before any panel exists: the worker buffers it and replays it when the panel connects.

@@ -1,21 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, expect, test } from '@playwright/test';
-import type { BrowserContext, Worker } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import type { BrowserContext } from '@playwright/test';
+import { extensionWorker, launchWithExtension, repo, tabIdOf } from './fixtures/extension.js';
+import type { ExtensionBrowser } from './fixtures/extension.js';
 
 // The real browser SDK (script-tag build, DevTools hook on) in a page of our own that streams an
 // answer over fetch: the extension panel must show that message with the SDK's own chunk series.
 
-declare const chrome: { tabs: { query(query: object): Promise<{ id?: number; url?: string }[]> } };
-
-const repo = fileURLToPath(new URL('../..', import.meta.url));
-const extensionDir = join(repo, 'devtools-extension/dist/extension');
 const sdkBundle = join(repo, 'sdk/dist/streamtrace.iife.js');
 const DELTAS = 25;
 
@@ -43,11 +38,10 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>sdk chat</title>
 
 let server: Server;
 let baseUrl = '';
+let browser: ExtensionBrowser | undefined;
 let context: BrowserContext;
-let userDataDir = '';
 
 test.beforeAll(async () => {
-  execFileSync(process.execPath, [join(repo, 'devtools-extension/build.mjs')], { cwd: repo, stdio: 'inherit' });
   const bundle = readFileSync(sdkBundle, 'utf8');
   server = createServer((req, res) => {
     if (req.url === '/streamtrace.iife.js') {
@@ -80,31 +74,20 @@ test.beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  userDataDir = mkdtempSync(join(process.env.TMPDIR ?? tmpdir(), 'panel-sdk-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 820 },
-    args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    ],
-  });
+  browser = await launchWithExtension('panel-sdk-', { width: 1280, height: 820 });
+  context = browser.context;
 });
 
 test.afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
 });
 
 test('a message streamed by a page using the real SDK appears in the panel with its chunk series', async () => {
-  const worker: Worker = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://')) ?? (await context.waitForEvent('serviceworker'));
-  const extensionId = new URL(worker.url()).host;
+  const { worker, extensionId } = await extensionWorker(context);
   const page = await context.newPage();
   await page.goto(`${baseUrl}/`);
-  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({})).find((tab) => tab.url?.startsWith(url))?.id, baseUrl);
+  const tabId = await tabIdOf(worker, baseUrl);
   const panel = await context.newPage();
   await panel.goto(`chrome-extension://${extensionId}/panel.html?tabId=${tabId}`);
   await expect(panel.locator('.conn-connected')).toBeVisible();
