@@ -196,7 +196,8 @@ test('panel shows real demo messages for every transport live, one trace with ba
   await standalone.screenshot({ path: join(imgDir, 'panel-demo-standalone-logs.png'), fullPage: true });
 
   await standalone.getByRole('tab', { name: 'Dashboard' }).click();
-  const dashRow = standalone.locator(`.slowest-table tr[data-trace-id="${slowTrace}"]`);
+  // A failure rarely ranks among the slowest once the shared stack holds more messages: it is listed under recent failures.
+  const dashRow = standalone.locator(`.failures-table tr[data-trace-id="${slowTrace}"]`);
   await expect(dashRow).toBeVisible();
   await expect(dashRow).toContainText('(error)');
   // The stack is shared by the spec files of this worker: at least this spec's four messages.
@@ -204,7 +205,7 @@ test('panel shows real demo messages for every transport live, one trace with ba
   const [, messages, failedCount] = /(\d+) messages · (\d+) failed/.exec(totals) ?? [];
   expect(Number(messages)).toBeGreaterThanOrEqual(4);
   expect(Number(failedCount)).toBeGreaterThanOrEqual(1);
-  // Shows the collector's own attribution (which picks the error span that ended first; see the report).
+  // The errors table shows the collector's own attribution (the shared stack also holds other specs' faults).
   const dashboard = (await (await fetch(`${stack.urls.collector}/api/dashboard`)).json()) as { errors: { byLayer: { service: string; spanName: string }[] } };
   const firstLayer = dashboard.errors.byLayer[0]!;
   await expect(standalone.locator('.errors-table tbody tr').first().locator('th')).toHaveText(`${firstLayer.service} / ${firstLayer.spanName}`);

@@ -33,4 +33,6 @@ export interface DashboardSummary {
   errors: { failedMessages: number; rate: number; byLayer: ErrorLayer[] };
   outcomes: Record<string, number>;
   slowest: SlowMessage[];
+  /** Failed messages, newest first (absent from older collectors). */
+  recentFailures?: SlowMessage[];
 }

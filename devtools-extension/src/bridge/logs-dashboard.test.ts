@@ -42,11 +42,16 @@ describe('dashboard', () => {
         { traceId, messageId: 'm-1', ttftVisibleMs: 400, durationMs: 900, outcome: 'complete', responsible: { layer: 'model', reason: 'largest', ms: 250 } },
         { traceId: '<script>', messageId: 'bad' },
       ],
+      recentFailures: [
+        { traceId, messageId: 'm-2', ttftVisibleMs: null, durationMs: 300, outcome: 'error', responsible: { layer: 'model-service/chat m', reason: 'error' } },
+        'not a message',
+      ],
     });
     expect(parsed?.layers.model).toEqual({ count: 1, p50: 250, p95: null });
     expect(parsed?.errors.byLayer).toHaveLength(1);
     expect(parsed?.outcomes).toEqual({ complete: 1, error: 1 });
     expect(parsed?.slowest.map((m) => m.messageId)).toEqual(['m-1']);
+    expect(parsed?.recentFailures?.map((m) => m.messageId)).toEqual(['m-2']);
     expect(parseDashboard({ error: 'nope' })).toBeUndefined();
   });
 

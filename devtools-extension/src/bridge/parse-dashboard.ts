@@ -48,6 +48,11 @@ export function parseDashboard(body: unknown): DashboardSummary | undefined {
       byLayer: (Array.isArray(errors.byLayer) ? errors.byLayer : []).map(errorLayer).filter((v): v is ErrorLayer => v !== undefined),
     },
     outcomes,
-    slowest: (Array.isArray(body.slowest) ? body.slowest : []).map(slowMessage).filter((v): v is SlowMessage => v !== undefined),
+    slowest: messageList(body.slowest),
+    recentFailures: messageList(body.recentFailures),
   };
+}
+
+function messageList(value: unknown): SlowMessage[] {
+  return (Array.isArray(value) ? value : []).map(slowMessage).filter((v): v is SlowMessage => v !== undefined);
 }

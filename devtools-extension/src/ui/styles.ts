@@ -176,7 +176,7 @@ export const PANEL_CSS = `
 .window-select { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 4px; padding: 2px 4px; }
 .dashboard-totals { color: var(--muted); }
 .dashboard-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 10px; }
-.slowest-card { grid-column: 1 / -1; }
+.slowest-card, .failures-card { grid-column: 1 / -1; }
 .dash-table td.mono { white-space: nowrap; }
 .slowest-table tr.is-error td { color: var(--error); }
 `;

@@ -57,6 +57,10 @@ describe('GET /api/dashboard', () => {
       { traceId: normal.traceId, messageId: 'normal', ttftVisibleMs: 1000, durationMs: 2000, outcome: 'complete', responsible: { layer: 'transport', reason: 'largest', ms: 430 } },
       { traceId: fast.traceId, messageId: 'fast', ttftVisibleMs: 500, durationMs: 2000, outcome: 'complete', responsible: { layer: 'model', reason: 'largest', ms: 250 } },
     ]);
+    // The failure is not among the three slowest, but it is listed on its own.
+    expect(dashboard.recentFailures).toEqual([
+      { traceId: failed.traceId, messageId: 'failed', ttftVisibleMs: null, durationMs: 800, outcome: 'error', responsible: { layer: 'model-service/chat sim-gpt-1', reason: 'error' } },
+    ]);
 
     const all = (await (await fetch(`${collector.url}/api/dashboard?slowest=10`)).json()) as Dashboard;
     expect(all.slowest.at(-1)).toEqual({

@@ -37,6 +37,8 @@ export interface Dashboard {
   errors: { failedMessages: number; rate: number; byLayer: LayerErrors[] };
   outcomes: Record<string, number>;
   slowest: SlowMessage[];
+  /** Failed messages, newest first: a failure rarely ranks among the slowest. */
+  recentFailures: SlowMessage[];
 }
 
 /** First error wins; otherwise the layer that took the most of the time to first token. */
@@ -74,18 +76,24 @@ export function buildDashboard(messages: readonly MessageFacts[], options: { win
   }
   for (const entry of byLayer.values()) entry.rate = ratio(entry.count, messages.length);
 
+  const summary = (m: MessageFacts): SlowMessage => ({
+    traceId: m.traceId,
+    messageId: m.messageId ?? null,
+    ttftVisibleMs: m.ttftVisibleMs ?? null,
+    durationMs: m.durationMs,
+    outcome: m.outcome ?? null,
+    responsible: responsibleLayer(m),
+  });
   // Slowest first by visible TTFT; messages that never showed a token (errors) after them, by duration.
   const slowest = [...messages]
     .sort((a, b) => (b.ttftVisibleMs ?? -1) - (a.ttftVisibleMs ?? -1) || b.durationMs - a.durationMs)
     .slice(0, options.slowest)
-    .map((m) => ({
-      traceId: m.traceId,
-      messageId: m.messageId ?? null,
-      ttftVisibleMs: m.ttftVisibleMs ?? null,
-      durationMs: m.durationMs,
-      outcome: m.outcome ?? null,
-      responsible: responsibleLayer(m),
-    }));
+    .map(summary);
+  const recentFailures = messages
+    .filter((m) => m.firstError !== undefined)
+    .sort((a, b) => b.startMs - a.startMs)
+    .slice(0, options.slowest)
+    .map(summary);
 
   return {
     windowSeconds: options.windowSeconds,
@@ -99,5 +107,6 @@ export function buildDashboard(messages: readonly MessageFacts[], options: { win
     },
     outcomes,
     slowest,
+    recentFailures,
   };
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { DashboardSummary, Percentiles } from '../../bridge/dashboard-types';
+import type { DashboardSummary, Percentiles, SlowMessage } from '../../bridge/dashboard-types';
 import type { PanelAdapter } from '../../bridge/adapter';
 import { formatMs } from '../format';
 
@@ -101,33 +101,49 @@ export function Dashboard({ fetchDashboard, onOpenTrace, refreshMs = 5000 }: Das
           </section>
           <section class="card slowest-card">
             <h3>Slowest messages</h3>
-            {summary.slowest.length ? (
-              <table class="dash-table slowest-table">
-                <thead><tr><th>message</th><th>TTFT</th><th>duration</th><th>outcome</th><th>responsible</th></tr></thead>
-                <tbody>
-                  {summary.slowest.map((message) => (
-                    <tr key={message.traceId} data-trace-id={message.traceId} class={message.outcome === 'error' ? 'is-error' : ''}>
-                      <th scope="row">
-                        <button type="button" class="link-button open-trace" title={`trace ${message.traceId}`} onClick={() => onOpenTrace(message.traceId)}>
-                          {message.messageId ?? message.traceId.slice(0, 16)}
-                        </button>
-                      </th>
-                      <td class="mono">{ms(message.ttftVisibleMs)}</td>
-                      <td class="mono">{ms(message.durationMs)}</td>
-                      <td>{message.outcome ?? '—'}</td>
-                      <td>
-                        {message.responsible
-                          ? `${LAYER_LABELS[message.responsible.layer] ?? message.responsible.layer}${message.responsible.reason === 'error' ? ' (error)' : message.responsible.ms !== undefined ? ` (${formatMs(message.responsible.ms)})` : ''}`
-                          : '—'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : <div class="empty small">No messages in this window.</div>}
+            <MessageTable messages={summary.slowest} tableClass="slowest-table" empty="No messages in this window." onOpenTrace={onOpenTrace} />
+          </section>
+          <section class="card failures-card">
+            <h3>Recent failures</h3>
+            <MessageTable messages={summary.recentFailures ?? []} tableClass="failures-table" empty="No failed messages in this window." onOpenTrace={onOpenTrace} />
           </section>
         </div>
       ) : !error ? <div class="empty">Loading dashboard…</div> : null}
     </div>
+  );
+}
+
+interface MessageTableProps {
+  messages: SlowMessage[];
+  tableClass: string;
+  empty: string;
+  onOpenTrace: (traceId: string) => void;
+}
+
+function MessageTable({ messages, tableClass, empty, onOpenTrace }: MessageTableProps) {
+  if (!messages.length) return <div class="empty small">{empty}</div>;
+  return (
+    <table class={`dash-table ${tableClass}`}>
+      <thead><tr><th>message</th><th>TTFT</th><th>duration</th><th>outcome</th><th>responsible</th></tr></thead>
+      <tbody>
+        {messages.map((message) => (
+          <tr key={message.traceId} data-trace-id={message.traceId} class={message.outcome === 'error' ? 'is-error' : ''}>
+            <th scope="row">
+              <button type="button" class="link-button open-trace" title={`trace ${message.traceId}`} onClick={() => onOpenTrace(message.traceId)}>
+                {message.messageId ?? message.traceId.slice(0, 16)}
+              </button>
+            </th>
+            <td class="mono">{ms(message.ttftVisibleMs)}</td>
+            <td class="mono">{ms(message.durationMs)}</td>
+            <td>{message.outcome ?? '—'}</td>
+            <td>
+              {message.responsible
+                ? `${LAYER_LABELS[message.responsible.layer] ?? message.responsible.layer}${message.responsible.reason === 'error' ? ' (error)' : message.responsible.ms !== undefined ? ` (${formatMs(message.responsible.ms)})` : ''}`
+                : '—'}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
