@@ -100,6 +100,27 @@ export function createMetricRegistry(options: { maxSeriesPerMetric?: number } = 
     if (series) series.value++;
   };
 
+  /** The series for these labels, created while the metric is under its series bound. */
+  const seriesFor = <S extends { labels: LabelPairs }>(
+    metric: string,
+    series: Map<string, S>,
+    labels: LabelPairs,
+    create: (bounded: LabelPairs) => S,
+  ): S | undefined => {
+    const bounded = boundLabels(labels);
+    const key = seriesKey(bounded);
+    let entry = series.get(key);
+    if (!entry) {
+      if (series.size >= maxSeries) {
+        countDrop(metric);
+        return undefined;
+      }
+      entry = create(bounded);
+      series.set(key, entry);
+    }
+    return entry;
+  };
+
   const register = <F extends MetricFamily>(family: F): F => {
     if (families.some((f) => f.name === family.name)) throw new Error(`metric ${family.name} registered twice`);
     families.push(family);
@@ -118,23 +139,14 @@ export function createMetricRegistry(options: { maxSeriesPerMetric?: number } = 
         series,
         observe(labels, value, exemplar) {
           if (!Number.isFinite(value) || value < 0) return false;
-          const bounded = boundLabels(labels);
-          const key = seriesKey(bounded);
-          let entry = series.get(key);
-          if (!entry) {
-            if (series.size >= maxSeries) {
-              countDrop(base.name);
-              return false;
-            }
-            entry = {
-              labels: bounded,
-              bucketCounts: new Array<number>(sorted.length + 1).fill(0),
-              exemplars: new Array<Exemplar | undefined>(sorted.length + 1).fill(undefined),
-              sum: 0,
-              count: 0,
-            };
-            series.set(key, entry);
-          }
+          const entry = seriesFor(base.name, series, labels, (bounded) => ({
+            labels: bounded,
+            bucketCounts: new Array<number>(sorted.length + 1).fill(0),
+            exemplars: new Array<Exemplar | undefined>(sorted.length + 1).fill(undefined),
+            sum: 0,
+            count: 0,
+          }));
+          if (!entry) return false;
           let index = sorted.findIndex((bound) => value <= bound);
           if (index < 0) index = sorted.length;
           entry.bucketCounts[index] = (entry.bucketCounts[index] ?? 0) + 1;
@@ -154,17 +166,8 @@ export function createMetricRegistry(options: { maxSeriesPerMetric?: number } = 
         series,
         add(labels, amount = 1) {
           if (!Number.isFinite(amount) || amount < 0) return false;
-          const bounded = boundLabels(labels);
-          const key = seriesKey(bounded);
-          let entry = series.get(key);
-          if (!entry) {
-            if (series.size >= maxSeries) {
-              countDrop(base.name);
-              return false;
-            }
-            entry = { labels: bounded, value: 0 };
-            series.set(key, entry);
-          }
+          const entry = seriesFor(base.name, series, labels, (bounded) => ({ labels: bounded, value: 0 }));
+          if (!entry) return false;
           entry.value += amount;
           return true;
         },
