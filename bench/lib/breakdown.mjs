@@ -1,7 +1,7 @@
 // Where a bundle's minified bytes come from: esbuild metafile inputs grouped by npm package (or by our
 // source folder), largest first.
 import { build } from 'esbuild';
-import { benchDir } from './sdks.mjs';
+import { BUNDLE_OPTIONS } from './sdks.mjs';
 
 function owner(path) {
   const nm = path.lastIndexOf('node_modules/');
@@ -14,19 +14,8 @@ function owner(path) {
 }
 
 export async function bundleBreakdown(entry) {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2020',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    absWorkingDir: benchDir,
-  });
+  // The same options as the size table, so the breakdown adds up to the bytes it explains.
+  const result = await build({ entryPoints: [entry], ...BUNDLE_OPTIONS, metafile: true });
   const output = Object.values(result.metafile.outputs)[0];
   const groups = new Map();
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {

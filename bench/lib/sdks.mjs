@@ -25,21 +25,23 @@ export function oursBuilt() {
   return existsSync(oursIife) && existsSync(join(sdkDist, 'index.js'));
 }
 
-/** esbuild: bundle, minify, browser, IIFE; returns the code as a Buffer (nothing written). */
+/** esbuild options of every size measurement: bundle, minify, browser, IIFE (nothing written). */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  minify: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2020',
+  write: false,
+  logLevel: 'silent',
+  legalComments: 'none',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  absWorkingDir: benchDir,
+};
+
+/** Bundles `entry` with BUNDLE_OPTIONS; returns the code as a Buffer. */
 export async function bundle(entry) {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2020',
-    write: false,
-    logLevel: 'silent',
-    legalComments: 'none',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    absWorkingDir: benchDir,
-  });
+  const result = await build({ entryPoints: [entry], ...BUNDLE_OPTIONS });
   return Buffer.from(result.outputFiles[0].contents);
 }
 
