@@ -124,7 +124,7 @@ test('panel shows real demo messages for every transport live, one trace with ba
     const facts = await readMessage(page, answer);
     await panel.bringToFront();
     // The page was reloaded with the panel open: its SDK starts after an async config fetch, and
-    // the message still appears (the content script repeats its hello after load).
+    // the message still appears (the SDK announces itself and the content script answers with a hello).
     await checkMessageInPanel(panel, facts, transport, stack.urls.collector);
     await panel.screenshot({ path: join(imgDir, `panel-demo-${transport}.png`) });
   }

@@ -78,12 +78,14 @@ test('chunks get arrival, DOM commit and paint times; the message gets its visib
   expect(otlp.find((s) => s.name === 'chat.stream')?.spanId).toBe(stream.spanId);
 });
 
-test('the devtools hook posts nothing before a hello', async ({ page }) => {
+test('the devtools hook posts no spans or chunks before a hello, only its data-free announcement', async ({ page }) => {
   await page.goto(`${server.baseUrl}/chat.html`);
   await page.evaluate(() => (window as unknown as { ask(q: string): Promise<unknown> }).ask('count=3&delay=5'));
   await page.evaluate(() => (window as unknown as { Streamtrace: { instance: { flush(): Promise<void> } } }).Streamtrace.instance.flush());
   await page.waitForTimeout(200);
-  expect(await page.evaluate(() => (window as unknown as { sdkMessages: unknown[] }).sdkMessages.length)).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { sdkMessages: unknown[] }).sdkMessages)).toEqual([
+    { source: 'streamtrace-sdk', version: 1, type: 'ready', payload: {} },
+  ]);
 });
 
 test('regenerate links the new message to the old one; late feedback lands in the old trace', async ({ page }) => {

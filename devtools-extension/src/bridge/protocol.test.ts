@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES, validatePageMessage } from './protocol';
+import { MAX_MESSAGE_BYTES, isSdkReady, validatePageMessage } from './protocol';
 
 const traceId = '0af7651916cd43dd8448eb211c80319c';
 const spanId = 'b7ad6b7169203331';
@@ -25,5 +25,18 @@ describe('validatePageMessage', () => {
     expect(validatePageMessage({ ...base, type: 'spans', payload: { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 1 }] }] }] } })).toBeUndefined();
     const huge = 'x'.repeat(MAX_MESSAGE_BYTES);
     expect(validatePageMessage({ ...base, type: 'spans', payload: { resourceSpans: [{ scopeSpans: [{ spans: [{ traceId, spanId, name: huge }] }] }] } })).toBeUndefined();
+  });
+});
+
+describe('isSdkReady', () => {
+  it('recognises only the SDK\'s protocol-v1 announcement, which is never forwarded as data', () => {
+    const ready = { source: 'streamtrace-sdk', version: 1, type: 'ready', payload: {} };
+    expect(isSdkReady(ready)).toBe(true);
+    expect(validatePageMessage(ready)).toBeUndefined();
+    expect(isSdkReady({ ...ready, version: 2 })).toBe(false);
+    expect(isSdkReady({ ...ready, source: 'streamtrace-devtools' })).toBe(false);
+    expect(isSdkReady({ ...ready, type: 'hello' })).toBe(false);
+    expect(isSdkReady('ready')).toBe(false);
+    expect(isSdkReady(null)).toBe(false);
   });
 });

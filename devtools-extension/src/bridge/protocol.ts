@@ -28,6 +28,11 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
+/** The SDK's start-up announcement (no payload is read): the content script answers with HELLO. */
+export function isSdkReady(data: unknown): boolean {
+  return isObject(data) && data.source === SDK_SOURCE && data.version === PROTOCOL_VERSION && data.type === 'ready';
+}
+
 function validChunk(raw: unknown): ChunkPoint | undefined {
   if (!isObject(raw) || !isFiniteNumber(raw.index) || !isFiniteNumber(raw.bytes) || !isFiniteNumber(raw.arrivalMs)) return undefined;
   const chunk: ChunkPoint = { index: raw.index, bytes: raw.bytes, arrivalMs: raw.arrivalMs };

@@ -1,4 +1,4 @@
-import { HELLO, validatePageMessage } from '../bridge/protocol';
+import { HELLO, isSdkReady, validatePageMessage } from '../bridge/protocol';
 import type { ContentToWorker, WorkerToContent } from '../bridge/port-messages';
 
 // Bridges the page to the extension. Forwards only protocol-v1 SDK messages from this window
@@ -20,6 +20,10 @@ send({ kind: 'streamtrace-page-load' });
 
 window.addEventListener('message', (event: MessageEvent) => {
   if (event.source !== window) return;
+  if (isSdkReady(event.data)) {
+    sayHello();
+    return;
+  }
   const message = validatePageMessage(event.data);
   if (message) send({ kind: 'streamtrace-page', message });
 });
@@ -30,10 +34,3 @@ chrome.runtime.onMessage.addListener((raw: unknown) => {
 
 sayHello();
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', sayHello, { once: true });
-// Apps often start the SDK only after an async boot step (e.g. fetching their config), after the
-// hellos above: say it again a few times after load. The SDK ignores hellos once it has seen one.
-const helloAgain = (): void => {
-  for (const delay of [0, 500, 1500, 4000, 10_000]) setTimeout(sayHello, delay);
-};
-if (document.readyState === 'complete') helloAgain();
-else addEventListener('load', helloAgain, { once: true });

@@ -50,6 +50,9 @@ export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
     if (!active && isHello(event.data)) active = true;
   };
   target.addEventListener('message', onMessage as EventListener);
+  // An SDK that starts after the content script's hello (apps often init after an async boot step)
+  // announces itself once; the content script answers with a hello. Carries no data.
+  post('ready', {});
 
   return {
     get active() {
