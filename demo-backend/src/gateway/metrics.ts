@@ -4,14 +4,11 @@ import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
 /** Buckets of the GenAI semantic conventions for durations (s) and token counts. */
 const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 const TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
-/** docs/deploy/otel-collector.yaml's buckets for the same metric, so both sources agree. */
-const FIRST_CHUNK_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20, 30];
 const CHUNK_GAP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5];
 const RETRIEVAL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 interface Instruments {
   duration: Histogram;
-  firstChunk: Histogram;
   perChunk: Histogram;
   tokens: Histogram;
   outcomes: Counter;
@@ -32,11 +29,6 @@ function get(): Instruments {
       unit: 's',
       description: 'GenAI operation duration.',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
-    }),
-    firstChunk: meter.createHistogram('gen_ai.client.operation.time_to_first_chunk', {
-      unit: 's',
-      description: 'Time from the model request to the first streamed chunk.',
-      advice: { explicitBucketBoundaries: FIRST_CHUNK_BUCKETS },
     }),
     perChunk: meter.createHistogram('gen_ai.client.operation.time_per_output_chunk', {
       unit: 's',
@@ -94,12 +86,10 @@ export function startModelCall(labels: ModelCallLabels): ModelCallMetrics {
     chunk() {
       if (ended) return;
       const now = performance.now();
-      if (lastChunk === undefined) {
-        // Exactly the labels of the metric-name contract (docs/deploy/README.md).
-        get().firstChunk.record((now - started) / 1000, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': labels.model });
-      } else {
-        get().perChunk.record((now - lastChunk) / 1000, base);
-      }
+      // No time-to-first-chunk instrument here: the collector derives
+      // gen_ai.client.operation.time_to_first_chunk from the chat CLIENT span's
+      // gen_ai.response.time_to_first_chunk, with exemplars (docs/deploy/README.md, "One source per metric").
+      if (lastChunk !== undefined) get().perChunk.record((now - lastChunk) / 1000, base);
       lastChunk = now;
     },
     complete(usage) {

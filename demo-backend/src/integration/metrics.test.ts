@@ -123,10 +123,8 @@ describe('gateway metrics', () => {
     expect(delta('gen_ai_client_operation_duration_seconds_count', CHAT)).toBe(1);
     expect(delta('gen_ai_client_operation_duration_seconds_count', { ...CHAT, error_type: 'model_error' })).toBe(1);
     expect(delta('gen_ai_client_operation_duration_seconds_bucket', { ...CHAT, le: '+Inf' })).toBe(1);
-    // First chunk: the complete and the cancelled stream had one; labels exactly as the contract says.
-    const ttfc = { gen_ai_operation_name: 'chat', gen_ai_request_model: 'sim-gpt-1' };
-    expect(delta('gen_ai_client_operation_time_to_first_chunk_seconds_count', ttfc)).toBe(2);
-    expect(delta('gen_ai_client_operation_time_to_first_chunk_seconds_bucket', { ...ttfc, le: '+Inf' })).toBe(2);
+    // Time to first chunk is not the gateway's to export: the collector derives it from spans (test below).
+    expect(after.some((s) => s.name.startsWith('gen_ai_client_operation_time_to_first_chunk'))).toBe(false);
     // Every chunk after the first: deltas − 1 of the complete stream, at least 1 of the cancelled one.
     expect(delta('gen_ai_client_operation_time_per_output_chunk_seconds_count', CHAT)).toBeGreaterThanOrEqual(deltas);
     // Token usage: the done event's numbers.
@@ -140,6 +138,36 @@ describe('gateway metrics', () => {
     const { text } = await scrape();
     const check = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect({ status: check.status, stdout: check.stdout, stderr: check.stderr }).toEqual({ status: 0, stdout: '', stderr: '' });
+  });
+
+  it('one source per metric: time to first chunk comes from the collector, with the chat call as exemplar, and no family is on both endpoints', async () => {
+    const response = await fetch(`${stack.urls.gateway}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'Which layer made this slow?' }),
+    });
+    const traceId = response.headers.get('x-trace-id');
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect((await readSseEvents(response)).at(-1)?.type).toBe('done');
+
+    // The gateway's chat CLIENT span reaches the collector with the next span batch.
+    const exemplar = new RegExp(`^gen_ai_client_operation_time_to_first_chunk_seconds_bucket\\{([^}]*)\\} \\d+ # \\{trace_id="${traceId}",span_id="[0-9a-f]{16}"\\}`, 'm');
+    let collectorText = '';
+    for (let i = 0; i < 60 && !exemplar.test(collectorText); i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+      collectorText = await (await fetch(`${stack.urls.collector}/metrics`, { headers: { accept: 'application/openmetrics-text' } })).text();
+    }
+    const labels = exemplar.exec(collectorText)?.[1] ?? '';
+    expect(labels).toContain('job="chat-gateway"');
+    expect(labels).toContain('gen_ai_request_model="sim-gpt-1"');
+    expect(labels).toContain('gen_ai_operation_name="chat"');
+
+    const families = (text: string): Set<string> =>
+      new Set(parseSamples(text).map((s) => s.name.replace(/_(bucket|sum|count|total|created)$/, '')));
+    const fromCollector = families(collectorText);
+    const fromGateway = families((await scrape()).text);
+    expect(fromGateway.size).toBeGreaterThan(0);
+    expect([...fromGateway].filter((name) => fromCollector.has(name))).toEqual([]);
   });
 
   it('pushes the same instruments as OTLP metrics to the collector', async () => {
