@@ -77,6 +77,10 @@ expect_rejected "tail sampling before span metrics" otel-collector.yaml \
       exporters: [span_metrics, signal_to_metrics, forward]" \
   "      processors: [memory_limiter, tail_sampling]
       exporters: [span_metrics, signal_to_metrics, forward]"
+expect_rejected "a metrics pipeline without the services' OTLP metrics" otel-collector.yaml \
+  "receivers: [otlp, span_metrics, signal_to_metrics]" "receivers: [span_metrics, signal_to_metrics]"
+expect_rejected "a service metric under a name the collector derives" README.md \
+  "| \`gen_ai_client_operation_duration_seconds\` |" "| \`gen_ai_client_operation_time_to_first_chunk_seconds\` |"
 expect_rejected "a component used but not defined" otel-collector.yaml \
   "exporters: [otlp_grpc/tempo, otlp_grpc/jaeger]" "exporters: [otlp_grpc/tempo, otlp_grpc/zipkin]"
 expect_rejected "a duplicate YAML key" otel-collector.yaml \

@@ -129,6 +129,16 @@ check('span_metrics: required dimensions, no unbounded ones, exemplars on', () =
 check('prometheus exporter exposes OpenMetrics (needed for exemplars)', () =>
   collector.exporters.prometheus?.enable_open_metrics === true ? undefined : 'enable_open_metrics is not true');
 
+check("metrics pipeline: the services' OTLP metrics (otlp) beside span_metrics and signal_to_metrics, into prometheus", () => {
+  const metricPipelines = pipelines().filter(([name]) => name === 'metrics' || name.startsWith('metrics/'));
+  if (metricPipelines.length === 0) return 'no metrics pipeline';
+  const receivers = new Set(metricPipelines.flatMap(([, p]) => p.receivers ?? []));
+  for (const id of ['otlp', 'span_metrics', 'signal_to_metrics']) if (!receivers.has(id)) return `no metrics pipeline receives from ${id}`;
+  const feeding = metricPipelines.filter(([, p]) => (p.receivers ?? []).includes('otlp'));
+  if (!feeding.every(([, p]) => (p.exporters ?? []).includes('prometheus'))) return 'the otlp metrics do not reach the prometheus exporter';
+  return undefined;
+});
+
 // Names the collector config makes Prometheus expose.
 const produced = new Set();
 check('derive the Prometheus names of every collector-produced metric', () => {
@@ -189,6 +199,25 @@ check('README documents every collector-produced metric', () => {
   const bases = [...produced].map((n) => n.replace(/_(bucket|sum|count)$/, ''));
   const missing = bases.filter((n) => !contract.has(n));
   return missing.length ? `missing: ${[...new Set(missing)].join(', ')}` : undefined;
+});
+
+// The contract table: one row per Prometheus name, the producer in the last column.
+const contractRows = (() => {
+  const section = readme.split(/^## Metric-name contract$/m)[1]?.split(/^## /m)[0] ?? '';
+  return [...section.matchAll(/^\| `([a-z_:][a-z0-9_:]*)` \|.*\| ([^|]+) \|$/gm)].map((m) => ({ name: m[1], producer: m[2].trim() }));
+})();
+
+check('one source per metric: every contract name has one row; services never export a connector-derived name', () => {
+  if (contractRows.length === 0) return 'no contract table rows';
+  const seen = new Set();
+  for (const { name } of contractRows) {
+    if (seen.has(name)) return `${name} has two rows`;
+    seen.add(name);
+  }
+  const fromServices = contractRows.filter((r) => r.producer.startsWith("services' OTLP metrics"));
+  if (fromServices.length === 0) return "no row is produced by the services' OTLP metrics";
+  const clash = fromServices.filter((r) => ['', '_bucket', '_total'].some((suffix) => produced.has(r.name + suffix)));
+  return clash.length ? `also derived by the collector: ${clash.map((r) => r.name).join(', ')}` : undefined;
 });
 
 check('every runbook_url anchor exists in README', () => {
