@@ -37,9 +37,10 @@ export function backendBuilt() {
 
 /**
  * Starts everything; resolves `{ collector, upstream, gateways: { [mode]: { url, pid } }, stop }`.
- * `tokens` is the answer length of the upstream.
+ * `tokens` is the answer length of the upstream; `gatewayArgs` are extra node flags for the
+ * gateways (e.g. `--cpu-prof`).
  */
-export async function startBackend({ modes, tokens, log = () => {} }) {
+export async function startBackend({ modes, tokens, gatewayArgs = [], log = () => {} }) {
   if (!backendBuilt()) throw new Error('build first: npm run build -w server && npm run build -w demo-backend');
   const { spawnService } = await import(join(DIST, 'stack', 'spawn-service.js'));
   const running = [];
@@ -69,7 +70,7 @@ export async function startBackend({ modes, tokens, log = () => {} }) {
       });
       const gateway = await start({
         name: 'chat-gateway',
-        args: [...preload, join(DIST, 'gateway', 'main.js')],
+        args: [...gatewayArgs, ...preload, join(DIST, 'gateway', 'main.js')],
         env: { ...common, OTEL_SERVICE_NAME: `chat-gateway${suffix}`, GATEWAY_PORT: '0', VECTOR_STORE_URL: vector.url, MODEL_URL: upstream.url, MODEL_TRANSPORT: 'http' },
       });
       gateways[mode] = { url: gateway.url, pid: gateway.child.pid, serviceName: `chat-gateway${suffix}` };
