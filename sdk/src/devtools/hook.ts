@@ -1,5 +1,5 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { toOtlpJson } from '../export/otlp-json.js';
 import type { DevtoolsHook } from './bridge.js';
 import type { ChunkRecord } from '../timing/chunk-timeline.js';
 import { PROTOCOL_VERSION, SDK_SOURCE, isHello } from './protocol.js';
@@ -20,7 +20,6 @@ export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
   let active = false;
   let buffer: ReadableSpan[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const decoder = new TextDecoder();
 
   const post = (type: string, payload: unknown): void => {
     try {
@@ -37,10 +36,8 @@ export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
     buffer = [];
     if (spans.length === 0) return;
     try {
-      const bytes = JsonTraceSerializer.serializeRequest(spans);
-      if (bytes === undefined) return;
-      const request = JSON.parse(decoder.decode(bytes)) as { resourceSpans?: unknown[] };
-      post('spans', { resourceSpans: request.resourceSpans ?? [] });
+      // Through JSON: the same shape the collector stores (absent fields left out, not `undefined`).
+      post('spans', JSON.parse(JSON.stringify(toOtlpJson(spans))) as unknown);
     } catch (error) {
       log.warn('devtools span conversion failed', error);
     }

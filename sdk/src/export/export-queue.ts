@@ -1,6 +1,6 @@
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { encodeOtlpJson } from './otlp-json.js';
 import { log } from '../diag.js';
 
 /** Counters of the export pipeline, readable at any time through `st.stats()`. */
@@ -40,7 +40,7 @@ export interface ExportQueueOptions {
 }
 
 /**
- * A bounded, at-most-once-per-success export queue behind the BatchSpanProcessor: spans are
+ * A bounded, at-most-once-per-success export queue behind the batch processor: spans are
  * accepted at once (the page never waits on the collector), sent one request at a time, kept and
  * retried with exponential backoff (or `Retry-After`) while the collector is unreachable, and
  * dropped — oldest first, counted — when more than `maxPending` wait.
@@ -58,17 +58,17 @@ export class ExportQueue implements SpanExporter {
 
   constructor(private readonly options: ExportQueueOptions) {
     this.backoffMs = options.initialBackoffMs ?? 1000;
-    this.serialize = options.serialize ?? ((spans) => JsonTraceSerializer.serializeRequest(spans));
+    this.serialize = options.serialize ?? (encodeOtlpJson);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
     if (this.closed) {
-      resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter shut down') });
+      resultCallback({ code: 1, error: new Error('exporter shut down') });
       return;
     }
     this.pending.push(...spans);
     this.trim();
-    resultCallback({ code: ExportResultCode.SUCCESS });
+    resultCallback({ code: 0 });
     this.pump(false);
   }
 

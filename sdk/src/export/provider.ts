@@ -1,6 +1,4 @@
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { WebTracerProvider } from '@opentelemetry/sdk-trace-web';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config.js';
 import type { Session } from '../session/session.js';
 import { SessionSpanProcessor } from '../session/processor.js';
@@ -9,11 +7,13 @@ import { SDK_VERSION } from '../version.js';
 import { ExportQueue } from './export-queue.js';
 import { createFetchSender } from './fetch-sender.js';
 import { RedactionProcessor } from './redaction.js';
+import { BatchProcessor } from './batch.js';
+import { TracerProvider } from './tracer.js';
 
 const MAX_BATCH = 256;
 
 export interface Pipeline {
-  provider: WebTracerProvider;
+  provider: TracerProvider;
   /** Holds spans until the collector took them; its `stats` are `st.stats()`. */
   queue: ExportQueue;
 }
@@ -25,7 +25,7 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
     maxBatch: MAX_BATCH,
   });
   const nav = typeof navigator !== 'undefined' ? navigator : undefined;
-  const resource = resourceFromAttributes({
+  const resource = {
     'service.name': config.serviceName,
     'telemetry.sdk.name': '@streamtrace/web',
     'telemetry.sdk.language': 'webjs',
@@ -33,22 +33,17 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
     ...(nav?.language ? { 'browser.language': nav.language } : {}),
     ...(nav?.userAgent ? { 'user_agent.original': nav.userAgent } : {}),
     ...config.resourceAttributes,
-  });
-  const provider = new WebTracerProvider({
+  };
+  const provider = new TracerProvider({
     resource,
     sampler: sampler ?? new SessionSampler(() => session.peek(), config.sampleRate),
     spanProcessors: [
       new SessionSpanProcessor(session),
       new RedactionProcessor(config.redactAttribute, config.captureContent),
       ...extra,
-      // Batches spans (and flushes on visibilitychange→hidden / pagehide) into the queue, which
-      // accepts at once; the queue bounds memory and retries while the collector is unreachable.
-      new BatchSpanProcessor(queue, {
-        // Larger than the queue's bound: the BatchSpanProcessor would drop the newest spans, uncounted.
-        maxQueueSize: Math.max(2048, config.maxQueueSize),
-        maxExportBatchSize: MAX_BATCH,
-        scheduledDelayMillis: config.scheduledDelayMillis,
-      }),
+      // Batches sampled spans into the queue (the SDK flushes it on visibilitychange→hidden and
+      // pagehide); the queue bounds memory and retries while the collector is unreachable.
+      new BatchProcessor(queue, { delayMs: config.scheduledDelayMillis, maxBatch: MAX_BATCH }),
     ],
   });
   return { provider, queue };

@@ -1,0 +1,113 @@
+import { context as apiContext, trace, type Context, type Span as ApiSpan, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import type { ReadableSpan, Sampler, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { RecordingSpan, sanitize } from './span.js';
+import { log } from '../diag.js';
+
+/** `@opentelemetry/core`'s suppressTracing key (api context keys are `Symbol.for(description)`). */
+const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+
+/** Random lower-case hex id of `bytes` bytes, never all zeros (invalid in W3C trace context). */
+export function randomId(bytes: number): string {
+  let id = '';
+  const random = new Uint8Array(bytes);
+  while (/^0*$/.test(id)) {
+    crypto.getRandomValues(random);
+    id = Array.from(random, (b) => (b < 16 ? '0' : '') + b.toString(16)).join('');
+  }
+  return id;
+}
+
+/** Calls every processor in order; one that throws never stops the others or the page. */
+class Processors {
+  constructor(readonly list: SpanProcessor[]) {}
+  private each(what: string, fn: (p: SpanProcessor) => void): void {
+    for (const p of this.list) {
+      try {
+        fn(p);
+      } catch (error) {
+        log.warn(`span processor ${what} failed`, error);
+      }
+    }
+  }
+  onStart(span: Span, parent: Context): void {
+    this.each('onStart', (p) => p.onStart(span, parent));
+  }
+  onEnding(span: Span): void {
+    this.each('onEnding', (p) => p.onEnding?.(span));
+  }
+  onEnd(span: ReadableSpan): void {
+    this.each('onEnd', (p) => p.onEnd(span));
+  }
+}
+
+export interface TracerProviderOptions {
+  resource: Record<string, string | number | boolean>;
+  sampler: Sampler;
+  spanProcessors: SpanProcessor[];
+}
+
+/**
+ * A tracer provider with `@opentelemetry/sdk-trace`'s `startSpan` semantics (parent from the
+ * context, `root`, suppressed tracing, the sampler's decision, attributes and trace state;
+ * NOT_RECORD gives a non-recording span that still propagates) and nothing else: the SDK never
+ * registers it globally, so its spans are only ours.
+ */
+export class TracerProvider {
+  private readonly processors: Processors;
+  private readonly resource: ReadableSpan['resource'];
+
+  constructor(private readonly options: TracerProviderOptions) {
+    this.processors = new Processors(options.spanProcessors);
+    // Only `attributes` (and an absent schemaUrl) is read from a span's resource: by the OTLP encoder.
+    this.resource = { attributes: { ...options.resource } } as unknown as ReadableSpan['resource'];
+  }
+
+  getTracer(name: string, version?: string): Tracer {
+    const scope = { name, version };
+    const startSpan = (spanName: string, spanOptions: SpanOptions = {}, ctx: Context = apiContext.active()): ApiSpan => {
+      if (spanOptions.root) ctx = trace.deleteSpan(ctx);
+      const parent = trace.getSpanContext(ctx);
+      const validParent = parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
+      const traceId = validParent?.traceId ?? randomId(16);
+      const kind = spanOptions.kind ?? 0;
+      const links = (spanOptions.links ?? []).map((link) => ({ context: link.context, attributes: sanitize(link.attributes)[0] }));
+      const [attributes] = sanitize(spanOptions.attributes);
+      const spanId = randomId(8);
+      if (ctx.getValue(SUPPRESS_TRACING) === true) return trace.wrapSpanContext({ traceId, spanId, traceFlags: 0 });
+      const result = this.options.sampler.shouldSample(ctx, traceId, spanName, kind, attributes, links);
+      const spanContext = { traceId, spanId, traceFlags: result.decision === 2 ? 1 : 0, traceState: result.traceState ?? validParent?.traceState };
+      if (result.decision === 0) return trace.wrapSpanContext(spanContext);
+      const span = new RecordingSpan({
+        name: spanName,
+        kind,
+        spanContext,
+        parentSpanContext: validParent,
+        startTime: spanOptions.startTime,
+        links,
+        attributes: { ...attributes, ...result.attributes },
+        resource: this.resource,
+        instrumentationScope: scope,
+        processor: this.processors,
+      });
+      this.processors.onStart(span, ctx);
+      return span;
+    };
+    return {
+      startSpan,
+      startActiveSpan<F extends (span: ApiSpan) => unknown>(spanName: string, ...args: unknown[]): ReturnType<F> {
+        const fn = args.pop() as F;
+        const [spanOptions, ctx = apiContext.active()] = args as [SpanOptions | undefined, Context | undefined];
+        const span = startSpan(spanName, spanOptions, ctx);
+        return apiContext.with(trace.setSpan(ctx, span), fn as (s: ApiSpan) => ReturnType<F>, undefined, span);
+      },
+    };
+  }
+
+  forceFlush(): Promise<void> {
+    return Promise.all(this.processors.list.map((p) => p.forceFlush())).then(() => undefined);
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.all(this.processors.list.map((p) => p.shutdown())).then(() => undefined);
+  }
+}
