@@ -61,6 +61,63 @@ const scenarios: Record<string, string> = {
     const log = [es.readyState];
     await new Promise((resolve) => es.addEventListener('error', (e) => { log.push(e.type, es.readyState, e instanceof Event); resolve(); }));
     return log;`,
+  eventSourceListeners: `
+    const log = [];
+    const es = new EventSource('/sse?count=3&delay=5&named=1');
+    const f = function (e) { log.push(['f', this === es, e.type, e.currentTarget === es]); return 'ignored'; };
+    const obj = { handleEvent(e) { log.push(['obj', this === obj, e.type]); } };
+    es.addEventListener('message', f);
+    es.addEventListener('message', f);
+    es.addEventListener('message', f, true);
+    es.addEventListener('message', obj);
+    es.addEventListener('delta', (e) => log.push(['once', e.type]), { once: true });
+    es.addEventListener('delta', obj);
+    const gone = () => log.push('removed listener ran');
+    es.addEventListener('delta', gone);
+    es.removeEventListener('delta', gone);
+    es.addEventListener('message', f, true);
+    es.removeEventListener('message', f, true);
+    es.addEventListener('delta', (e) => { log.push('stopper'); e.stopImmediatePropagation(); });
+    es.addEventListener('delta', () => log.push('after stop ran'));
+    const errors = [];
+    const onError = (e) => { errors.push(e.message); e.preventDefault(); };
+    window.addEventListener('error', onError);
+    es.addEventListener('message', () => { throw new Error('app bug'); }, { once: true });
+    const handler = () => log.push('handler');
+    es.onmessage = handler;
+    log.push(es.onmessage === handler, typeof es.onmessage);
+    es.onmessage = null;
+    log.push(es.onmessage);
+    const notCallable = { handleEvent() { log.push('object handler ran'); } };
+    es.onmessage = notCallable;
+    log.push(es.onmessage === notCallable);
+    es.onmessage = handler;
+    log.push(es.onmessage === handler);
+    await new Promise((resolve) => es.addEventListener('message', (e) => { if (JSON.parse(e.data).type === 'done') setTimeout(resolve, 20); }));
+    es.close();
+    window.removeEventListener('error', onError);
+    log.push(errors);
+    return log;`,
+  webSocketListeners: `
+    const log = [];
+    const ws = new WebSocket('/ws');
+    const obj = { handleEvent(e) { log.push(['obj', this === obj, e.data]); } };
+    const f = function (e) { log.push(['f', this === ws, e.data]); };
+    ws.addEventListener('message', obj);
+    ws.addEventListener('message', f, { once: true });
+    ws.addEventListener('message', f, { once: true });
+    const gone = () => log.push('removed listener ran');
+    ws.addEventListener('message', gone);
+    ws.removeEventListener('message', gone);
+    const handler = (e) => log.push(['handler', e.data]);
+    ws.onmessage = handler;
+    log.push(ws.onmessage === handler);
+    await new Promise((resolve) => (ws.onopen = resolve));
+    ws.send('one');
+    ws.send('two');
+    await new Promise((resolve) => ws.addEventListener('message', (e) => { if (e.data === 'echo:two') resolve(); }));
+    ws.close();
+    return log;`,
   webSocketStatics: `
     const ws = new WebSocket(location.origin.replace('http', 'ws') + '/ws');
     const log = [typeof WebSocket, WebSocket.name, WebSocket.length, Function.prototype.toString.call(WebSocket).includes('[native code]'),
@@ -135,6 +192,8 @@ const scenarios: Record<string, string> = {
 const nativeShows: Record<string, (log: unknown) => void> = {
   eventSourceReconnect: (log) => expect((log as string[]).filter((e) => e === 'open')).toHaveLength(2),
   eventSourceOrder: (log) => expect(JSON.stringify(log)).toContain('"delta"'),
+  eventSourceListeners: (log) => expect(JSON.stringify(log)).toContain('app bug'),
+  webSocketListeners: (log) => expect(JSON.stringify(log)).toContain('echo:two'),
   webSocketFrames: (log) => expect(JSON.stringify(log)).toContain('[1,2,3,4]'),
   webSocketAbnormal: (log) => expect(JSON.stringify(log)).toContain('1006'),
   fetchAbortAndCancel: (log) => expect(log).toContain('AbortError'),

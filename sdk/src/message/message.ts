@@ -42,6 +42,8 @@ export interface MessageHandle {
   readonly cancelled: boolean;
   readonly span: Span;
   readonly context: Context;
+  /** Streams call `chunkArrived` only for a chunk at or after this time (ttft, render target lookups). */
+  readonly nextTargetCheck: number;
   addStream(stream: StreamRecorder): void;
   streamEnded(stream: StreamRecorder): void;
   chunkArrived(at: number): void;
@@ -67,11 +69,11 @@ export class ChatMessage implements Message, MessageHandle {
   readonly startedAt = now();
   readonly auto: boolean;
   ended = false;
+  nextTargetCheck = -1;
   private endRequested = false;
   private readonly streams: StreamRecorder[] = [];
   private readonly observer: CommitObserver;
   private explicitTarget = false;
-  private lastTargetLookup = -Infinity;
   private ttfb = -1;
   private ttft = -1;
   private ttftVisible = -1;
@@ -109,6 +111,7 @@ export class ChatMessage implements Message, MessageHandle {
 
   setRenderTarget(element: Element | null): void {
     safe('setRenderTarget', () => {
+      this.nextTargetCheck = -1;
       if (element) {
         this.explicitTarget = true;
         if (this.unsettledStreams > 0) this.observer.observe(element);
@@ -143,15 +146,15 @@ export class ChatMessage implements Message, MessageHandle {
         this.observer.observe(this.pendingTarget);
         this.pendingTarget = undefined;
       }
+      this.nextTargetCheck = Infinity;
       return;
     }
-    if (at - this.lastTargetLookup < TARGET_RETRY_MS) return;
-    this.lastTargetLookup = at;
+    this.nextTargetCheck = at + TARGET_RETRY_MS;
     const target = findRenderTarget(this.id);
     if (target) {
       this.observer.observe(target);
       // Found the exact element: stop looking.
-      if (target.getAttribute('data-streamtrace-message') === this.id) this.lastTargetLookup = Infinity;
+      if (target.getAttribute('data-streamtrace-message') === this.id) this.nextTargetCheck = Infinity;
     } else if (this.observer.observing === undefined && typeof document !== 'undefined' && document.body) {
       this.observer.observe(document.body);
     }

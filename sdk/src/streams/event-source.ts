@@ -3,26 +3,20 @@ import type { StreamRecorder } from './stream-recorder.js';
 import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
 import { wrapConstructor, wrapMethod } from './native.js';
+import { installListenerWrapping, wrappedTarget, type WrappedTarget } from './listener-wrap.js';
 import { guard } from '../diag.js';
-
-const BUILT_IN_TYPES = new Set(['open', 'error', 'message']);
 
 /**
  * Replaces `globalThis.EventSource` by a Proxy of the native constructor: instances are real
  * EventSources (instanceof, constants, readyState, event order unchanged). Their `url` is the URL
  * actually requested, i.e. with our context query parameters when the URL is in `propagateTo`.
+ * Messages (`message` and named events) are timed inside the app's own listeners (listener-wrap.ts).
  */
 export function instrumentEventSource(ctx: InstrumentContext): () => void {
   const native = globalThis.EventSource;
   if (typeof native !== 'function') return () => {};
-  const tracked = new WeakMap<EventSource, { stream: StreamRecorder; types: Set<string>; reconnecting: boolean }>();
+  const tracked = new WeakMap<object, WrappedTarget & { reconnecting: boolean }>();
   const listen = EventTarget.prototype.addEventListener;
-
-  const hookType = (es: EventSource, entry: { stream: StreamRecorder; types: Set<string>; reconnecting: boolean }, type: string): void => {
-    if (entry.types.has(type)) return;
-    entry.types.add(type);
-    listen.call(es, type, entry.stream.onMessageEvent);
-  };
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
     let traced: { url: string; stream: StreamRecorder } | undefined;
@@ -50,7 +44,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
       throw error;
     }
     const stream = traced.stream;
-    const entry = { stream, types: new Set<string>(['message']), reconnecting: false };
+    const entry = { ...wrappedTarget(stream), reconnecting: false };
     tracked.set(es, entry);
     listen.call(es, 'open', guard('EventSource open', () => {
       if (entry.reconnecting) {
@@ -59,7 +53,6 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
       }
       stream.response({ 'http.response.status_code': 200 });
     }));
-    listen.call(es, 'message', stream.onMessageEvent);
     listen.call(es, 'error', guard('EventSource error', () => {
       if (es.readyState === target.CLOSED) {
         stream.end('error', 'eventsource_error');
@@ -72,19 +65,11 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
     return es;
   });
 
-  // Named events (`event: delta`) only reach listeners of that type: count them once the app listens.
-  const restoreAdd = wrapMethod(native.prototype as EventSource, 'addEventListener', (original, thisArg, args) => {
-    const entry = tracked.get(thisArg as EventSource);
-    const type = args[0];
-    if (entry !== undefined && typeof type === 'string' && !BUILT_IN_TYPES.has(type)) {
-      try {
-        hookType(thisArg as EventSource, entry, type);
-      } catch (error) {
-        ctx.reportError('EventSource listener', error);
-      }
-    }
-    return Reflect.apply(original, thisArg, args);
-  });
+  const restoreListeners = installListenerWrapping(
+    native.prototype,
+    (instance) => tracked.get(instance as object),
+    (type) => type !== 'open' && type !== 'error',
+  );
   const restoreClose = wrapMethod(native.prototype as EventSource, 'close', (original, thisArg, args) => {
     const result = Reflect.apply(original, thisArg, args);
     const entry = tracked.get(thisArg as EventSource);
@@ -102,7 +87,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
   prototype.constructor = proxy;
   globalThis.EventSource = proxy;
   return () => {
-    restoreAdd();
+    restoreListeners();
     restoreClose();
     prototype.constructor = native;
     if (globalThis.EventSource === proxy) globalThis.EventSource = native;

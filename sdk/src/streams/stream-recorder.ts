@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@op
 import type { Runtime, OpenStream } from '../runtime.js';
 import type { MessageHandle } from '../message/message.js';
 import { ChunkTimeline } from '../timing/chunk-timeline.js';
-import { eventTime, isHidden, noteArrival, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
+import { arrivalTime, isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
 import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
@@ -17,8 +17,6 @@ export type StreamOutcome = 'complete' | 'cancel' | 'error';
 const SETTLE_MS = 300;
 const SERIES_CAPACITY_DEVTOOLS = 20_000;
 const SERIES_CAPACITY = 512;
-/** Message events whose payload is read later (see chunkEvent). */
-const DEFERRED_EVENTS = 256;
 
 /** One `chat.stream` span: a fetch body, an EventSource or a WebSocket. */
 export class StreamRecorder implements OpenStream {
@@ -40,9 +38,9 @@ export class StreamRecorder implements OpenStream {
   private reconnects = 0;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private responded = false;
-  private readonly deferred: (MessageEvent | undefined)[] = [];
-  private readonly deferredIndex = new Uint32Array(DEFERRED_EVENTS);
-  private deferredCount = 0;
+  /** The message event being delivered to the app's listeners now, and its chunk index. */
+  private currentEvent: Event | undefined;
+  private currentIndex = 0;
 
   constructor(
     private readonly runtime: Runtime,
@@ -76,7 +74,6 @@ export class StreamRecorder implements OpenStream {
         isHidden,
         visibleSince,
         onFirstPaint: (at) => message.firstPaint(at),
-        beforeFinalise: () => this.drain(),
         onSettled: () => {
           if (this.ended) this.settle();
         },
@@ -105,12 +102,11 @@ export class StreamRecorder implements OpenStream {
     this.span.setAttributes(attributes);
   }
 
-  /** One chunk: an SSE event, a WebSocket message or a body read. `data` only matters with captureContent. */
-  chunk(bytes: number, data?: string, at: number = now()): void {
+  /** One chunk: a WebSocket message or a body read. `data` only matters with captureContent. */
+  chunk(bytes: number, data?: string, at: number = arrivalTime()): void {
     if (!this.recording || this.ended) return;
     (this.timeline as ChunkTimeline).arrived(bytes, at);
-    noteArrival(at);
-    this.message.chunkArrived(at);
+    if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
     if (data !== undefined && this.runtime.config.captureContent) this.capture(data);
   }
 
@@ -119,45 +115,29 @@ export class StreamRecorder implements OpenStream {
     if (!this.recording || this.ended) return;
     const timeline = this.timeline as ChunkTimeline;
     for (let k = 0; k < count; k++) timeline.arrived(sizes[k] as number, at);
-    noteArrival(at);
-    this.message.chunkArrived(at);
+    if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
   }
 
   /**
-   * One EventSource/WebSocket message. Its payload is read later (next frame, or every 256
-   * events): the first read of `event.data` materialises the string, and the app's own listener
-   * pays that anyway, so reading after it costs nothing extra.
+   * An EventSource/WebSocket message is about to reach the app's listener (see listener-wrap.ts).
+   * Its payload is read in `eventDelivered`, right after the app's own read of `event.data`.
+   * Returns whether this call counted it (an event reaching several listeners counts once).
    */
-  chunkEvent(event: MessageEvent): void {
-    if (!this.recording || this.ended) return;
-    const at = eventTime(event);
-    const index = (this.timeline as ChunkTimeline).arrived(0, at);
-    noteArrival(at);
-    this.message.chunkArrived(at);
-    this.deferred[this.deferredCount] = event;
-    this.deferredIndex[this.deferredCount++] = index;
-    if (this.deferredCount === DEFERRED_EVENTS) this.drain();
+  eventArriving(event: Event): boolean {
+    if (!this.recording || this.ended || event === this.currentEvent) return false;
+    const at = arrivalTime();
+    this.currentIndex = (this.timeline as ChunkTimeline).arrived(0, at);
+    this.currentEvent = event;
+    if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
+    return true;
   }
 
-  /** The `message` (or named event) listener for EventSource/WebSocket: never throws into the page. */
-  readonly onMessageEvent = (event: Event): void => {
-    try {
-      this.chunkEvent(event as MessageEvent);
-    } catch (error) {
-      log.warn('message event failed', error);
-    }
-  };
-
-  private drain(): void {
-    const timeline = this.timeline as ChunkTimeline;
-    const capture = this.runtime.config.captureContent;
-    for (let k = 0; k < this.deferredCount; k++) {
-      const data: unknown = (this.deferred[k] as MessageEvent).data;
-      this.deferred[k] = undefined;
-      timeline.setBytes(this.deferredIndex[k] as number, payloadBytes(data));
-      if (capture && typeof data === 'string') this.capture(data);
-    }
-    this.deferredCount = 0;
+  /** The app's first listener for `event` returned (or threw). */
+  eventDelivered(event: Event): void {
+    if (this.timeline === undefined) return;
+    const data: unknown = (event as MessageEvent).data;
+    this.timeline.setBytes(this.currentIndex, payloadBytes(data));
+    if (typeof data === 'string' && this.runtime.config.captureContent) this.capture(data);
   }
 
   private capture(data: string): void {
@@ -191,6 +171,7 @@ export class StreamRecorder implements OpenStream {
   end(outcome: StreamOutcome, error?: unknown, attributes?: Attributes): void {
     if (this.ended) return;
     this.ended = true;
+    this.currentEvent = undefined;
     this.outcome = outcome;
     this.errorForMessage = error;
     this.endedAt = now();

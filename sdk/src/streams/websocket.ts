@@ -3,17 +3,18 @@ import type { StreamRecorder } from './stream-recorder.js';
 import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
 import { wrapConstructor, wrapMethod } from './native.js';
+import { installListenerWrapping, wrappedTarget, type WrappedTarget } from './listener-wrap.js';
 import { guard } from '../diag.js';
 
 /**
  * Replaces `globalThis.WebSocket` by a Proxy of the native constructor: instances are real
  * WebSockets. Their `url` is the URL actually requested (with our context query parameters when
- * the URL is in `propagateTo`).
+ * the URL is in `propagateTo`). Messages are timed inside the app's own listeners (listener-wrap.ts).
  */
 export function instrumentWebSocket(ctx: InstrumentContext): () => void {
   const native = globalThis.WebSocket;
   if (typeof native !== 'function') return () => {};
-  const tracked = new WeakMap<WebSocket, { stream: StreamRecorder; closedByClient: boolean }>();
+  const tracked = new WeakMap<object, WrappedTarget & { closedByClient: boolean }>();
   const listen = EventTarget.prototype.addEventListener;
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
@@ -47,11 +48,10 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
       throw error;
     }
     const stream = traced.stream;
-    const entry = { stream, closedByClient: false };
+    const entry = { ...wrappedTarget(stream), closedByClient: false };
     tracked.set(ws, entry);
     let failed = false;
     listen.call(ws, 'open', guard('WebSocket open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) })));
-    listen.call(ws, 'message', stream.onMessageEvent);
     listen.call(ws, 'error', () => {
       failed = true;
     });
@@ -71,6 +71,11 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
     return ws;
   });
 
+  const restoreListeners = installListenerWrapping(
+    native.prototype,
+    (instance) => tracked.get(instance as object),
+    (type) => type === 'message',
+  );
   const restoreClose = wrapMethod(native.prototype as WebSocket, 'close', (original, thisArg, args) => {
     const entry = tracked.get(thisArg as WebSocket);
     if (entry !== undefined) entry.closedByClient = true;
@@ -81,6 +86,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
   globalThis.WebSocket = proxy;
   return () => {
     restoreClose();
+    restoreListeners();
     prototype.constructor = native;
     if (globalThis.WebSocket === proxy) globalThis.WebSocket = native;
   };

@@ -5,46 +5,31 @@
  */
 export const now = (): number => performance.now();
 
-let lastArrivalAt = -1;
-let lastArrivalWall = -1;
+let lastWall = -1;
+let lastAt = -1;
 
-/** A chunk reached the SDK at `at`: remembered for the commit that follows it (see commitTime). */
-export function noteArrival(at: number): void {
-  lastArrivalAt = at;
-  lastArrivalWall = Date.now();
+/**
+ * Time of a chunk arrival seen now. Within one wall-clock millisecond every arrival shares one
+ * `performance.now()` read (at most 1 ms early, well inside a frame; the clock is coarsened to
+ * 100 µs anyway): a burst of chunks costs one Date.now() each and one clock read per millisecond.
+ */
+export function arrivalTime(): number {
+  const wall = Date.now();
+  if (wall !== lastWall) {
+    lastWall = wall;
+    lastAt = performance.now();
+  }
+  return lastAt;
 }
 
 /**
  * Time of a DOM commit seen now. A commit within the same wall-clock millisecond as the latest
- * arrival (a renderer that appends synchronously) is stamped with that arrival, to within 1 ms,
- * without a `performance.now()` read; a later commit (a throttled renderer) reads the clock.
+ * arrival (a renderer that appends synchronously) is stamped with that arrival's time, without a
+ * `performance.now()` read; a later commit (a throttled renderer) reads the clock.
  */
 export function commitTime(): number {
-  return Date.now() === lastArrivalWall ? lastArrivalAt : performance.now();
+  return Date.now() === lastWall ? lastAt : performance.now();
 }
-
-/**
- * An event's `timeStamp` when it is a `performance.now()`-based time (Chromium, Firefox, Safari):
- * the moment the browser created the event, read without a clock call. Otherwise now().
- */
-export function eventTime(event: Event): number {
-  if (eventStamps === STAMPS_OK) {
-    const t = event.timeStamp;
-    return t > 0 ? t : performance.now();
-  }
-  const n = performance.now();
-  if (eventStamps === STAMPS_UNKNOWN) {
-    // Checked once per page: some engines once used epoch milliseconds here.
-    const t = event.timeStamp;
-    eventStamps = typeof t === 'number' && t > 0 && t <= n + 1 && n - t < 60_000 ? STAMPS_OK : STAMPS_UNUSABLE;
-    if (eventStamps === STAMPS_OK) return t;
-  }
-  return n;
-}
-const STAMPS_UNKNOWN = 0;
-const STAMPS_OK = 1;
-const STAMPS_UNUSABLE = 2;
-let eventStamps = STAMPS_UNKNOWN;
 
 /** Converts a `performance.now()` value to epoch milliseconds. */
 export const toEpochMs = (t: number): number => performance.timeOrigin + t;

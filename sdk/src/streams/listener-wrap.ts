@@ -1,0 +1,134 @@
+import type { StreamRecorder } from './stream-recorder.js';
+
+type Listener = EventListenerOrEventListenerObject;
+
+/** What a traced EventSource/WebSocket instance needs to time its messages inside the app's listeners. */
+export interface WrappedTarget {
+  readonly stream: StreamRecorder;
+  /** App listener (function or `handleEvent` object) → the function registered natively instead. */
+  readonly wrappers: WeakMap<object, (this: EventTarget, event: Event) => unknown>;
+  /** Registered wrapper → the app's listener (what the `onmessage` getter returns). */
+  readonly originals: WeakMap<object, Listener>;
+}
+
+export function wrappedTarget(stream: StreamRecorder): WrappedTarget {
+  return { stream, wrappers: new WeakMap(), originals: new WeakMap() };
+}
+
+/**
+ * The function registered natively in place of the app's listener: it times the message on the
+ * way in and reads its size on the way out (right after the app's own read of `event.data`, which
+ * makes ours cheap), so a message costs no dispatch of its own. The app's listener runs with the
+ * same `this`, argument, return value and exceptions as natively; ours never throw into the page.
+ */
+export function wrapperFor(target: WrappedTarget, listener: Listener): (this: EventTarget, event: Event) => unknown {
+  let wrapper = target.wrappers.get(listener);
+  if (wrapper !== undefined) return wrapper;
+  const stream = target.stream;
+  wrapper = function (this: EventTarget, event: Event): unknown {
+    let counted = false;
+    try {
+      counted = stream.eventArriving(event);
+    } catch {
+      // Timing is best effort.
+    }
+    try {
+      if (typeof listener === 'function') return listener.call(this, event);
+      // A `handleEvent` object: the method is looked up at each dispatch, called on the object.
+      const handle = (listener as EventListenerObject).handleEvent;
+      return Reflect.apply(handle as (event: Event) => unknown, listener, [event]);
+    } finally {
+      if (counted) {
+        try {
+          stream.eventDelivered(event);
+        } catch {
+          // Timing is best effort.
+        }
+      }
+    }
+  };
+  target.wrappers.set(listener, wrapper);
+  target.originals.set(wrapper, listener);
+  return wrapper;
+}
+
+/** The native registration argument for `listener`: its wrapper when one exists (removeEventListener). */
+export function registeredFor(target: WrappedTarget, listener: unknown): unknown {
+  return (typeof listener === 'object' && listener !== null) || typeof listener === 'function'
+    ? (target.wrappers.get(listener as object) ?? listener)
+    : listener;
+}
+
+/** The app's value for an `onmessage` read: its own function, not our wrapper. */
+export function originalFor(target: WrappedTarget, registered: unknown): unknown {
+  return typeof registered === 'function' ? (target.originals.get(registered) ?? registered) : registered;
+}
+
+const canWrap = (listener: unknown): listener is Listener =>
+  typeof listener === 'function' || (typeof listener === 'object' && listener !== null);
+
+/**
+ * Replaces `addEventListener`, `removeEventListener` and the `onmessage` accessor of `prototype`
+ * (EventSource or WebSocket): on a traced instance, listeners of the timed event types get wrapped;
+ * on any other object the native behaviour is untouched. Returns the uninstaller.
+ */
+export function installListenerWrapping(
+  prototype: object,
+  lookup: (instance: unknown) => WrappedTarget | undefined,
+  timedType: (type: string) => boolean,
+): () => void {
+  const restores: (() => void)[] = [];
+  const define = (key: string, descriptor: PropertyDescriptor): void => {
+    const previous = Object.getOwnPropertyDescriptor(prototype, key);
+    Object.defineProperty(prototype, key, descriptor);
+    restores.push(() => {
+      if (previous) Object.defineProperty(prototype, key, previous);
+      else delete (prototype as Record<string, unknown>)[key];
+    });
+  };
+  const method = (key: 'addEventListener' | 'removeEventListener'): void => {
+    const original = (prototype as Record<string, unknown>)[key] as (...args: unknown[]) => unknown;
+    if (typeof original !== 'function') return;
+    const own = Object.getOwnPropertyDescriptor(prototype, key);
+    define(key, {
+      ...(own ?? { configurable: true, enumerable: false, writable: true }),
+      value: new Proxy(original, {
+        apply(target, thisArg, args: unknown[]) {
+          const entry = lookup(thisArg);
+          if (entry !== undefined && args.length >= 2 && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
+            const registered = key === 'addEventListener' ? wrapperFor(entry, args[1]) : registeredFor(entry, args[1]);
+            args = [args[0], registered, ...args.slice(2)];
+          }
+          return Reflect.apply(target, thisArg, args);
+        },
+      }),
+    });
+  };
+  method('addEventListener');
+  method('removeEventListener');
+  const handler = Object.getOwnPropertyDescriptor(prototype, 'onmessage');
+  if (handler?.get !== undefined && handler.set !== undefined) {
+    const get = handler.get;
+    const set = handler.set;
+    define('onmessage', {
+      ...handler,
+      get: new Proxy(get, {
+        apply(target, thisArg, args) {
+          const value: unknown = Reflect.apply(target, thisArg, args);
+          const entry = lookup(thisArg);
+          return entry === undefined ? value : originalFor(entry, value);
+        },
+      }),
+      set: new Proxy(set, {
+        apply(target, thisArg, args: unknown[]) {
+          const entry = lookup(thisArg);
+          if (entry !== undefined && typeof args[0] === 'function') args = [wrapperFor(entry, args[0] as Listener)];
+          return Reflect.apply(target, thisArg, args);
+        },
+      }),
+    });
+  }
+  return () => {
+    for (const restore of restores.reverse()) restore();
+  };
+}
