@@ -5,6 +5,11 @@ describe('span records', () => {
   it('reads nanosecond times from decimal strings, numbers and long bits without losing microseconds', () => {
     expect(nanosToMs('1700000000123456789')).toBe(1700000000123.456);
     expect(nanosToMs(1_000_000)).toBe(1);
+    expect(nanosToMs('999')).toBe(0);
+    expect(nanosToMs('1500000')).toBe(1.5);
+    expect(nanosToMs('1764182401500999999')).toBe(1764182401500.999);
+    // Beyond 21 digits (not a real epoch time) still reads like the exact BigInt division.
+    expect(nanosToMs('12345678901234567890123')).toBe(Number(12345678901234567890123n / 1000n) / 1000);
     const value = 1700000000123456000n;
     expect(nanosToMs({ low: Number(value & 0xffffffffn), high: Number(value >> 32n) })).toBe(1700000000123.456);
   });

@@ -37,6 +37,9 @@ export function nanosToMs(value: string | number | { low: number; high: number }
   if (typeof value === 'object') return Number(((BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0)) / 1000n) / 1000;
   if (typeof value === 'number') return value / 1e6;
   if (!/^\d+$/.test(value)) return Number(value) / 1e6 || 0;
+  // Whole microseconds, then milliseconds: the same result as BigInt division, without BigInt
+  // (this runs for every span and event time). Exact while the microsecond count fits in 2^53.
+  if (value.length <= 21) return (Number(value.slice(0, -6) || '0') * 1000 + Number(value.slice(-6, -3) || '0')) / 1000;
   return Number(BigInt(value) / 1000n) / 1000;
 }
 
@@ -58,7 +61,8 @@ export function attributesToRecord(list: OtlpKeyValue[] | undefined): Record<str
   return out;
 }
 
-export function spanRecordsFrom(resourceSpans: OtlpResourceSpans[]): SpanRecord[] {
+/** `skip` leaves out spans the caller already holds (e.g. repeats of a polled trace) before any conversion. */
+export function spanRecordsFrom(resourceSpans: OtlpResourceSpans[], skip?: (span: OtlpSpan) => boolean): SpanRecord[] {
   const out: SpanRecord[] = [];
   for (const resource of resourceSpans) {
     const resourceAttributes = attributesToRecord(resource.resource?.attributes);
@@ -66,6 +70,7 @@ export function spanRecordsFrom(resourceSpans: OtlpResourceSpans[]): SpanRecord[
     for (const scope of resource.scopeSpans ?? []) {
       for (const span of scope.spans ?? []) {
         if (!span || typeof span.traceId !== 'string' || typeof span.spanId !== 'string') continue;
+        if (skip?.(span)) continue;
         const startMs = nanosToMs(span.startTimeUnixNano);
         const endMs = Math.max(startMs, nanosToMs(span.endTimeUnixNano) || startMs);
         const parent = typeof span.parentSpanId === 'string' && /[1-9a-f]/i.test(span.parentSpanId) ? span.parentSpanId.toLowerCase() : undefined;

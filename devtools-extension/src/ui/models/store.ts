@@ -1,9 +1,10 @@
 import type { PanelEvent } from '../../bridge/adapter';
-import type { ChunkSeries, OtlpResourceSpans } from '../../bridge/otlp-types';
+import type { ChunkSeries, OtlpResourceSpans, OtlpSpan } from '../../bridge/otlp-types';
 import { mergeChunks } from './chunks';
 import type { MessageRow, TraceData } from './messages';
 import { messageRow } from './messages';
 import { spanRecordsFrom } from './span-record';
+import { sameSpan } from './same-span';
 
 export interface TraceEntry extends TraceData {
   /** Bumped on every change: views cache per-trace work by it. */
@@ -60,8 +61,15 @@ export function createPanelStore(options: PanelStoreOptions = {}): PanelStore {
     for (const listener of [...listeners]) listener();
   };
 
+  // Repeats of spans already held change nothing: no new version, so views keep their derived
+  // trees and the panel does not re-render for a backend poll that found nothing new.
+  const held = (span: OtlpSpan): boolean => {
+    const previous = traces.get(span.traceId.toLowerCase())?.spans.get(span.spanId.toLowerCase());
+    return previous !== undefined && sameSpan(previous.raw.span, span);
+  };
+
   const addSpans = (resourceSpans: OtlpResourceSpans[]): void => {
-    const records = spanRecordsFrom(resourceSpans);
+    const records = spanRecordsFrom(resourceSpans, held);
     if (!records.length) return;
     for (const record of records) {
       const trace = entry(record.traceId);
