@@ -1,0 +1,81 @@
+// Starts the built dev collector (demo-backend/dist/collector/main.js) as a child process on a free port,
+// reads its READY line, and reads its memory: VmRSS/VmHWM from /proc/<pid>/status and, through the
+// preloaded collector-memory-probe.mjs, its V8 heap after a full GC.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const COLLECTOR_MAIN = join(here, '../../demo-backend/dist/collector/main.js');
+const PROBE = join(here, 'collector-memory-probe.mjs');
+
+export function collectorBuilt() {
+  return existsSync(COLLECTOR_MAIN);
+}
+
+/** @param {{ args?: string[], env?: Record<string,string> }} options */
+export async function startCollectorProcess({ args = [], env = {} } = {}) {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, COLLECTOR_MAIN, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, ...env },
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`collector did not print READY in 15 s: ${stderr}`)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /READY streamtrace-collector (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`collector exited with ${code}: ${stderr}`));
+    });
+  });
+
+  const pending = [];
+  child.on('message', (m) => {
+    if (m?.type === 'memory') pending.shift()?.(m);
+  });
+
+  return {
+    url,
+    pid: child.pid,
+    /** RSS now and its high-water mark, bytes, from /proc. */
+    rss() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kib = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+      return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+    },
+    /** process.memoryUsage() of the collector after a full GC (heapUsed, heapTotal, external, arrayBuffers, rss). */
+    memory() {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no memory answer from the collector')), 10000);
+        pending.push((m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+        child.send('memory');
+      });
+    },
+    async health() {
+      const res = await fetch(`${url}/api/health`);
+      return res.json();
+    },
+    stop() {
+      return new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}
