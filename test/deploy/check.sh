@@ -89,6 +89,9 @@ expect_rejected "an alert over an undocumented metric" alerts.yml \
   "expr: absent(traces_span_metrics_calls_total)" "expr: absent(traces_span_metrics_calls_count)"
 expect_rejected "a dashboard query over an undocumented metric" grafana-dashboard.json \
   "rate(streamtrace_stream_render_latency_p95_seconds_bucket[" "rate(streamtrace_stream_render_latency_p95_ms_bucket["
+expect_rejected "a TTFT panel without the alert's exemplars" grafana-dashboard.json \
+  '"expr": "histogram_quantile(0.95, sum by (le) (rate(streamtrace_ttft_visible_seconds_bucket[5m])))",' \
+  '"expr": "streamtrace:ttft_visible_seconds:p95_5m",'
 expect_rejected "a runbook without its README section" README.md \
   "### runbook-StreamtraceStreamStallsHigh" "### Stalls"
 expect_rejected "a metric missing from the README contract" README.md \

@@ -292,6 +292,25 @@ check('dashboard: exemplars enabled, TraceQL tables, TTFT, render latency, error
   return undefined;
 });
 
+check('the TTFT alert\'s histogram is drawn with exemplars (alert → exemplar → trace)', () => {
+  const all = rules.groups.flatMap((g) => g.rules);
+  const recordedExpr = new Map(all.filter((r) => r.record).map((r) => [r.record, r.expr]));
+  const alert = all.find((r) => r.alert === 'StreamtraceTimeToFirstTokenSlow');
+  if (!alert) return 'no StreamtraceTimeToFirstTokenSlow alert';
+  const histograms = new Set();
+  const visit = (expr, depth) => {
+    for (const name of metricNames(expr)) {
+      if (recordedExpr.has(name) && depth < 10) visit(recordedExpr.get(name), depth + 1);
+      else if (name.endsWith('_bucket')) histograms.add(name);
+    }
+  };
+  visit(alert.expr, 0);
+  if (histograms.size === 0) return 'the alert reads no histogram';
+  const targets = panels().flatMap((p) => p.targets ?? []).filter((t) => t.exemplar === true && t.expr);
+  const missing = [...histograms].filter((h) => !targets.some((t) => t.expr.includes(h)));
+  return missing.length ? `no exemplar query over ${missing.join(', ')}` : undefined;
+});
+
 const dashboardExprs = [];
 check('dashboard PromQL uses only produced, recorded or documented metrics', () => {
   for (const p of panels()) {
