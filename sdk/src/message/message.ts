@@ -44,9 +44,12 @@ export interface MessageHandle {
   readonly context: Context;
   /** Streams call `chunkArrived` only for a chunk at or after this time (ttft, render target lookups). */
   readonly nextTargetCheck: number;
+  readonly startedAt: number;
   addStream(stream: StreamRecorder): void;
   streamEnded(stream: StreamRecorder): void;
   chunkArrived(at: number): void;
+  /** A stream wants commit times again (a sampled-out stream promoted to full recording). */
+  commitsNeeded(): void;
   firstResponse(at: number): void;
   firstPaint(at: number): void;
 }
@@ -94,7 +97,14 @@ export class ChatMessage implements Message, MessageHandle {
     );
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);
     this.observer = new CommitObserver((at) => {
-      for (let i = 0; i < this.streams.length; i++) (this.streams[i] as StreamRecorder).committed(at);
+      let needed = false;
+      for (let i = 0; i < this.streams.length; i++) {
+        const stream = this.streams[i] as StreamRecorder;
+        stream.committed(at);
+        if (stream.needsCommits) needed = true;
+      }
+      // Only sampled-out streams past their first paint: their chunks need no more commit times.
+      if (!needed) this.observer.pause();
     });
   }
 
@@ -158,6 +168,10 @@ export class ChatMessage implements Message, MessageHandle {
     } else if (this.observer.observing === undefined && typeof document !== 'undefined' && document.body) {
       this.observer.observe(document.body);
     }
+  }
+
+  commitsNeeded(): void {
+    if (this.unsettledStreams > 0) this.observer.resume();
   }
 
   firstResponse(at: number): void {

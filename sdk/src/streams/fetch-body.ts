@@ -1,6 +1,6 @@
 import type { StreamRecorder } from './stream-recorder.js';
 import { SseParser } from './sse-parser.js';
-import { now } from '../timing/clock.js';
+import { arrivalTime } from '../timing/clock.js';
 import { guard } from '../diag.js';
 
 /**
@@ -24,7 +24,7 @@ export function observeBody(
   const transform = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, controller) {
       try {
-        readAt = now();
+        readAt = arrivalTime();
         if (parser) parser.push(chunk);
         else stream.chunk(chunk.byteLength, undefined, readAt);
       } catch {

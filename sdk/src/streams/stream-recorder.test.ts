@@ -8,10 +8,18 @@ import { ChatMessage } from '../message/message.js';
 import { StreamRecorder } from './stream-recorder.js';
 import type { Runtime } from '../runtime.js';
 import type { PaintWaiter } from '../timing/frame-scheduler.js';
+import { SessionSampler } from '../sampling/session-sampler.js';
+import { UnsampledBuffer } from '../sampling/unsampled-buffer.js';
 
-function setup(options: StreamtraceOptions = {}) {
+function setup(options: StreamtraceOptions = {}, sampledOut = false) {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  // sampledOut: a sampled-out session whose spans are recorded for the unsampled buffer, which exports kept traces.
+  const provider = sampledOut
+    ? new BasicTracerProvider({
+        sampler: new SessionSampler(() => 's1', 0, true),
+        spanProcessors: [new UnsampledBuffer({ keepSlowMs: resolveConfig(options).keepSlowMs, sink: (spans) => void exporter.export(spans, () => {}) })],
+      })
+    : new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const waiting: PaintWaiter[] = [];
   const runtime: Runtime = {
     config: resolveConfig(options),
@@ -119,6 +127,53 @@ describe('chat.stream recording', () => {
     expect(span.attributes['streamtrace.stream.chunks']).toBe(1);
   });
 
+  it('records a sampled-out stream as aggregates only, and in full from the moment it is known to be slow', async () => {
+    const { exporter, runtime, message, frame } = setup({ keepSlowMs: 1000 }, true);
+    const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://x/sse'));
+    const timeline = stream.timeline!;
+    const base = message.startedAt;
+    for (let i = 0; i < 50; i++) {
+      timeline.arrived(10, base + 100 + i);
+      timeline.committed(base + 100 + i);
+      frame(base + 116 + i);
+    }
+    expect(stream.needsCommits).toBe(false);
+    for (let i = 0; i < 10; i++) {
+      timeline.arrived(10, base + 3000 + i); // after a 2.85 s gap: kept as slow, so recorded in full
+      timeline.committed(base + 3000 + i);
+      frame(base + 3016 + i);
+    }
+    expect(stream.needsCommits).toBe(true);
+    stream.end('complete');
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    const spans = exporter.getFinishedSpans();
+    const span = spanNamed(spans, 'chat.stream');
+    expect(span.attributes).toMatchObject({
+      'streamtrace.sampling.kept_by': 'slow',
+      'streamtrace.stream.chunks': 60,
+      'streamtrace.stream.bytes': 600,
+      'streamtrace.chunk.first_paint_ms': round3(base + 116 - stream.openedAt),
+      'streamtrace.chunk.render_latency_ms.max': 16,
+      'streamtrace.chunk.painted': 10,
+      'streamtrace.chunk.stalls': 1,
+    });
+    expect(span.events.filter((e) => e.name === 'chunk').every((e) => (e.attributes?.['streamtrace.chunk.index'] as number) >= 50)).toBe(true);
+    expect(spanNamed(spans, 'chat.message').attributes['streamtrace.sampling.kept_by']).toBe('slow');
+  });
+
+  it('exports nothing for a sampled-out message that went fine', async () => {
+    const { exporter, runtime, message, frame } = setup({}, true);
+    const stream = new StreamRecorder(runtime, message, 'eventsource', new URL('http://x/sse'));
+    stream.chunk(10);
+    stream.committed(performance.now());
+    frame(performance.now() + 5);
+    stream.end('complete');
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
   it('ends open streams when the message is cancelled or fails, once', async () => {
     const { exporter, runtime, message } = setup();
     const stream = new StreamRecorder(runtime, message, 'websocket', new URL('ws://x/ws'));
@@ -163,3 +218,7 @@ describe('chat.stream recording', () => {
     }
   });
 });
+
+function round3(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Runtime, OpenStream } from '../runtime.js';
 import type { MessageHandle } from '../message/message.js';
 import { ChunkTimeline } from '../timing/chunk-timeline.js';
@@ -65,7 +65,14 @@ export class StreamRecorder implements OpenStream {
     this.recording = this.span.isRecording();
     this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
     if (this.recording) {
+      // Recorded but not sampled: only the unsampled buffer sees this trace, and it needs aggregates.
+      const light = (this.span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0;
+      const keepSlowMs = runtime.config.keepSlowMs;
       this.timeline = new ChunkTimeline({
+        light,
+        promoteOnGapMs: keepSlowMs,
+        promoteAfter: message.startedAt + keepSlowMs,
+        onPromote: () => message.commitsNeeded(),
         capacity: runtime.devtools.active ? SERIES_CAPACITY_DEVTOOLS : SERIES_CAPACITY,
         stallThresholdMs: runtime.config.stallThresholdMs,
         maxEvents: runtime.config.maxChunkEvents,
@@ -144,6 +151,11 @@ export class StreamRecorder implements OpenStream {
     if (this.content.length >= MAX_CONTENT_CHARS) return;
     const text = deltaText(data);
     if (text !== undefined) this.content = (this.content + text).slice(0, MAX_CONTENT_CHARS);
+  }
+
+  /** Whether this stream still wants DOM commit times (see ChunkTimeline.needsCommits). */
+  get needsCommits(): boolean {
+    return this.timeline !== undefined && this.timeline.needsCommits;
   }
 
   /** The DOM target of the message changed. */

@@ -97,3 +97,60 @@ describe('chunk timeline', () => {
     expect(new Set(samples).size).toBe(samples.length);
   });
 });
+
+describe('light chunk timeline (sampled-out traces)', () => {
+  it('keeps the aggregates the unsampled buffer decides on and stops caring about commits after the first paint', () => {
+    const { t, frame } = timeline({ light: true });
+    t.arrived(5, 10);
+    t.arrived(7, 300); // a 290 ms gap: a stall
+    expect(t.needsCommits).toBe(true);
+    t.committed(301);
+    t.arrived(3, 302);
+    t.committed(303);
+    frame(316);
+    expect(t.firstPaint).toBe(316);
+    expect(t.firstVisibleIndex).toBe(1);
+    expect(t.firstVisibleArrival).toBe(300);
+    expect(t.needsCommits).toBe(false);
+    t.arrived(4, 320);
+    expect(t.pending).toBe(false);
+    t.close();
+    expect([t.count, t.totalBytes, t.gapMax, t.stalls, t.eventsDropped]).toEqual([4, 19, 290, 1, 4]);
+    expect(t.latency.count).toBe(0);
+    expect(t.selectedEvents()).toEqual([]);
+  });
+
+  it('gives no first paint to a commit made while hidden, and takes the next visible one', () => {
+    let hidden = true;
+    const { t, frame } = timeline({ light: true, isHidden: () => hidden });
+    t.arrived(5, 10);
+    t.committed(11);
+    expect(t.pending).toBe(false);
+    hidden = false;
+    t.arrived(5, 40);
+    t.committed(41);
+    frame(50);
+    expect([t.firstPaint, t.firstVisibleIndex]).toEqual([50, 1]);
+  });
+
+  it('switches to full recording once the trace is known to be slow (a long gap or a late first chunk)', () => {
+    const promoted: string[] = [];
+    const { t, frame } = timeline({ light: true, promoteOnGapMs: 1000, onPromote: () => promoted.push('gap') });
+    t.arrived(5, 10);
+    t.committed(11);
+    frame(20);
+    t.arrived(5, 2000);
+    expect(t.light).toBe(false);
+    t.committed(2001);
+    frame(2010);
+    t.close();
+    expect(promoted).toEqual(['gap']);
+    expect(t.gapMax).toBe(1990);
+    expect(t.latency.count).toBe(1);
+    expect(t.selectedEvents().map((e) => [e.index, e.paintMs])).toEqual([[1, 2010]]);
+
+    const late = timeline({ light: true, promoteAfter: 5000 }).t;
+    late.arrived(5, 6000);
+    expect(late.light).toBe(false);
+  });
+});

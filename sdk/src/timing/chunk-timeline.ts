@@ -42,6 +42,18 @@ export interface TimelineOptions {
   isHidden: () => boolean;
   /** When the page last became visible: a chunk committed before that was not painted by this frame. */
   visibleSince?: () => number;
+  /**
+   * Aggregates only (a sampled-out trace the unsampled buffer may still keep): counts, bytes, gaps,
+   * stalls and the first paint, no per-chunk record, no commit or paint work after the first paint.
+   * `promote()` switches to full recording for the chunks that follow.
+   */
+  light?: boolean;
+  /** Light mode: a gap between chunks above this promotes (the trace will be kept as slow). */
+  promoteOnGapMs?: number;
+  /** Light mode: a first arrival or first paint after this time promotes. */
+  promoteAfter?: number;
+  /** Light mode ended: commits matter again. */
+  onPromote?: () => void;
 }
 
 const SLOT_FIELDS = 6; // index, bytes, arrival, commit, paint, reason
@@ -66,6 +78,8 @@ export class ChunkTimeline implements PaintWaiter {
   stalls = 0;
   eventsDropped = 0;
   readonly latency = new LatencyHistogram();
+  /** Aggregates only (see TimelineOptions.light) until promote(). */
+  light: boolean;
 
   private readonly cap: number;
   private readonly bytes: Uint32Array;
@@ -93,7 +107,13 @@ export class ChunkTimeline implements PaintWaiter {
   private sampleSeen = 0;
   private firstUsed = false;
 
+  // Light mode: the chunk whose commit may become the first paint.
+  private candidate = -1;
+  private candidateArrival = -1;
+  private candidateCommit = -1;
+
   constructor(private readonly options: TimelineOptions) {
+    this.light = options.light === true;
     this.cap = Math.max(16, options.capacity | 0);
     this.bytes = new Uint32Array(this.cap);
     this.arrival = new Float64Array(this.cap);
@@ -113,6 +133,11 @@ export class ChunkTimeline implements PaintWaiter {
 
   /** A chunk reached the SDK at `at` (performance.now()); returns its index. */
   arrived(bytes: number, at: number): number {
+    if (this.light) {
+      const late = this.firstArrival < 0 ? at > (this.options.promoteAfter ?? Infinity) : at - this.lastArrival > (this.options.promoteOnGapMs ?? Infinity);
+      if (!late) return this.arrivedLight(bytes, at);
+      this.promote();
+    }
     if (this.count - this.doneCursor >= this.cap) {
       this.options.beforeFinalise?.();
       this.finalise(this.doneCursor, true);
@@ -138,10 +163,40 @@ export class ChunkTimeline implements PaintWaiter {
     return i;
   }
 
+  private arrivedLight(bytes: number, at: number): number {
+    const i = this.count++;
+    this.totalBytes += bytes;
+    this.eventsDropped++;
+    if (this.firstArrival < 0) this.firstArrival = at;
+    else {
+      const gap = at - this.lastArrival;
+      if (gap > this.gapMax) this.gapMax = gap;
+      if (gap > this.options.stallThresholdMs) this.stalls++;
+    }
+    this.lastArrival = at;
+    // After the first paint a light timeline has nothing left to learn from commits and paints.
+    if (this.firstPaint >= 0) this.doneCursor = this.commitCursor = this.count;
+    return i;
+  }
+
+  /** Full recording from the next chunk on (earlier chunks keep their aggregates only). */
+  promote(): void {
+    if (!this.light) return;
+    this.light = false;
+    this.candidate = -1;
+    this.doneCursor = this.commitCursor = this.paintUpTo = this.count;
+    this.options.onPromote?.();
+  }
+
+  /** Whether DOM commits still matter (a light timeline stops caring after its first paint). */
+  get needsCommits(): boolean {
+    return !this.light || this.firstPaint < 0;
+  }
+
   /** Byte count learnt after arrival (read lazily from the event). */
   setBytes(i: number, bytes: number): void {
     this.totalBytes += bytes;
-    if (i >= this.doneCursor && i < this.count) this.bytes[i % this.cap] = bytes;
+    if (!this.light && i >= this.doneCursor && i < this.count) this.bytes[i % this.cap] = bytes;
   }
 
   /** True while some chunk still waits for a commit. */
@@ -160,6 +215,10 @@ export class ChunkTimeline implements PaintWaiter {
    */
   committed(at: number): void {
     if (this.commitCursor >= this.count) return;
+    if (this.light) {
+      this.committedLight(at);
+      return;
+    }
     if (this.commitCursor < this.doneCursor) this.commitCursor = this.doneCursor;
     const hidden = this.options.isHidden();
     if (hidden) this.options.beforeFinalise?.();
@@ -179,11 +238,52 @@ export class ChunkTimeline implements PaintWaiter {
     }
   }
 
+  private committedLight(at: number): void {
+    this.commitCursor = this.count;
+    if (this.firstPaint >= 0 || this.options.isHidden()) {
+      // Hidden: these chunks get no paint (as in full mode); a later visible commit may still be the first.
+      this.doneCursor = this.count;
+      if (this.firstPaint < 0) this.candidate = -1;
+      this.options.onSettled?.();
+      return;
+    }
+    if (this.candidate < 0) {
+      this.candidate = this.count - 1;
+      this.candidateArrival = this.lastArrival;
+      this.candidateCommit = at;
+    }
+    this.options.requestPaint(this);
+  }
+
+  private paintedLight(at: number): void {
+    const upTo = this.paintUpTo;
+    const c = this.candidate;
+    if (c >= 0 && c < upTo) {
+      if (!this.options.isHidden() && this.candidateCommit >= (this.options.visibleSince?.() ?? 0)) {
+        this.firstPaint = at;
+        this.firstVisibleIndex = c;
+        this.firstVisibleArrival = this.candidateArrival;
+        this.doneCursor = this.commitCursor;
+        this.candidate = -1;
+        this.options.onFirstPaint?.(at);
+        if (at > (this.options.promoteAfter ?? Infinity)) this.promote();
+      } else {
+        this.candidate = -1;
+        if (this.doneCursor < upTo) this.doneCursor = upTo;
+      }
+    }
+    if (!this.pending) this.options.onSettled?.();
+  }
+
   beforeFrame(): void {
     this.paintUpTo = this.commitCursor;
   }
 
   painted(at: number): void {
+    if (this.light) {
+      this.paintedLight(at);
+      return;
+    }
     this.options.beforeFinalise?.();
     const hidden = this.options.isHidden();
     const visibleSince = this.options.visibleSince?.() ?? 0;
@@ -212,6 +312,10 @@ export class ChunkTimeline implements PaintWaiter {
 
   /** Stream over: whatever is still pending gets no (more) timing. */
   close(): void {
+    if (this.light) {
+      this.doneCursor = this.commitCursor = this.count;
+      return;
+    }
     this.options.beforeFinalise?.();
     this.finaliseUpTo(this.count);
   }

@@ -34,3 +34,30 @@ describe('commit observer', () => {
     target.remove();
   });
 });
+
+describe('commit observer while paused', () => {
+  it('remembers a new target without observing it until resumed', async () => {
+    const first = document.createElement('div');
+    const second = document.createElement('div');
+    document.body.append(first, second);
+    const commits: number[] = [];
+    const observer = new CommitObserver((at) => commits.push(at));
+    observer.observe(first);
+    observer.pause();
+    observer.observe(second);
+    second.append('a');
+    await settle();
+    expect(commits).toHaveLength(0);
+    expect(observer.observing).toBe(second);
+    observer.resume();
+    first.append('b');
+    await settle();
+    expect(commits).toHaveLength(0);
+    second.append('c');
+    await settle();
+    expect(commits).toHaveLength(1);
+    observer.disconnect();
+    first.remove();
+    second.remove();
+  });
+});

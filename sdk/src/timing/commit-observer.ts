@@ -14,20 +14,13 @@ export class CommitObserver {
 
   constructor(private readonly onCommit: (at: number) => void) {}
 
-  /** Observes `target` (replacing the previous one). */
+  /** Observes `target` (replacing the previous one); while paused, remembers it for resume(). */
   observe(target: Node): void {
-    if (typeof MutationObserver === 'undefined' || (target === this.target && !this.paused)) return;
-    this.observer ??= new MutationObserver(() => {
-      try {
-        this.onCommit(commitTime());
-      } catch {
-        // Timing is best effort; the page must never see our failure.
-      }
-    });
-    this.observer.disconnect();
-    this.target = target;
-    this.paused = false;
-    this.observer.observe(target, OPTIONS);
+    if (this.paused) {
+      this.target = target;
+      return;
+    }
+    if (target !== this.target) this.connect(target);
   }
 
   /** No stream is waiting for commits: stop receiving mutations but remember the target. */
@@ -37,9 +30,25 @@ export class CommitObserver {
     this.observer?.disconnect();
   }
 
-  /** A stream opened again: observe the remembered target. */
+  /** A stream wants commits again: observe the remembered target. */
   resume(): void {
-    if (this.target !== undefined && this.paused) this.observe(this.target);
+    if (this.target === undefined || !this.paused) return;
+    this.paused = false;
+    this.connect(this.target);
+  }
+
+  private connect(target: Node): void {
+    if (typeof MutationObserver === 'undefined') return;
+    this.observer ??= new MutationObserver(() => {
+      try {
+        this.onCommit(commitTime());
+      } catch {
+        // Timing is best effort; the page must never see our failure.
+      }
+    });
+    this.observer.disconnect();
+    this.target = target;
+    this.observer.observe(target, OPTIONS);
   }
 
   get observing(): Node | undefined {
