@@ -41,12 +41,16 @@ export function runChat(deps: ChatDeps, input: ChatInput, stream: StreamSpan, se
 async function run(deps: ChatDeps, input: ChatInput, stream: StreamSpan, send: SendEvent, signal: AbortSignal): Promise<void> {
   const { config, logger } = deps;
   let events = 0;
-  const emit = async (event: GatewayEvent): Promise<void> => {
-    const bytes = await send(event);
+  const sent = (event: GatewayEvent, bytes: number | undefined): void => {
     if (bytes === undefined) throw new CancelledError();
     events++;
     if (event.type === 'delta') stream.delta(bytes);
     else stream.eventSent();
+  };
+  // Synchronous while the transport keeps up (see SendEvent): deltas then cost no promise.
+  const emit = (event: GatewayEvent): void | Promise<void> => {
+    const bytes = send(event);
+    return bytes instanceof Promise ? bytes.then((n) => sent(event, n)) : sent(event, bytes);
   };
   const started = performance.now();
   const labels = { model: config.modelName, tenant: input.tenant ?? 'default' };
@@ -98,7 +102,9 @@ async function run(deps: ChatDeps, input: ChatInput, stream: StreamSpan, send: S
     const message = error instanceof Error ? error.message : String(error);
     logger.warn({ 'error.type': type, err: message }, 'chat message failed');
     // The error event is best effort: the client may be gone already.
-    const bytes = await send({ type: 'error', error: { type, message } }).catch(() => undefined);
+    const bytes = await Promise.resolve()
+      .then(() => send({ type: 'error', error: { type, message } }))
+      .catch(() => undefined);
     if (bytes !== undefined) stream.eventSent();
     stream.fail(error, type);
   } finally {

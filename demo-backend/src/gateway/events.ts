@@ -6,7 +6,9 @@ export type GatewayEvent =
   | { type: 'error'; error: { type: string; message: string } };
 
 /**
- * Sends one event to the client and resolves with the bytes written, or `undefined` when the
- * client is gone. Implementations wait for the transport to drain (backpressure).
+ * Sends one event to the client: the bytes written, or `undefined` when the client is gone.
+ * Returns synchronously when the transport took the event without waiting, and a promise when it
+ * must drain first (backpressure): a delta costs no promise while the client keeps up.
  */
-export type SendEvent = (event: GatewayEvent) => Promise<number | undefined>;
+export type SendEvent = (event: GatewayEvent) => SendResult;
+export type SendResult = number | undefined | Promise<number | undefined>;

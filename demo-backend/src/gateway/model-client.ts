@@ -120,6 +120,8 @@ function consumeStream(
     let done = false;
     let settled = false;
     let pending: Promise<void> = Promise.resolve();
+    /** A delta's `onDelta` promise has not settled yet: later deltas queue behind it. */
+    let waiting = false;
     let timer = setTimeout(onTimeout, config.firstTokenTimeoutMs);
 
     function settle(error?: Error): void {
@@ -175,13 +177,20 @@ function consumeStream(
       }
       deltas++;
       if (text.length < MAX_ANSWER_CHARS) text += content;
-      const step = pending.then(() => options.onDelta(content));
+      // Nothing in flight: relay now. A synchronous answer (the client took the delta at once)
+      // needs no promise; a sync throw ends the stream through the 'data' handler's catch.
+      const result = waiting ? pending.then(() => options.onDelta(content)) : options.onDelta(content);
+      if (!(result instanceof Promise)) return;
+      const step = result;
       pending = step;
+      waiting = true;
       // Backpressure: stop reading the model while the client has not taken the last delta.
       res.pause();
       step.then(
         () => {
-          if (pending === step && !settled) res.resume();
+          if (pending !== step) return;
+          waiting = false;
+          if (!settled) res.resume();
         },
         (error: unknown) => settle(error instanceof Error ? error : new Error(String(error))),
       );

@@ -1,11 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extractRequestContext, parseTraceparent, startStreamSpan } from '@streamtrace/node';
 import { BodyError, readJsonBody } from '../shared/json-body.js';
-import { writeSseEvent } from '../shared/sse-writer.js';
 import { runChat } from './chat-flow.js';
 import type { ChatDeps } from './chat-flow.js';
-import type { SendEvent } from './events.js';
 import { resolveTenant } from './metrics-tenant.js';
+import { createSseSender } from './sse-send.js';
 import { parseChatInput } from './request-input.js';
 import { streamParent } from './stream-parent.js';
 
@@ -84,12 +83,6 @@ function contextSource(source: string, req: IncomingMessage, url: URL): string {
   const fromQuery = parseTraceparent(url.searchParams.get('traceparent'));
   const fromHeader = parseTraceparent(req.headers.traceparent);
   return fromQuery && fromHeader && fromQuery.traceId === fromHeader.traceId && fromQuery.spanId === fromHeader.spanId ? 'query' : source;
-}
-
-/** SSE framing `id: <n>` + `data: <json>`, waiting for `drain` when the socket buffer is full. */
-function createSseSender(res: ServerResponse): SendEvent {
-  let id = 0;
-  return (event) => writeSseEvent(res, JSON.stringify(event), id++);
 }
 
 export function sendJsonError(res: ServerResponse, status: number, message: string): void {

@@ -16,6 +16,8 @@ import type { StreamRegistry } from './sse-route.js';
 export const WS_PATH = '/api/chat/ws';
 /** Largest accepted client frame; a chat message is small. */
 const MAX_FRAME_BYTES = 64 * 1024;
+/** Bytes buffered for a slow client before sends wait for the socket (bounds memory per socket). */
+export const WS_HIGH_WATER = 64 * 1024;
 
 /**
  * WebSocket chat: each client frame `{ message, conversationId?, fault?, traceparent?, … }` starts
@@ -106,12 +108,21 @@ function messageContext(req: IncomingMessage, upgrade: RequestContext, frame: un
   return extractRequestContext({ headers: {} }, isRecord(frame) ? { ...frame, session_id: frame['session_id'] ?? upgrade.sessionId } : frame);
 }
 
-/** Sends one JSON frame and waits until it is handed to the socket (backpressure). */
-function createWsSender(socket: WebSocket): SendEvent {
-  return (event) =>
-    new Promise((resolve) => {
-      if (socket.readyState !== socket.OPEN) return resolve(undefined);
-      const text = JSON.stringify(event);
-      socket.send(text, (error) => resolve(error ? undefined : Buffer.byteLength(text)));
-    });
+/**
+ * Sends one JSON frame. While less than WS_HIGH_WATER bytes wait in the socket it answers at once
+ * (no promise per delta, see SendEvent); above that it waits until this frame, and so every frame
+ * before it, is handed to the socket (backpressure). A failed write closes the socket, which
+ * aborts the stream (serveSocket's `close` / `error` handlers).
+ */
+export function createWsSender(socket: WebSocket): SendEvent {
+  return (event) => {
+    if (socket.readyState !== socket.OPEN) return undefined;
+    const text = JSON.stringify(event);
+    const bytes = Buffer.byteLength(text);
+    if (socket.bufferedAmount < WS_HIGH_WATER) {
+      socket.send(text);
+      return bytes;
+    }
+    return new Promise((resolve) => socket.send(text, (error) => resolve(error ? undefined : bytes)));
+  };
 }
