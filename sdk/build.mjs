@@ -40,7 +40,7 @@ await build({
   build: {
     outDir: dist,
     emptyOutDir: false,
-    target: 'es2020',
+    target: 'es2022',
     minify: true,
     sourcemap: true,
     lib: {
