@@ -1,0 +1,160 @@
+// DevTools panel UI cost (issue #6 item 5): the standalone panel page served by the real dev
+// collector, holding 1,000 chat messages whose newest is a 5,000-span agent trace, in headless
+// Chromium. Per run, a fresh page (`/?messages=1000`):
+//   list:  page load → backfill (GET /api/traces, one GET /api/v3/traces/{id} per message) →
+//          the list shows all messages, painted; split into HTTP time and the rest.
+//   trace: click on the big message → its waterfall rows in the DOM and painted (from the store);
+//          then the panel's backend lookup (polls until the span count settles) and its long tasks.
+//   heap:  V8 heap used after GC with the list loaded, and with the big trace open.
+//   CPU:   CDP Performance.getMetrics ScriptDuration / TaskDuration deltas per phase.
+// All times are measured in the page with performance.now(); medians of N runs (min–max).
+// `node bench/panel-render.mjs [--runs 5] [--messages 1000] [--spans 5000] [--panel-dir DIR]
+//   [--baseline-dir DIR] [--json]` — with --baseline-dir, a second collector serves that build and
+//   every run measures both, in alternating order.
+import { launchChromium } from './lib/browser.mjs';
+import { parseArgs } from './lib/args.mjs';
+import { median, printTable } from './lib/table.mjs';
+import { panelDataSet, exportBodies } from './lib/panel-traces.mjs';
+import { panelBuildDir, postBodies, startCollector } from './lib/panel-collector.mjs';
+import { clickUntilWaterfall, installProbe, listPainted, lookupSettled, scrollWaterfall, searchAndClear } from './lib/panel-probe.mjs';
+
+export const TARGET_MS = 200;
+
+async function cpuMetrics(cdp) {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const pick = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+  return { scriptMs: pick('ScriptDuration'), taskMs: pick('TaskDuration'), layoutMs: pick('LayoutDuration') + pick('RecalcStyleDuration') };
+}
+/** The counters restart when a navigation moves the page to a new renderer: then `b` is the whole. */
+const cpuDelta = (a, b) => (b.taskMs < a.taskMs ? b : { scriptMs: b.scriptMs - a.scriptMs, taskMs: b.taskMs - a.taskMs, layoutMs: b.layoutMs - a.layoutMs });
+
+async function heapAfterGc(cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.collectGarbage');
+  return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+}
+
+/** One fresh page: list load, click on the big trace, lookup settle, a scroll, heap. */
+export async function measurePanel({ browser, url, messages, bigTraceId, bigSpans }) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    // Main-thread CPU time (thread ticks): what the panel costs, apart from waiting for a core
+    // on a shared machine; the in-page times are wall clock, what a user waits.
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    await cdp.send('HeapProfiler.enable');
+    await page.addInitScript(installProbe);
+    const cpu0 = await cpuMetrics(cdp);
+    await page.goto(`${url}/?messages=${messages}`, { waitUntil: 'load' });
+    const list = await page.evaluate(listPainted, messages);
+    const cpu1 = await cpuMetrics(cdp);
+    const search = await page.evaluate(searchAndClear, { text: 'session-1', total: messages });
+    const heapList = await heapAfterGc(cdp);
+    const cpu2 = await cpuMetrics(cdp);
+    const click = await page.evaluate(clickUntilWaterfall, bigTraceId);
+    const cpu3 = await cpuMetrics(cdp);
+    const settle = await page.evaluate(lookupSettled, { sinceMs: click.startMs, spans: bigSpans });
+    const cpu4 = await cpuMetrics(cdp);
+    const scroll = await page.evaluate(scrollWaterfall, 0.5);
+    const heapTrace = await heapAfterGc(cdp);
+    return {
+      list: { ...list, cpu: cpuDelta(cpu0, cpu1) },
+      search,
+      click: { ms: click.paintedMs - click.startMs, spanRowsInDom: click.spanRowsInDom, cpu: cpuDelta(cpu2, cpu3) },
+      settle: { ...settle, ms: settle.settledMs - click.startMs, cpu: cpuDelta(cpu3, cpu4) },
+      scroll,
+      heap: { listBytes: heapList, traceBytes: heapTrace },
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+export async function runPanelRender({ runs = 5, messages = 1000, spans = 5000, panelDir = panelBuildDir, baselineDir, log = () => {} }) {
+  const data = panelDataSet({ messages, bigSpans: spans });
+  const bodies = exportBodies(data.traces);
+  const variants = [{ name: 'current', dir: panelDir }, ...(baselineDir ? [{ name: 'baseline', dir: baselineDir }] : [])];
+  const collectors = [];
+  let browser;
+  const results = [];
+  try {
+    for (const variant of variants) {
+      const collector = await startCollector(variant.dir);
+      collectors.push(collector);
+      variant.url = collector.url;
+      const started = performance.now();
+      await postBodies(collector.url, bodies);
+      log(`${variant.name}: ${collector.url} (${variant.dir}), posted ${data.spanCount} spans in ${bodies.length} batches (${(bodies.reduce((s, b) => s + b.length, 0) / 1e6).toFixed(1)} MB) in ${(performance.now() - started).toFixed(0)} ms`);
+    }
+    browser = await launchChromium();
+    for (let run = 0; run < runs; run++) {
+      const order = run % 2 === 0 ? variants : [...variants].reverse();
+      for (const variant of order) {
+        const r = await measurePanel({ browser, url: variant.url, messages, bigTraceId: data.bigTraceId, bigSpans: spans });
+        results.push({ run, variant: variant.name, ...r });
+        log(`run ${run + 1} ${variant.name.padEnd(8)} list ${r.list.paintedMs.toFixed(0)} ms  search ${r.search.filterMs.toFixed(0)}/${r.search.clearMs.toFixed(0)} ms  click→waterfall ${r.click.ms.toFixed(1)} ms  lookup long tasks ${r.settle.longTaskMs.toFixed(0)} ms (max ${r.settle.longestTaskMs.toFixed(0)})  scroll ${r.scroll.ms.toFixed(1)} ms  heap ${(r.heap.listBytes / 2 ** 20).toFixed(1)}/${(r.heap.traceBytes / 2 ** 20).toFixed(1)} MiB`);
+      }
+    }
+  } finally {
+    await browser?.close();
+    for (const collector of collectors) await collector.close();
+  }
+  return { variants: variants.map((v) => v.name), data: { messages, spans, totalSpans: data.spanCount, batches: bodies.length }, results };
+}
+
+const ms = (x) => `${x.toFixed(1)} ms`;
+const mib = (x) => `${(x / 2 ** 20).toFixed(1)} MiB`;
+function stat(values, format) {
+  return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
+}
+
+export function panelTables({ variants, results, data: { messages } }) {
+  const rows = [];
+  const add = (label, get, format = ms, ratio = false) => {
+    const cells = variants.map((variant) => {
+      const values = results.filter((r) => r.variant === variant).map(get);
+      return `${stat(values, format)}${ratio ? ` ×${(median(values) / TARGET_MS).toFixed(2)}` : ''}`;
+    });
+    rows.push([label, ...cells]);
+  };
+  add('click → waterfall painted (target 200 ms)', (r) => r.click.ms, ms, true);
+  add('  main-thread CPU: all tasks', (r) => r.click.cpu.taskMs, ms);
+  add('  main-thread CPU: script', (r) => r.click.cpu.scriptMs, ms);
+  add('  main-thread CPU: style + layout', (r) => r.click.cpu.layoutMs, ms);
+  add('  span rows in DOM', (r) => r.click.spanRowsInDom, String);
+  add('load → list painted', (r) => r.list.paintedMs, ms);
+  add('  HTTP: list request → last trace response', (r) => r.list.lastDataMs - r.list.listRequestStartMs, ms);
+  add('  first data → list painted (target 200 ms)', (r) => r.list.paintedMs - r.list.firstDataMs, ms, true);
+  add('  last data → list painted (parse + render)', (r) => r.list.paintedMs - r.list.lastDataMs, ms, true);
+  add('  main-thread CPU: all tasks', (r) => r.list.cpu.taskMs, ms);
+  add('  main-thread CPU: script', (r) => r.list.cpu.scriptMs, ms);
+  add('  message rows in DOM', (r) => r.list.rowsInDom, String);
+  add('search typed → filtered list painted', (r) => r.search.filterMs, ms, true);
+  add(`search cleared → ${messages}-message list painted`, (r) => r.search.clearMs, ms, true);
+  add('backend lookup after click: until settled', (r) => r.settle.ms, ms);
+  add('  trace GET (each, network)', (r) => median(r.settle.gets.map((g) => g.ms)), ms);
+  add('  long tasks, total', (r) => r.settle.longTaskMs, ms);
+  add('  longest task', (r) => r.settle.longestTaskMs, ms);
+  add('  main-thread CPU: all tasks', (r) => r.settle.cpu.taskMs, ms);
+  add('  main-thread CPU: script', (r) => r.settle.cpu.scriptMs, ms);
+  add('scroll waterfall to middle → painted', (r) => r.scroll.ms, ms);
+  add(`heap after GC: ${messages} messages`, (r) => r.heap.listBytes, mib);
+  add('heap after GC: + big trace open', (r) => r.heap.traceBytes, mib);
+  return { headers: ['', ...variants], rows };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const opts = parseArgs(process.argv.slice(2), { runs: 5, messages: 1000, spans: 5000, 'panel-dir': panelBuildDir, 'baseline-dir': '', json: false });
+  const started = performance.now();
+  const measured = await runPanelRender({
+    runs: opts.runs, messages: opts.messages, spans: opts.spans, panelDir: opts['panel-dir'],
+    ...(opts['baseline-dir'] ? { baselineDir: opts['baseline-dir'] } : {}),
+    log: (line) => console.error(line),
+  });
+  const { headers, rows } = panelTables(measured);
+  console.log(`\nStandalone panel, ${measured.data.messages} messages (${measured.data.totalSpans} spans; newest message ${measured.data.spans} spans), median of ${opts.runs} (min–max); ×N = median / ${TARGET_MS} ms\n`);
+  printTable(headers, rows);
+  if (opts.json) console.log(JSON.stringify(measured, null, 2));
+  console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+}
