@@ -9,7 +9,8 @@ import { log } from './diag.js';
  * Auto-initialises from its own tag when it carries `data-endpoint` or `data-service-name`:
  *   <script src="streamtrace.iife.js" data-endpoint="http://localhost:4318/v1/traces"
  *           data-service-name="chat-ui" data-propagate-to="http://localhost:8787,/api"
- *           data-sample-rate="1" data-capture-content="false"></script>
+ *           data-sample-rate="1" data-capture-content="false"
+ *           data-sampling-rule-url="http://localhost:4318/api/sampling"></script>
  * `Streamtrace.instance` then holds that SDK.
  */
 export let instance: Streamtrace | undefined;
@@ -30,6 +31,7 @@ export function optionsFromScript(script: HTMLOrSVGScriptElement | null): Stream
   if (data.serviceName) options.serviceName = data.serviceName;
   if (data.propagateTo) options.propagateTo = data.propagateTo.split(',').map((s) => s.trim()).filter(Boolean);
   if (data.sampleRate !== undefined && data.sampleRate !== '') options.sampleRate = Number(data.sampleRate);
+  if (data.samplingRuleUrl) options.samplingRuleUrl = data.samplingRuleUrl;
   if (data.captureContent !== undefined) options.captureContent = data.captureContent === '' || data.captureContent === 'true';
   return options;
 }
