@@ -81,6 +81,10 @@ expect_rejected "a metrics pipeline without the services' OTLP metrics" otel-col
   "receivers: [otlp, span_metrics, signal_to_metrics]" "receivers: [span_metrics, signal_to_metrics]"
 expect_rejected "a service metric under a name the collector derives" README.md \
   "| \`gen_ai_client_operation_duration_seconds\` |" "| \`gen_ai_client_operation_time_to_first_chunk_seconds\` |"
+expect_rejected "no pipeline for the services' OTLP logs" otel-collector.yaml \
+  "    logs:
+      receivers: [otlp]" "    logs/disabled:
+      receivers: [forward]"
 expect_rejected "a component used but not defined" otel-collector.yaml \
   "exporters: [otlp_grpc/tempo, otlp_grpc/jaeger]" "exporters: [otlp_grpc/tempo, otlp_grpc/zipkin]"
 expect_rejected "a duplicate YAML key" otel-collector.yaml \

@@ -139,6 +139,14 @@ check("metrics pipeline: the services' OTLP metrics (otlp) beside span_metrics a
   return undefined;
 });
 
+check('every signal the SDKs and services send over OTLP has a pipeline: traces, metrics and logs', () => {
+  for (const signal of ['traces', 'metrics', 'logs']) {
+    const receiving = pipelines().filter(([name, p]) => (name === signal || name.startsWith(`${signal}/`)) && (p.receivers ?? []).includes('otlp'));
+    if (receiving.length === 0) return `no ${signal} pipeline receives from otlp (the receiver refuses that signal)`;
+  }
+  return undefined;
+});
+
 // Names the collector config makes Prometheus expose.
 const produced = new Set();
 check('derive the Prometheus names of every collector-produced metric', () => {
