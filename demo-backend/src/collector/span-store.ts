@@ -1,4 +1,5 @@
 import { ResourceScopeGroups } from './grouping.js';
+import { createInterner, internSpan } from './store-intern.js';
 import { summarizeTrace } from './trace-summary.js';
 import type { ResourceSpans, Span, TracesData } from './otlp-types.js';
 import type { TraceSummary } from './trace-summary.js';
@@ -64,6 +65,7 @@ export function createSpanStore(options: { maxSpans: number; now?: () => number 
   let spanCount = 0;
   let evictedSpans = 0;
   let evictedTraces = 0;
+  const interner = createInterner();
 
   const evict = (): void => {
     for (const [traceId, entry] of traces) {
@@ -94,6 +96,7 @@ export function createSpanStore(options: { maxSpans: number; now?: () => number 
             }
             if (entry.spanIds.has(span.spanId)) continue;
             entry.spanIds.add(span.spanId);
+            internSpan(span, interner);
             entry.groups.add(rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl, span);
             entry.updatedAtMs = at;
             const startNs = BigInt(span.startTimeUnixNano);
