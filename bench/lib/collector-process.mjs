@@ -45,6 +45,14 @@ export async function startCollectorProcess({ args = [], env = {} } = {}) {
   child.on('message', (m) => {
     if (m?.type === 'memory') pending.shift()?.(m);
   });
+  let exited;
+  child.on('exit', (code, signal) => {
+    exited = `collector exited (code ${code}, signal ${signal}): ${stderr.slice(-2000)}`;
+    for (const settle of pending.splice(0)) settle(new Error(exited));
+  });
+  child.on('error', (error) => {
+    exited ??= `collector process error: ${error.message}`;
+  });
 
   return {
     url,
@@ -58,14 +66,18 @@ export async function startCollectorProcess({ args = [], env = {} } = {}) {
     /** process.memoryUsage() of the collector after a full GC (heapUsed, heapTotal, external, arrayBuffers, rss). */
     memory() {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('no memory answer from the collector')), 10000);
+        if (exited) return reject(new Error(exited));
+        const timer = setTimeout(() => reject(new Error('no memory answer from the collector')), 30000);
         pending.push((m) => {
           clearTimeout(timer);
-          resolve(m);
+          if (m instanceof Error) reject(m);
+          else resolve(m);
         });
-        child.send('memory');
+        child.send('memory', (error) => error && reject(error));
       });
     },
+    /** Why the collector stopped, when it did on its own. */
+    exitReason: () => exited,
     async health() {
       const res = await fetch(`${url}/api/health`);
       return res.json();

@@ -68,6 +68,22 @@ describe('GET /api/live', () => {
     expect(events.map(spanNames)).toEqual([['first'], ['second']]);
   });
 
+  it('gives every one of 10 listeners every event, multi-byte text intact, and replays the same bytes', async () => {
+    collector = await startCollector({ port: 0 });
+    const url = collector.url;
+    const listeners = await Promise.all(Array.from({ length: 10 }, () => fetch(`${url}/api/live`)));
+    const readings = listeners.map((live) => readEvents(live, 3));
+    const names = ['réponse ✓', '回答', 'plain'];
+    for (const name of names) await postJson(`${url}/v1/traces`, otlpJson('svc', [{ traceId: hexId(16), name }]));
+    const received = await Promise.all(readings);
+    for (const events of received) {
+      expect(events.map((e) => e.id)).toEqual(['1', '2', '3']);
+      expect(events.map(spanNames)).toEqual(names.map((n) => [n]));
+    }
+    const replayed = await readEvents(await fetch(`${url}/api/live`, { headers: { 'Last-Event-ID': '0' } }), 3);
+    expect(replayed).toEqual(received[0]);
+  });
+
   it('resumes after Last-Event-ID (header or query) with the events the client missed', async () => {
     collector = await startCollector({ port: 0 });
     for (const name of ['a', 'b', 'c']) {

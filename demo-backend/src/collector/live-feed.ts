@@ -4,13 +4,14 @@ export type LiveEventName = 'spans' | 'logs';
 
 interface BufferedEvent {
   seq: number;
-  text: string;
+  /** Encoded once: every client and every replay writes these same bytes. */
+  bytes: Buffer;
 }
 
 export interface LiveFeedOptions {
   /** Events kept for clients that reconnect with Last-Event-ID. */
   maxEvents?: number;
-  /** Bound on the serialized size of the kept events (one batch can be megabytes). */
+  /** Bound on the serialized size (UTF-8 bytes) of the kept events (one batch can be megabytes). */
   maxBufferedBytes?: number;
   heartbeatMs?: number;
   maxClients?: number;
@@ -41,13 +42,13 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
   let seq = 0;
   const clients = new Set<ServerResponse>();
 
-  const send = (res: ServerResponse, text: string): void => {
+  const send = (res: ServerResponse, chunk: string | Buffer): void => {
     if (res.writableLength > maxBacklog) {
       clients.delete(res);
       res.destroy();
       return;
     }
-    res.write(text);
+    res.write(chunk);
   };
 
   const heartbeat = setInterval(() => {
@@ -58,13 +59,15 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
   return {
     publish(event, data) {
       seq++;
-      const text = formatEvent(seq, event, data);
-      buffer.push({ seq, text });
-      bufferedBytes += text.length;
+      // One UTF-8 encoding for all clients (a string would be encoded again for each socket, and
+      // each slow socket's queue would hold its own copy).
+      const bytes = Buffer.from(formatEvent(seq, event, data));
+      buffer.push({ seq, bytes });
+      bufferedBytes += bytes.length;
       while (buffer.length > maxEvents || (bufferedBytes > maxBufferedBytes && buffer.length > 1)) {
-        bufferedBytes -= buffer.shift()?.text.length ?? 0;
+        bufferedBytes -= buffer.shift()?.bytes.length ?? 0;
       }
-      for (const res of clients) send(res, text);
+      for (const res of clients) send(res, bytes);
       return seq;
     },
 
@@ -90,7 +93,7 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
         if (oldest !== undefined && from + 1 < oldest) {
           res.write(`event: gap\ndata: ${JSON.stringify({ missedFrom: from + 1, missedTo: oldest - 1 })}\n\n`);
         }
-        for (const event of buffer) if (event.seq > from) res.write(event.text);
+        for (const event of buffer) if (event.seq > from) res.write(event.bytes);
       }
       clients.add(res);
       const remove = (): void => {
