@@ -1,5 +1,5 @@
 // Runs every bench script in sequence (each prints its own tables). `npm run bench` builds first.
-// Extra arguments are passed to the browser benches, e.g. `node bench/run-all.mjs --runs 1`.
+// Extra arguments are passed to every bench that runs several rounds, e.g. `node bench/run-all.mjs --runs 1`.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,9 @@ const steps = [
   ['export-efficiency.mjs', []],
   ['chunk-overhead.mjs', extra],
   ['main-thread.mjs', extra],
+  ['panel-render.mjs', extra],
+  ['collector.mjs', extra],
+  ['backend.mjs', extra],
 ];
 const started = performance.now();
 let failed = 0;
