@@ -56,7 +56,7 @@ export function TraceView({ trace, version, lookup, traceUrlTemplate, onRefresh,
     return {
       tree,
       critical: criticalPath(tree),
-      breakdown: ttftBreakdown(spans, series),
+      breakdown: ttftBreakdown(spans, series, roles),
       spans,
       timeline: roles.stream || series ? chunkTimeline(roles.stream, series) : undefined,
       spanIds: new Set(spans.map((span) => span.spanId)),

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { scrollTopToShow, virtualWindow } from './virtual-window';
 
 export interface VirtualListProps<T> {
   items: T[];
@@ -36,14 +37,12 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   useEffect(() => {
     const element = ref.current;
     if (!element || props.scrollToIndex === undefined || props.scrollToIndex < 0) return;
-    const top = props.scrollToIndex * rowHeight;
-    const viewport = element.clientHeight || fallbackHeight;
-    if (top < element.scrollTop || top + rowHeight > element.scrollTop + viewport) element.scrollTop = Math.max(0, top - viewport / 3);
+    const next = scrollTopToShow(props.scrollToIndex, rowHeight, element.scrollTop, element.clientHeight || fallbackHeight);
+    if (next !== element.scrollTop) element.scrollTop = next;
   }, [props.scrollToIndex, rowHeight, fallbackHeight]);
 
   const viewport = height || fallbackHeight;
-  const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
-  const last = Math.min(items.length, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  const { first, last } = virtualWindow(scrollTop, viewport, rowHeight, items.length, overscan);
   const visible = items.slice(first, last);
   return (
     <div

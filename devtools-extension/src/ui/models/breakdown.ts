@@ -2,6 +2,7 @@ import type { ChunkPoint } from '../../bridge/otlp-types';
 import type { SpanRecord } from './span-record';
 import { numberAttr } from './span-record';
 import { findRoles } from './trace-roles';
+import type { TraceRoles } from './trace-roles';
 
 export type BreakdownKey = 'client' | 'network' | 'retrieval' | 'model' | 'transport' | 'render' | 'backend' | 'unattributed';
 
@@ -48,8 +49,7 @@ interface Boundary {
  * are moved onto the browser clock; when the two network legs disagree in sign the clocks are
  * skewed, and the server times are shifted so both legs are equal (the skew is reported).
  */
-export function ttftBreakdown(spans: SpanRecord[], series?: ChunkPoint[]): Breakdown | undefined {
-  const roles = findRoles(spans);
+export function ttftBreakdown(spans: SpanRecord[], series?: ChunkPoint[], roles: TraceRoles = findRoles(spans)): Breakdown | undefined {
   const { message, stream, gatewayServer, retrieval, chat, gatewayStream } = roles;
   if (!message || !stream) return undefined;
   const notes: string[] = [];
