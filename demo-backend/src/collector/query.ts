@@ -7,9 +7,12 @@ import type { SpanStore, TraceQuery } from './span-store.js';
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const MAX_LIST_LIMIT = 1000;
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  // Encoded once; a string would be scanned for its byte length and then encoded again.
+  const body = Buffer.from(JSON.stringify(value));
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': body.length });
   res.end(body);
 }
 
@@ -63,10 +66,22 @@ export function parseMetricQuery(params: URLSearchParams): MetricQuery {
 /** `GET /api/v3/traces/{id}` (Jaeger v2 shape) and `GET /api/traces/{id}` (Tempo, plain OTLP JSON). */
 export function handleGetTrace(res: ServerResponse, spans: SpanStore, rawId: string, shape: 'jaeger' | 'tempo'): void {
   const traceId = parseTraceId(rawId);
-  const data = spans.get(traceId);
-  if (!data) throw new HttpError(404, `trace ${traceId} not found`);
-  sendJson(res, 200, shape === 'jaeger' ? { result: data } : data);
+  const body = spans.getJson(traceId);
+  if (!body) throw new HttpError(404, `trace ${traceId} not found`);
+  if (shape === 'tempo') {
+    res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': body.length });
+    res.end(body);
+    return;
+  }
+  // `{"result":<body>}` without copying the (possibly megabytes of) cached body.
+  res.writeHead(200, { 'content-type': JSON_TYPE, 'content-length': JAEGER_PREFIX.length + body.length + JAEGER_SUFFIX.length });
+  res.write(JAEGER_PREFIX);
+  res.write(body);
+  res.end(JAEGER_SUFFIX);
 }
+
+const JAEGER_PREFIX = Buffer.from('{"result":');
+const JAEGER_SUFFIX = Buffer.from('}');
 
 export function handleGetLogs(res: ServerResponse, logs: LogStore, rawId: string): void {
   const traceId = parseTraceId(rawId);

@@ -1,4 +1,5 @@
 import { ResourceScopeGroups } from './grouping.js';
+import { createBodyCache } from './store-body-cache.js';
 import { createInterner, internSpan } from './store-intern.js';
 import { summarizeTrace } from './trace-summary.js';
 import type { ResourceSpans, Span, TracesData } from './otlp-types.js';
@@ -34,6 +35,8 @@ export interface SpanStore {
   /** Stores the spans; returns those that were new (repeated span ids are ignored). */
   add(data: TracesData): TracesData;
   get(traceId: string): TracesData | undefined;
+  /** The trace as OTLP JSON bytes (`{"resourceSpans":[...]}`), cached until the trace changes. */
+  getJson(traceId: string): Buffer | undefined;
   list(query?: TraceQuery): TraceSummary[];
   stats(): SpanStoreStats;
 }
@@ -58,8 +61,9 @@ export function toResourceSpans(groups: ResourceScopeGroups<Span>): ResourceSpan
  * is exceeded, whole traces are evicted in the order they first arrived, so a trace is never
  * served half-evicted.
  */
-export function createSpanStore(options: { maxSpans: number; now?: () => number }): SpanStore {
+export function createSpanStore(options: { maxSpans: number; now?: () => number; maxCachedBodyBytes?: number }): SpanStore {
   const maxSpans = Math.max(1, Math.floor(options.maxSpans));
+  const bodies = createBodyCache(options.maxCachedBodyBytes ?? 32 * 1024 * 1024);
   const now = options.now ?? Date.now;
   const traces = new Map<string, TraceEntry>();
   let spanCount = 0;
@@ -71,6 +75,7 @@ export function createSpanStore(options: { maxSpans: number; now?: () => number 
     for (const [traceId, entry] of traces) {
       if (spanCount <= maxSpans) break;
       traces.delete(traceId);
+      bodies.delete(traceId);
       spanCount -= entry.spanIds.size;
       evictedSpans += entry.spanIds.size;
       evictedTraces++;
@@ -102,6 +107,7 @@ export function createSpanStore(options: { maxSpans: number; now?: () => number 
             const startNs = BigInt(span.startTimeUnixNano);
             if (startNs < entry.startNs) entry.startNs = startNs;
             delete entry.summary;
+            bodies.delete(span.traceId);
             fresh.add(rs.resource, rs.schemaUrl, ss.scope, ss.schemaUrl, span);
             spanCount++;
           }
@@ -114,6 +120,17 @@ export function createSpanStore(options: { maxSpans: number; now?: () => number 
     get(traceId) {
       const entry = traces.get(traceId);
       return entry ? { resourceSpans: toResourceSpans(entry.groups) } : undefined;
+    },
+
+    getJson(traceId) {
+      const entry = traces.get(traceId);
+      if (!entry) return undefined;
+      let body = bodies.get(traceId);
+      if (body === undefined) {
+        body = Buffer.from(JSON.stringify({ resourceSpans: toResourceSpans(entry.groups) }));
+        bodies.set(traceId, body);
+      }
+      return body;
     },
 
     list(query = {}) {
