@@ -37,6 +37,18 @@ await build({
 await build({
   ...common,
   define: { 'process.env.NODE_ENV': '"production"' },
+  // The script tag's own code uses a slice of @opentelemetry/api (same global registry and context
+  // keys, a tenth of the size); npm users' bundles get the real package, shared with their app.
+  plugins: [
+    {
+      name: 'streamtrace-api-slice',
+      enforce: 'pre',
+      resolveId(id, importer) {
+        if (id === '@opentelemetry/api' && importer?.startsWith(join(root, 'src'))) return join(root, 'src/export/api-slice.ts');
+        return null;
+      },
+    },
+  ],
   build: {
     outDir: dist,
     emptyOutDir: false,
