@@ -1,15 +1,19 @@
 // Reads a V8 CPU profile (CDP Profiler.stop): self time per script URL and per function.
 // Share = self time of samples in the SDK's own files / all non-idle sampled time (docs: measuring.md).
 
-/** Self time (µs) of every profile node, from the sample timeline. */
-export function selfTimes(profile) {
+/**
+ * Self time (µs) of every profile node, from the sample timeline. `maxSampleUs` caps what one sample
+ * counts for: on a loaded machine a sample after the renderer was descheduled spans milliseconds
+ * that no function spent, and lands on whatever ran last (noise, not cost).
+ */
+export function selfTimes(profile, maxSampleUs = Infinity) {
   const self = new Map();
   const { samples, timeDeltas, endTime } = profile;
   let t = profile.startTime;
   const stamps = timeDeltas.map((d) => (t += d));
   for (let i = 0; i < samples.length; i++) {
     const next = i + 1 < samples.length ? stamps[i + 1] : endTime;
-    const duration = Math.max(0, next - stamps[i]);
+    const duration = Math.min(maxSampleUs, Math.max(0, next - stamps[i]));
     self.set(samples[i], (self.get(samples[i]) ?? 0) + duration);
   }
   return self;
@@ -18,9 +22,10 @@ export function selfTimes(profile) {
 /**
  * @param {object} profile CDP Profiler.Profile
  * @param {(url: string) => boolean} isSdk
+ * @param {{ maxSampleUs?: number }} [options]
  */
-export function summarize(profile, isSdk) {
-  const self = selfTimes(profile);
+export function summarize(profile, isSdk, { maxSampleUs = Infinity } = {}) {
+  const self = selfTimes(profile, maxSampleUs);
   let totalUs = 0;
   let idleUs = 0;
   let programUs = 0;

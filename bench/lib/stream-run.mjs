@@ -10,7 +10,7 @@ export const sdkUrlMatcher = (id) => (url) => url.includes(`/sdk/${id}/`);
  * @returns {Promise<{sdk: string, transport: string, chunks: number, streamMs: number, summary: ReturnType<typeof summarize>,
  *   heapGrowth: number, sinkRequests: number, sinkBytes: number, profile: object, loafs: object[] | null}>}
  */
-export async function measureStream({ browser, server, sdk, transport, chunks, tailMs = 600, settleMs = 300, profile: profiling = true }) {
+export async function measureStream({ browser, server, sdk, transport, chunks, tailMs = 600, settleMs = 300, profile: profiling = true, maxSampleUs = Infinity }) {
   const firstRequest = server.sink.requests.length;
   const { context, page, cdp } = await openPage(browser, `${server.url}/page?sdk=${sdk}`);
   try {
@@ -35,7 +35,7 @@ export async function measureStream({ browser, server, sdk, transport, chunks, t
       transport,
       chunks,
       streamMs: result.streamMs,
-      summary: summarize(profile, sdkUrlMatcher(sdk)),
+      summary: summarize(profile, sdkUrlMatcher(sdk), { maxSampleUs }),
       heapGrowth: after.usedSize - before.usedSize,
       sinkRequests: requests.length,
       sinkBytes: requests.reduce((sum, r) => sum + r.bytes, 0),

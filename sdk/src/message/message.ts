@@ -48,6 +48,8 @@ export interface MessageHandle {
   addStream(stream: StreamRecorder): void;
   streamEnded(stream: StreamRecorder): void;
   chunkArrived(at: number): void;
+  /** The app's listener for a chunk returned: a DOM change it made synchronously is that chunk's commit, at `at`. */
+  flushCommits(at: number): void;
   /** A stream wants commit times again (a sampled-out stream promoted to full recording). */
   commitsNeeded(): void;
   firstResponse(at: number): void;
@@ -168,6 +170,10 @@ export class ChatMessage implements Message, MessageHandle {
     } else if (this.observer.observing === undefined && typeof document !== 'undefined' && document.body) {
       this.observer.observe(document.body);
     }
+  }
+
+  flushCommits(at: number): void {
+    this.observer.flush(at);
   }
 
   commitsNeeded(): void {

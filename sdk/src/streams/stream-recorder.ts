@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span
 import type { Runtime, OpenStream } from '../runtime.js';
 import type { MessageHandle } from '../message/message.js';
 import { ChunkTimeline } from '../timing/chunk-timeline.js';
-import { arrivalTime, isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
+import { arrivalTime, eventTime, isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
 import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
@@ -41,6 +41,7 @@ export class StreamRecorder implements OpenStream {
   /** The message event being delivered to the app's listeners now, and its chunk index. */
   private currentEvent: Event | undefined;
   private currentIndex = 0;
+  private currentAt = 0;
 
   constructor(
     private readonly runtime: Runtime,
@@ -132,7 +133,8 @@ export class StreamRecorder implements OpenStream {
    */
   eventArriving(event: Event): boolean {
     if (!this.recording || this.ended || event === this.currentEvent) return false;
-    const at = arrivalTime();
+    const at = eventTime(event);
+    this.currentAt = at;
     this.currentIndex = (this.timeline as ChunkTimeline).arrived(0, at);
     this.currentEvent = event;
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
@@ -145,6 +147,9 @@ export class StreamRecorder implements OpenStream {
     const data: unknown = (event as MessageEvent).data;
     this.timeline.setBytes(this.currentIndex, payloadBytes(data));
     if (typeof data === 'string' && this.runtime.config.captureContent) this.capture(data);
+    // A renderer that appends inside the listener committed this chunk in the task it arrived in:
+    // stamped with the arrival (no clock read; the listener's own work before its DOM write is not split out).
+    this.message.flushCommits(this.currentAt);
   }
 
   private capture(data: string): void {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { arrivalTime, commitTime } from './clock.js';
+import { arrivalTime, commitTime, eventTime } from './clock.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -25,5 +25,16 @@ describe('cheap per-chunk clocks', () => {
     const at = arrivalTime();
     expect(at).toBeGreaterThanOrEqual(before - 1);
     expect(at).toBeLessThanOrEqual(performance.now());
+  });
+});
+
+describe('event time', () => {
+  it("uses an event's timeStamp when it is on the performance.now() clock", () => {
+    const real = performance.now();
+    const event = new Event('message');
+    const stamp = event.timeStamp;
+    expect(stamp).toBeGreaterThan(0);
+    expect(eventTime(event)).toBe(stamp);
+    expect(Math.abs(eventTime(new Event('message')) - real)).toBeLessThan(1000);
   });
 });

@@ -31,6 +31,29 @@ export function commitTime(): number {
   return Date.now() === lastWall ? lastAt : performance.now();
 }
 
+/**
+ * An event's `timeStamp` when it is a `performance.now()`-based time (Chromium, Firefox, Safari):
+ * the moment the browser created the event, read without a clock call. Otherwise arrivalTime().
+ */
+export function eventTime(event: Event): number {
+  if (eventStamps === STAMPS_OK) {
+    const t = event.timeStamp;
+    return t > 0 ? t : arrivalTime();
+  }
+  if (eventStamps === STAMPS_UNKNOWN) {
+    // Checked once per page: some engines once used epoch milliseconds here.
+    const n = performance.now();
+    const t = event.timeStamp;
+    eventStamps = typeof t === 'number' && t > 0 && t <= n + 1 && n - t < 60_000 ? STAMPS_OK : STAMPS_UNUSABLE;
+    if (eventStamps === STAMPS_OK) return t;
+  }
+  return arrivalTime();
+}
+const STAMPS_UNKNOWN = 0;
+const STAMPS_OK = 1;
+const STAMPS_UNUSABLE = 2;
+let eventStamps = STAMPS_UNKNOWN;
+
 /** Converts a `performance.now()` value to epoch milliseconds. */
 export const toEpochMs = (t: number): number => performance.timeOrigin + t;
 

@@ -61,3 +61,24 @@ describe('commit observer while paused', () => {
     second.remove();
   });
 });
+
+describe('commit observer flush', () => {
+  it('takes mutations made so far as one commit at the given time, so the callback does not report them again', async () => {
+    const target = document.createElement('div');
+    document.body.append(target);
+    const commits: number[] = [];
+    const observer = new CommitObserver((at) => commits.push(at));
+    observer.flush(1);
+    observer.observe(target);
+    observer.flush(2);
+    target.append('a');
+    observer.flush(3);
+    await settle();
+    expect(commits).toEqual([3]);
+    target.append('b');
+    await settle();
+    expect(commits).toHaveLength(2);
+    observer.disconnect();
+    target.remove();
+  });
+});
