@@ -127,6 +127,38 @@ describe('chat.stream recording', () => {
     expect(span.attributes['streamtrace.stream.chunks']).toBe(1);
   });
 
+  it("stamps a DOM change made inside the app's listener with the chunk's arrival, and a later (batched) render when it happens", async () => {
+    const { exporter, runtime, message, frame } = setup();
+    const target = document.createElement('div');
+    document.body.append(target);
+    message.setRenderTarget(target);
+    const stream = new StreamRecorder(runtime, message, 'websocket', new URL('ws://x/ws'));
+    const first = new MessageEvent('message', { data: '{"type":"delta","text":"a"}' });
+    expect(stream.eventArriving(first)).toBe(true);
+    expect(stream.eventArriving(first)).toBe(false); // a second listener of the same event
+    target.append('a'); // the app renders synchronously
+    stream.eventDelivered(first);
+    const second = new MessageEvent('message', { data: '{"type":"delta","text":"bc"}' });
+    stream.eventArriving(second);
+    stream.eventDelivered(second); // the app only queued a render
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    target.append('bc'); // the batched render, in a later task
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    frame(performance.now() + 5);
+    stream.end('complete');
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    target.remove();
+    const span = spanNamed(exporter.getFinishedSpans(), 'chat.stream');
+    expect(span.attributes['streamtrace.stream.chunks']).toBe(2);
+    expect(span.attributes['streamtrace.stream.bytes']).toBe(first.data.length + second.data.length);
+    const events = span.events.filter((e) => e.name === 'chunk').map((e) => e.attributes ?? {});
+    expect(events.map((e) => e['streamtrace.chunk.bytes'])).toEqual([first.data.length, second.data.length]);
+    const [a, b] = events as [Record<string, number>, Record<string, number>];
+    expect(a['streamtrace.chunk.commit_ms']).toBe(a['streamtrace.chunk.arrival_ms']);
+    expect(b['streamtrace.chunk.commit_ms'] - b['streamtrace.chunk.arrival_ms']).toBeGreaterThanOrEqual(15);
+  });
+
   it('records a sampled-out stream as aggregates only, and in full from the moment it is known to be slow', async () => {
     const { exporter, runtime, message, frame } = setup({ keepSlowMs: 1000 }, true);
     const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://x/sse'));
