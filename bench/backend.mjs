@@ -8,6 +8,7 @@
 // in alternating order per round; ratios are taken within a round, then the median over rounds.
 // `node bench/backend.mjs [--runs 3] [--tokens 2000] [--requests 8] [--concurrency 1,8]
 //   [--transports sse,eventsource,websocket] [--modes off,on,on-all,on-none] [--json]`
+// A mode may name another build's gateway, `on@/path/to/demo-backend/dist`, for a same-run A/B.
 import { parseArgs } from './lib/args.mjs';
 import { runCell, TRANSPORTS } from './lib/backend-client.mjs';
 import { MODES, startBackend } from './lib/backend-stack.mjs';
@@ -41,7 +42,7 @@ export async function runBackend({ runs, tokens, requests, concurrency, transpor
         }
       }
     }
-    for (const mode of modes.filter((m) => m !== 'off')) {
+    for (const mode of modes.filter((m) => !m.startsWith('off'))) {
       for (const transport of transports) {
         const last = cells.findLast((cell) => cell.mode === mode && cell.transport === transport);
         sizes.push({ mode, transport, ...(await traceSize(stack.collector, last.traceIds.at(-1))) });
@@ -98,15 +99,20 @@ export function backendTables({ cells, sizes }, { transports, concurrency, modes
     ...deltaModes.map((m) => med(cells, t, c, m, 'tokensPerS')),
     ...deltaModes.filter((m) => m !== 'on').map((m) => ratio(cells, t, c, m, 'on', 'tokensPerS')),
   ]);
+  // Every mode against `off` (the first mode when `off` is not measured), for extra `mode@dist` runs.
+  const base = modes.includes('off') ? 'off' : modes[0];
+  const allModes = modes.flatMap((m) =>
+    concurrency.flatMap((c) => transports.map((t) => [`${LABELS[m] ?? m}, ${t} c=${c}`, med(cells, t, c, m, 'tokensPerS'), med(cells, t, c, m, 'cpuMsPerRequest', 1), m === base ? '' : ratio(cells, t, c, m, base, 'cpuMsPerRequest')])),
+  );
   const sizeRows = sizes.map((s) => [
-    `${LABELS[s.mode]}, ${s.transport}`,
+    `${LABELS[s.mode] ?? s.mode}, ${s.transport}`,
     `${s.deltaEvents} / ${s.events}`,
     s.droppedEvents,
     fmt(s.streamSpanBytes / 1024, 1),
     s.spans,
     fmt(s.traceBytes / 1024, 1),
   ]);
-  return { onOff, deltaModes, deltaCpu, deltaThroughput, sizeRows };
+  return { onOff, deltaModes, deltaCpu, deltaThroughput, sizeRows, allModes, base };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -126,6 +132,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   printTable(['transport', ...dl, ...rl], t.deltaThroughput);
   console.log(`\nStored trace of one stream (read back from the collector's /api/v3/traces/{id}; OTLP JSON)\n`);
   printTable(['mode, transport', 'delta / all events', 'dropped', 'stream span KiB', 'spans', 'trace KiB'], t.sizeRows);
+  if (opts.modes.some((m) => !(m in LABELS))) {
+    console.log(`\nEvery mode, ${n}; CPU ratio against ${t.base}\n`);
+    printTable(['mode, transport', 'tokens/s', 'CPU ms/req', `CPU / ${t.base}`], t.allModes);
+  }
   if (measured.offCheck) {
     const zero = measured.offCheck.startTraceIds.every((id) => /^0+$/.test(id));
     console.log(`\nTracing off: start-event trace ids ${zero ? 'all invalid (000…0)' : measured.offCheck.startTraceIds.slice(0, 3).join(', ')}; traces stored: ${JSON.stringify(measured.offCheck.stored)}`);

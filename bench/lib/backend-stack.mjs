@@ -16,8 +16,18 @@ const UPSTREAM = fileURLToPath(new URL('./backend-upstream.mjs', import.meta.url
 
 export const MODES = ['off', 'on', 'on-all', 'on-none'];
 
-/** Node flags and extra env per mode. */
-function modeLaunch(mode) {
+/**
+ * Node flags, extra env and gateway entry per mode. `<mode>@<dist dir>` runs the gateway of another
+ * build (e.g. a copy of an older commit's demo-backend/dist) in that mode, for a same-run A/B.
+ */
+function modeLaunch(spec) {
+  const [mode, dist] = spec.split('@');
+  const gatewayMain = join(dist ?? DIST, 'gateway', 'main.js');
+  if (!existsSync(gatewayMain)) throw new Error(`${gatewayMain} is missing`);
+  return { ...modeFlags(mode), gatewayMain };
+}
+
+function modeFlags(mode) {
   switch (mode) {
     case 'off':
       return { preload: [], env: {}, suffix: '-off' };
@@ -61,7 +71,7 @@ export async function startBackend({ modes, tokens, gatewayArgs = [], log = () =
     const gateways = {};
     // One mode at a time: starting eight traced processes at once on two cores times out.
     for (const mode of modes) {
-      const { preload, env, suffix } = modeLaunch(mode);
+      const { preload, env, suffix, gatewayMain } = modeLaunch(mode);
       const common = { ...env, OTLP_ENDPOINT: collector.url };
       const vector = await start({
         name: 'vector-store',
@@ -70,7 +80,7 @@ export async function startBackend({ modes, tokens, gatewayArgs = [], log = () =
       });
       const gateway = await start({
         name: 'chat-gateway',
-        args: [...gatewayArgs, ...preload, join(DIST, 'gateway', 'main.js')],
+        args: [...gatewayArgs, ...preload, gatewayMain],
         env: { ...common, OTEL_SERVICE_NAME: `chat-gateway${suffix}`, GATEWAY_PORT: '0', VECTOR_STORE_URL: vector.url, MODEL_URL: upstream.url, MODEL_TRANSPORT: 'http' },
       });
       gateways[mode] = { url: gateway.url, pid: gateway.child.pid, serviceName: `chat-gateway${suffix}` };

@@ -69,6 +69,21 @@ describe('createSseSender', () => {
     expect(second).toBe(Buffer.byteLength(`${frames[1]}\n\n`));
   });
 
+  it('holds the events of one tick back and writes them to the socket together on the next', async () => {
+    const { res, body } = await openStream();
+    const send = createSseSender(res);
+    const reading = readAll(body);
+    for (let index = 0; index < 20; index++) send({ type: 'delta', index, text: `t${index}` });
+    expect(res.socket!.writableCorked).toBeGreaterThan(0);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(res.socket!.writableCorked).toBe(0);
+    send({ type: 'delta', index: 20, text: 'next tick' });
+    await new Promise((resolve) => setImmediate(resolve));
+    res.end();
+    const frames = (await reading).split('\n\n').filter((f) => f !== '');
+    expect(frames.map((f) => (JSON.parse(f.split('data: ')[1]!) as { index: number }).index)).toEqual([...Array(21).keys()]);
+  });
+
   it('waits for the client to drain a full buffer, then resolves with the size', async () => {
     const { res, body } = await openStream();
     const send = createSseSender(res);

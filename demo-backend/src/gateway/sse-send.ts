@@ -9,11 +9,26 @@ import type { SendEvent, SendResult } from './events.js';
  */
 export function createSseSender(res: ServerResponse): SendEvent {
   let id = 0;
-  return (event) => writeSse(res, `id: ${id++}\ndata: ${JSON.stringify(event)}\n\n`);
+  let corked = false;
+  const uncork = (): void => {
+    corked = false;
+    // end() uncorks fully by itself; a second uncork could release someone else's cork.
+    if (!res.writableEnded) res.uncork();
+  };
+  return (event) => {
+    if (res.destroyed || res.writableEnded) return undefined;
+    // Events sent in the same tick (the deltas of one upstream read) go out in one socket write:
+    // same bytes, but one syscall instead of one per delta, the largest CPU item of a fast stream.
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(uncork);
+    }
+    return writeSse(res, `id: ${id++}\ndata: ${JSON.stringify(event)}\n\n`);
+  };
 }
 
 function writeSse(res: ServerResponse, text: string): SendResult {
-  if (res.destroyed || res.writableEnded) return undefined;
   const bytes = Buffer.byteLength(text);
   if (res.write(text)) return res.destroyed ? undefined : bytes;
   return new Promise((resolve) => {
