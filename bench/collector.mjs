@@ -5,8 +5,11 @@
 // Traces are realistic chat messages (8 spans over browser/gateway/vector-store/model, 50 `chunk` events on
 // chat.stream, 26 stream events on `stream sse`), encoded with @opentelemetry/otlp-transformer.
 // `node bench/collector.mjs [--runs 3] [--scenarios ingest,memory,query,live] [--bound 100000] [--fill 2]
-//   [--queries 30] [--listeners 10] [--scale 1] [--json]`
-import { collectorBuilt } from './lib/collector-process.mjs';
+//   [--queries 30] [--listeners 10] [--scale 1] [--main path/to/collector/main.js] [--json]`
+// `--main` runs another build of the collector (e.g. an esbuild bundle of an older commit) for before/after tables.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { COLLECTOR_MAIN, collectorBuilt } from './lib/collector-process.mjs';
 import { ingestTables, runIngest } from './lib/collector-ingest.mjs';
 import { memoryTable, runMemory } from './lib/collector-memory.mjs';
 import { queryTable, runQuery } from './lib/collector-query.mjs';
@@ -16,22 +19,23 @@ import { printTable } from './lib/table.mjs';
 
 export const SCENARIOS = ['ingest', 'memory', 'query', 'live'];
 
-export async function runCollectorBench({ runs = 3, scenarios = SCENARIOS, bound = 100_000, fill = 2, queries = 30, listeners = 10, scale = 1, log = () => {} } = {}) {
-  if (!collectorBuilt()) throw new Error('demo-backend/dist/collector/main.js is missing: run `npm run build -w demo-backend`');
+export async function runCollectorBench({ runs = 3, scenarios = SCENARIOS, bound = 100_000, fill = 2, queries = 30, listeners = 10, scale = 1, main = COLLECTOR_MAIN, log = () => {} } = {}) {
+  if (main === COLLECTOR_MAIN && !collectorBuilt()) throw new Error('demo-backend/dist/collector/main.js is missing: run `npm run build -w demo-backend`');
+  if (!existsSync(main)) throw new Error(`no collector entry at ${main}`);
   const out = {};
   const s = (n) => Math.max(1, Math.round(n * scale));
   if (scenarios.includes('ingest')) {
-    const opts = { runs, batches: [1, 100, 1000], concurrencies: [1, 4], totals: { 1: s(2000), 100: s(20_000), 1000: s(30_000) }, log };
+    const opts = { runs, batches: [1, 100, 1000], concurrencies: [1, 4], totals: { 1: s(2000), 100: s(20_000), 1000: s(30_000) }, main, log };
     out.ingest = { opts, ...(await runIngest(opts)) };
   }
-  if (scenarios.includes('memory')) out.memory = await runMemory({ bound, fill, log });
-  if (scenarios.includes('query')) out.query = await runQuery({ bound, traceSpans: 5000, queries, log });
+  if (scenarios.includes('memory')) out.memory = await runMemory({ bound, fill, main, log });
+  if (scenarios.includes('query')) out.query = await runQuery({ bound, traceSpans: 5000, queries, main, log });
   if (scenarios.includes('live')) {
     const cases = [
       { batch: 10, spans: s(1000), pauseMs: 20 },
       { batch: 500, spans: s(10_000), pauseMs: 100 },
     ];
-    out.live = await runLive({ runs, listeners, cases, log });
+    out.live = await runLive({ runs, listeners, cases, main, log });
   }
   return out;
 }
@@ -60,7 +64,9 @@ export function printCollectorTables(out, { runs }) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const opts = parseArgs(process.argv.slice(2), { runs: 3, scenarios: SCENARIOS, bound: 100_000, fill: 2, queries: 30, listeners: 10, scale: 1, json: false });
+  const opts = parseArgs(process.argv.slice(2), { runs: 3, scenarios: SCENARIOS, bound: 100_000, fill: 2, queries: 30, listeners: 10, scale: 1, main: COLLECTOR_MAIN, json: false });
+  opts.main = resolve(opts.main);
+  console.error(`collector: ${opts.main}`);
   const started = performance.now();
   const out = await runCollectorBench({ ...opts, log: (line) => console.error(line) });
   printCollectorTables(out, opts);

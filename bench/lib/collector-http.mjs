@@ -5,8 +5,12 @@ export function createAgent(sockets) {
   return new http.Agent({ keepAlive: true, maxSockets: sockets });
 }
 
-/** POST `body`; resolves `{ status, text }` once the whole answer arrived. */
-export function post(url, body, contentType, agent) {
+/**
+ * POST `body`; resolves `{ status, text }` once the whole answer arrived. A keep-alive socket the server
+ * closed while idle (its 5 s keep-alive timeout, e.g. while the bench encodes the next bodies) fails on
+ * reuse before anything was processed: that request is sent again on a new socket, as Node's docs advise.
+ */
+export function post(url, body, contentType, agent, retried = false) {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': body.length } }, (res) => {
       const parts = [];
@@ -14,7 +18,10 @@ export function post(url, body, contentType, agent) {
       res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(parts).toString('utf8') }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (error) => {
+      if (!retried && req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) resolve(post(url, body, contentType, agent, true));
+      else reject(error);
+    });
     req.end(body);
   });
 }

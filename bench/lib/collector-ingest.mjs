@@ -27,7 +27,7 @@ async function sendAll(url, bodies, format, concurrency) {
   return elapsed;
 }
 
-export async function runIngest({ runs, batches, concurrencies, totals, log }) {
+export async function runIngest({ runs, batches, concurrencies, totals, main, log }) {
   const formats = ['json', 'protobuf'];
   const sets = new Map();
   for (const format of formats) {
@@ -46,7 +46,7 @@ export async function runIngest({ runs, batches, concurrencies, totals, log }) {
       for (const concurrency of concurrencies) {
         for (const format of order) {
           const set = sets.get(`${format}/${batch}`);
-          const collector = await startCollectorProcess({ args: ['--max-body-bytes', MAX_BODY, '--max-spans', String(set.total * 2 + 10000)] });
+          const collector = await startCollectorProcess({ main, args: ['--max-body-bytes', MAX_BODY, '--max-spans', String(set.total * 2 + 10000)] });
           try {
             await sendAll(collector.url, set.warm, format, concurrency);
             const elapsed = await sendAll(collector.url, set.bodies, format, concurrency);

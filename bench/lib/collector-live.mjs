@@ -9,8 +9,8 @@ import { int, median, ms, percentile } from './collector-stats.mjs';
 
 const SPAN_ID = /"spanId":"([0-9a-f]{16})"/g;
 
-async function phase({ listeners, bodies, spanIndex, pauseMs }) {
-  const collector = await startCollectorProcess();
+async function phase({ listeners, bodies, spanIndex, pauseMs, main }) {
+  const collector = await startCollectorProcess({ main });
   const agent = createAgent(1);
   const clients = await Promise.all(Array.from({ length: listeners }, () => listenLive(collector.url)));
   try {
@@ -46,7 +46,7 @@ async function phase({ listeners, bodies, spanIndex, pauseMs }) {
   }
 }
 
-export async function runLive({ runs, listeners, cases, log }) {
+export async function runLive({ runs, listeners, cases, main, log }) {
   const results = [];
   for (const { batch, spans, pauseMs } of cases) {
     const bodies = encodeBatches('json', batch, spans);
@@ -57,7 +57,7 @@ export async function runLive({ runs, listeners, cases, log }) {
     for (let run = 0; run < runs; run++) {
       const order = run % 2 === 0 ? [1, listeners] : [listeners, 1];
       for (const count of order) {
-        const perListener = await phase({ listeners: count, bodies, spanIndex, pauseMs });
+        const perListener = await phase({ listeners: count, bodies, spanIndex, pauseMs, main });
         const all = perListener.flatMap((l) => l.latencies);
         const complete = perListener.filter((l) => l.complete).length;
         results.push({ run, batch, spans, requests: bodies.length, eventBytes: Math.round(bodies.reduce((s, b) => s + b.body.length, 0) / bodies.length), listeners: count, complete, perListener, median: median(all), p95: percentile(all, 95), max: Math.max(...all) });

@@ -6,10 +6,10 @@ import { CONTENT_TYPES, SPANS_PER_MESSAGE, encodeBatches } from './collector-tra
 import { createAgent, post } from './collector-http.mjs';
 import { int, mib } from './collector-stats.mjs';
 
-export async function runMemory({ bound, fill, batch = 500, log }) {
+export async function runMemory({ bound, fill, batch = 500, main, log }) {
   const checkpoints = [0.25, 0.5, 1, 1.5, 2, 3, 4].filter((c) => c <= fill);
   if (!checkpoints.includes(fill)) checkpoints.push(fill);
-  const collector = await startCollectorProcess({ args: ['--max-spans', String(bound)] });
+  const collector = await startCollectorProcess({ main, args: ['--max-spans', String(bound)] });
   const agent = createAgent(1);
   const rows = [];
   const sample = async (sent) => {

@@ -14,9 +14,9 @@ export function collectorBuilt() {
   return existsSync(COLLECTOR_MAIN);
 }
 
-/** @param {{ args?: string[], env?: Record<string,string> }} options */
-export async function startCollectorProcess({ args = [], env = {} } = {}) {
-  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, COLLECTOR_MAIN, '--port', '0', ...args], {
+/** @param {{ args?: string[], env?: Record<string,string>, main?: string }} options `main`: another build of the collector's entry (A/B). */
+export async function startCollectorProcess({ args = [], env = {}, main = COLLECTOR_MAIN } = {}) {
+  const child = spawn(process.execPath, ['--expose-gc', '--import', PROBE, main, '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, ...env },
   });

@@ -11,8 +11,8 @@ async function send(url, agent, format, body) {
   if (res.status !== 200) throw new Error(`ingest answered ${res.status} ${res.text.slice(0, 200)}`);
 }
 
-export async function runQuery({ bound, traceSpans, queries, log }) {
-  const collector = await startCollectorProcess({ args: ['--max-spans', String(bound)] });
+export async function runQuery({ bound, traceSpans, queries, main, log }) {
+  const collector = await startCollectorProcess({ main, args: ['--max-spans', String(bound)] });
   const agent = createAgent(1);
   try {
     const big = bigTrace(Math.ceil(traceSpans / SPANS_PER_MESSAGE));
