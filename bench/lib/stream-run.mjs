@@ -36,6 +36,8 @@ export async function measureStream({ browser, server, sdk, transport, chunks, t
       chunks,
       streamMs: result.streamMs,
       summary: summarize(profile, sdkUrlMatcher(sdk), { maxSampleUs }),
+      // The uncapped share too, when samples are capped (comparable with earlier runs of the documented method).
+      rawShare: Number.isFinite(maxSampleUs) ? summarize(profile, sdkUrlMatcher(sdk)).share : undefined,
       heapGrowth: after.usedSize - before.usedSize,
       sinkRequests: requests.length,
       sinkBytes: requests.reduce((sum, r) => sum + r.bytes, 0),
