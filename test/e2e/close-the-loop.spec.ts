@@ -85,6 +85,9 @@ test('a slow message: alert fires, its exemplar leads to the trace, the logs, an
     await chatAs(browser, web, 'eventsource', ['none']);
     await expect.poll(async () => (await prom.get<{ result: unknown[] }>(`/query?query=${encodeURIComponent('sum(streamtrace_ttft_visible_seconds_count)')}`)).result.length, { timeout: 20_000 }).toBe(1);
 
+    // Only normal traffic so far: the alert is quiet.
+    expect((await prom.get<{ alerts: PromAlert[] }>('/alerts')).alerts.filter((a) => a.labels.alertname === ALERT)).toEqual([]);
+
     // Five users at once, mostly slow answers.
     const sent = (await Promise.all(USERS.map((transport) => chatAs(browser, web, transport, PLAN)))).flat();
     const slow = new Set(sent.filter((m) => m.fault === 'slow-retrieval').map((m) => m.traceId));
