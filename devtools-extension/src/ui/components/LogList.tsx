@@ -5,7 +5,7 @@ export interface LogListProps {
   rows: LogRow[];
   traceStartMs: number;
   /** Span ids present in the trace: only those get a link. */
-  knownSpans: Set<string>;
+  knownSpans: { has(spanId: string): boolean };
   selectedSpanId?: string;
   onSelectSpan: (spanId: string) => void;
 }

@@ -59,7 +59,6 @@ export function TraceView({ trace, version, lookup, traceUrlTemplate, onRefresh,
       breakdown: ttftBreakdown(spans, series, roles),
       spans,
       timeline: roles.stream || series ? chunkTimeline(roles.stream, series) : undefined,
-      spanIds: new Set(spans.map((span) => span.spanId)),
     };
   }, [trace.traceId, version]);
   const span = selectedSpan ? trace.spans.get(selectedSpan) : undefined;
@@ -122,7 +121,7 @@ export function TraceView({ trace, version, lookup, traceUrlTemplate, onRefresh,
             <span class="muted">{logs === undefined ? 'looking up…' : logs.state || `${logs.rows.length} records`}</span>
           </h3>
           {logs?.rows.length ? (
-            <LogList rows={logs.rows} traceStartMs={derived.tree.startMs} knownSpans={derived.spanIds} selectedSpanId={selectedSpan} onSelectSpan={setSelectedSpan} />
+            <LogList rows={logs.rows} traceStartMs={derived.tree.startMs} knownSpans={trace.spans} selectedSpanId={selectedSpan} onSelectSpan={setSelectedSpan} />
           ) : null}
         </section>
       ) : null}

@@ -15,7 +15,8 @@ export type RootCause =
  */
 export function rootCause(spans: SpanRecord[], breakdown: Breakdown | undefined): RootCause | undefined {
   const errors = spans.filter((span) => span.statusCode === STATUS_ERROR);
-  const parentOf = new Map(spans.map((span) => [span.spanId, span.parentSpanId]));
+  // Only a trace with errors needs the parent lookup (most traces, and all big healthy ones, have none).
+  const parentOf = errors.length ? new Map(spans.map((span) => [span.spanId, span.parentSpanId])) : new Map<string, string | undefined>();
   const failedAncestors = new Set<string>();
   for (const error of errors) {
     // Bounded walk: a malformed trace could contain a parent cycle.
