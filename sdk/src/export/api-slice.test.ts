@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as real from '@opentelemetry/api';
 import { StackContextManager } from '@opentelemetry/sdk-trace-web';
@@ -10,7 +12,28 @@ afterEach(() => {
   real.diag.disable();
 });
 
-describe('api slice (script-tag build)', () => {
+const SRC = join(__dirname, '..');
+const sources = (readdirSync(SRC, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !/(^|\/)(zone|export\/api-slice)\.ts$/.test(f));
+
+describe('api slice (what the builds use instead of @opentelemetry/api)', () => {
+  it('has every value and member of @opentelemetry/api that the SDK sources use', () => {
+    const missing: string[] = [];
+    for (const file of sources) {
+      const text = readFileSync(join(SRC, file), 'utf8');
+      const imported = /import\s*\{([^}]*)\}\s*from\s*'@opentelemetry\/api'/.exec(text)?.[1] ?? '';
+      for (const spec of imported.split(',').map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('type '))) {
+        const [name, local = name] = spec.split(/\s+as\s+/) as [string, string?];
+        if (!(name in slice)) missing.push(`${file}: ${name}`);
+        const target = (slice as Record<string, unknown>)[name] as Record<string, unknown> | undefined;
+        for (const [, member] of text.matchAll(new RegExp(`\\b${local}\\.(\\w+)`, 'g'))) {
+          if (target === undefined || !(member! in target)) missing.push(`${file}: ${name}.${member}`);
+        }
+      }
+    }
+    expect(sources.length).toBeGreaterThan(20);
+    expect(missing).toEqual([]);
+  });
+
   it('uses the context manager registered through the real API, and ROOT without one', () => {
     expect(slice.context.active().getValue(Symbol.for('OpenTelemetry Context Key SPAN'))).toBeUndefined();
     expect(slice.context.with(slice.ROOT_CONTEXT, (a: number, b: number) => a + b, undefined, 1, 2)).toBe(3);

@@ -47,20 +47,9 @@ const validId = (id: string, length: number): boolean => id.length === length &&
 
 /** The API's NonRecordingSpan: carries a span context, records nothing. */
 function wrapSpanContext(spanContext: SpanContext): Span {
-  const span: Span = {
-    spanContext: () => spanContext,
-    setAttribute: () => span,
-    setAttributes: () => span,
-    addEvent: () => span,
-    addLink: () => span,
-    addLinks: () => span,
-    setStatus: () => span,
-    updateName: () => span,
-    end: () => undefined,
-    isRecording: () => false,
-    recordException: () => undefined,
-  };
-  return span;
+  const span = { spanContext: () => spanContext, isRecording: () => false, end() {}, recordException() {} } as unknown as Record<string, unknown>;
+  for (const method of ['setAttribute', 'setAttributes', 'addEvent', 'addLink', 'addLinks', 'setStatus', 'updateName']) span[method] = () => span;
+  return span as unknown as Span;
 }
 
 const getSpan = (ctx: Context): Span | undefined => (ctx.getValue(SPAN_KEY) as Span | undefined) || undefined;
@@ -79,9 +68,10 @@ export const trace = {
 
 /** What `diag` is used for: component loggers that write to the page's registered diag logger, if any. */
 export const diag = {
-  createComponentLogger({ namespace }: { namespace: string }): Pick<DiagLogger, 'error' | 'warn' | 'info' | 'debug' | 'verbose'> {
-    const at = (level: keyof DiagLogger) => (...args: unknown[]): void => void registry()?.diag?.[level](namespace, ...args);
-    return { error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'), verbose: at('verbose') };
+  createComponentLogger({ namespace }: { namespace: string }): DiagLogger {
+    const logger: Record<string, (...args: unknown[]) => void> = {};
+    for (const level of ['error', 'warn', 'info', 'debug', 'verbose'] as const) logger[level] = (...args) => registry()?.diag?.[level](namespace, ...args);
+    return logger as unknown as DiagLogger;
   },
 };
 

@@ -1,5 +1,5 @@
 import { context as apiContext, trace, type Context, type Span as ApiSpan, type SpanOptions, type Tracer } from '@opentelemetry/api';
-import type { ReadableSpan, Sampler, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { RecordingSpan, sanitize } from './span.js';
 import { log } from '../diag.js';
 
@@ -18,26 +18,17 @@ export function randomId(bytes: number): string {
 }
 
 /** Calls every processor in order; one that throws never stops the others or the page. */
-class Processors {
-  constructor(readonly list: SpanProcessor[]) {}
-  private each(what: string, fn: (p: SpanProcessor) => void): void {
-    for (const p of this.list) {
+function fanOut(processors: SpanProcessor[]): Pick<SpanProcessor, 'onStart' | 'onEnding' | 'onEnd'> {
+  const each = (hook: 'onStart' | 'onEnding' | 'onEnd') => (...args: unknown[]): void => {
+    for (const p of processors) {
       try {
-        fn(p);
+        (p[hook] as ((...a: unknown[]) => void) | undefined)?.apply(p, args);
       } catch (error) {
-        log.warn(`span processor ${what} failed`, error);
+        log.warn(`span processor ${hook} failed`, error);
       }
     }
-  }
-  onStart(span: Span, parent: Context): void {
-    this.each('onStart', (p) => p.onStart(span, parent));
-  }
-  onEnding(span: Span): void {
-    this.each('onEnding', (p) => p.onEnding?.(span));
-  }
-  onEnd(span: ReadableSpan): void {
-    this.each('onEnd', (p) => p.onEnd(span));
-  }
+  };
+  return { onStart: each('onStart'), onEnding: each('onEnding'), onEnd: each('onEnd') };
 }
 
 export interface TracerProviderOptions {
@@ -53,11 +44,11 @@ export interface TracerProviderOptions {
  * registers it globally, so its spans are only ours.
  */
 export class TracerProvider {
-  private readonly processors: Processors;
+  private readonly processors: ReturnType<typeof fanOut>;
   private readonly resource: ReadableSpan['resource'];
 
   constructor(private readonly options: TracerProviderOptions) {
-    this.processors = new Processors(options.spanProcessors);
+    this.processors = fanOut(options.spanProcessors);
     // Only `attributes` (and an absent schemaUrl) is read from a span's resource: by the OTLP encoder.
     this.resource = { attributes: { ...options.resource } } as unknown as ReadableSpan['resource'];
   }
@@ -104,10 +95,10 @@ export class TracerProvider {
   }
 
   forceFlush(): Promise<void> {
-    return Promise.all(this.processors.list.map((p) => p.forceFlush())).then(() => undefined);
+    return Promise.all(this.options.spanProcessors.map((p) => p.forceFlush())).then(() => undefined);
   }
 
   shutdown(): Promise<void> {
-    return Promise.all(this.processors.list.map((p) => p.shutdown())).then(() => undefined);
+    return Promise.all(this.options.spanProcessors.map((p) => p.shutdown())).then(() => undefined);
   }
 }
