@@ -26,21 +26,23 @@ export function post(url, body, contentType, agent, retried = false) {
   });
 }
 
-/** GET; resolves `{ status, bytes, ms, body }` with the time from sending to the last byte. */
-export function timedGet(url, agent) {
+/** GET; resolves `{ status, bytes, ms, body }` with the time from sending to the last byte (resent like `post`). */
+export function timedGet(url, agent, retried = false) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    http
-      .get(url, { agent }, (res) => {
-        const parts = [];
-        res.on('data', (d) => parts.push(d));
-        res.on('end', () => {
-          const body = Buffer.concat(parts);
-          resolve({ status: res.statusCode, bytes: body.length, ms: performance.now() - started, body });
-        });
-        res.on('error', reject);
-      })
-      .on('error', reject);
+    const req = http.get(url, { agent }, (res) => {
+      const parts = [];
+      res.on('data', (d) => parts.push(d));
+      res.on('end', () => {
+        const body = Buffer.concat(parts);
+        resolve({ status: res.statusCode, bytes: body.length, ms: performance.now() - started, body });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', (error) => {
+      if (!retried && req.reusedSocket && error.code === 'ECONNRESET') resolve(timedGet(url, agent, true));
+      else reject(error);
+    });
   });
 }
 
