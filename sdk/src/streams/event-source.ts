@@ -3,7 +3,7 @@ import type { StreamRecorder } from './stream-recorder.js';
 import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
 import { wrapConstructor, wrapMethod } from './native.js';
-import { installListenerWrapping, wrappedTarget, type WrappedTarget } from './listener-wrap.js';
+import { installListenerWrapping, recordingEntry, wrappedTarget, type WrappedTarget } from './listener-wrap.js';
 import { guard } from '../diag.js';
 
 /**
@@ -67,7 +67,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
 
   const restoreListeners = installListenerWrapping(
     native.prototype,
-    (instance) => tracked.get(instance as object),
+    (instance) => recordingEntry(tracked.get(instance as object)),
     (type) => type !== 'open' && type !== 'error',
   );
   const restoreClose = wrapMethod(native.prototype as EventSource, 'close', (original, thisArg, args) => {

@@ -81,7 +81,8 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
   });
   const body = response.body;
   // Opaque responses have no body; 101/204/304 neither. The Response constructor rejects some statuses.
-  if (body === null || response.status < 200 || response.status > 599) {
+  // A stream that records nothing (a sampled-out session without keepUnsampled) leaves the body alone.
+  if (body === null || response.status < 200 || response.status > 599 || !stream.recording) {
     detach();
     stream.end(response.ok ? 'complete' : 'error', response.ok ? undefined : String(response.status));
     return response;

@@ -64,6 +64,11 @@ export function originalFor(target: WrappedTarget, registered: unknown): unknown
   return typeof registered === 'function' ? (target.originals.get(registered) ?? registered) : registered;
 }
 
+/** Listeners of a stream that records nothing (a sampled-out session) are left unwrapped. */
+export function recordingEntry<T extends WrappedTarget>(entry: T | undefined): T | undefined {
+  return entry !== undefined && entry.stream.recording ? entry : undefined;
+}
+
 const canWrap = (listener: unknown): listener is Listener =>
   typeof listener === 'function' || (typeof listener === 'object' && listener !== null);
 

@@ -1,0 +1,71 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resolveConfig } from '../config.js';
+import { createSession } from '../session/session.js';
+import { createStore } from '../session/storage.js';
+import { ChatMessage } from '../message/message.js';
+import { SessionSampler } from '../sampling/session-sampler.js';
+import { StreamRecorder } from './stream-recorder.js';
+import { instrumentFetch } from './fetch.js';
+import type { Runtime } from '../runtime.js';
+
+let base = '';
+const server = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'access-control-allow-origin': '*' });
+  res.end('data: {"type":"delta","text":"a"}\n\ndata: {"type":"done"}\n\n');
+});
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => void server.close());
+
+/** fetch instrumented for a session sampled at `rate` (sampled-out sessions record nothing: keepUnsampled off). */
+async function fetchWith(rate: number): Promise<{ response: Response; text: string; chunks: unknown }> {
+  const exporter = new InMemorySpanExporter();
+  const config = resolveConfig({ sampleRate: rate, keepUnsampled: false });
+  const provider = new BasicTracerProvider({ sampler: new SessionSampler(() => 's1', rate, false), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const runtime: Runtime = {
+    config,
+    tracer: provider.getTracer('test'),
+    session: createSession({ store: createStore('memory'), inactivityMs: 1e9, maxAgeMs: 1e9 }),
+    scheduler: { request: () => {} },
+    devtools: { active: false, chunks: () => {} },
+    openStreams: new Set(),
+    finishing: new Set(),
+    settlers: new Set(),
+    enabled: true,
+  };
+  const message = new ChatMessage({ runtime, onEnded: () => {}, startMessage: () => { throw new Error('unused'); } }, {}, false);
+  const uninstall = instrumentFetch({
+    config,
+    enabled: () => true,
+    messageFor: () => message,
+    openStream: (m, transport, url, method) => new StreamRecorder(runtime, m, transport, url, method),
+    reportError: (what, error) => { throw new Error(`${what}: ${String(error)}`); },
+  });
+  try {
+    const response = await fetch(`${base}/sse`);
+    const text = await response.text();
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    const stream = exporter.getFinishedSpans().find((s) => s.name === 'chat.stream');
+    return { response, text, chunks: stream?.attributes['streamtrace.stream.chunks'] };
+  } finally {
+    uninstall();
+  }
+}
+
+describe('fetch body observation', () => {
+  it('counts the events of a recorded stream, and leaves the body of a stream that records nothing untouched', async () => {
+    const recorded = await fetchWith(1);
+    expect(recorded.chunks).toBe(2);
+    expect(Object.getOwnPropertyDescriptor(recorded.response, 'clone')).toBeDefined(); // our pass-through Response
+    const untouched = await fetchWith(0);
+    expect(untouched.chunks).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(untouched.response, 'clone')).toBeUndefined(); // the network's own Response
+    expect(untouched.text).toBe(recorded.text);
+  });
+});
