@@ -1,4 +1,3 @@
-import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { encodeOtlpJson } from './otlp-json.js';
 import { log } from '../diag.js';
@@ -61,7 +60,7 @@ export class ExportQueue implements SpanExporter {
     this.serialize = options.serialize ?? (encodeOtlpJson);
   }
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+  export(spans: ReadableSpan[], resultCallback: (result: { code: 0 | 1; error?: Error }) => void): void {
     if (this.closed) {
       resultCallback({ code: 1, error: new Error('exporter shut down') });
       return;
