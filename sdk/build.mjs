@@ -11,23 +11,11 @@ const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
-const usesSlice = (id, importer) => id === '@opentelemetry/api' && importer?.startsWith(join(root, 'src')) && importer !== join(root, 'src/zone.ts');
-const external = (id, importer) => !usesSlice(id, importer) && deps.some((dep) => id === dep || id.startsWith(`${dep}/`));
+const external = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
 rmSync(dist, { recursive: true, force: true });
 
-// Our code uses a slice of @opentelemetry/api (src/export/api-slice.ts: the same global registry
-// and context keys, a tenth of the size), in the ESM and the IIFE builds alike. The zone entry keeps
-// the real package: it registers the zone context manager there, which the slice then reads.
-const apiSlice = {
-  name: 'streamtrace-api-slice',
-  enforce: 'pre',
-  resolveId(id, importer) {
-    return usesSlice(id, importer) ? join(root, 'src/export/api-slice.ts') : null;
-  },
-};
-
-const common = { configFile: false, root, logLevel: 'warn', publicDir: false, plugins: [apiSlice] };
+const common = { configFile: false, root, logLevel: 'warn', publicDir: false };
 
 await build({
   ...common,

@@ -15,26 +15,11 @@ function owner(path) {
   return src >= 0 ? path.slice(src).split('/').slice(0, 3).join('/') : path;
 }
 
-/**
- * The script tag's own sources (sdk/src/script-tag.ts) bundled as sdk/build.mjs ships them: es2022,
- * and `@opentelemetry/api` imported by our code resolved to sdk/src/export/api-slice.ts. esbuild,
- * not Vite's minifier, so the total is a little above the shipped file; the shares hold.
- */
+/** The script tag's own sources (sdk/src/script-tag.ts) bundled as sdk/build.mjs ships them (es2022).
+ * esbuild, not Vite's minifier, so the total is a little above the shipped file; the shares hold. */
 export const SCRIPT_TAG_SOURCES = {
   entry: join(repoDir, 'sdk', 'src', 'script-tag.ts'),
-  options: {
-    target: 'es2022',
-    plugins: [
-      {
-        name: 'api-slice',
-        setup(b) {
-          b.onResolve({ filter: /^@opentelemetry\/api$/ }, (args) =>
-            args.importer.startsWith(join(repoDir, 'sdk', 'src')) ? { path: join(repoDir, 'sdk', 'src', 'export', 'api-slice.ts') } : undefined,
-          );
-        },
-      },
-    ],
-  },
+  options: { target: 'es2022' },
 };
 
 export async function bundleBreakdown(entry, options = {}) {
