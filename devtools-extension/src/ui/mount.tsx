@@ -7,6 +7,7 @@ import type { PanelStore } from './models/store';
 import { loadSettings } from './settings';
 import type { PanelSettings, SettingsStorage } from './settings';
 import { PANEL_CSS } from './styles';
+import { BURST_RENDER_INTERVAL_MS, browserClock, createRenderSchedule } from './render-schedule';
 
 export interface MountOptions {
   /** Messages (traces) kept in memory; the oldest are dropped beyond it. Default 500. */
@@ -29,10 +30,6 @@ export interface MountedPanel {
   unmount(): void;
 }
 
-const defaultSchedule = (fn: () => void): void => {
-  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(() => fn());
-  else setTimeout(fn, 16);
-};
 
 function defaultStorage(): SettingsStorage | undefined {
   try {
@@ -60,7 +57,7 @@ export function mount({ adapter, container, options = {} }: MountArgs): MountedP
       settings={settings}
       settingsStorage={settingsStorage}
       showQueryEndpoint={options.showQueryEndpoint ?? true}
-      schedule={options.schedule ?? defaultSchedule}
+      schedule={options.schedule ?? createRenderSchedule(BURST_RENDER_INTERVAL_MS, browserClock)}
     />,
     container,
   );
