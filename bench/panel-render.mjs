@@ -4,9 +4,12 @@
 //   list:  page load → backfill (GET /api/traces, one GET /api/v3/traces/{id} per message) →
 //          the list shows all messages, painted; split into HTTP time and the rest.
 //   trace: click on the big message → its waterfall rows in the DOM and painted (from the store);
-//          then the panel's backend lookup (polls until the span count settles) and its long tasks.
+//          then the panel's backend lookup (polls until the span count settles) and its long tasks;
+//          a scroll to the waterfall's middle; another message, then the big one again (code warm).
+//   search: a search typed and cleared, the list filtered and re-rendered from the store.
 //   heap:  V8 heap used after GC with the list loaded, and with the big trace open.
-//   CPU:   CDP Performance.getMetrics ScriptDuration / TaskDuration deltas per phase.
+//   CPU:   CDP Performance.getMetrics deltas per phase in main-thread time (threadTicks): TaskDuration,
+//          ScriptDuration (Preact renders in microtasks, which it does not count), Layout + RecalcStyle.
 // All times are measured in the page with performance.now(); medians of N runs (min–max).
 // `node bench/panel-render.mjs [--runs 5] [--messages 1000] [--spans 5000] [--panel-dir DIR]
 //   [--baseline-dir DIR] [--json]` — with --baseline-dir, a second collector serves that build and
@@ -35,7 +38,7 @@ async function heapAfterGc(cdp) {
 }
 
 /** One fresh page: list load, click on the big trace, lookup settle, a scroll, heap. */
-export async function measurePanel({ browser, url, messages, bigTraceId, bigSpans }) {
+export async function measurePanel({ browser, url, messages, bigTraceId, otherTraceId, bigSpans }) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
@@ -57,6 +60,11 @@ export async function measurePanel({ browser, url, messages, bigTraceId, bigSpan
     const settle = await page.evaluate(lookupSettled, { sinceMs: click.startMs, spans: bigSpans });
     const cpu4 = await cpuMetrics(cdp);
     const scroll = await page.evaluate(scrollWaterfall, 0.5);
+    // Again, once the panel's code has run: another message, then back to the big one.
+    await page.evaluate(clickUntilWaterfall, otherTraceId);
+    const cpu5 = await cpuMetrics(cdp);
+    const again = await page.evaluate(clickUntilWaterfall, bigTraceId);
+    const cpu6 = await cpuMetrics(cdp);
     const heapTrace = await heapAfterGc(cdp);
     return {
       list: { ...list, cpu: cpuDelta(cpu0, cpu1) },
@@ -64,6 +72,7 @@ export async function measurePanel({ browser, url, messages, bigTraceId, bigSpan
       click: { ms: click.paintedMs - click.startMs, spanRowsInDom: click.spanRowsInDom, cpu: cpuDelta(cpu2, cpu3) },
       settle: { ...settle, ms: settle.settledMs - click.startMs, cpu: cpuDelta(cpu3, cpu4) },
       scroll,
+      again: { ms: again.paintedMs - again.startMs, cpu: cpuDelta(cpu5, cpu6) },
       heap: { listBytes: heapList, traceBytes: heapTrace },
     };
   } finally {
@@ -91,9 +100,9 @@ export async function runPanelRender({ runs = 5, messages = 1000, spans = 5000, 
     for (let run = 0; run < runs; run++) {
       const order = run % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {
-        const r = await measurePanel({ browser, url: variant.url, messages, bigTraceId: data.bigTraceId, bigSpans: spans });
+        const r = await measurePanel({ browser, url: variant.url, messages, bigTraceId: data.bigTraceId, otherTraceId: data.traces.at(-2).traceId, bigSpans: spans });
         results.push({ run, variant: variant.name, ...r });
-        log(`run ${run + 1} ${variant.name.padEnd(8)} list ${r.list.paintedMs.toFixed(0)} ms  search ${r.search.filterMs.toFixed(0)}/${r.search.clearMs.toFixed(0)} ms  click→waterfall ${r.click.ms.toFixed(1)} ms  lookup long tasks ${r.settle.longTaskMs.toFixed(0)} ms (max ${r.settle.longestTaskMs.toFixed(0)})  scroll ${r.scroll.ms.toFixed(1)} ms  heap ${(r.heap.listBytes / 2 ** 20).toFixed(1)}/${(r.heap.traceBytes / 2 ** 20).toFixed(1)} MiB`);
+        log(`run ${run + 1} ${variant.name.padEnd(8)} list ${r.list.paintedMs.toFixed(0)} ms  search ${r.search.filterMs.toFixed(0)}/${r.search.clearMs.toFixed(0)} ms  click→waterfall ${r.click.ms.toFixed(1)} ms (cpu ${r.click.cpu.taskMs.toFixed(0)}), again ${r.again.ms.toFixed(1)} ms  lookup long tasks ${r.settle.longTaskMs.toFixed(0)} ms (max ${r.settle.longestTaskMs.toFixed(0)})  scroll ${r.scroll.ms.toFixed(1)} ms  heap ${(r.heap.listBytes / 2 ** 20).toFixed(1)}/${(r.heap.traceBytes / 2 ** 20).toFixed(1)} MiB`);
       }
     }
   } finally {
@@ -123,6 +132,8 @@ export function panelTables({ variants, results, data: { messages } }) {
   add('  main-thread CPU: script', (r) => r.click.cpu.scriptMs, ms);
   add('  main-thread CPU: style + layout', (r) => r.click.cpu.layoutMs, ms);
   add('  span rows in DOM', (r) => r.click.spanRowsInDom, String);
+  add('click again (code warm) → waterfall painted', (r) => r.again.ms, ms, true);
+  add('  main-thread CPU: all tasks', (r) => r.again.cpu.taskMs, ms);
   add('load → list painted', (r) => r.list.paintedMs, ms);
   add('  HTTP: list request → last trace response', (r) => r.list.lastDataMs - r.list.listRequestStartMs, ms);
   add('  first data → list painted (target 200 ms)', (r) => r.list.paintedMs - r.list.firstDataMs, ms, true);
