@@ -5,12 +5,12 @@ import type { MessageFacts, Transport } from './fixtures/chat-page.js';
 import { extensionWorker, launchWithExtension, repo, tabIdOf } from './fixtures/extension.js';
 import type { ExtensionBrowser } from './fixtures/extension.js';
 import { expect, test } from './fixtures/stack.js';
+import { screenshotDir as imgDir } from './fixtures/screenshots.js';
 
 // The DevTools panel (unpacked extension in real Chromium) against the REAL demo: collector,
 // gateway, vector store, model service and the chat page with the real SDK. Nothing is hand-made:
 // every message is typed into the chat page, every span and log comes from the services.
 
-const imgDir = join(repo, 'docs/img');
 const TRANSPORTS: Transport[] = ['eventsource', 'websocket', 'fetch'];
 
 let browser: ExtensionBrowser | undefined;

@@ -6,12 +6,12 @@ import { expect, test } from '@playwright/test';
 import type { BrowserContext, Page } from '@playwright/test';
 import { extensionWorker, launchWithExtension, repo, tabIdOf } from './fixtures/extension.js';
 import type { ExtensionBrowser } from './fixtures/extension.js';
+import { screenshotDir as imgDir } from './fixtures/screenshots.js';
 
 // The unpacked MV3 extension in real Chromium: a page posts protocol-v1 messages (as the SDK
 // does), the panel page shows them live, backend spans come from a query endpoint (Jaeger v3
 // shape), and the panel survives its service worker being stopped.
 
-const imgDir = join(repo, 'docs/img');
 const CHUNKS = 40;
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');

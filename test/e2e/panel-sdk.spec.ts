@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import type { BrowserContext } from '@playwright/test';
 import { extensionWorker, launchWithExtension, repo, tabIdOf } from './fixtures/extension.js';
 import type { ExtensionBrowser } from './fixtures/extension.js';
+import { screenshotDir as imgDir } from './fixtures/screenshots.js';
 
 // The real browser SDK (script-tag build, DevTools hook on) in a page of our own that streams an
 // answer over fetch: the extension panel must show that message with the SDK's own chunk series.
@@ -107,5 +108,5 @@ test('a message streamed by a page using the real SDK appears in the panel with 
   await expect(panel.locator('.chunk-point')).toHaveCount(counted);
   await expect(panel.locator('.chunk-summary')).toHaveText(new RegExp(`^${counted} chunks(?! \\(sampled)`));
   await expect(panel.locator('.breakdown')).toContainText('Time to first visible token');
-  await panel.screenshot({ path: join(repo, 'docs/img/panel-sdk.png') });
+  await panel.screenshot({ path: join(imgDir, 'panel-sdk.png') });
 });

@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { screenshotDir as imgDir } from './fixtures/screenshots.js';
 
 // The same panel UI, standalone, served by the real dev collector at `/`: traces posted to
 // /v1/traces show up from /api/traces (backfill) and /api/live (live feed).
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const collectorMain = join(repo, 'demo-backend/dist/collector/main.js');
-const imgDir = join(repo, 'docs/img');
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 const nanos = (ms: number): string => (BigInt(Math.round(ms * 1000)) * 1000n).toString();
