@@ -3,8 +3,8 @@ import type { KeyValue, Span } from './otlp-types.js';
 /**
  * A bounded table of short strings that stored spans share. JSON.parse and the protobuf decoder
  * give every attribute key and event name of every span its own copy; with chat traces (dozens of
- * `chunk` events per stream, each with the same six keys) those copies were about a third of the
- * collector's heap (11.1 → 7.2 KiB per stored span, bench/collector.mjs).
+ * `chunk` events per stream, each with the same six keys) those copies were a quarter of the
+ * collector's heap (9.8 → 7.2 KiB per stored span at the default bound, bench/collector.mjs).
  */
 export interface StringInterner {
   intern(value: string): string;
