@@ -140,14 +140,13 @@ test('a slow message: alert fires, its exemplar leads to the trace, the logs, an
       return logs.some((l) => l.service === 'vector-store' && l.body === 'vector search done') && logs.some((l) => l.service === 'chat-gateway' && l.body === 'retrieval done');
     }, { timeout: 20_000 }).toBe(true);
 
-    // 5. The standalone panel on that message names retrieval as the responsible layer and shows its logs.
+    // 5. The standalone panel opened on the exemplar's trace (the link a dashboard gives) names
+    //    retrieval as the responsible layer and shows its logs.
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     try {
       const panel = await context.newPage();
-      await panel.goto(`${stack.urls.collector}/`);
+      await panel.goto(`${stack.urls.collector}/?trace=${traceId}`);
       await expect(panel.locator('.conn-connected')).toBeVisible();
-      await panel.locator('.search').fill(traceId);
-      await panel.locator(`.message-row[data-trace-id="${traceId}"]`).click();
       await expect(panel.locator('.trace-view')).toHaveAttribute('data-trace-id', traceId);
       await expect(panel.locator('.root-cause[data-kind="largest"] .root-cause-layer')).toHaveText('retrieval', { timeout: 20_000 });
       await expect.poll(() => panel.locator('.log-row').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(logs.length);

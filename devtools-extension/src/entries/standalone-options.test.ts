@@ -21,4 +21,13 @@ describe('standaloneOptions', () => {
       expect(standaloneOptions(bad)).toEqual(STANDALONE_DEFAULTS);
     }
   });
+
+  it('opens the trace named by ?trace= (an exemplar link), lower-cased, and ignores anything that is not a trace id', () => {
+    const id = '4bf92f3577b34da6a3ce929d0e0e4736';
+    expect(standaloneOptions(`?trace=${id.toUpperCase()}`)).toEqual({ ...STANDALONE_DEFAULTS, trace: id });
+    expect(standaloneOptions(`?messages=1000&trace=${id}`)).toEqual({ maxMessages: 1000, backfillLimit: 1000, trace: id });
+    for (const bad of ['?trace=', '?trace=00000000000000000000000000000000', '?trace=4bf92f3577b34da6', `?trace=${id}z`, '?trace=<script>']) {
+      expect(standaloneOptions(bad)).toEqual(STANDALONE_DEFAULTS);
+    }
+  });
 });

@@ -1,9 +1,11 @@
-/** What the standalone page keeps and loads at start, from its URL (`/?messages=1000`). */
+/** What the standalone page keeps, loads and opens at start, from its URL (`/?messages=1000&trace=<id>`). */
 export interface StandaloneOptions {
   /** Messages kept in memory (the store bound). */
   maxMessages: number;
   /** Recent traces loaded from `/api/traces` when the page opens. */
   backfillLimit: number;
+  /** `?trace=<32 hex>`: the trace opened at start (an exemplar's or an alert's link). */
+  trace?: string;
 }
 
 export const STANDALONE_DEFAULTS: StandaloneOptions = { maxMessages: 500, backfillLimit: 100 };
@@ -16,9 +18,18 @@ const MAX_BACKFILL = 1000;
  * collector); anything else, or nothing, keeps the defaults.
  */
 export function standaloneOptions(search: string): StandaloneOptions {
-  const raw = new URLSearchParams(search).get('messages');
+  const params = new URLSearchParams(search);
+  const trace = traceParam(params.get('trace'));
+  const raw = params.get('messages');
   const value = raw === null || raw.trim() === '' ? Number.NaN : Number(raw);
-  if (!Number.isInteger(value) || value < 1) return { ...STANDALONE_DEFAULTS };
-  const messages = Math.min(MAX_STANDALONE_MESSAGES, value);
-  return { maxMessages: messages, backfillLimit: Math.min(MAX_BACKFILL, messages) };
+  const sizes = Number.isInteger(value) && value >= 1
+    ? { maxMessages: Math.min(MAX_STANDALONE_MESSAGES, value), backfillLimit: Math.min(MAX_BACKFILL, value) }
+    : { ...STANDALONE_DEFAULTS };
+  return trace ? { ...sizes, trace } : sizes;
+}
+
+/** A W3C trace id (32 hex digits, not all zeros), lower-cased; anything else is ignored. */
+function traceParam(raw: string | null): string | undefined {
+  const id = raw?.trim().toLowerCase();
+  return id && /^[0-9a-f]{32}$/.test(id) && !/^0+$/.test(id) ? id : undefined;
 }

@@ -5,7 +5,7 @@ import { standaloneOptions } from './standalone-options';
 // Served by the dev collector at `/`: reads the collector on the page's own origin.
 const container = document.getElementById('app');
 if (!container) throw new Error('index.html has no #app element');
-const { maxMessages, backfillLimit } = standaloneOptions(location.search);
+const { maxMessages, backfillLimit, trace } = standaloneOptions(location.search);
 const adapter = createCollectorAdapter({ baseUrl: location.origin, backfillLimit });
-const panel = mount({ adapter, container, options: { maxMessages, showQueryEndpoint: false, defaults: { queryBaseUrl: location.origin } } });
+const panel = mount({ adapter, container, options: { maxMessages, ...(trace ? { initialTrace: trace } : {}), showQueryEndpoint: false, defaults: { queryBaseUrl: location.origin } } });
 addEventListener('pagehide', () => panel.unmount(), { once: true });

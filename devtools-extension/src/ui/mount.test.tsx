@@ -63,6 +63,23 @@ describe('panel UI (in-memory adapter)', () => {
     expect(container.querySelector('.lookup-state')?.textContent).toContain('backend: 4 spans');
   });
 
+  it('opens the trace given at start (an exemplar link) from the backend alone, with its spans and breakdown', async () => {
+    const adapter = createInMemoryAdapter();
+    const { browser, gateway, traceId } = chatTrace({ n: 7, messageId: 'msg-from-exemplar' });
+    adapter.setBackendTrace(traceId, [browser, gateway]);
+    const container = document.createElement('div');
+    document.body.appendChild(container);
+    act(() => {
+      mounted = mount({ adapter, container, options: { schedule: sync, settingsStorage: memoryStorage(), initialTrace: traceId } });
+    });
+    await flush();
+    await flush();
+    const labels = [...container.querySelectorAll('.span-row .span-label')].map((el) => el.textContent ?? '');
+    expect(labels.some((label) => label.includes('chat.message'))).toBe(true);
+    expect(labels.some((label) => label.includes('retrieval docs'))).toBe(true);
+    expect(container.querySelector(`[data-trace-id="${traceId}"]`)?.textContent).toContain('msg-from-exemplar');
+  });
+
   it('renders hostile attribute values and names as text, never as elements', async () => {
     const { adapter, container } = setup();
     const hostile = '<img src=x onerror=alert(1)>';

@@ -17,6 +17,8 @@ export interface MountOptions {
   showQueryEndpoint?: boolean;
   settingsStorage?: SettingsStorage;
   schedule?: (render: () => void) => void;
+  /** A trace to open at start (looked up through the adapter, like a click on a message). */
+  initialTrace?: string;
 }
 
 export interface MountArgs {
@@ -57,6 +59,7 @@ export function mount({ adapter, container, options = {} }: MountArgs): MountedP
       settings={settings}
       settingsStorage={settingsStorage}
       showQueryEndpoint={options.showQueryEndpoint ?? true}
+      initialTrace={options.initialTrace}
       schedule={options.schedule ?? createRenderSchedule(BURST_RENDER_INTERVAL_MS, browserClock)}
     />,
     container,

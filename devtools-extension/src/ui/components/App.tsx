@@ -17,12 +17,14 @@ export interface AppProps {
   showQueryEndpoint: boolean;
   /** Batches changes into one render; tests pass a synchronous one. */
   schedule: (render: () => void) => void;
+  /** Selected at start: its spans are looked up through the adapter. */
+  initialTrace?: string | undefined;
 }
 
-export function App({ controller, settings: initialSettings, settingsStorage, showQueryEndpoint, schedule }: AppProps) {
+export function App({ controller, settings: initialSettings, settingsStorage, showQueryEndpoint, schedule, initialTrace }: AppProps) {
   const { adapter, store } = controller;
   const [, setTick] = useState(0);
-  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const [selected, setSelected] = useState<string | undefined>(initialTrace);
   const [search, setSearch] = useState('');
   const [session, setSession] = useState('');
   const [conversation, setConversation] = useState('');
