@@ -25,7 +25,7 @@ export async function runCollectorBench({ runs = 3, scenarios = SCENARIOS, bound
   const out = {};
   const s = (n) => Math.max(1, Math.round(n * scale));
   if (scenarios.includes('ingest')) {
-    const opts = { runs, batches: [1, 100, 1000], concurrencies: [1, 4], totals: { 1: s(2000), 100: s(20_000), 1000: s(30_000) }, main, log };
+    const opts = { runs, batches: [1, 100, 1000], concurrencies: [1, 4], totals: { 1: s(1000), 100: s(10_000), 1000: s(20_000) }, main, log };
     out.ingest = { opts, ...(await runIngest(opts)) };
   }
   if (scenarios.includes('memory')) out.memory = await runMemory({ bound, fill, main, log });
