@@ -20,6 +20,10 @@ export async function startCollectorProcess({ args = [], env = {}, main = COLLEC
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, ...env },
   });
+  // A bench that dies (an uncaught error) must not leave its collector running.
+  const killChild = () => child.kill();
+  process.once('exit', killChild);
+  child.once('exit', () => process.off('exit', killChild));
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += d;
