@@ -1,43 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { act } from 'preact/test-utils';
+import { describe, expect, it } from 'vitest';
 import { createInMemoryAdapter } from '../bridge/in-memory';
-import { mount } from './mount';
-import type { MountedPanel } from './mount';
+import { click, flush, mountPanel, unmountAfterEach } from '../testing/panel-mount';
 import { chatTrace } from '../testing/chat-trace';
 import { resourceSpans, spanIdOf, traceIdOf } from '../testing/otlp-fixtures';
-
-const sync = (fn: () => void): void => fn();
-// act() runs pending effects and renders, as a browser would by the next frame.
-const flush = (): Promise<void> => act(async () => {});
-const memoryStorage = () => {
-  const map = new Map<string, string>();
-  return { getItem: (key: string) => map.get(key) ?? null, setItem: (key: string, value: string) => void map.set(key, value) };
-};
 
 // Generous for the 1,000-row and 5,000-span tests on a shared machine; no test asserts speed.
 const HEAVY_TIMEOUT = 30_000;
 
-let mounted: MountedPanel | undefined;
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-  document.body.innerHTML = '';
-});
+unmountAfterEach();
 
 function setup(maxMessages?: number) {
   const adapter = createInMemoryAdapter();
-  const container = document.createElement('div');
-  document.body.appendChild(container);
-  act(() => {
-    mounted = mount({ adapter, container, options: { schedule: sync, settingsStorage: memoryStorage(), ...(maxMessages ? { maxMessages } : {}) } });
-  });
-  return { adapter, container, panel: mounted! };
+  const { container, panel } = mountPanel(adapter, maxMessages ? { maxMessages } : {});
+  return { adapter, container, panel };
 }
-
-const click = (element: Element | null): void => {
-  if (!element) throw new Error('element not found');
-  (element as HTMLElement).click();
-};
 
 describe('panel UI (in-memory adapter)', () => {
   it('shows a message live, then its trace with breakdown, chunk timeline and joined backend spans', async () => {
@@ -67,11 +43,7 @@ describe('panel UI (in-memory adapter)', () => {
     const adapter = createInMemoryAdapter();
     const { browser, gateway, traceId } = chatTrace({ n: 7, messageId: 'msg-from-exemplar' });
     adapter.setBackendTrace(traceId, [browser, gateway]);
-    const container = document.createElement('div');
-    document.body.appendChild(container);
-    act(() => {
-      mounted = mount({ adapter, container, options: { schedule: sync, settingsStorage: memoryStorage(), initialTrace: traceId } });
-    });
+    const { container } = mountPanel(adapter, { initialTrace: traceId });
     await flush();
     await flush();
     const labels = [...container.querySelectorAll('.span-row .span-label')].map((el) => el.textContent ?? '');

@@ -1,41 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { act } from 'preact/test-utils';
+import { describe, expect, it } from 'vitest';
 import { createInMemoryAdapter } from '../bridge/in-memory';
-import { mount } from './mount';
-import type { MountedPanel } from './mount';
+import { click, flush, mountPanel, unmountAfterEach } from '../testing/panel-mount';
 import { resourceSpans, spanIdOf, traceIdOf } from '../testing/otlp-fixtures';
 
 // The 5,000-span waterfall as a user moves through it: scrolling shows the rows at that position,
 // and a span selected elsewhere (the root-cause banner) is scrolled into view.
 
-const sync = (fn: () => void): void => fn();
-const flush = (): Promise<void> => act(async () => {});
-const storage = () => {
-  const map = new Map<string, string>();
-  return { getItem: (key: string) => map.get(key) ?? null, setItem: (key: string, value: string) => void map.set(key, value) };
-};
-const click = (element: Element | null | undefined): void => {
-  if (!element) throw new Error('element not found');
-  (element as HTMLElement).click();
-};
 const ROW = 24;
 const HEAVY_TIMEOUT = 30_000;
 
-let mounted: MountedPanel | undefined;
-afterEach(() => {
-  mounted?.unmount();
-  mounted = undefined;
-  document.body.innerHTML = '';
-});
+unmountAfterEach();
 
 /** One root and 4,999 children one ms apart ("work 2" … "work 5000"); `failing` ends in an error. */
 async function openBigTrace(failing?: number) {
   const adapter = createInMemoryAdapter();
-  const container = document.createElement('div');
-  document.body.appendChild(container);
-  act(() => {
-    mounted = mount({ adapter, container, options: { schedule: sync, settingsStorage: storage() } });
-  });
+  const { container } = mountPanel(adapter);
   const traceId = traceIdOf(5150);
   const specs = [{ traceId, spanId: spanIdOf(1), name: 'chat.message', startMs: 0, endMs: 10_000 }];
   for (let i = 2; i <= 5000; i += 1) {
