@@ -3,7 +3,8 @@ import { HttpError } from './http-error.js';
 import { handleIngest } from './ingest.js';
 import { handleDashboard, handleFeedbackExport } from './messages/handle-messages.js';
 import { handleMetrics } from './metrics/handle-metrics.js';
-import { handleGetLogs, handleGetTrace, parseMetricQuery, parseTraceQuery, sendJson } from './query.js';
+import { handleGetLogs, handleGetTrace, parseMetricQuery, sendJson } from './query.js';
+import { handleListTraces } from './query-bulk.js';
 import { handleSampling } from './sampling-rule.js';
 import { serveStatic } from './static-files.js';
 import type { CorsPolicy } from './cors.js';
@@ -80,7 +81,7 @@ export function createRouter(deps: RouterDeps): Route {
     if (path === '/api/metrics') return sendJson(res, 200, metrics.query(parseMetricQuery(url.searchParams)));
     if (path === '/api/dashboard') return handleDashboard(res, spans, url.searchParams);
     if (path === '/api/export/feedback.jsonl') return handleFeedbackExport(res, spans, method);
-    if (path === '/api/traces') return sendJson(res, 200, { traces: spans.list(parseTraceQuery(url.searchParams)) });
+    if (path === '/api/traces') return handleListTraces(res, spans, url.searchParams);
     let match = /^\/api\/v3\/traces\/([^/]+)$/.exec(path);
     if (match?.[1]) return handleGetTrace(res, spans, match[1], 'jaeger');
     match = /^\/api\/traces\/([^/]+)$/.exec(path);
