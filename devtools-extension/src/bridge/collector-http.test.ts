@@ -76,4 +76,85 @@ describe('collector adapter', () => {
     adapter.dispose!();
     expect(sources[1]!.closed).toBe(true);
   });
+
+  /** A collector holding traces 1..count (n newest = highest); `bulk` says how it answers `spans=1`. */
+  function collector(count: number, bulk: 'bulk' | 'plain' | 'refuse', pageSize = count) {
+    const requests: string[] = [];
+    const ids = Array.from({ length: count }, (_, i) => count - i); // newest first
+    const fetchImpl = (async (url: string) => {
+      requests.push(url.replace('http://collector.test', ''));
+      const parsed = new URL(url);
+      const one = /traces\/([0-9a-f]{32})$/.exec(parsed.pathname)?.[1];
+      if (one) return new Response(JSON.stringify({ result: { resourceSpans: [span(parseInt(one, 16))] } }));
+      const offset = Number(parsed.searchParams.get('offset') ?? 0);
+      const listed = ids.slice(offset, offset + Number(parsed.searchParams.get('limit')));
+      const traces = listed.map((n) => ({ traceId: traceIdOf(n) }));
+      if (parsed.searchParams.get('spans') !== '1' || bulk === 'plain') return new Response(JSON.stringify({ traces }));
+      if (bulk === 'refuse') return new Response(JSON.stringify({ error: 'spans must be 1 or 0' }), { status: 400 });
+      const withSpans = listed.slice(0, pageSize);
+      return new Response(JSON.stringify({ traces, resourceSpans: withSpans.map(span), spansTraces: withSpans.length, truncated: withSpans.length < listed.length }));
+    }) as unknown as typeof fetch;
+    const sources: FakeEventSource[] = [];
+    const adapter = createCollectorAdapter({
+      baseUrl: 'http://collector.test',
+      fetch: fetchImpl,
+      createEventSource: (url) => {
+        const source = new FakeEventSource(url);
+        sources.push(source);
+        return source;
+      },
+      backfillLimit: count,
+    });
+    const names: string[] = [];
+    adapter.subscribe((event) => {
+      if (event.type === 'spans') names.push(...event.resourceSpans.flatMap((r) => r.scopeSpans!.flatMap((s) => s.spans!.map((x) => x.name))));
+    });
+    sources[0]!.open();
+    return { adapter, requests, names, sources };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  const perTrace = (requests: string[]) => requests.filter((url) => /traces\/[0-9a-f]{32}$/.test(url));
+
+  it('loads the recent traces with their spans in one request, oldest first', async () => {
+    const { adapter, requests, names } = collector(5, 'bulk');
+    await settle();
+    expect(requests).toEqual(['/api/traces?limit=5&spans=1']);
+    expect(names).toEqual(['root 1', 'root 2', 'root 3', 'root 4', 'root 5']);
+    adapter.dispose!();
+  });
+
+  it('continues a truncated bulk answer with offset', async () => {
+    const { adapter, requests, names } = collector(5, 'bulk', 2);
+    await settle();
+    expect(requests).toEqual(['/api/traces?limit=5&spans=1', '/api/traces?limit=3&spans=1&offset=2', '/api/traces?limit=1&spans=1&offset=4']);
+    expect(perTrace(requests)).toEqual([]);
+    expect(names).toEqual(['root 1', 'root 2', 'root 3', 'root 4', 'root 5']);
+    adapter.dispose!();
+  });
+
+  it('fetches each trace when the collector answers only the list (older collector)', async () => {
+    const { adapter, requests, names } = collector(3, 'plain');
+    await settle();
+    expect(requests[0]).toBe('/api/traces?limit=3&spans=1');
+    expect(perTrace(requests)).toHaveLength(3);
+    expect(names).toEqual(['root 1', 'root 2', 'root 3']);
+    adapter.dispose!();
+  });
+
+  it('falls back to the plain list and per-trace requests when the bulk request is refused', async () => {
+    const { adapter, requests, names } = collector(3, 'refuse');
+    await settle();
+    expect(requests.slice(0, 2)).toEqual(['/api/traces?limit=3&spans=1', '/api/traces?limit=3']);
+    expect(perTrace(requests)).toHaveLength(3);
+    expect(names.sort()).toEqual(['root 1', 'root 2', 'root 3']);
+    adapter.dispose!();
+  });
+
+  it('keeps following the live feed after a bulk backfill', async () => {
+    const { adapter, names, sources } = collector(2, 'bulk');
+    await settle();
+    sources[0]!.emit('9', { resourceSpans: [span(7)] });
+    expect(names).toEqual(['root 1', 'root 2', 'root 7']);
+    adapter.dispose!();
+  });
 });

@@ -1,6 +1,6 @@
 import type { AdapterStatus, FetchTraceOptions, PanelAdapter } from './adapter';
+import { backfillTraces } from './collector-http-backfill';
 import { createListenerSet } from './listeners';
-import type { OtlpResourceSpans } from './otlp-types';
 import { parseTraceResponse } from './trace-shapes';
 import { createTraceLookup } from './trace-lookup';
 import { fetchTraceLogs } from './logs-lookup';
@@ -25,16 +25,13 @@ export interface CollectorAdapterOptions {
   backoff?: { initialMs?: number; maxMs?: number };
 }
 
-interface TraceSummary {
-  traceId: string;
-}
-
 const CLOSED = 2;
 
 /**
- * Reads the dev collector: recent traces from /api/traces, then the /api/live SSE feed. The browser
- * resumes EventSource with Last-Event-ID on its own; when the feed closes for good (e.g. the
- * collector restarted) a new one is opened with backoff, resuming after the last id seen.
+ * Reads the dev collector: recent traces from /api/traces (their spans in bulk, see
+ * collector-http-backfill), then the /api/live SSE feed. The browser resumes EventSource with
+ * Last-Event-ID on its own; when the feed closes for good (e.g. the collector restarted) a new one
+ * is opened with backoff, resuming after the last id seen.
  */
 export function createCollectorAdapter(options: CollectorAdapterOptions): PanelAdapter {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -103,19 +100,14 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
   async function backfill(): Promise<void> {
     backfilled = true;
     try {
-      const response = await doFetch(`${baseUrl}/api/traces?limit=${options.backfillLimit ?? 100}`, { headers: { accept: 'application/json' } });
-      if (!response.ok) return;
-      const body = (await response.json()) as { traces?: TraceSummary[] };
-      const ids = (body.traces ?? []).map((trace) => trace.traceId).filter((id) => typeof id === 'string');
-      // Oldest first so the list fills in the order the traces happened; 4 requests at a time.
-      const queue = ids.reverse();
-      const worker = async (): Promise<void> => {
-        for (let id = queue.shift(); id !== undefined && !disposed; id = queue.shift()) {
-          const resourceSpans: OtlpResourceSpans[] | undefined = await lookup.fetchOnce(id).catch(() => undefined);
-          if (resourceSpans?.length) listeners.emit({ type: 'spans', resourceSpans });
-        }
-      };
-      await Promise.all([worker(), worker(), worker(), worker()]);
+      await backfillTraces({
+        baseUrl,
+        fetch: doFetch,
+        limit: options.backfillLimit ?? 100,
+        fetchOne: (traceId) => lookup.fetchOnce(traceId),
+        emit: (resourceSpans) => listeners.emit({ type: 'spans', resourceSpans }),
+        stopped: () => disposed,
+      });
     } catch {
       backfilled = false;
     }
