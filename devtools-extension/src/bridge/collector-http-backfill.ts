@@ -34,38 +34,54 @@ async function fetchPage(options: BackfillOptions, limit: number, offset: number
   if (!response?.ok) return undefined;
   const body = (await response.json()) as { spansTraces?: unknown; truncated?: unknown };
   const ids = listedIds(body);
-  if (!ids) return undefined;
   const resourceSpans = parseTraceResponse(body);
-  if (!resourceSpans || typeof body.spansTraces !== 'number') return { ids, spansTraces: 0, truncated: true };
+  if (!ids || !resourceSpans || typeof body.spansTraces !== 'number') return { ids: ids ?? [], spansTraces: 0, truncated: true };
   const spansTraces = Math.max(0, Math.min(ids.length, Math.floor(body.spansTraces)));
   return { ids, resourceSpans, spansTraces, truncated: body.truncated === true || spansTraces < ids.length };
 }
 
+/** Traces per bulk request: small answers parse quickly and the panel shows each while the next loads. */
+export const BULK_PAGE_TRACES = 100;
+
+/** Loads listed traces [offset, offset + limit) with their spans; parts newest first. */
+async function loadRange(options: BackfillOptions, offset: number, limit: number, covered: Set<string>): Promise<{ parts: OtlpResourceSpans[][]; bulk: boolean }> {
+  const parts: OtlpResourceSpans[][] = [];
+  while (limit > 0 && !options.stopped()) {
+    const page = await fetchPage(options, limit, offset).catch(() => undefined);
+    if (!page?.resourceSpans) return { parts, bulk: false };
+    parts.push(page.resourceSpans);
+    for (const id of page.ids.slice(0, page.spansTraces)) covered.add(id);
+    // Truncated at the collector's size bound: the rest of the range comes with the next offset.
+    if (!page.truncated || page.spansTraces === 0) break;
+    offset += page.spansTraces;
+    limit -= page.spansTraces;
+  }
+  return { parts, bulk: true };
+}
+
 /**
- * Loads the most recent traces: `GET /api/traces?limit=N&spans=1` brings their spans in one answer
- * (continued with `offset` while the collector says it was truncated at its size bound). Traces a
- * collector without that answer, or a failed page, left out are fetched one by one, 4 at a time.
- * Everything is emitted oldest first, so the panel's store, which drops the traces it saw first,
- * keeps the newest.
+ * Loads the most recent traces: the list (`GET /api/traces?limit=N`), then their spans in pages of
+ * `BULK_PAGE_TRACES` (`GET /api/traces?limit=&offset=&spans=1`), the oldest page first and the
+ * next page requested while the current one is handed to the panel. Everything is emitted oldest
+ * first, so the panel's store, which drops the traces it saw first, keeps the newest. Traces the
+ * bulk answers left out (a collector without them, a failed page, a list that moved meanwhile)
+ * are fetched one by one, 4 at a time.
  */
 export async function backfillTraces(options: BackfillOptions): Promise<void> {
-  const pages: OtlpResourceSpans[][] = [];
+  const response = await options.fetch(`${options.baseUrl}/api/traces?limit=${options.limit}`, JSON_ACCEPT);
+  if (!response.ok) return;
+  const ids = listedIds(await response.json()) ?? [];
+
+  const ranges: Array<[offset: number, limit: number]> = [];
+  for (let end = ids.length; end > 0; end -= BULK_PAGE_TRACES) ranges.push([Math.max(0, end - BULK_PAGE_TRACES), Math.min(BULK_PAGE_TRACES, end)]);
   const covered = new Set<string>();
-  let ids: string[] | undefined;
-  for (let offset = 0; offset < options.limit && !options.stopped(); ) {
-    const page = await fetchPage(options, options.limit - offset, offset);
-    if (!page) break;
-    if (offset === 0) ids = page.ids;
-    if (!page.resourceSpans) break;
-    pages.push(page.resourceSpans);
-    for (const id of page.ids.slice(0, page.spansTraces)) covered.add(id);
-    offset += page.spansTraces;
-    if (!page.truncated || page.spansTraces === 0) break;
-  }
-  if (ids === undefined) {
-    const response = await options.fetch(`${options.baseUrl}/api/traces?limit=${options.limit}`, JSON_ACCEPT);
-    if (!response.ok) return;
-    ids = listedIds(await response.json()) ?? [];
+  let next = ranges[0] ? loadRange(options, ...ranges[0], covered) : undefined;
+  for (let i = 0; next && !options.stopped(); i++) {
+    const { parts, bulk } = await next;
+    const after = ranges[i + 1];
+    next = bulk && after ? loadRange(options, ...after, covered) : undefined;
+    // Each trace's resource groups are contiguous in an answer: reversed, the oldest trace comes first.
+    for (const part of parts.reverse()) if (part.length && !options.stopped()) options.emit(part.reverse());
   }
 
   const queue = ids.filter((id) => !covered.has(id)).reverse();
@@ -76,10 +92,4 @@ export async function backfillTraces(options: BackfillOptions): Promise<void> {
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
-
-  for (const page of pages.reverse()) {
-    if (options.stopped()) return;
-    // Each trace's resource groups are contiguous in the answer: reversed, the oldest trace comes first.
-    if (page.length) options.emit(page.reverse());
-  }
 }

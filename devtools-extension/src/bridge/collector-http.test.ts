@@ -118,7 +118,7 @@ describe('collector adapter', () => {
   it('loads the recent traces with their spans in one request, oldest first', async () => {
     const { adapter, requests, names } = collector(5, 'bulk');
     await settle();
-    expect(requests).toEqual(['/api/traces?limit=5&spans=1']);
+    expect(requests).toEqual(['/api/traces?limit=5', '/api/traces?limit=5&spans=1']);
     expect(names).toEqual(['root 1', 'root 2', 'root 3', 'root 4', 'root 5']);
     adapter.dispose!();
   });
@@ -126,16 +126,24 @@ describe('collector adapter', () => {
   it('continues a truncated bulk answer with offset', async () => {
     const { adapter, requests, names } = collector(5, 'bulk', 2);
     await settle();
-    expect(requests).toEqual(['/api/traces?limit=5&spans=1', '/api/traces?limit=3&spans=1&offset=2', '/api/traces?limit=1&spans=1&offset=4']);
+    expect(requests).toEqual(['/api/traces?limit=5', '/api/traces?limit=5&spans=1', '/api/traces?limit=3&spans=1&offset=2', '/api/traces?limit=1&spans=1&offset=4']);
     expect(perTrace(requests)).toEqual([]);
     expect(names).toEqual(['root 1', 'root 2', 'root 3', 'root 4', 'root 5']);
+    adapter.dispose!();
+  });
+
+  it('loads many traces in pages of 100, the oldest page first, and emits them oldest first', async () => {
+    const { adapter, requests, names } = collector(250, 'bulk');
+    await settle();
+    expect(requests).toEqual(['/api/traces?limit=250', '/api/traces?limit=100&spans=1&offset=150', '/api/traces?limit=100&spans=1&offset=50', '/api/traces?limit=50&spans=1']);
+    expect(names).toEqual(Array.from({ length: 250 }, (_, i) => `root ${i + 1}`));
     adapter.dispose!();
   });
 
   it('fetches each trace when the collector answers only the list (older collector)', async () => {
     const { adapter, requests, names } = collector(3, 'plain');
     await settle();
-    expect(requests[0]).toBe('/api/traces?limit=3&spans=1');
+    expect(requests.slice(0, 2)).toEqual(['/api/traces?limit=3', '/api/traces?limit=3&spans=1']);
     expect(perTrace(requests)).toHaveLength(3);
     expect(names).toEqual(['root 1', 'root 2', 'root 3']);
     adapter.dispose!();
@@ -144,7 +152,7 @@ describe('collector adapter', () => {
   it('falls back to the plain list and per-trace requests when the bulk request is refused', async () => {
     const { adapter, requests, names } = collector(3, 'refuse');
     await settle();
-    expect(requests.slice(0, 2)).toEqual(['/api/traces?limit=3&spans=1', '/api/traces?limit=3']);
+    expect(requests.slice(0, 2)).toEqual(['/api/traces?limit=3', '/api/traces?limit=3&spans=1']);
     expect(perTrace(requests)).toHaveLength(3);
     expect(names.sort()).toEqual(['root 1', 'root 2', 'root 3']);
     adapter.dispose!();
