@@ -78,7 +78,7 @@ describe('collector adapter', () => {
   });
 
   /** A collector holding traces 1..count (n newest = highest); `bulk` says how it answers `spans=1`. */
-  function collector(count: number, bulk: 'bulk' | 'plain' | 'refuse', pageSize = count) {
+  function collector(count: number, bulk: 'bulk' | 'plain' | 'refuse', pageSize = count, failOffset = -1) {
     const requests: string[] = [];
     const ids = Array.from({ length: count }, (_, i) => count - i); // newest first
     const fetchImpl = (async (url: string) => {
@@ -90,7 +90,7 @@ describe('collector adapter', () => {
       const listed = ids.slice(offset, offset + Number(parsed.searchParams.get('limit')));
       const traces = listed.map((n) => ({ traceId: traceIdOf(n) }));
       if (parsed.searchParams.get('spans') !== '1' || bulk === 'plain') return new Response(JSON.stringify({ traces }));
-      if (bulk === 'refuse') return new Response(JSON.stringify({ error: 'spans must be 1 or 0' }), { status: 400 });
+      if (bulk === 'refuse' || offset === failOffset) return new Response(JSON.stringify({ error: 'spans must be 1 or 0' }), { status: 400 });
       const withSpans = listed.slice(0, pageSize);
       return new Response(JSON.stringify({ traces, resourceSpans: withSpans.map(span), spansTraces: withSpans.length, truncated: withSpans.length < listed.length }));
     }) as unknown as typeof fetch;
@@ -155,6 +155,16 @@ describe('collector adapter', () => {
     expect(requests.slice(0, 2)).toEqual(['/api/traces?limit=3', '/api/traces?limit=3&spans=1']);
     expect(perTrace(requests)).toHaveLength(3);
     expect(names.sort()).toEqual(['root 1', 'root 2', 'root 3']);
+    adapter.dispose!();
+  });
+
+  it('fetches the traces of a failed page one by one and stops paging', async () => {
+    const { adapter, requests, names } = collector(250, 'bulk', 250, 50);
+    await settle();
+    expect(requests.filter((url) => url.includes('spans=1'))).toEqual(['/api/traces?limit=100&spans=1&offset=150', '/api/traces?limit=100&spans=1&offset=50']);
+    expect(perTrace(requests)).toHaveLength(150);
+    expect(names.slice(0, 100)).toEqual(Array.from({ length: 100 }, (_, i) => `root ${i + 1}`));
+    expect(new Set(names).size).toBe(250);
     adapter.dispose!();
   });
 
