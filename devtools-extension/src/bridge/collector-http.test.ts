@@ -107,7 +107,7 @@ describe('collector adapter', () => {
     });
     const names: string[] = [];
     adapter.subscribe((event) => {
-      if (event.type === 'spans') names.push(...event.resourceSpans.flatMap((r) => r.scopeSpans!.flatMap((s) => s.spans!.map((x) => x.name))));
+      if (event.type === 'spans') names.push(...event.resourceSpans.flatMap((r) => r.scopeSpans!.flatMap((s) => s.spans!.map((x) => x.name ?? ''))));
     });
     sources[0]!.open();
     return { adapter, requests, names, sources };
