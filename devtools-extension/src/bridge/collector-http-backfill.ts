@@ -23,25 +23,58 @@ interface BulkPage {
 
 const JSON_ACCEPT = { headers: { accept: 'application/json' } };
 
-function listedIds(body: unknown): string[] | undefined {
+/** A listed trace as the backfill needs it. */
+export interface Listed {
+  traceId: string;
+  spanCount: number;
+}
+
+function listed(body: unknown): Listed[] | undefined {
   const traces = (body as { traces?: unknown } | null)?.traces;
   if (!Array.isArray(traces)) return undefined;
-  return traces.map((trace) => (trace as { traceId?: unknown } | null)?.traceId).filter((id): id is string => typeof id === 'string');
+  const out: Listed[] = [];
+  for (const trace of traces as Array<{ traceId?: unknown; spanCount?: unknown } | null>) {
+    if (typeof trace?.traceId !== 'string') continue;
+    out.push({ traceId: trace.traceId, spanCount: typeof trace.spanCount === 'number' && trace.spanCount > 0 ? trace.spanCount : 1 });
+  }
+  return out;
 }
 
 async function fetchPage(options: BackfillOptions, limit: number, offset: number): Promise<BulkPage | undefined> {
   const response = await options.fetch(`${options.baseUrl}/api/traces?limit=${limit}&spans=1${offset ? `&offset=${offset}` : ''}`, JSON_ACCEPT).catch(() => undefined);
   if (!response?.ok) return undefined;
   const body = (await response.json()) as { spansTraces?: unknown; truncated?: unknown };
-  const ids = listedIds(body);
+  const ids = listed(body)?.map((trace) => trace.traceId);
   const resourceSpans = parseTraceResponse(body);
   if (!ids || !resourceSpans || typeof body.spansTraces !== 'number') return { ids: ids ?? [], spansTraces: 0, truncated: true };
   const spansTraces = Math.max(0, Math.min(ids.length, Math.floor(body.spansTraces)));
   return { ids, resourceSpans, spansTraces, truncated: body.truncated === true || spansTraces < ids.length };
 }
 
-/** Traces per bulk request: small answers parse quickly and the panel shows each while the next loads. */
+/**
+ * A bulk request asks for at most this many traces and, past its first trace, this many spans:
+ * small answers parse quickly, the panel shows each while the next loads, and the last (newest)
+ * one, whose handling is what the user waits for at the end, stays small.
+ */
 export const BULK_PAGE_TRACES = 100;
+export const BULK_PAGE_SPANS = 2000;
+
+/** [offset, limit] ranges of the newest-first list, the oldest range first. */
+export function pageRanges(traces: readonly Listed[]): Array<[offset: number, limit: number]> {
+  const ranges: Array<[number, number]> = [];
+  let end = traces.length;
+  while (end > 0) {
+    let start = end - 1;
+    let spans = traces[start]!.spanCount;
+    while (start > 0 && end - start < BULK_PAGE_TRACES && spans + traces[start - 1]!.spanCount <= BULK_PAGE_SPANS) {
+      start -= 1;
+      spans += traces[start]!.spanCount;
+    }
+    ranges.push([start, end - start]);
+    end = start;
+  }
+  return ranges;
+}
 
 /** Loads listed traces [offset, offset + limit) with their spans; parts newest first. */
 async function loadRange(options: BackfillOptions, offset: number, limit: number, covered: Set<string>): Promise<{ parts: OtlpResourceSpans[][]; bulk: boolean }> {
@@ -60,8 +93,8 @@ async function loadRange(options: BackfillOptions, offset: number, limit: number
 }
 
 /**
- * Loads the most recent traces: the list (`GET /api/traces?limit=N`), then their spans in pages of
- * `BULK_PAGE_TRACES` (`GET /api/traces?limit=&offset=&spans=1`), the oldest page first and the
+ * Loads the most recent traces: the list (`GET /api/traces?limit=N`), then their spans in pages
+ * (`GET /api/traces?limit=&offset=&spans=1`, see `pageRanges`), the oldest page first and the
  * next page requested while the current one is handed to the panel. Everything is emitted oldest
  * first, so the panel's store, which drops the traces it saw first, keeps the newest. Traces the
  * bulk answers left out (a collector without them, a failed page, a list that moved meanwhile)
@@ -70,10 +103,9 @@ async function loadRange(options: BackfillOptions, offset: number, limit: number
 export async function backfillTraces(options: BackfillOptions): Promise<void> {
   const response = await options.fetch(`${options.baseUrl}/api/traces?limit=${options.limit}`, JSON_ACCEPT);
   if (!response.ok) return;
-  const ids = listedIds(await response.json()) ?? [];
-
-  const ranges: Array<[offset: number, limit: number]> = [];
-  for (let end = ids.length; end > 0; end -= BULK_PAGE_TRACES) ranges.push([Math.max(0, end - BULK_PAGE_TRACES), Math.min(BULK_PAGE_TRACES, end)]);
+  const traces = listed(await response.json()) ?? [];
+  const ids = traces.map((trace) => trace.traceId);
+  const ranges = pageRanges(traces);
   const covered = new Set<string>();
   let next = ranges[0] ? loadRange(options, ...ranges[0], covered) : undefined;
   for (let i = 0; next && !options.stopped(); i++) {
