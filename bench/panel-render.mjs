@@ -1,7 +1,8 @@
 // DevTools panel UI cost (issue #6 item 5): the standalone panel page served by the real dev
 // collector, holding 1,000 chat messages whose newest is a 5,000-span agent trace, in headless
 // Chromium. Per run, a fresh page (`/?messages=1000`):
-//   list:  page load → backfill (GET /api/traces, one GET /api/v3/traces/{id} per message) →
+//   list:  page load → backfill (GET /api/traces, then bulk pages GET /api/traces?spans=1&offset=…;
+//          older panel builds: one GET /api/v3/traces/{id} per message) →
 //          the list shows all messages, painted; split into HTTP time and the rest.
 //   trace: click on the big message → its waterfall rows in the DOM and painted (from the store);
 //          then the panel's backend lookup (polls until the span count settles) and its long tasks;

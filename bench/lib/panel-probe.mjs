@@ -35,7 +35,8 @@ export async function listPainted(count) {
     return counts.startsWith(`${count} traces`) && document.querySelector('.message-row') !== null;
   });
   const data = performance.getEntriesByType('resource').filter((entry) => /\/api\/(v3\/)?traces/.test(entry.name));
-  const traces = data.filter((entry) => entry.name.includes('/api/v3/traces/'));
+  // Span data: the bulk backfill pages (`/api/traces?…&spans=1`) or per-trace GETs (older panels).
+  const traces = data.filter((entry) => entry.name.includes('/api/v3/traces/') || /[?&]spans=1/.test(entry.name));
   return {
     paintedMs: at,
     requests: data.length,
