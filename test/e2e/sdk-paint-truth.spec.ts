@@ -14,8 +14,9 @@ const COUNT = 150;
 // The page clock is coarsened to ~100 µs and fitted to the trace clock over ~150 marks.
 const CLOCK_MS = 0.5;
 // On these shared 2-core machines another engineer's build can deschedule the GPU process or the
-// renderer for tens of ms: a stream where Chromium itself presented frames late is measured again
-// (up to this many streams); the structural checks hold on every one.
+// renderer for tens of ms: the frame-level bounds judge only chunks whose frames Chromium handled
+// undisturbed, and a stream where over a tenth were disturbed is measured again (up to this many
+// streams); the structural checks hold on every one.
 const ATTEMPTS = 3;
 // Presentation comes from a 16.67 ms timer whose ticks jitter by ~2 ms on this machine.
 const JITTER_MS = 2.5;
