@@ -15,6 +15,7 @@ const steps = [
   ['panel-render.mjs', extra],
   ['collector.mjs', extra],
   ['backend.mjs', extra],
+  ['paint-truth.mjs', extra],
 ];
 const started = performance.now();
 let failed = 0;
