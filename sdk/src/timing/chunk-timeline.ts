@@ -35,8 +35,6 @@ export interface TimelineOptions {
   onFirstPaint?: (at: number) => void;
   /** Every chunk so far has its final timing (called after commits/paints). */
   onSettled?: () => void;
-  /** Runs before chunks are finalised (the recorder fills in deferred byte counts). */
-  beforeFinalise?: () => void;
   /** Asks for a paint estimate after a commit. */
   requestPaint: (waiter: PaintWaiter) => void;
   isHidden: () => boolean;
@@ -107,13 +105,17 @@ export class ChunkTimeline implements PaintWaiter {
   private sampleSeen = 0;
   private firstUsed = false;
 
-  // Light mode: the chunk whose commit may become the first paint.
+  // Light mode: what promotes to full recording, and the chunk whose commit may become the first paint.
+  private readonly promoteAfter: number;
+  private readonly promoteOnGapMs: number;
   private candidate = -1;
   private candidateArrival = -1;
   private candidateCommit = -1;
 
   constructor(private readonly options: TimelineOptions) {
     this.light = options.light === true;
+    this.promoteAfter = options.promoteAfter ?? Infinity;
+    this.promoteOnGapMs = options.promoteOnGapMs ?? Infinity;
     this.cap = Math.max(16, options.capacity | 0);
     this.bytes = new Uint32Array(this.cap);
     this.arrival = new Float64Array(this.cap);
@@ -134,14 +136,11 @@ export class ChunkTimeline implements PaintWaiter {
   /** A chunk reached the SDK at `at` (performance.now()); returns its index. */
   arrived(bytes: number, at: number): number {
     if (this.light) {
-      const late = this.firstArrival < 0 ? at > (this.options.promoteAfter ?? Infinity) : at - this.lastArrival > (this.options.promoteOnGapMs ?? Infinity);
+      const late = this.firstArrival < 0 ? at > this.promoteAfter : at - this.lastArrival > this.promoteOnGapMs;
       if (!late) return this.arrivedLight(bytes, at);
       this.promote();
     }
-    if (this.count - this.doneCursor >= this.cap) {
-      this.options.beforeFinalise?.();
-      this.finalise(this.doneCursor, true);
-    }
+    if (this.count - this.doneCursor >= this.cap) this.finalise(this.doneCursor, true);
     const i = this.count++;
     const r = i % this.cap;
     this.bytes[r] = bytes;
@@ -193,7 +192,7 @@ export class ChunkTimeline implements PaintWaiter {
     return !this.light || this.firstPaint < 0;
   }
 
-  /** Byte count learnt after arrival (read lazily from the event). */
+  /** Byte count learnt after arrival (read once the app's listener has read the event). */
   setBytes(i: number, bytes: number): void {
     this.totalBytes += bytes;
     if (!this.light && i >= this.doneCursor && i < this.count) this.bytes[i % this.cap] = bytes;
@@ -221,7 +220,6 @@ export class ChunkTimeline implements PaintWaiter {
     }
     if (this.commitCursor < this.doneCursor) this.commitCursor = this.doneCursor;
     const hidden = this.options.isHidden();
-    if (hidden) this.options.beforeFinalise?.();
     for (let i = this.commitCursor; i < this.count; i++) {
       const r = i % this.cap;
       this.commit[r] = at;
@@ -266,7 +264,7 @@ export class ChunkTimeline implements PaintWaiter {
         this.doneCursor = this.commitCursor;
         this.candidate = -1;
         this.options.onFirstPaint?.(at);
-        if (at > (this.options.promoteAfter ?? Infinity)) this.promote();
+        if (at > this.promoteAfter) this.promote();
       } else {
         this.candidate = -1;
         if (this.doneCursor < upTo) this.doneCursor = upTo;
@@ -284,7 +282,6 @@ export class ChunkTimeline implements PaintWaiter {
       this.paintedLight(at);
       return;
     }
-    this.options.beforeFinalise?.();
     const hidden = this.options.isHidden();
     const visibleSince = this.options.visibleSince?.() ?? 0;
     const upTo = this.paintUpTo;
@@ -316,7 +313,6 @@ export class ChunkTimeline implements PaintWaiter {
       this.doneCursor = this.commitCursor = this.count;
       return;
     }
-    this.options.beforeFinalise?.();
     this.finaliseUpTo(this.count);
   }
 
