@@ -1,5 +1,5 @@
-import { context as apiContext, trace, type Context, type Span as ApiSpan, type SpanOptions, type Tracer } from '@opentelemetry/api';
-import type { ReadableSpan, Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TraceFlags, context as apiContext, trace, type Context, type Span as ApiSpan, type SpanOptions, type Tracer } from '@opentelemetry/api';
+import { SamplingDecision, type ReadableSpan, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { RecordingSpan, sanitize } from './span.js';
 import { log } from '../diag.js';
 
@@ -64,10 +64,10 @@ export class TracerProvider {
       const links = (spanOptions.links ?? []).map((link) => ({ context: link.context, attributes: sanitize(link.attributes)[0] }));
       const [attributes] = sanitize(spanOptions.attributes);
       const spanId = randomId(8);
-      if (ctx.getValue(SUPPRESS_TRACING) === true) return trace.wrapSpanContext({ traceId, spanId, traceFlags: 0 });
+      if (ctx.getValue(SUPPRESS_TRACING) === true) return trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE });
       const result = this.options.sampler.shouldSample(ctx, traceId, spanName, kind, attributes, links);
-      const spanContext = { traceId, spanId, traceFlags: result.decision === 2 ? 1 : 0, traceState: result.traceState ?? validParent?.traceState };
-      if (result.decision === 0) return trace.wrapSpanContext(spanContext);
+      const spanContext = { traceId, spanId, traceFlags: result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE, traceState: result.traceState ?? validParent?.traceState };
+      if (result.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
       const span = new RecordingSpan({
         name: spanName,
         kind,
