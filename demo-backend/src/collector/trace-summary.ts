@@ -1,6 +1,8 @@
 import { stringAttribute } from './normalize-common.js';
 import { STATUS_CODE_ERROR } from './otlp-types.js';
 import type { ResourceGroup } from './grouping.js';
+import { listTrace } from './messages/message-listing.js';
+import type { ListingStatus, MessageListing } from './messages/message-listing.js';
 import type { Span } from './otlp-types.js';
 
 export interface TraceSummary {
@@ -16,6 +18,11 @@ export interface TraceSummary {
   messageId?: string;
   /** Collector clock (epoch ms) when the trace last received spans. */
   updatedAtMs: number;
+  /** The list row's status (see messages/message-listing.ts). */
+  status: ListingStatus;
+  rootDurationMs?: number;
+  /** Present for chat messages (a `chat.message` or `chat.stream` span): what a message list shows. */
+  message?: MessageListing;
 }
 
 /**
@@ -70,6 +77,7 @@ export function summarizeTrace(traceId: string, groups: readonly ResourceGroup<S
     startTimeUnixNano: startNs.toString(),
     durationMs: Number(endNs - startNs) / 1e6,
     updatedAtMs,
+    ...listTrace(groups),
   };
   if (sessionId !== undefined) summary.sessionId = sessionId;
   if (messageId !== undefined) summary.messageId = messageId;
