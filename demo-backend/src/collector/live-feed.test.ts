@@ -109,6 +109,18 @@ describe('GET /api/live', () => {
     expect(events.slice(1).map(spanNames)).toEqual([['c'], ['d']]);
   });
 
+  it('lets a client list traces, then follow from the list\'s lastEventId without a gap or a repeat', async () => {
+    collector = await startCollector({ port: 0 });
+    await postJson(`${collector.url}/v1/traces`, otlpJson('svc', [{ traceId: hexId(16), name: 'before' }]));
+    const list = (await (await fetch(`${collector.url}/api/traces`)).json()) as { traces: unknown[]; lastEventId: number };
+    expect(list.traces).toHaveLength(1);
+    expect(list.lastEventId).toBe(1);
+    // Stored after the list was made and before the client follows the feed.
+    await postJson(`${collector.url}/v1/traces`, otlpJson('svc', [{ traceId: hexId(16), name: 'between' }]));
+    const events = await readEvents(await fetch(`${collector.url}/api/live?lastEventId=${list.lastEventId}`), 1);
+    expect(events.map(spanNames)).toEqual([['between']]);
+  });
+
   it('does not repeat spans that were already stored, and publishes logs as logs events', async () => {
     collector = await startCollector({ port: 0 });
     const traceId = hexId(16);

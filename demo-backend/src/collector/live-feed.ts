@@ -21,6 +21,8 @@ export interface LiveFeedOptions {
 
 export interface LiveFeed {
   publish(event: LiveEventName, data: unknown): number;
+  /** Id of the latest published event (0 before any): `/api/live?lastEventId=` it resumes right after. */
+  lastEventId(): number;
   /** Serves `GET /api/live` on this response until the client goes away. */
   attach(req: IncomingMessage, res: ServerResponse, lastEventId: string | undefined): void;
   clientCount(): number;
@@ -70,6 +72,8 @@ export function createLiveFeed(options: LiveFeedOptions = {}): LiveFeed {
       for (const res of clients) send(res, bytes);
       return seq;
     },
+
+    lastEventId: () => seq,
 
     attach(req, res, lastEventId) {
       if (clients.size >= maxClients) {

@@ -63,7 +63,7 @@ describe('GET /api/traces?spans=1', () => {
     const filtered = (await (await fetch(`${collector.url}/api/traces?sessionId=none&spans=1`)).json()) as BulkAnswer;
     expect(filtered.resourceSpans).toEqual([]);
     const plain = (await (await fetch(`${collector.url}/api/traces?limit=2`)).json()) as Record<string, unknown>;
-    expect(Object.keys(plain)).toEqual(['traces']);
+    expect(Object.keys(plain)).toEqual(['traces', 'lastEventId']);
     const plainOffset = (await (await fetch(`${collector.url}/api/traces?limit=2&offset=1&spans=0`)).json()) as BulkAnswer;
     expect(plainOffset.traces.map((t) => t.traceId)).toEqual([ids[3], ids[2]]);
   });

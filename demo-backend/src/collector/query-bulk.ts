@@ -76,13 +76,17 @@ export function bulkTraceBody(spans: SpanStore, listed: readonly TraceSummary[],
   return { chunks, length: chunks.reduce((sum, chunk) => sum + chunk.length, 0), spansTraces };
 }
 
-/** `GET /api/traces?limit=&offset=&spans=&…`: the trace list, with `spans=1` also their spans. */
-export function handleListTraces(res: ServerResponse, spans: SpanStore, params: URLSearchParams, maxBytes = MAX_BULK_SPAN_BYTES): void {
+/**
+ * `GET /api/traces?limit=&offset=&spans=&…`: the trace list, with `spans=1` also their spans.
+ * The plain list also says the live feed's `lastEventId` when it was made: a client that lists and
+ * then follows `/api/live?lastEventId=` that id misses no span and gets none twice.
+ */
+export function handleListTraces(res: ServerResponse, spans: SpanStore, params: URLSearchParams, maxBytes = MAX_BULK_SPAN_BYTES, lastEventId?: () => number): void {
   const query = parseTraceQuery(params);
   const { offset, withSpans } = parseTraceListRequest(params);
   const limit = query.limit ?? 100;
   const listed = offset ? spans.list({ ...query, limit: offset + limit }).slice(offset) : spans.list(query);
-  if (!withSpans) return sendJson(res, 200, { traces: listed });
+  if (!withSpans) return sendJson(res, 200, lastEventId ? { traces: listed, lastEventId: lastEventId() } : { traces: listed });
   const body = bulkTraceBody(spans, listed, maxBytes);
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
   for (const chunk of body.chunks) res.write(chunk);

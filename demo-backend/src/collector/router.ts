@@ -81,7 +81,7 @@ export function createRouter(deps: RouterDeps): Route {
     if (path === '/api/metrics') return sendJson(res, 200, metrics.query(parseMetricQuery(url.searchParams)));
     if (path === '/api/dashboard') return handleDashboard(res, spans, url.searchParams);
     if (path === '/api/export/feedback.jsonl') return handleFeedbackExport(res, spans, method);
-    if (path === '/api/traces') return handleListTraces(res, spans, url.searchParams);
+    if (path === '/api/traces') return handleListTraces(res, spans, url.searchParams, undefined, () => live.lastEventId());
     let match = /^\/api\/v3\/traces\/([^/]+)$/.exec(path);
     if (match?.[1]) return handleGetTrace(res, spans, match[1], 'jaeger');
     match = /^\/api\/traces\/([^/]+)$/.exec(path);
