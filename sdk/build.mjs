@@ -6,6 +6,8 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
+import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -13,9 +15,68 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
 const external = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/`));
 
+// Internal property names the script tag's minifier shortens (oxc mangles locals and #private
+// members, not plain properties; -0.9 KiB gzip). Only names of our own objects: never a DOM/ES,
+// OpenTelemetry or web-vitals name (checked below), nor anything public (options, Message, stats),
+// on the wire (OTLP JSON, sessionStorage record, DevTools messages, vitals attribution keys) or
+// looked up by a string (e.g. `onEnding`). A name not listed simply stays as written.
+const MANGLED_PROPS = `
+  addStream afterCR afterMs appHeaders arrived arrivedLight atStreamStart awaitingCommit backoffMs
+  beforeFrame bomSkip candidateArrival candidateCommit capacity childSpan chunkArrived
+  closedByClient commitCursor commitsNeeded committedLight contextValues currentAt currentEvent
+  dataLength dataParts decide decided delayMs doneCursor endedAt endLine endNow endRequested
+  endSpan errorForMessage eventArriving eventBytes eventDelivered eventsDropped evictOldest
+  explicitTarget failedHead fieldIndex finalise finaliseUpTo findSlowestMin finishing firstArrival
+  firstPaint firstResponse firstUsed firstVisibleArrival firstVisibleIndex flushCommits gapMax
+  handOver heldBytes heldTraces inactivityMs inFlight inFrame initialBackoffMs inValue isData
+  isHidden lastArrival lastBucket lastRequestAt lastValue lineBuffer lineIsData lineStart longFrame
+  longFrames longFramesMax longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents
+  maxPending maxSpansPerTrace maxTraces messageFor messageId needsCommits newId nextTargetCheck
+  onEnded onFirstPaint onFrame onPainted onPromote onSettled openedAt openStream openStreams
+  originals outcome painted paintedLight paintUpTo peek pendingTarget processors promote
+  promoteAfter promoteOnGapMs pump quantile queuedForFrame rafPending reconnects refreshMs
+  requestPaint resetEvent resolveSettled responded sampleCount sampleNext sampleSeen sampleStart
+  sampleW sawData scan scheduler selectedEvents sendBatch sendNow setBytes settle settledOnce
+  settleNow settlers settleTimer slots slowestCount slowestMinLatency slowestMinSlot slowestStart
+  slowestUsed spanProcessors stallCount stallStart stallUsed streamEnded streamSettled takeData
+  timeoutMs totalBytes ttft ttftVisible unsettledStreams valueStart visibleSince wrappers
+  writeAggregates writeSlot
+`.trim().split(/\s+/);
+
+/** Fails the build if a listed name is also a name the host or a bundled dependency uses. */
+function checkMangledProps() {
+  const sources = [];
+  const lib = join(root, '../node_modules/typescript/lib');
+  for (const f of readdirSync(lib)) if (/^lib\.(dom|es\d+|esnext|webworker)[\w.]*\.d\.ts$/.test(f)) sources.push(join(lib, f));
+  const walk = (dir) => { for (const e of readdirSync(dir, { withFileTypes: true })) e.isDirectory() ? walk(join(dir, e.name)) : /\.(d\.ts|js)$/.test(e.name) && sources.push(join(dir, e.name)); };
+  for (const dep of ['@opentelemetry/api/build/esm', '@opentelemetry/sdk-trace-base/build/src', 'web-vitals/dist']) walk(join(root, '../node_modules', dep));
+  const foreign = new Set(sources.flatMap((f) => readFileSync(f, 'utf8').match(/[A-Za-z_$][\w$]*/g) ?? []));
+  const clashes = MANGLED_PROPS.filter((name) => foreign.has(name));
+  if (clashes.length > 0) throw new Error(`sdk/build.mjs: MANGLED_PROPS must not list host/dependency names: ${clashes.join(', ')}`);
+}
+checkMangledProps();
+
+// Our sources name OpenTelemetry's enum members (`SpanKind.CLIENT`); both builds write the member's
+// value instead (read from the packages here), so the enum objects are not bundled (-0.2 KiB gzip).
+const ENUMS = { SpanKind, SpanStatusCode, TraceFlags, SamplingDecision };
+const inlineEnums = {
+  name: 'streamtrace-inline-otel-enums',
+  transform: {
+    filter: { id: /\/sdk\/src\/.*\.ts$/ },
+    handler(code) {
+      const out = code.replace(/\b(SpanKind|SpanStatusCode|TraceFlags|SamplingDecision)\.([A-Z_]+)\b/g, (match, name, member) => {
+        const value = ENUMS[name][member];
+        if (typeof value !== 'number') throw new Error(`sdk/build.mjs: unknown enum member ${match}`);
+        return String(value);
+      });
+      return out === code ? undefined : { code: out, map: null };
+    },
+  },
+};
+
 rmSync(dist, { recursive: true, force: true });
 
-const common = { configFile: false, root, logLevel: 'warn', publicDir: false };
+const common = { configFile: false, root, logLevel: 'warn', publicDir: false, plugins: [inlineEnums] };
 
 await build({
   ...common,
@@ -30,7 +91,8 @@ await build({
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
     },
-    rolldownOptions: { external },
+    // sdk-trace-base is imported for types and enum members only (inlined above): no bare import left.
+    rolldownOptions: { external, treeshake: { moduleSideEffects: (id, isExternal) => !(isExternal && id === '@opentelemetry/sdk-trace-base') } },
   },
 });
 
@@ -43,6 +105,7 @@ await build({
     target: 'es2022',
     minify: true,
     sourcemap: true,
+    rolldownOptions: { output: { minify: { mangleProps: { include: new RegExp(`^(${MANGLED_PROPS.join('|')})$`) } } } },
     lib: {
       entry: join(root, 'src/script-tag.ts'),
       name: 'Streamtrace',
