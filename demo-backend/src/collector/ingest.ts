@@ -4,7 +4,9 @@ import { ShapeError } from './normalize-common.js';
 import { normalizeLogs } from './normalize-logs.js';
 import { normalizeTraces } from './normalize-traces.js';
 import { normalizeMetrics } from './otlp-metrics/normalize-metrics.js';
-import { decodeLogsRequest, decodeMetricsRequest, decodeTraceRequest, encodeExportResponse } from './proto-codec.js';
+import { decodeLogs } from './normalize-proto-logs.js';
+import { decodeTraces } from './normalize-proto-traces.js';
+import { decodeMetricsRequest, encodeExportResponse } from './proto-codec.js';
 import { readBody } from './read-body.js';
 import type { Forwarder, SignalKind } from './forwarder.js';
 import type { LiveFeed } from './live-feed.js';
@@ -28,8 +30,6 @@ export interface IngestDeps {
   counters: { rejectedSpans: number; rejectedLogRecords: number; rejectedDataPoints: number; refusedRequests: number };
 }
 
-const DECODERS = { traces: decodeTraceRequest, logs: decodeLogsRequest, metrics: decodeMetricsRequest };
-
 type BodyFormat = 'json' | 'protobuf';
 
 function bodyFormat(contentType: string | undefined): BodyFormat | undefined {
@@ -39,7 +39,7 @@ function bodyFormat(contentType: string | undefined): BodyFormat | undefined {
   return undefined;
 }
 
-function parseBody(kind: SignalKind, format: BodyFormat, bytes: Buffer): { value: unknown; ids: IdEncoding } {
+function parseBody(format: BodyFormat, bytes: Buffer): { value: unknown; ids: IdEncoding } {
   if (format === 'json') {
     try {
       const text = bytes.toString('utf8');
@@ -49,13 +49,26 @@ function parseBody(kind: SignalKind, format: BodyFormat, bytes: Buffer): { value
     }
   }
   try {
-    return { value: DECODERS[kind](bytes), ids: 'base64' };
+    return { value: decodeMetricsRequest(bytes), ids: 'base64' };
   } catch {
     throw new HttpError(400, 'malformed protobuf');
   }
 }
 
-function normalize(kind: SignalKind, value: unknown, ids: IdEncoding) {
+/** Traces and logs in protobuf are decoded straight into stored form (normalize-proto-*.ts). */
+function decodeProtobuf(kind: 'traces' | 'logs', bytes: Buffer) {
+  try {
+    if (kind === 'traces') return { kind, result: decodeTraces(bytes) } as const;
+    return { kind, result: decodeLogs(bytes) } as const;
+  } catch (error) {
+    if (error instanceof ShapeError) throw new HttpError(400, error.message);
+    throw new HttpError(400, `malformed protobuf: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function normalize(kind: SignalKind, format: BodyFormat, bytes: Buffer) {
+  if (format === 'protobuf' && kind !== 'metrics') return decodeProtobuf(kind, bytes);
+  const { value, ids } = parseBody(format, bytes);
   try {
     if (kind === 'traces') {
       const result = normalizeTraces(value, ids);
@@ -82,8 +95,7 @@ export async function handleIngest(kind: SignalKind, req: IncomingMessage, res: 
   const raw = await readBody(req, deps.maxBodyBytes, deps.bodyIdleTimeoutMs);
   const contentEncoding = req.headers['content-encoding']?.trim().toLowerCase();
   const bytes = raw.decoded;
-  const { value, ids } = parseBody(kind, format, bytes);
-  const normalized = normalize(kind, value, ids);
+  const normalized = normalize(kind, format, bytes);
 
   const partialSuccess: Record<string, unknown> = {};
   if (normalized.kind === 'traces') {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeTraceRequest } from './proto-codec.js';
+import { decodeTraces } from './normalize-proto-traces.js';
 import { startCollector } from './start.js';
 import type { RunningCollector } from './start.js';
 
@@ -44,10 +44,10 @@ afterEach(async () => {
 });
 
 describe('protobuf decoding', () => {
-  it('decodes hand-assembled bytes with the generated code (ids become base64 for the normalizer)', () => {
-    const decoded = decodeTraceRequest(nestedRequest(1)) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }> };
-    const span = decoded.resourceSpans[0]?.scopeSpans[0]?.spans[0];
-    expect(span?.traceId).toBe(Buffer.alloc(16, 0xab).toString('base64'));
+  it('decodes hand-assembled bytes into stored form (ids as hex)', () => {
+    const span = decodeTraces(nestedRequest(1)).data.resourceSpans[0]?.scopeSpans[0]?.spans[0];
+    expect(span?.traceId).toBe('ab'.repeat(16));
+    expect(span?.spanId).toBe('cd'.repeat(8));
     expect(span?.attributes).toEqual([{ key: 'deep', value: { arrayValue: { values: [{}] } } }]);
   });
 

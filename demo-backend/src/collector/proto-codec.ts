@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 
 // The official protobufjs static code generated from opentelemetry-proto, shipped by
 // @opentelemetry/otlp-transformer@0.52.1 (installed under the alias otlp-proto-decoder).
-// Newer otlp-transformer releases only encode requests, so this older copy is used for decoding.
+// Newer otlp-transformer releases only encode requests, so this older copy is used for decoding
+// metrics and encoding responses. Traces and logs are decoded by normalize-proto-*.ts instead.
 interface GeneratedMessage {
   decode(reader: Uint8Array): object;
   toObject(message: object, options: Record<string, unknown>): Record<string, unknown>;
@@ -31,16 +32,6 @@ const TO_OBJECT = { longs: String, bytes: String, enums: Number, defaults: false
 
 function decodeWith(message: GeneratedMessage, bytes: Uint8Array): Record<string, unknown> {
   return message.toObject(message.decode(bytes), TO_OBJECT);
-}
-
-/** Decodes an OTLP `ExportTraceServiceRequest`; throws on malformed bytes. */
-export function decodeTraceRequest(bytes: Uint8Array): Record<string, unknown> {
-  return decodeWith(root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest, bytes);
-}
-
-/** Decodes an OTLP `ExportLogsServiceRequest`; throws on malformed bytes. */
-export function decodeLogsRequest(bytes: Uint8Array): Record<string, unknown> {
-  return decodeWith(root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest, bytes);
 }
 
 /** Decodes an OTLP `ExportMetricsServiceRequest`; throws on malformed bytes. */
