@@ -38,6 +38,15 @@ interface Candidate {
  * Anything that breaks the W3C rules is ignored, so the caller starts a new trace. Never throws.
  */
 export function extractRequestContext(req: IncomingRequestLike, firstFrame?: unknown): RequestContext {
+  try {
+    return extract(req, firstFrame);
+  } catch {
+    // Only reachable with hostile objects (throwing getters, revoked proxies): a new trace.
+    return { context: ROOT_CONTEXT, source: 'none' };
+  }
+}
+
+function extract(req: IncomingRequestLike, firstFrame: unknown): RequestContext {
   const headers = req?.headers;
   const params = queryParams(req?.url);
   const frame = firstFrame === undefined ? undefined : frameObject(firstFrame);

@@ -4,6 +4,7 @@ import { withBaggageIds } from '../context/extract.js';
 import { sanitizeId } from '../context/ids.js';
 import { MESSAGE_ID, SESSION_ID } from '../ids/attributes.js';
 import { createDeltaSampler } from './delta-sampler.js';
+import { MAX_ERROR_TEXT, errorName, errorText } from './error-text.js';
 import type { DeltaEventOptions } from './delta-sampler.js';
 import { streamResponseHeaders } from './response-headers.js';
 import { TRACER_NAME, TRACER_VERSION } from './tracer.js';
@@ -124,15 +125,20 @@ export function startStreamSpan(options: StreamSpanOptions): StreamSpan {
     },
     cancel(reason) {
       if (ended) return;
-      span.addEvent('stream.cancel', reason ? { 'streamtrace.cancel.reason': String(reason).slice(0, 256) } : undefined);
+      span.addEvent('stream.cancel', reason ? { 'streamtrace.cancel.reason': errorText(reason, 256) } : undefined);
       finish('cancel');
     },
     fail(error, errorType) {
       if (ended) return;
-      const type = errorType ?? errorName(error);
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof Error) span.recordException(error);
-      else span.recordException({ name: type, message });
+      const type = typeof errorType === 'string' && errorType !== '' ? errorType.slice(0, 256) : errorName(error);
+      const message = errorText(error);
+      try {
+        // The SDK reads message and stack itself: an Error whose getters throw falls back below.
+        if (error instanceof Error && String(error.message).length <= MAX_ERROR_TEXT) span.recordException(error);
+        else span.recordException({ name: type, message });
+      } catch {
+        span.recordException({ name: type, message });
+      }
       span.addEvent('stream.error', { 'error.type': type });
       span.setStatus({ code: SpanStatusCode.ERROR, message });
       finish('error', { 'error.type': type });
@@ -141,9 +147,4 @@ export function startStreamSpan(options: StreamSpanOptions): StreamSpan {
       return ended;
     },
   };
-}
-
-function errorName(error: unknown): string {
-  if (error instanceof Error && error.name && error.name !== 'Error') return error.name;
-  return '_OTHER';
 }
