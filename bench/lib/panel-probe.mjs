@@ -34,15 +34,15 @@ export async function listPainted(count) {
     const counts = document.querySelector('.counts')?.textContent ?? '';
     return counts.startsWith(`${count} traces`) && document.querySelector('.message-row') !== null;
   });
-  const data = performance.getEntriesByType('resource').filter((entry) => /\/api\/(v3\/)?traces/.test(entry.name));
-  // Span data: the bulk backfill pages (`/api/traces?…&spans=1`) or per-trace GETs (older panels).
-  const traces = data.filter((entry) => entry.name.includes('/api/v3/traces/') || /[?&]spans=1/.test(entry.name));
+  // What the list was drawn from, answered before it was painted: the list with its rows
+  // (`/api/traces?limit=N`), or older panels' bulk pages (`…&spans=1`) or per-trace GETs.
+  const data = performance.getEntriesByType('resource').filter((entry) => /\/api\/(v3\/)?traces/.test(entry.name) && entry.responseEnd <= at);
   return {
     paintedMs: at,
     requests: data.length,
     listRequestStartMs: Math.min(...data.map((entry) => entry.startTime)),
-    firstDataMs: Math.min(...traces.map((entry) => entry.responseEnd)),
-    lastDataMs: Math.max(...traces.map((entry) => entry.responseEnd)),
+    firstDataMs: Math.min(...data.map((entry) => entry.responseEnd)),
+    lastDataMs: Math.max(...data.map((entry) => entry.responseEnd)),
     bytes: data.reduce((sum, entry) => sum + (entry.encodedBodySize || 0), 0),
     rowsInDom: document.querySelectorAll('.message-row').length,
   };

@@ -1,5 +1,6 @@
 import type { ChunkSeries, OtlpResourceLogs, OtlpResourceSpans } from './otlp-types';
 import type { DashboardSummary } from './dashboard-types';
+import type { TraceListItem } from './trace-listing';
 
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
@@ -13,6 +14,11 @@ export interface AdapterStatus {
 export type PanelEvent =
   | { type: 'spans'; resourceSpans: OtlpResourceSpans[] }
   | { type: 'chunks'; series: ChunkSeries }
+  /**
+   * Traces listed without their spans (oldest first): enough for the message list; the UI gets a
+   * trace's spans with fetchTrace when it is opened. Spans that come later supersede the row.
+   */
+  | { type: 'listed'; traces: TraceListItem[] }
   | { type: 'status'; status: AdapterStatus }
   /** The inspected page navigated: the page-side buffer was cleared; shown data stays. */
   | { type: 'navigated' };

@@ -1,5 +1,7 @@
 import type { OtlpResourceSpans } from './otlp-types';
 import { parseTraceResponse } from './trace-shapes';
+import { parseTraceListing } from './trace-listing';
+import type { TraceListItem } from './trace-listing';
 
 export interface BackfillOptions {
   baseUrl: string;
@@ -8,6 +10,11 @@ export interface BackfillOptions {
   /** One trace by id (the per-trace path: collectors without the bulk answer, or what it left out). */
   fetchOne: (traceId: string) => Promise<OtlpResourceSpans[] | undefined>;
   emit: (resourceSpans: OtlpResourceSpans[]) => void;
+  /**
+   * When given and the collector's list carries rows (`status`, `message`, …), the backfill hands
+   * them over (newest first) and loads no spans: the panel fetches a trace's spans when it opens it.
+   */
+  emitListing?: (traces: TraceListItem[]) => void;
   stopped: () => boolean;
 }
 
@@ -92,8 +99,41 @@ async function loadRange(options: BackfillOptions, offset: number, limit: number
   return { parts, bulk: true };
 }
 
+/** The newest traces whose spans come right after a listing: about a screenful of the list. */
+export const PREFETCH_TRACES = 20;
+
 /**
- * Loads the most recent traces: the list (`GET /api/traces?limit=N`), then their spans in pages
+ * How many of the newest listed traces (newest first) are prefetched: up to PREFETCH_TRACES and
+ * BULK_PAGE_SPANS spans, and always the newest one, however large (the message just sent is the
+ * one most often opened).
+ */
+export function prefetchCount(traces: readonly Listed[]): number {
+  let count = 0;
+  let spans = 0;
+  for (const trace of traces) {
+    if (count >= PREFETCH_TRACES || (count > 0 && spans + trace.spanCount > BULK_PAGE_SPANS)) break;
+    count += 1;
+    spans += trace.spanCount;
+  }
+  return count;
+}
+
+/**
+ * The spans of the newest listed traces in one bulk answer (`GET /api/traces?limit=K&spans=1`),
+ * emitted oldest first; resolves with the trace ids whose spans were emitted.
+ */
+export async function prefetchNewest(options: Pick<BackfillOptions, 'baseUrl' | 'fetch' | 'emit' | 'stopped'>, traces: readonly Listed[]): Promise<Set<string>> {
+  const covered = new Set<string>();
+  const count = prefetchCount(traces);
+  if (!count) return covered;
+  const { parts } = await loadRange({ ...options, limit: count, fetchOne: async () => undefined }, 0, count, covered);
+  for (const part of parts.reverse()) if (part.length && !options.stopped()) options.emit(part.reverse());
+  return covered;
+}
+
+/**
+ * Loads the most recent traces: the list (`GET /api/traces?limit=N`); when its summaries carry the
+ * list rows and the caller takes them (`emitListing`), that is all. Otherwise their spans in pages
  * (`GET /api/traces?limit=&offset=&spans=1`, see `pageRanges`), the oldest page first and the
  * next page requested while the current one is handed to the panel. Everything is emitted oldest
  * first, so the panel's store, which drops the traces it saw first, keeps the newest. Traces the
@@ -103,7 +143,13 @@ async function loadRange(options: BackfillOptions, offset: number, limit: number
 export async function backfillTraces(options: BackfillOptions): Promise<void> {
   const response = await options.fetch(`${options.baseUrl}/api/traces?limit=${options.limit}`, JSON_ACCEPT);
   if (!response.ok) return;
-  const traces = listed(await response.json()) ?? [];
+  const body: unknown = await response.json();
+  const listing = options.emitListing ? parseTraceListing(body) : undefined;
+  if (listing) {
+    if (!options.stopped()) options.emitListing!(listing);
+    return;
+  }
+  const traces = listed(body) ?? [];
   const ids = traces.map((trace) => trace.traceId);
   const ranges = pageRanges(traces);
   const covered = new Set<string>();

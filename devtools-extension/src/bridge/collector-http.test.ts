@@ -1,39 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createCollectorAdapter } from './collector-http';
-import type { EventSourceLike } from './collector-http';
+import { FakeEventSource } from '../testing/fake-event-source';
 import type { PanelEvent } from './adapter';
 import { resourceSpans, spanIdOf, traceIdOf } from '../testing/otlp-fixtures';
-
-class FakeEventSource implements EventSourceLike {
-  readyState = 0;
-  onopen: ((event: Event) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-  listeners = new Map<string, Set<(event: MessageEvent) => void>>();
-  closed = false;
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: MessageEvent) => void): void {
-    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
-    this.listeners.get(type)!.add(listener);
-  }
-  removeEventListener(type: string, listener: (event: MessageEvent) => void): void {
-    this.listeners.get(type)?.delete(listener);
-  }
-  close(): void {
-    this.closed = true;
-    this.readyState = 2;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-  emit(id: string, data: unknown): void {
-    for (const listener of this.listeners.get('spans') ?? []) listener(new MessageEvent('spans', { data: JSON.stringify(data), lastEventId: id }));
-  }
-  fail(): void {
-    this.readyState = 2;
-    this.onerror?.(new Event('error'));
-  }
-}
 
 const span = (n: number) => resourceSpans('svc', [{ traceId: traceIdOf(n), spanId: spanIdOf(n), name: `root ${n}`, startMs: n, endMs: n + 1 }]);
 
@@ -60,6 +29,8 @@ describe('collector adapter', () => {
     adapter.subscribe((event) => events.push(event));
     const names = () => events.flatMap((event) => (event.type === 'spans' ? event.resourceSpans.flatMap((r) => r.scopeSpans!.flatMap((s) => s.spans!.map((x) => x.name))) : []));
 
+    // This collector's list has no rows: the feed opens first and the backfill loads the spans.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(sources[0]!.url).toBe('http://collector.test/api/live');
     sources[0]!.open();
     expect(adapter.status().state).toBe('connected');
@@ -77,8 +48,10 @@ describe('collector adapter', () => {
     expect(sources[1]!.closed).toBe(true);
   });
 
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
   /** A collector holding traces 1..count (n newest = highest); `bulk` says how it answers `spans=1`. */
-  function collector(count: number, bulk: 'bulk' | 'plain' | 'refuse', pageSize = count, failOffset = -1) {
+  async function collector(count: number, bulk: 'bulk' | 'plain' | 'refuse', pageSize = count, failOffset = -1) {
     const requests: string[] = [];
     const ids = Array.from({ length: count }, (_, i) => count - i); // newest first
     const fetchImpl = (async (url: string) => {
@@ -109,14 +82,16 @@ describe('collector adapter', () => {
     adapter.subscribe((event) => {
       if (event.type === 'spans') names.push(...event.resourceSpans.flatMap((r) => r.scopeSpans!.flatMap((s) => s.spans!.map((x) => x.name ?? ''))));
     });
+    // The first list has no rows: the feed is opened, and the backfill starts when it is open.
+    await settle();
+    expect(requests.splice(0)).toEqual([`/api/traces?limit=${count}`]);
     sources[0]!.open();
     return { adapter, requests, names, sources };
   }
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
   const perTrace = (requests: string[]) => requests.filter((url) => /traces\/[0-9a-f]{32}$/.test(url));
 
   it('loads the recent traces with their spans in one request, oldest first', async () => {
-    const { adapter, requests, names } = collector(5, 'bulk');
+    const { adapter, requests, names } = await collector(5, 'bulk');
     await settle();
     expect(requests).toEqual(['/api/traces?limit=5', '/api/traces?limit=5&spans=1']);
     expect(names).toEqual(['root 1', 'root 2', 'root 3', 'root 4', 'root 5']);
@@ -124,7 +99,7 @@ describe('collector adapter', () => {
   });
 
   it('continues a truncated bulk answer with offset', async () => {
-    const { adapter, requests, names } = collector(5, 'bulk', 2);
+    const { adapter, requests, names } = await collector(5, 'bulk', 2);
     await settle();
     expect(requests).toEqual(['/api/traces?limit=5', '/api/traces?limit=5&spans=1', '/api/traces?limit=3&spans=1&offset=2', '/api/traces?limit=1&spans=1&offset=4']);
     expect(perTrace(requests)).toEqual([]);
@@ -133,7 +108,7 @@ describe('collector adapter', () => {
   });
 
   it('loads many traces in pages of 100, the oldest page first, and emits them oldest first', async () => {
-    const { adapter, requests, names } = collector(250, 'bulk');
+    const { adapter, requests, names } = await collector(250, 'bulk');
     await settle();
     expect(requests).toEqual(['/api/traces?limit=250', '/api/traces?limit=100&spans=1&offset=150', '/api/traces?limit=100&spans=1&offset=50', '/api/traces?limit=50&spans=1']);
     expect(names).toEqual(Array.from({ length: 250 }, (_, i) => `root ${i + 1}`));
@@ -141,7 +116,7 @@ describe('collector adapter', () => {
   });
 
   it('fetches each trace when the collector answers only the list (older collector)', async () => {
-    const { adapter, requests, names } = collector(3, 'plain');
+    const { adapter, requests, names } = await collector(3, 'plain');
     await settle();
     expect(requests.slice(0, 2)).toEqual(['/api/traces?limit=3', '/api/traces?limit=3&spans=1']);
     expect(perTrace(requests)).toHaveLength(3);
@@ -150,7 +125,7 @@ describe('collector adapter', () => {
   });
 
   it('falls back to the plain list and per-trace requests when the bulk request is refused', async () => {
-    const { adapter, requests, names } = collector(3, 'refuse');
+    const { adapter, requests, names } = await collector(3, 'refuse');
     await settle();
     expect(requests.slice(0, 2)).toEqual(['/api/traces?limit=3', '/api/traces?limit=3&spans=1']);
     expect(perTrace(requests)).toHaveLength(3);
@@ -159,7 +134,7 @@ describe('collector adapter', () => {
   });
 
   it('fetches the traces of a failed page one by one and stops paging', async () => {
-    const { adapter, requests, names } = collector(250, 'bulk', 250, 50);
+    const { adapter, requests, names } = await collector(250, 'bulk', 250, 50);
     await settle();
     expect(requests.filter((url) => url.includes('spans=1'))).toEqual(['/api/traces?limit=100&spans=1&offset=150', '/api/traces?limit=100&spans=1&offset=50']);
     expect(perTrace(requests)).toHaveLength(150);
@@ -169,7 +144,7 @@ describe('collector adapter', () => {
   });
 
   it('keeps following the live feed after a bulk backfill', async () => {
-    const { adapter, names, sources } = collector(2, 'bulk');
+    const { adapter, names, sources } = await collector(2, 'bulk');
     await settle();
     sources[0]!.emit('9', { resourceSpans: [span(7)] });
     expect(names).toEqual(['root 1', 'root 2', 'root 7']);

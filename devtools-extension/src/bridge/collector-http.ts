@@ -1,10 +1,13 @@
 import type { AdapterStatus, FetchTraceOptions, PanelAdapter } from './adapter';
-import { backfillTraces } from './collector-http-backfill';
+import { backfillTraces, prefetchNewest } from './collector-http-backfill';
+import { fetchTraceListing } from './trace-listing';
+import type { TraceListItem } from './trace-listing';
 import { createListenerSet } from './listeners';
 import { parseTraceResponse } from './trace-shapes';
 import { createTraceLookup } from './trace-lookup';
 import { fetchTraceLogs } from './logs-lookup';
 import { parseDashboard } from './parse-dashboard';
+import type { OtlpResourceSpans } from './otlp-types';
 
 /** The part of EventSource the adapter uses. */
 export interface EventSourceLike {
@@ -27,10 +30,23 @@ export interface CollectorAdapterOptions {
 
 const CLOSED = 2;
 
+/** Resolves once the page is idle (after the next frame has been drawn), or soon where it cannot tell. */
+const whenIdle = (): Promise<void> =>
+  new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 500 });
+    else setTimeout(resolve, 0);
+  });
+
+function traceIdsOf(resourceSpans: OtlpResourceSpans[]): Set<string> {
+  const ids = new Set<string>();
+  for (const resource of resourceSpans) for (const scope of resource.scopeSpans ?? []) for (const span of scope.spans ?? []) if (typeof span?.traceId === 'string') ids.add(span.traceId.toLowerCase());
+  return ids;
+}
+
 /**
- * Reads the dev collector: recent traces from /api/traces (their spans in bulk, see
- * collector-http-backfill), then the /api/live SSE feed. The browser resumes EventSource with
- * Last-Event-ID on its own; when the feed closes for good (e.g. the collector restarted) a new one
+ * Reads the dev collector: recent traces listed by /api/traces with their rows (spans only for the
+ * newest few; the rest when opened), then the /api/live SSE feed from the list's lastEventId. The
+ * browser resumes EventSource with Last-Event-ID on its own; when the feed closes for good (e.g. the collector restarted) a new one
  * is opened with backoff, resuming after the last id seen.
  */
 export function createCollectorAdapter(options: CollectorAdapterOptions): PanelAdapter {
@@ -49,6 +65,12 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
   let timer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
   let backfilled = false;
+  // Listed traces whose spans this adapter has not sent (bounded by the backfill limit). When the
+  // live feed brings more spans of one, the whole trace is fetched, so its row never reads from a
+  // handful of live spans.
+  const unloaded = new Set<string>();
+  // Traces the live feed touched while a listing was being fetched: it may predate their spans.
+  let touchedDuringList: Set<string> | undefined;
 
   const setStatus = (next: AdapterStatus): void => {
     if (next.state === status.state && next.detail === status.detail) return;
@@ -65,8 +87,25 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
       return;
     }
     const resourceSpans = parseTraceResponse(body);
-    if (resourceSpans?.length) listeners.emit({ type: 'spans', resourceSpans });
+    if (!resourceSpans?.length) return;
+    listeners.emit({ type: 'spans', resourceSpans });
+    for (const traceId of traceIdsOf(resourceSpans)) {
+      touchedDuringList?.add(traceId);
+      if (unloaded.has(traceId)) loadWhole(traceId);
+    }
   };
+
+  function loadWhole(traceId: string): void {
+    unloaded.delete(traceId);
+    lookup
+      .fetchOnce(traceId)
+      .then((resourceSpans) => {
+        if (resourceSpans?.length && !disposed) listeners.emit({ type: 'spans', resourceSpans });
+      })
+      .catch(() => {
+        unloaded.add(traceId);
+      });
+  }
 
   function openFeed(): void {
     if (disposed) return;
@@ -97,8 +136,17 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
     };
   }
 
+  /** Oldest first, like spans: the panel's store drops the traces it saw first. */
+  function emitListing(traces: TraceListItem[]): void {
+    unloaded.clear();
+    for (const trace of traces) unloaded.add(trace.traceId);
+    listeners.emit({ type: 'listed', traces: [...traces].reverse() });
+  }
+
   async function backfill(): Promise<void> {
     backfilled = true;
+    const touched = new Set<string>();
+    touchedDuringList = touched;
     try {
       await backfillTraces({
         baseUrl,
@@ -106,18 +154,51 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
         limit: options.backfillLimit ?? 100,
         fetchOne: (traceId) => lookup.fetchOnce(traceId),
         emit: (resourceSpans) => listeners.emit({ type: 'spans', resourceSpans }),
+        emitListing: (traces) => {
+          emitListing(traces);
+          for (const traceId of touched) if (unloaded.has(traceId)) loadWhole(traceId);
+        },
         stopped: () => disposed,
       });
     } catch {
       backfilled = false;
+    } finally {
+      if (touchedDuringList === touched) touchedDuringList = undefined;
     }
   }
 
-  openFeed();
+  /**
+   * Start: the list first (its rows are all the message list needs), then the live feed from the
+   * list's lastEventId, so nothing stored in between is missed; then the spans of the newest few
+   * traces. A collector whose list has no rows or no lastEventId gets the feed first and the full
+   * backfill, as before.
+   */
+  async function start(): Promise<void> {
+    const listing = await fetchTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100).catch(() => undefined);
+    if (disposed) return;
+    if (!listing || listing.lastEventId === undefined) {
+      openFeed();
+      return;
+    }
+    emitListing(listing.traces);
+    lastEventId = String(listing.lastEventId);
+    backfilled = true;
+    openFeed();
+    // After the list has been drawn: parsing and converting the prefetched spans must not delay it.
+    await whenIdle();
+    const prefetched = await prefetchNewest({ baseUrl, fetch: doFetch, emit: (resourceSpans) => listeners.emit({ type: 'spans', resourceSpans }), stopped: () => disposed }, listing.traces).catch(() => new Set<string>());
+    for (const traceId of prefetched) unloaded.delete(traceId);
+  }
+
+  void start();
 
   return {
     subscribe: (listener) => listeners.add(listener),
-    fetchTrace: (traceId: string, fetchOptions?: FetchTraceOptions) => lookup.fetchSettled(traceId, fetchOptions),
+    fetchTrace: (traceId: string, fetchOptions?: FetchTraceOptions) => {
+      // Opened: the caller gets the whole trace, later live spans are simply added to it.
+      unloaded.delete(traceId);
+      return lookup.fetchSettled(traceId, fetchOptions);
+    },
     fetchLogs: (traceId, signal) => fetchTraceLogs(baseUrl, traceId, { fetch: doFetch, ...(signal ? { signal } : {}) }),
     async fetchDashboard(query = {}) {
       const params = new URLSearchParams();

@@ -2,10 +2,13 @@ import type { AdapterStatus, FetchTraceOptions, PanelAdapter, PanelEvent } from 
 import { createListenerSet } from './listeners';
 import type { ChunkSeries, OtlpResourceLogs, OtlpResourceSpans } from './otlp-types';
 import type { DashboardSummary } from './dashboard-types';
+import type { TraceListItem } from './trace-listing';
 
 export interface InMemoryAdapter extends PanelAdapter {
   pushSpans(resourceSpans: OtlpResourceSpans[]): void;
   pushChunks(series: ChunkSeries): void;
+  /** Traces listed without spans (oldest first), as the dev collector's adapter sends them. */
+  pushListing(traces: TraceListItem[]): void;
   setStatus(status: AdapterStatus): void;
   /** What fetchTrace answers for a trace id (the "backend" of this adapter). */
   setBackendTrace(traceId: string, resourceSpans: OtlpResourceSpans[]): void;
@@ -38,6 +41,7 @@ export function createInMemoryAdapter(initial?: Partial<AdapterStatus>): InMemor
     },
     pushSpans: (resourceSpans) => emit({ type: 'spans', resourceSpans }),
     pushChunks: (series) => emit({ type: 'chunks', series }),
+    pushListing: (traces) => emit({ type: 'listed', traces }),
     setStatus(next) {
       status = next;
       emit({ type: 'status', status: next });

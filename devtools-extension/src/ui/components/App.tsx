@@ -88,7 +88,9 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
   );
   const sessions = useMemo(() => distinctValues(rows, 'sessionId'), [store.version]);
   const conversations = useMemo(() => distinctValues(rows, 'conversationId'), [store.version]);
-  const trace = selected ? store.get(selected) : undefined;
+  // A trace listed without spans shows "Loading…" until the lookup below brings them.
+  const held = selected ? store.get(selected) : undefined;
+  const trace = held?.spans.size ? held : undefined;
 
   return (
     <div class="st-root">

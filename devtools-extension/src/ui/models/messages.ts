@@ -1,4 +1,5 @@
 import type { ChunkPoint } from '../../bridge/otlp-types';
+import type { TraceListItem } from '../../bridge/trace-listing';
 import type { SpanRecord } from './span-record';
 import { STATUS_ERROR, numberAttr, stringAttr } from './span-record';
 import { findRoles } from './trace-roles';
@@ -75,6 +76,30 @@ export function messageRow(trace: TraceData): MessageRow {
     spanCount: spans.length,
     errorCount,
     services,
+  };
+}
+
+/** The row of a trace listed by its source without spans (the collector computes it by the rules above). */
+export function listedRow(item: TraceListItem, trace?: Pick<TraceData, 'chunks'>): MessageRow {
+  const seriesCount = trace ? [...trace.chunks.values()][0]?.length : undefined;
+  const chunks = item.chunks ?? seriesCount;
+  return {
+    traceId: item.traceId,
+    title: item.messageId ?? (item.rootName || item.traceId.slice(0, 16)),
+    isChatMessage: item.isChatMessage,
+    ...(item.messageId ? { messageId: item.messageId } : {}),
+    ...(item.sessionId ? { sessionId: item.sessionId } : {}),
+    ...(item.conversationId ? { conversationId: item.conversationId } : {}),
+    status: item.status,
+    ...(item.transport ? { transport: item.transport } : {}),
+    ...(item.preview ? { preview: item.preview } : {}),
+    ...(item.ttftMs !== undefined ? { ttftMs: item.ttftMs } : {}),
+    ...(item.durationMs !== undefined ? { durationMs: item.durationMs } : {}),
+    ...(chunks !== undefined ? { chunks } : {}),
+    startMs: item.startMs,
+    spanCount: item.spanCount,
+    errorCount: item.errorCount,
+    services: item.services,
   };
 }
 

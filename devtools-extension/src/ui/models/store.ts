@@ -1,8 +1,9 @@
 import type { PanelEvent } from '../../bridge/adapter';
 import type { ChunkSeries, OtlpResourceSpans, OtlpSpan } from '../../bridge/otlp-types';
+import type { TraceListItem } from '../../bridge/trace-listing';
 import { mergeChunks } from './chunks';
 import type { MessageRow, TraceData } from './messages';
-import { messageRow } from './messages';
+import { listedRow, messageRow } from './messages';
 import { spanRecordsFrom } from './span-record';
 import { sameSpan } from './same-span';
 
@@ -10,12 +11,16 @@ export interface TraceEntry extends TraceData {
   /** Bumped on every change: views cache per-trace work by it. */
   version: number;
   order: number;
+  /** The source's row for a trace listed without its spans; spans supersede it once all are held. */
+  listing?: TraceListItem;
 }
 
 export interface PanelStore {
   ingest(event: PanelEvent): void;
   addSpans(resourceSpans: OtlpResourceSpans[]): void;
   addChunks(series: ChunkSeries): void;
+  /** Traces listed without spans (oldest first). */
+  addListing(traces: TraceListItem[]): void;
   clear(): void;
   get(traceId: string): TraceEntry | undefined;
   rows(): MessageRow[];
@@ -86,13 +91,30 @@ export function createPanelStore(options: PanelStoreOptions = {}): PanelStore {
     changed();
   };
 
+  const addListing = (listed: TraceListItem[]): void => {
+    if (!listed.length) return;
+    for (const item of listed) {
+      const trace = entry(item.traceId);
+      trace.listing = item;
+      trace.version += 1;
+    }
+    changed();
+  };
+
+  // A trace listed with N spans reads from its row until the store holds N of them (a few live
+  // spans of an older trace would otherwise make a wrong row); a trace without a listing, from its spans.
+  const rowOf = (trace: TraceEntry): MessageRow =>
+    trace.listing && trace.spans.size < trace.listing.spanCount ? listedRow(trace.listing, trace) : messageRow(trace);
+
   return {
     ingest(event) {
       if (event.type === 'spans') addSpans(event.resourceSpans);
       else if (event.type === 'chunks') addChunks(event.series);
+      else if (event.type === 'listed') addListing(event.traces);
     },
     addSpans,
     addChunks,
+    addListing,
     clear() {
       traces.clear();
       rowCache.clear();
@@ -106,7 +128,7 @@ export function createPanelStore(options: PanelStoreOptions = {}): PanelStore {
         const cached = rowCache.get(trace.traceId);
         if (cached && cached.version === trace.version) out.push(cached.row);
         else {
-          const row = messageRow(trace);
+          const row = rowOf(trace);
           rowCache.set(trace.traceId, { version: trace.version, row });
           out.push(row);
         }

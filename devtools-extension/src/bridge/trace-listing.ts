@@ -1,0 +1,104 @@
+/**
+ * One listed trace as the dev collector's `GET /api/traces` summarises it: everything a message
+ * list row shows, without the trace's spans (those are fetched when the trace is opened).
+ */
+export interface TraceListItem {
+  traceId: string;
+  rootName: string;
+  services: string[];
+  spanCount: number;
+  errorCount: number;
+  /** Epoch ms: the `chat.message` span's start, else the trace's earliest span. */
+  startMs: number;
+  /** The root's duration (`chat.message`, else the earliest span without a parent). */
+  durationMs?: number;
+  status: 'complete' | 'cancel' | 'error' | 'pending';
+  isChatMessage: boolean;
+  sessionId?: string;
+  messageId?: string;
+  conversationId?: string;
+  transport?: string;
+  ttftMs?: number;
+  chunks?: number;
+  preview?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const STATUSES = new Set(['complete', 'cancel', 'error', 'pending']);
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** Decimal nanoseconds to epoch milliseconds (µs precision), 0 when it is not one. */
+function nanosToMs(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) return 0;
+  return (Number(value.slice(0, -6) || '0') * 1000 + Number(value.slice(-6, -3) || '0')) / 1000;
+}
+
+function item(raw: Json): TraceListItem | undefined {
+  const traceId = text(raw.traceId)?.toLowerCase();
+  const status = text(raw.status);
+  if (!traceId || !/^[0-9a-f]{32}$/.test(traceId) || !status || !STATUSES.has(status)) return undefined;
+  const message = isObject(raw.message) ? raw.message : undefined;
+  const startMs = nanosToMs(message?.startTimeUnixNano) || nanosToMs(raw.startTimeUnixNano);
+  const optional: Partial<TraceListItem> = {};
+  const set = <K extends keyof TraceListItem>(key: K, value: TraceListItem[K] | undefined): void => {
+    if (value !== undefined) optional[key] = value;
+  };
+  set('durationMs', finite(raw.rootDurationMs));
+  set('sessionId', text(raw.sessionId));
+  set('messageId', text(raw.messageId));
+  set('conversationId', text(message?.conversationId));
+  set('transport', text(message?.transport));
+  set('ttftMs', finite(message?.ttftVisibleMs));
+  set('chunks', finite(message?.chunks));
+  set('preview', text(message?.preview));
+  return {
+    traceId,
+    rootName: text(raw.rootName) ?? '',
+    services: Array.isArray(raw.services) ? raw.services.filter((s): s is string => typeof s === 'string') : [],
+    spanCount: finite(raw.spanCount) ?? 0,
+    errorCount: finite(raw.errorCount) ?? 0,
+    startMs,
+    status: status as TraceListItem['status'],
+    isChatMessage: message !== undefined,
+    ...optional,
+  };
+}
+
+/**
+ * The rows of a `GET /api/traces` answer, newest first; undefined when the answer has no list or
+ * comes from a collector whose summaries do not carry rows (no `status`): then the panel needs the
+ * spans to list the traces.
+ */
+export function parseTraceListing(body: unknown): TraceListItem[] | undefined {
+  const traces = isObject(body) ? body.traces : undefined;
+  if (!Array.isArray(traces)) return undefined;
+  const out: TraceListItem[] = [];
+  for (const raw of traces) {
+    if (!isObject(raw)) continue;
+    const parsed = item(raw);
+    if (!parsed) return undefined;
+    out.push(parsed);
+  }
+  return out;
+}
+
+export interface TraceListing {
+  /** Newest first. */
+  traces: TraceListItem[];
+  /** The live feed's last event id when the list was made: follow `/api/live` from it. */
+  lastEventId?: number;
+}
+
+/** `GET /api/traces?limit=N` with its rows; undefined when the answer carries no rows (or failed). */
+export async function fetchTraceListing(baseUrl: string, doFetch: typeof fetch, limit: number): Promise<TraceListing | undefined> {
+  const response = await doFetch(`${baseUrl}/api/traces?limit=${limit}`, { headers: { accept: 'application/json' } });
+  if (!response.ok) return undefined;
+  const body: unknown = await response.json();
+  const traces = parseTraceListing(body);
+  if (!traces) return undefined;
+  const lastEventId = isObject(body) ? body.lastEventId : undefined;
+  return typeof lastEventId === 'number' && Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? { traces, lastEventId } : { traces };
+}
