@@ -1,5 +1,7 @@
 import { metrics } from '@opentelemetry/api';
+import { preAggregatedHistogram } from '../telemetry/pre-aggregated-histogram.js';
 import type { Attributes, Counter, Histogram } from '@opentelemetry/api';
+import type { PreAggregatedHistogram } from '../telemetry/pre-aggregated-histogram.js';
 
 /** Buckets of the GenAI semantic conventions for durations (s) and token counts. */
 const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
@@ -9,7 +11,8 @@ const RETRIEVAL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 
 
 interface Instruments {
   duration: Histogram;
-  perChunk: Histogram;
+  /** Recorded for every relayed chunk, so aggregated in place (undefined when metrics are off). */
+  perChunk: PreAggregatedHistogram | undefined;
   tokens: Histogram;
   outcomes: Counter;
   retrieval: Histogram;
@@ -23,17 +26,20 @@ let instruments: Instruments | undefined;
  */
 function get(): Instruments {
   if (instruments) return instruments;
-  const meter = metrics.getMeter('streamtrace-demo/chat-gateway');
+  const scope = 'streamtrace-demo/chat-gateway';
+  const meter = metrics.getMeter(scope);
   instruments = {
     duration: meter.createHistogram('gen_ai.client.operation.duration', {
       unit: 's',
       description: 'GenAI operation duration.',
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),
-    perChunk: meter.createHistogram('gen_ai.client.operation.time_per_output_chunk', {
+    perChunk: preAggregatedHistogram({
+      scope,
+      name: 'gen_ai.client.operation.time_per_output_chunk',
       unit: 's',
       description: 'Time between consecutive streamed chunks, for every chunk after the first.',
-      advice: { explicitBucketBoundaries: CHUNK_GAP_BUCKETS },
+      boundaries: CHUNK_GAP_BUCKETS,
     }),
     tokens: meter.createHistogram('gen_ai.client.token.usage', {
       unit: '{token}',
@@ -78,6 +84,8 @@ export function startModelCall(labels: ModelCallLabels): ModelCallMetrics {
     'gen_ai.request.model': labels.model,
     'gen_ai.provider.name': labels.provider,
   };
+  // The series is looked up once per call, not per chunk.
+  const perChunk = get().perChunk?.seriesFor(base);
   const end = (extra: Attributes): void => {
     ended = true;
     get().duration.record((performance.now() - started) / 1000, { ...base, ...extra });
@@ -89,7 +97,7 @@ export function startModelCall(labels: ModelCallLabels): ModelCallMetrics {
       // No time-to-first-chunk instrument here: the collector derives
       // gen_ai.client.operation.time_to_first_chunk from the chat CLIENT span's
       // gen_ai.response.time_to_first_chunk, with exemplars (docs/deploy/README.md, "One source per metric").
-      if (lastChunk !== undefined) get().perChunk.record((now - lastChunk) / 1000, base);
+      if (lastChunk !== undefined) perChunk?.record((now - lastChunk) / 1000);
       lastChunk = now;
     },
     complete(usage) {

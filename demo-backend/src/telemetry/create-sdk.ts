@@ -3,12 +3,13 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { InstrumentType, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createPreAggregatedProducer } from './pre-aggregated-histogram.js';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -56,10 +57,13 @@ export function createTelemetrySdk(options: TelemetryOptions): NodeSDK {
   });
   // The reader throws (crashing the preload) when the timeout exceeds the interval.
   const intervalMs = Math.max(100, options.metricIntervalMs ?? 5000);
+  const metricExporter = new OTLPMetricExporter({ url: `${base}/v1/metrics`, timeoutMillis: EXPORT_TIMEOUT_MS });
   const metrics = new PeriodicExportingMetricReader({
-    exporter: new OTLPMetricExporter({ url: `${base}/v1/metrics`, timeoutMillis: EXPORT_TIMEOUT_MS }),
+    exporter: metricExporter,
     exportIntervalMillis: intervalMs,
     exportTimeoutMillis: Math.min(EXPORT_TIMEOUT_MS, intervalMs),
+    // Per-chunk histograms are aggregated outside the SDK's instruments (pre-aggregated-histogram.ts).
+    metricProducers: [createPreAggregatedProducer(() => metricExporter.selectAggregationTemporality(InstrumentType.HISTOGRAM))],
   });
   return new NodeSDK({
     serviceName: options.serviceName,

@@ -1,4 +1,6 @@
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
+import { createPreAggregatedProducer } from './pre-aggregated-histogram.js';
 import { withUnitSuffixes } from './prometheus-names.js';
 
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -13,7 +15,11 @@ const serializer = new PrometheusSerializer();
 
 export function createPrometheusReader(): PrometheusExporter {
   // No server of its own: the service answers scrapes on its existing port.
-  reader = new PrometheusExporter({ preventServerStart: true });
+  reader = new PrometheusExporter({
+    preventServerStart: true,
+    // Prometheus readers are cumulative; per-chunk histograms come from pre-aggregated-histogram.ts.
+    metricProducers: [createPreAggregatedProducer(() => AggregationTemporality.CUMULATIVE)],
+  });
   return reader;
 }
 
