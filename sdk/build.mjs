@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
 import { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
+import { minify } from 'rolldown/experimental';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, 'dist');
@@ -22,24 +23,29 @@ const external = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/
 // looked up by a string (e.g. `onEnding`). A name not listed simply stays as written.
 const MANGLED_PROPS = `
   addStream afterCR afterMs appHeaders arrived arrivedLight atStreamStart awaitingCommit backoffMs
-  beforeFrame bomSkip candidateArrival candidateCommit capacity childSpan chunkArrived
-  closedByClient commitCursor commitsNeeded committedLight contextValues currentAt currentEvent
-  dataLength dataParts decide decided delayMs doneCursor endedAt endLine endNow endRequested
-  endSpan errorForMessage eventArriving eventBytes eventDelivered eventsDropped evictOldest
-  explicitTarget failedHead fieldIndex finalise finaliseUpTo findSlowestMin finishing firstArrival
-  firstPaint firstResponse firstUsed firstVisibleArrival firstVisibleIndex flushCommits gapMax
-  handOver heldBytes heldTraces inactivityMs inFlight inFrame initialBackoffMs inValue isData
-  isHidden lastArrival lastBucket lastRequestAt lastValue lineBuffer lineIsData lineStart longFrame
-  longFrames longFramesMax longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents
-  maxPending maxSpansPerTrace maxTraces messageFor messageId needsCommits newId nextTargetCheck
-  onEnded onFirstPaint onFrame onPainted onPromote onSettled openedAt openStream openStreams
-  originals outcome painted paintedLight paintUpTo peek pendingTarget processors promote
-  promoteAfter promoteOnGapMs pump quantile queuedForFrame rafPending reconnects refreshMs
-  requestPaint resetEvent resolveSettled responded sampleCount sampleNext sampleSeen sampleStart
-  sampleW sawData scan scheduler selectedEvents sendBatch sendNow setBytes settle settledOnce
-  settleNow settlers settleTimer slots slowestCount slowestMinLatency slowestMinSlot slowestStart
-  slowestUsed spanProcessors stallCount stallStart stallUsed streamEnded streamSettled takeData
-  timeoutMs totalBytes ttft ttftVisible unsettledStreams valueStart visibleSince wrappers
+  batchClosed batchOptions batchTimer beforeFrame bomSkip bufferOptions candidateArrival
+  candidateCommit capacity childSpan chunkArrived clockNow closedByClient commitCursor
+  commitObserver commitsNeeded committedLight contextValues conversation currentAt currentEvent
+  currentRule dataLength dataParts decide decided delayMs doneCursor dropExcess endedAt endLine
+  endNow endRequested endSpan errorForMessage eventArriving eventBytes eventDelivered eventsDropped
+  evictOldest explicitTarget exportQueue failedHead fieldIndex finalise finaliseUpTo findSlowestMin
+  finishing finishMessage firstArrival firstByteAt firstPaint firstResponse firstUsed
+  firstVisibleArrival firstVisibleIndex flushCommits gapMax handOver heldBytes heldSize heldTraces
+  inactivityMs inFlight inFrame initialBackoffMs inValue isData isHidden keepContent lastArrival
+  lastBucket lastRequestAt lastValue lineBuffer lineIsData lineStart longFrame longFrames
+  longFramesMax longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxPending
+  maxSpansPerTrace maxTraces messageDeps messageFor messageId messageStreams needsCommits newId
+  nextTargetCheck onEnded onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages
+  openStream openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek
+  pendingTarget pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions pump
+  quantile queuedSpans queuedForFrame queueOptions rafPending rateNow reconnects recordsUnsampled
+  redactHook refreshMs refreshTimer requestPaint requestRule resetEvent resolveSettled responded
+  retryTimer ruleOptions ruleStopped sampleCount sampledInner sampleNext sampleSeen sampleStart
+  sampleW sawData scan scheduler scheduleRefresh selectedEvents sendBatch sendNow sessionIdOf
+  sessionRef setBytes settle settledOnce settleNow settlers settleTimer shutDown slots slowestCount
+  slowestMinLatency slowestMinSlot slowestStart slowestUsed spanHooks spanProcessors spanResource
+  stallCount stallStart stallUsed streamEnded streamSettled takeData takeSpan timeoutMs toBody
+  totalBytes ttft ttftVisible unsettledStreams valueStart visibleSince waitingSpans wrappers
   writeAggregates writeSlot
 `.trim().split(/\s+/);
 
@@ -55,6 +61,35 @@ function checkMangledProps() {
   if (clashes.length > 0) throw new Error(`sdk/build.mjs: MANGLED_PROPS must not list host/dependency names: ${clashes.join(', ')}`);
 }
 checkMangledProps();
+const mangledPropsRegExp = new RegExp(`^(${MANGLED_PROPS.join('|')})$`);
+
+/**
+ * The ESM build stays readable (no compression, whitespace kept) but gets the same property
+ * mangling, one chunk after the other with a shared cache so every chunk agrees on the names.
+ */
+function mangleEsmProps() {
+  let cache = {};
+  let previous = Promise.resolve();
+  return {
+    name: 'streamtrace-mangle-esm-props',
+    renderChunk(code, chunk) {
+      const done = previous.then(async () => {
+        const result = await minify(chunk.fileName, code, {
+          compress: false,
+          mangle: false,
+          codegen: { removeWhitespace: false },
+          mangleProps: { include: mangledPropsRegExp, cache },
+          sourcemap: true,
+        });
+        if (result.errors.length > 0) throw new Error(`sdk/build.mjs: ${chunk.fileName}: ${result.errors.map((e) => e.message).join('; ')}`);
+        cache = result.mangleCache ?? cache;
+        return { code: result.code, map: result.map };
+      });
+      previous = done.catch(() => undefined);
+      return done;
+    },
+  };
+}
 
 // Our sources name OpenTelemetry's enum members (`SpanKind.CLIENT`); both builds write the member's
 // value instead (read from the packages here), so the enum objects are not bundled (-0.2 KiB gzip).
@@ -80,6 +115,7 @@ const common = { configFile: false, root, logLevel: 'warn', publicDir: false, pl
 
 await build({
   ...common,
+  plugins: [inlineEnums, mangleEsmProps()],
   build: {
     outDir: dist,
     emptyOutDir: false,
@@ -99,13 +135,16 @@ await build({
 await build({
   ...common,
   define: { 'process.env.NODE_ENV': '"production"' },
+  // The script tag bundles @opentelemetry/api's own ES2017+ build (`esnext`, browser platform files):
+  // the same package and global registry as the app's copy, without the ES5 helpers (-0.5 KiB gzip).
+  resolve: { conditions: ['esnext', 'browser', 'production'], mainFields: ['browser', 'esnext', 'module'] },
   build: {
     outDir: dist,
     emptyOutDir: false,
     target: 'es2022',
     minify: true,
     sourcemap: true,
-    rolldownOptions: { output: { minify: { mangleProps: { include: new RegExp(`^(${MANGLED_PROPS.join('|')})$`) } } } },
+    rolldownOptions: { output: { minify: { mangleProps: { include: mangledPropsRegExp } } } },
     lib: {
       entry: join(root, 'src/script-tag.ts'),
       name: 'Streamtrace',

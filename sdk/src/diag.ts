@@ -4,7 +4,9 @@ import { diag } from '@opentelemetry/api';
 export const log = diag.createComponentLogger({ namespace: 'streamtrace' });
 
 /** Runs `fn`, reporting (not throwing) anything it throws; returns `fallback` on failure. */
-export function safe<T>(what: string, fn: () => T, fallback: T): T {
+export function safe<T>(what: string, fn: () => T): T | undefined;
+export function safe<T>(what: string, fn: () => T, fallback: T): T;
+export function safe<T>(what: string, fn: () => T, fallback?: T): T | undefined {
   try {
     return fn();
   } catch (error) {

@@ -78,7 +78,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   );
   exportKept = (spans) => {
     queue.export(spans, () => undefined);
-    for (const span of spans) safe('devtools', () => devtools.onEnd(span), undefined);
+    for (const span of spans) safe('devtools', () => devtools.onEnd(span));
   };
   const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);
   const runtime: Runtime = {
@@ -135,7 +135,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
 
   const uninstall: (() => void)[] = [];
   const install = (what: string, fn: () => () => void): void => {
-    const undo = safe(`instrument ${what}`, fn, undefined);
+    const undo = safe(`instrument ${what}`, fn);
     if (undo) uninstall.push(undo);
   };
   if (config.instrument.fetch) install('fetch', () => instrumentFetch(instrumentContext));
@@ -147,14 +147,14 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   }
   if (config.pageHealth) {
     install('long frames', () => observeLongFrames(runtime.openStreams));
-    safe('web-vitals', () => startWebVitals(tracer, () => runtime.enabled), undefined);
+    safe('web-vitals', () => startWebVitals(tracer, () => runtime.enabled));
   }
 
   // Spans waiting for their last paints end now; the browser BatchSpanProcessor flushes on
   // visibilitychange→hidden and we flush again once those spans are in its queue.
   const settleAndFlush = (): void => {
-    for (const settle of Array.from(runtime.settlers)) safe('settle', settle, undefined);
-    for (const settle of Array.from(runtime.settlers)) safe('settle', settle, undefined);
+    for (const settle of Array.from(runtime.settlers)) safe('settle', settle);
+    for (const settle of Array.from(runtime.settlers)) safe('settle', settle);
     provider.forceFlush().then(
       () => queue.sendNow(),
       (error: unknown) => log.debug('flush on page hide failed', error),
@@ -172,7 +172,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     safe('pagehide', () => {
       for (const stream of Array.from(runtime.openStreams)) (stream as StreamRecorder).end('cancel', 'pagehide');
       for (const message of registry.all()) message.cancel('pagehide');
-    }, undefined);
+    });
     settleAndFlush();
   };
   if (typeof window !== 'undefined') {
@@ -200,7 +200,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     },
     version: SDK_VERSION,
     startMessage(messageOptions = {}) {
-      return safe('startMessage', () => startMessage(messageOptions), undefined) ?? startMessage({}, undefined);
+      return safe('startMessage', () => startMessage(messageOptions)) ?? startMessage({});
     },
     currentMessage() {
       return registry.current();
@@ -225,7 +225,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
       await flush();
       runtime.enabled = false;
       rule?.stop();
-      for (const undo of uninstall.splice(0)) safe('uninstall', undo, undefined);
+      for (const undo of uninstall.splice(0)) safe('uninstall', undo);
       if (typeof window !== 'undefined') {
         window.removeEventListener('pagehide', onPageHide);
         document.removeEventListener('visibilitychange', onVisibility);

@@ -15,27 +15,33 @@ export interface BatchOptions {
  * page is hidden or left, then sends right away). The queue bounds memory and counts drops.
  */
 export class BatchProcessor implements SpanProcessor {
-  private batch: ReadableSpan[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private closed = false;
+  private waitingSpans: ReadableSpan[] = [];
+  private batchTimer: ReturnType<typeof setTimeout> | undefined;
+  private batchClosed = false;
 
-  constructor(private readonly queue: ExportQueue, private readonly options: BatchOptions) {}
+  private readonly exportQueue: ExportQueue;
+  private readonly batchOptions: BatchOptions;
+
+  constructor(queue: ExportQueue, options: BatchOptions) {
+    this.exportQueue = queue;
+    this.batchOptions = options;
+  }
 
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    if (this.closed || (span.spanContext().traceFlags & 1) === 0) return;
-    this.batch.push(span);
-    if (this.batch.length >= this.options.maxBatch) this.handOver();
-    else this.timer ??= setTimeout(() => this.handOver(), this.options.delayMs);
+    if (this.batchClosed || (span.spanContext().traceFlags & 1) === 0) return;
+    this.waitingSpans.push(span);
+    if (this.waitingSpans.length >= this.batchOptions.maxBatch) this.handOver();
+    else this.batchTimer ??= setTimeout(() => this.handOver(), this.batchOptions.delayMs);
   }
 
   private handOver(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const spans = this.batch;
-    this.batch = [];
-    if (spans.length > 0) this.queue.export(spans, () => undefined);
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    const spans = this.waitingSpans;
+    this.waitingSpans = [];
+    if (spans.length > 0) this.exportQueue.export(spans, () => undefined);
   }
 
   forceFlush(): Promise<void> {
@@ -45,7 +51,7 @@ export class BatchProcessor implements SpanProcessor {
 
   async shutdown(): Promise<void> {
     await this.forceFlush();
-    this.closed = true;
-    await this.queue.shutdown();
+    this.batchClosed = true;
+    await this.exportQueue.shutdown();
   }
 }

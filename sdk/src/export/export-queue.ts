@@ -46,27 +46,30 @@ export interface ExportQueueOptions {
  */
 export class ExportQueue implements SpanExporter {
   readonly stats: ExportStats = { spansExported: 0, spansDropped: 0, spansPending: 0, exportFailures: 0, exportRetries: 0 };
-  private pending: ReadableSpan[] = [];
+  private queuedSpans: ReadableSpan[] = [];
   /** How many spans at the head of `pending` have failed before (their next send is a retry). */
   private failedHead = 0;
   private readonly inFlight = new Set<Promise<void>>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private backoffMs: number;
-  private closed = false;
-  private readonly serialize: (spans: ReadableSpan[]) => Uint8Array | undefined;
+  private shutDown = false;
+  private readonly toBody: (spans: ReadableSpan[]) => Uint8Array | undefined;
 
-  constructor(private readonly options: ExportQueueOptions) {
+  private readonly queueOptions: ExportQueueOptions;
+
+  constructor(options: ExportQueueOptions) {
+    this.queueOptions = options;
     this.backoffMs = options.initialBackoffMs ?? 1000;
-    this.serialize = options.serialize ?? (encodeOtlpJson);
+    this.toBody = options.serialize ?? (encodeOtlpJson);
   }
 
   export(spans: ReadableSpan[], resultCallback: (result: { code: 0 | 1; error?: Error }) => void): void {
-    if (this.closed) {
+    if (this.shutDown) {
       resultCallback({ code: 1, error: new Error('exporter shut down') });
       return;
     }
-    this.pending.push(...spans);
-    this.trim();
+    this.queuedSpans.push(...spans);
+    this.dropExcess();
     resultCallback({ code: 0 });
     this.pump(false);
   }
@@ -81,44 +84,44 @@ export class ExportQueue implements SpanExporter {
     this.pump(true);
     while (this.inFlight.size > 0) {
       await Promise.all(Array.from(this.inFlight));
-      if (this.timer !== undefined || this.pending.length === 0) return;
+      if (this.retryTimer !== undefined || this.queuedSpans.length === 0) return;
       this.pump(true);
     }
   }
 
   async shutdown(): Promise<void> {
     await this.forceFlush();
-    this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.shutDown = true;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
   }
 
-  private trim(): void {
-    const excess = this.pending.length - this.options.maxPending;
+  private dropExcess(): void {
+    const excess = this.queuedSpans.length - this.queueOptions.maxPending;
     if (excess > 0) {
-      this.pending.splice(0, excess);
+      this.queuedSpans.splice(0, excess);
       this.failedHead = Math.max(0, this.failedHead - excess);
       this.stats.spansDropped += excess;
     }
-    this.stats.spansPending = this.pending.length;
+    this.stats.spansPending = this.queuedSpans.length;
   }
 
   private pump(urgent: boolean): void {
     // One request at a time; a page going away may add one more so a slow request cannot hold back its last spans.
-    if (this.inFlight.size >= (urgent ? 2 : 1) || this.pending.length === 0 || this.closed) return;
-    if (this.timer !== undefined) {
+    if (this.inFlight.size >= (urgent ? 2 : 1) || this.queuedSpans.length === 0 || this.shutDown) return;
+    if (this.retryTimer !== undefined) {
       if (!urgent) return;
-      clearTimeout(this.timer);
-      this.timer = undefined;
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
     }
-    const batch = this.pending.splice(0, this.options.maxBatch);
+    const batch = this.queuedSpans.splice(0, this.queueOptions.maxBatch);
     const retried = Math.min(this.failedHead, batch.length);
     this.failedHead -= retried;
     if (retried > 0) this.stats.exportRetries++;
-    this.stats.spansPending = this.pending.length;
+    this.stats.spansPending = this.queuedSpans.length;
     const sending: Promise<void> = this.sendBatch(batch, urgent).finally(() => {
       this.inFlight.delete(sending);
-      if (this.timer === undefined) this.pump(false);
+      if (this.retryTimer === undefined) this.pump(false);
     });
     this.inFlight.add(sending);
   }
@@ -126,14 +129,14 @@ export class ExportQueue implements SpanExporter {
   private async sendBatch(batch: ReadableSpan[], urgent: boolean): Promise<void> {
     let outcome: SendOutcome;
     try {
-      const body = this.serialize(batch);
-      outcome = body === undefined ? { kind: 'drop', reason: 'nothing to serialize' } : await this.options.send(body, urgent);
+      const body = this.toBody(batch);
+      outcome = body === undefined ? { kind: 'drop', reason: 'nothing to serialize' } : await this.queueOptions.send(body, urgent);
     } catch (error) {
       outcome = { kind: 'drop', reason: String(error) };
     }
     if (outcome.kind === 'ok') {
       this.stats.spansExported += batch.length;
-      this.backoffMs = this.options.initialBackoffMs ?? 1000;
+      this.backoffMs = this.queueOptions.initialBackoffMs ?? 1000;
       return;
     }
     this.stats.exportFailures++;
@@ -143,15 +146,15 @@ export class ExportQueue implements SpanExporter {
       return;
     }
     // Back to the head, in order; they were never delivered, so resending cannot duplicate them.
-    this.pending.unshift(...batch);
+    this.queuedSpans.unshift(...batch);
     this.failedHead += batch.length;
-    this.trim();
+    this.dropExcess();
     const jitter = 0.8 + Math.random() * 0.4;
     const delay = outcome.afterMs !== undefined ? Math.max(outcome.afterMs, 0) : this.backoffMs * jitter;
-    this.backoffMs = Math.min(this.backoffMs * 2, this.options.maxBackoffMs ?? 60_000);
-    log.debug(`export failed (${outcome.reason}); ${this.pending.length} spans kept, retry in ${Math.round(delay)} ms`);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.backoffMs = Math.min(this.backoffMs * 2, this.queueOptions.maxBackoffMs ?? 60_000);
+    log.debug(`export failed (${outcome.reason}); ${this.queuedSpans.length} spans kept, retry in ${Math.round(delay)} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
       this.pump(false);
     }, delay);
   }

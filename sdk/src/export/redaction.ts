@@ -65,18 +65,24 @@ function redactAll(attributes: Attributes, span: { readonly name: string }, hook
 
 /** Applies the redaction to ended spans; runs before every other processor's `onEnd`. */
 export class RedactionProcessor implements SpanProcessor {
+  private readonly redactHook: RedactAttribute | undefined;
+  private readonly keepContent: boolean;
+
   constructor(
-    private readonly hook: RedactAttribute | undefined,
-    private readonly captureContent: boolean,
-  ) {}
+    hook: RedactAttribute | undefined,
+    captureContent: boolean,
+  ) {
+    this.redactHook = hook;
+    this.keepContent = captureContent;
+  }
 
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
     try {
       // An ended span's attribute objects are still plain objects: edit them in place.
-      redactAll(span.attributes as Attributes, span, this.hook, this.captureContent);
-      for (const event of span.events) if (event.attributes) redactAll(event.attributes as Attributes, span, this.hook, this.captureContent);
+      redactAll(span.attributes as Attributes, span, this.redactHook, this.keepContent);
+      for (const event of span.events) if (event.attributes) redactAll(event.attributes as Attributes, span, this.redactHook, this.keepContent);
     } catch (error) {
       log.warn('redaction failed', error);
     }

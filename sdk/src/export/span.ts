@@ -79,24 +79,24 @@ export class RecordingSpan implements Span {
   droppedAttributesCount = 0;
   droppedEventsCount = 0;
   droppedLinksCount = 0;
-  private readonly context: SpanContext;
-  private readonly processor: SpanInit['processor'];
+  private readonly ownSpanContext: SpanContext;
+  private readonly spanHooks: SpanInit['processor'];
 
   constructor(init: SpanInit) {
     this.name = init.name;
     this.kind = init.kind;
-    this.context = init.spanContext;
+    this.ownSpanContext = init.spanContext;
     this.parentSpanContext = init.parentSpanContext;
     this.resource = init.resource;
     this.instrumentationScope = init.instrumentationScope;
-    this.processor = init.processor;
+    this.spanHooks = init.processor;
     this.startTime = toHrTime(init.startTime);
     if (init.links) this.addLinks(init.links);
     this.setAttributes(init.attributes);
   }
 
   spanContext(): SpanContext {
-    return this.context;
+    return this.ownSpanContext;
   }
 
   setAttribute(key: string, value?: AttributeValue): this {
@@ -187,8 +187,8 @@ export class RecordingSpan implements Span {
       this.endTime = this.startTime.slice() as HrTime;
       this.duration = [0, 0];
     }
-    this.processor.onEnding?.(this);
+    this.spanHooks.onEnding?.(this);
     this.ended = true;
-    this.processor.onEnd(this);
+    this.spanHooks.onEnd(this);
   }
 }

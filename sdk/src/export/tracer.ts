@@ -45,12 +45,15 @@ export interface TracerProviderOptions {
  */
 export class TracerProvider {
   private readonly processors: ReturnType<typeof fanOut>;
-  private readonly resource: ReadableSpan['resource'];
+  private readonly spanResource: ReadableSpan['resource'];
 
-  constructor(private readonly options: TracerProviderOptions) {
+  private readonly providerOptions: TracerProviderOptions;
+
+  constructor(options: TracerProviderOptions) {
+    this.providerOptions = options;
     this.processors = fanOut(options.spanProcessors);
     // Only `attributes` (and an absent schemaUrl) is read from a span's resource: by the OTLP encoder.
-    this.resource = { attributes: { ...options.resource } } as unknown as ReadableSpan['resource'];
+    this.spanResource = { attributes: { ...options.resource } } as unknown as ReadableSpan['resource'];
   }
 
   getTracer(name: string, version?: string): Tracer {
@@ -65,7 +68,7 @@ export class TracerProvider {
       const [attributes] = sanitize(spanOptions.attributes);
       const spanId = randomId(8);
       if (ctx.getValue(SUPPRESS_TRACING) === true) return trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE });
-      const result = this.options.sampler.shouldSample(ctx, traceId, spanName, kind, attributes, links);
+      const result = this.providerOptions.sampler.shouldSample(ctx, traceId, spanName, kind, attributes, links);
       const spanContext = { traceId, spanId, traceFlags: result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE, traceState: result.traceState ?? validParent?.traceState };
       if (result.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
       const span = new RecordingSpan({
@@ -76,7 +79,7 @@ export class TracerProvider {
         startTime: spanOptions.startTime,
         links,
         attributes: { ...attributes, ...result.attributes },
-        resource: this.resource,
+        resource: this.spanResource,
         instrumentationScope: scope,
         processor: this.processors,
       });
@@ -95,10 +98,10 @@ export class TracerProvider {
   }
 
   forceFlush(): Promise<void> {
-    return Promise.all(this.options.spanProcessors.map((p) => p.forceFlush())).then(() => undefined);
+    return Promise.all(this.providerOptions.spanProcessors.map((p) => p.forceFlush())).then(() => undefined);
   }
 
   shutdown(): Promise<void> {
-    return Promise.all(this.options.spanProcessors.map((p) => p.shutdown())).then(() => undefined);
+    return Promise.all(this.providerOptions.spanProcessors.map((p) => p.shutdown())).then(() => undefined);
   }
 }

@@ -76,19 +76,22 @@ export class ChatMessage implements Message, MessageHandle {
   ended = false;
   nextTargetCheck = -1;
   private endRequested = false;
-  private readonly streams: StreamRecorder[] = [];
-  private readonly observer: CommitObserver;
+  private readonly messageStreams: StreamRecorder[] = [];
+  private readonly commitObserver: CommitObserver;
   private explicitTarget = false;
-  private ttfb = -1;
+  private firstByteAt = -1;
   private ttft = -1;
   private ttftVisible = -1;
   private endedAt = 0;
-  private readonly conversationId: string | undefined;
+  private readonly conversation: string | undefined;
 
-  constructor(private readonly deps: MessageDeps, options: StartMessageOptions, auto: boolean, links?: Link[]) {
+  private readonly messageDeps: MessageDeps;
+
+  constructor(deps: MessageDeps, options: StartMessageOptions, auto: boolean, links?: Link[]) {
+    this.messageDeps = deps;
     this.auto = auto;
     this.id = randomId();
-    this.conversationId = options.conversationId;
+    this.conversation = options.conversationId;
     const attributes: Attributes = { ...options.attributes, 'streamtrace.message.id': this.id };
     if (options.conversationId) attributes['gen_ai.conversation.id'] = String(options.conversationId);
     if (auto) attributes['streamtrace.message.auto'] = true;
@@ -98,15 +101,15 @@ export class ChatMessage implements Message, MessageHandle {
       ROOT_CONTEXT,
     );
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);
-    this.observer = new CommitObserver((at) => {
+    this.commitObserver = new CommitObserver((at) => {
       let needed = false;
-      for (let i = 0; i < this.streams.length; i++) {
-        const stream = this.streams[i] as StreamRecorder;
+      for (let i = 0; i < this.messageStreams.length; i++) {
+        const stream = this.messageStreams[i] as StreamRecorder;
         stream.committed(at);
         if (stream.needsCommits) needed = true;
       }
       // Only sampled-out streams past their first paint: their chunks need no more commit times.
-      if (!needed) this.observer.pause();
+      if (!needed) this.commitObserver.pause();
     });
   }
 
@@ -126,21 +129,21 @@ export class ChatMessage implements Message, MessageHandle {
       this.nextTargetCheck = -1;
       if (element) {
         this.explicitTarget = true;
-        if (this.unsettledStreams > 0) this.observer.observe(element);
+        if (this.unsettledStreams > 0) this.commitObserver.observe(element);
         else this.pendingTarget = element;
       } else {
         this.explicitTarget = false;
         this.pendingTarget = undefined;
       }
-    }, undefined);
+    });
   }
 
   private pendingTarget: Element | undefined;
 
   addStream(stream: StreamRecorder): void {
-    this.streams.push(stream);
+    this.messageStreams.push(stream);
     this.unsettledStreams++;
-    this.observer.resume();
+    this.commitObserver.resume();
     void stream.settled.then(this.streamSettled);
   }
 
@@ -148,14 +151,14 @@ export class ChatMessage implements Message, MessageHandle {
   private unsettledStreams = 0;
 
   private readonly streamSettled = (): void => {
-    if (--this.unsettledStreams === 0) this.observer.pause();
+    if (--this.unsettledStreams === 0) this.commitObserver.pause();
   };
 
   chunkArrived(at: number): void {
     if (this.ttft < 0) this.ttft = at;
     if (this.explicitTarget) {
       if (this.pendingTarget) {
-        this.observer.observe(this.pendingTarget);
+        this.commitObserver.observe(this.pendingTarget);
         this.pendingTarget = undefined;
       }
       this.nextTargetCheck = Infinity;
@@ -164,24 +167,24 @@ export class ChatMessage implements Message, MessageHandle {
     this.nextTargetCheck = at + TARGET_RETRY_MS;
     const target = findRenderTarget(this.id);
     if (target) {
-      this.observer.observe(target);
+      this.commitObserver.observe(target);
       // Found the exact element: stop looking.
       if (target.getAttribute('data-streamtrace-message') === this.id) this.nextTargetCheck = Infinity;
-    } else if (this.observer.observing === undefined && typeof document !== 'undefined' && document.body) {
-      this.observer.observe(document.body);
+    } else if (this.commitObserver.observing === undefined && typeof document !== 'undefined' && document.body) {
+      this.commitObserver.observe(document.body);
     }
   }
 
   flushCommits(at: number): void {
-    this.observer.flush(at);
+    this.commitObserver.flush(at);
   }
 
   commitsNeeded(): void {
-    if (this.unsettledStreams > 0) this.observer.resume();
+    if (this.unsettledStreams > 0) this.commitObserver.resume();
   }
 
   firstResponse(at: number): void {
-    if (this.ttfb < 0) this.ttfb = at;
+    if (this.firstByteAt < 0) this.firstByteAt = at;
   }
 
   firstPaint(at: number): void {
@@ -198,24 +201,24 @@ export class ChatMessage implements Message, MessageHandle {
   }
 
   end(): void {
-    this.finish('complete');
+    this.finishMessage('complete');
   }
 
   cancel(reason?: string): void {
-    this.finish('cancel', reason);
+    this.finishMessage('cancel', reason);
   }
 
   fail(error?: unknown): void {
-    this.finish('error', error);
+    this.finishMessage('error', error);
   }
 
-  private finish(outcome: MessageOutcome, detail?: unknown): void {
+  private finishMessage(outcome: MessageOutcome, detail?: unknown): void {
     if (this.endRequested) return;
     this.endRequested = true;
     this.outcome = outcome;
     safe('message end', () => {
       this.endedAt = now();
-      this.deps.onEnded(this);
+      this.messageDeps.onEnded(this);
       const span = this.span;
       span.setAttribute('streamtrace.message.outcome', outcome);
       if (outcome === 'cancel') {
@@ -226,41 +229,41 @@ export class ChatMessage implements Message, MessageHandle {
         if (detail instanceof Error) span.recordException(detail);
       }
       const streamOutcome: StreamOutcome = outcome;
-      for (const stream of this.streams) if (!stream.ended) stream.end(streamOutcome, detail);
-      const settled = Promise.all(this.streams.map((s) => s.settled)).then(() => undefined);
-      const runtime = this.deps.runtime;
+      for (const stream of this.messageStreams) if (!stream.ended) stream.end(streamOutcome, detail);
+      const settled = Promise.all(this.messageStreams.map((s) => s.settled)).then(() => undefined);
+      const runtime = this.messageDeps.runtime;
       runtime.settlers.add(this.endNow);
       const done = Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, MESSAGE_SETTLE_MS))]).then(() =>
         this.endSpan(),
       );
       track(runtime, done);
-    }, undefined);
+    });
   }
 
   private readonly endNow = (): void => this.endSpan();
 
   private endSpan(): void {
-    this.deps.runtime.settlers.delete(this.endNow);
+    this.messageDeps.runtime.settlers.delete(this.endNow);
     if (this.ended) return;
     this.ended = true;
     safe('message span end', () => {
       const attributes: Attributes = {};
-      if (this.ttfb >= 0) attributes['streamtrace.ttfb_ms'] = round(this.ttfb - this.startedAt);
+      if (this.firstByteAt >= 0) attributes['streamtrace.ttfb_ms'] = round(this.firstByteAt - this.startedAt);
       if (this.ttft >= 0) attributes['streamtrace.ttft_ms'] = round(this.ttft - this.startedAt);
       if (this.ttftVisible >= 0) attributes['streamtrace.ttft_visible_ms'] = round(this.ttftVisible - this.startedAt);
-      attributes['streamtrace.message.streams'] = this.streams.length;
+      attributes['streamtrace.message.streams'] = this.messageStreams.length;
       this.span.setAttributes(attributes);
-      this.observer.disconnect();
+      this.commitObserver.disconnect();
       this.span.end(toSpanTime(this.endedAt));
-    }, undefined);
-    this.streams.length = 0;
+    });
+    this.messageStreams.length = 0;
   }
 
   regenerate(options?: StartMessageOptions): Message {
     return safe('regenerate', () => {
       const link: Link = { context: this.span.spanContext(), attributes: { 'streamtrace.link.type': 'regenerate' } };
-      const next = this.deps.startMessage(
-        { conversationId: this.conversationId, ...options, attributes: { ...options?.attributes, 'streamtrace.message.regenerated_from': this.id } },
+      const next = this.messageDeps.startMessage(
+        { conversationId: this.conversation, ...options, attributes: { ...options?.attributes, 'streamtrace.message.regenerated_from': this.id } },
         [link],
       );
       if (!this.endRequested) {
@@ -280,17 +283,17 @@ export class ChatMessage implements Message, MessageHandle {
       const attributes: Attributes = { 'gen_ai.evaluation.name': 'user_feedback', 'streamtrace.message.id': this.id };
       if (typeof feedback.score === 'number' && Number.isFinite(feedback.score)) attributes['gen_ai.evaluation.score.value'] = feedback.score;
       if (typeof feedback.label === 'string') attributes['gen_ai.evaluation.score.label'] = feedback.label.slice(0, 128);
-      if (typeof feedback.comment === 'string' && this.deps.runtime.config.captureContent) {
+      if (typeof feedback.comment === 'string' && this.messageDeps.runtime.config.captureContent) {
         attributes['gen_ai.evaluation.explanation'] = feedback.comment.slice(0, 2048);
       }
       if (!this.ended) this.span.addEvent('gen_ai.evaluation.result', attributes);
       else this.childSpan('chat.feedback', 'gen_ai.evaluation.result', attributes);
-    }, undefined);
+    });
   }
 
   /** A short span in this message's trace for something that happened after the message span ended. */
   private childSpan(name: string, eventName: string, attributes: Attributes): void {
-    const span = this.deps.runtime.tracer.startSpan(name, { attributes: { 'streamtrace.message.id': this.id } }, this.context);
+    const span = this.messageDeps.runtime.tracer.startSpan(name, { attributes: { 'streamtrace.message.id': this.id } }, this.context);
     span.addEvent(eventName, attributes);
     span.end();
   }

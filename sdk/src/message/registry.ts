@@ -10,34 +10,34 @@ import type { ChatMessage } from './message.js';
 const MAX_OPEN = 50;
 
 export class MessageRegistry {
-  private readonly open: ChatMessage[] = [];
+  private readonly openMessages: ChatMessage[] = [];
 
   add(message: ChatMessage): void {
     if (message.auto) return;
-    this.open.push(message);
-    if (this.open.length > MAX_OPEN) (this.open[0] as ChatMessage).cancel('abandoned');
+    this.openMessages.push(message);
+    if (this.openMessages.length > MAX_OPEN) (this.openMessages[0] as ChatMessage).cancel('abandoned');
   }
 
   remove(message: ChatMessage): void {
-    const i = this.open.indexOf(message);
-    if (i >= 0) this.open.splice(i, 1);
+    const i = this.openMessages.indexOf(message);
+    if (i >= 0) this.openMessages.splice(i, 1);
   }
 
   current(): ChatMessage | undefined {
     const active = trace.getSpan(apiContext.active());
     if (active !== undefined) {
       const spanId = active.spanContext().spanId;
-      for (const message of this.open) if (message.span.spanContext().spanId === spanId) return message;
+      for (const message of this.openMessages) if (message.span.spanContext().spanId === spanId) return message;
     }
-    return this.open[this.open.length - 1];
+    return this.openMessages[this.openMessages.length - 1];
   }
 
   /** Open messages, oldest first (a copy). */
   all(): ChatMessage[] {
-    return this.open.slice();
+    return this.openMessages.slice();
   }
 
   get size(): number {
-    return this.open.length;
+    return this.openMessages.length;
   }
 }

@@ -18,21 +18,24 @@ export interface RemoteRuleOptions {
  * failures go to `diag` only.
  */
 export class RemoteSamplingRule {
-  private rule: SamplingRule | undefined;
+  private currentRule: SamplingRule | undefined;
   private lastRequestAt = -Infinity;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private inFlight: Promise<void> | undefined;
-  private stopped = false;
-  private readonly now: () => number;
+  private ruleStopped = false;
+  private readonly clockNow: () => number;
 
-  constructor(private readonly options: RemoteRuleOptions) {
-    this.now = options.now ?? Date.now;
+  private readonly ruleOptions: RemoteRuleOptions;
+
+  constructor(options: RemoteRuleOptions) {
+    this.ruleOptions = options;
+    this.clockNow = options.now ?? Date.now;
   }
 
   /** The rule in force now, if any (an expired rule is forgotten). */
   current(): SamplingRule | undefined {
-    if (this.rule !== undefined && this.rule.expiresAt <= this.now()) this.rule = undefined;
-    return this.rule;
+    if (this.currentRule !== undefined && this.currentRule.expiresAt <= this.clockNow()) this.currentRule = undefined;
+    return this.currentRule;
   }
 
   start(): void {
@@ -41,40 +44,40 @@ export class RemoteSamplingRule {
 
   /** Page became visible again: refresh if the last request is old enough. */
   visible(): void {
-    if (this.now() - this.lastRequestAt >= this.options.refreshMs) void this.refresh();
+    if (this.clockNow() - this.lastRequestAt >= this.ruleOptions.refreshMs) void this.refresh();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.ruleStopped = true;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
   }
 
   /** Requests the rule now (one request at a time); resolves when it was applied or failed. */
   refresh(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    this.inFlight ??= this.request().finally(() => {
+    if (this.ruleStopped) return Promise.resolve();
+    this.inFlight ??= this.requestRule().finally(() => {
       this.inFlight = undefined;
-      this.schedule();
+      this.scheduleRefresh();
     });
     return this.inFlight;
   }
 
-  private schedule(): void {
-    if (this.stopped) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+  private scheduleRefresh(): void {
+    if (this.ruleStopped) return;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
       void this.refresh();
-    }, this.options.refreshMs);
+    }, this.ruleOptions.refreshMs);
   }
 
-  private async request(): Promise<void> {
-    this.lastRequestAt = this.now();
+  private async requestRule(): Promise<void> {
+    this.lastRequestAt = this.clockNow();
     const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-    const timeout = setTimeout(() => controller?.abort(), this.options.timeoutMs ?? 3000);
+    const timeout = setTimeout(() => controller?.abort(), this.ruleOptions.timeoutMs ?? 3000);
     try {
-      const response = await this.options.fetch(this.options.url, {
+      const response = await this.ruleOptions.fetch(this.ruleOptions.url, {
         method: 'GET',
         credentials: 'omit',
         cache: 'no-store',
@@ -82,16 +85,16 @@ export class RemoteSamplingRule {
         ...(controller ? { signal: controller.signal } : {}),
       });
       if (!response.ok) {
-        log.debug(`sampling rule: ${this.options.url} answered ${response.status}`);
+        log.debug(`sampling rule: ${this.ruleOptions.url} answered ${response.status}`);
         return;
       }
-      const parsed = parseSamplingRule(await response.json(), this.now());
+      const parsed = parseSamplingRule(await response.json(), this.clockNow());
       if (parsed === undefined) {
         log.debug('sampling rule: malformed answer ignored');
         return;
       }
-      if (this.stopped) return;
-      this.rule = parsed ?? undefined;
+      if (this.ruleStopped) return;
+      this.currentRule = parsed ?? undefined;
     } catch (error) {
       log.debug('sampling rule request failed', error);
     } finally {

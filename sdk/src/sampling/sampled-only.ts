@@ -4,21 +4,25 @@ import { isSampled } from './unsampled-buffer.js';
 
 /** Passes only sampled spans to `inner` on end: recorded-but-unsampled spans stay inside the SDK until kept. */
 export class SampledOnly implements SpanProcessor {
-  constructor(private readonly inner: SpanProcessor) {}
+  private readonly sampledInner: SpanProcessor;
+
+  constructor(inner: SpanProcessor) {
+    this.sampledInner = inner;
+  }
 
   onStart(span: Span, parentContext: Context): void {
-    this.inner.onStart(span, parentContext);
+    this.sampledInner.onStart(span, parentContext);
   }
 
   onEnd(span: ReadableSpan): void {
-    if (isSampled(span)) this.inner.onEnd(span);
+    if (isSampled(span)) this.sampledInner.onEnd(span);
   }
 
   forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
+    return this.sampledInner.forceFlush();
   }
 
   shutdown(): Promise<void> {
-    return this.inner.shutdown();
+    return this.sampledInner.shutdown();
   }
 }

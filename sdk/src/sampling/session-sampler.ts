@@ -25,10 +25,10 @@ export function isSessionSampled(sessionId: string, rate: number): boolean {
  * unsampled buffer can keep erroring or slow messages.
  */
 export class SessionSampler implements Sampler {
-  private readonly rate: () => number;
+  private readonly rateNow: () => number;
 
-  constructor(private readonly sessionId: () => string, rate: number | (() => number), private readonly recordUnsampled = false) {
-    this.rate = typeof rate === 'number' ? () => rate : rate;
+  constructor(private readonly sessionIdOf: () => string, rate: number | (() => number), private readonly recordsUnsampled = false) {
+    this.rateNow = typeof rate === 'number' ? () => rate : rate;
   }
 
   shouldSample(context: Context): SamplingResult {
@@ -37,14 +37,14 @@ export class SessionSampler implements Sampler {
     if (parentSpan !== undefined && parent !== undefined && trace.isSpanContextValid(parent)) {
       if ((parent.traceFlags & 1) === 1) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
       // A local unsampled parent was recorded (roots are, with recordUnsampled), even if it has ended since (`chat.feedback`).
-      const record = this.recordUnsampled && parent.isRemote !== true;
+      const record = this.recordsUnsampled && parent.isRemote !== true;
       return { decision: record ? SamplingDecision.RECORD : SamplingDecision.NOT_RECORD };
     }
-    if (isSessionSampled(this.sessionId(), this.rate())) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
-    return { decision: this.recordUnsampled ? SamplingDecision.RECORD : SamplingDecision.NOT_RECORD };
+    if (isSessionSampled(this.sessionIdOf(), this.rateNow())) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
+    return { decision: this.recordsUnsampled ? SamplingDecision.RECORD : SamplingDecision.NOT_RECORD };
   }
 
   toString(): string {
-    return `SessionSampler{${this.rate()}}`;
+    return `SessionSampler{${this.rateNow()}}`;
   }
 }

@@ -53,27 +53,12 @@ export function isSampled(span: ReadableSpan): boolean {
   return (span.spanContext().traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
 }
 
-/** The ended span with one more attribute (ended spans are read-only). */
+/**
+ * The ended span with one more attribute (ended spans are read-only): a view that reads everything
+ * else, `spanContext()` included, from the span itself.
+ */
 export function markKept(span: ReadableSpan, keptBy: KeptBy): ReadableSpan {
-  return {
-    name: span.name,
-    kind: span.kind,
-    spanContext: () => span.spanContext(),
-    ...(span.parentSpanContext ? { parentSpanContext: span.parentSpanContext } : {}),
-    startTime: span.startTime,
-    endTime: span.endTime,
-    status: span.status,
-    attributes: { ...span.attributes, [KEPT_BY]: keptBy },
-    links: span.links,
-    events: span.events,
-    duration: span.duration,
-    ended: span.ended,
-    resource: span.resource,
-    instrumentationScope: span.instrumentationScope,
-    droppedAttributesCount: span.droppedAttributesCount,
-    droppedEventsCount: span.droppedEventsCount,
-    droppedLinksCount: span.droppedLinksCount,
-  };
+  return Object.create(span, { attributes: { value: { ...span.attributes, [KEPT_BY]: keptBy }, enumerable: true } }) as ReadableSpan;
 }
 
 /**
@@ -83,14 +68,17 @@ export function markKept(span: ReadableSpan, keptBy: KeptBy): ReadableSpan {
  */
 export class UnsampledBuffer implements SpanProcessor {
   readonly stats: UnsampledStats = { tracesKept: 0, tracesDiscarded: 0, tracesEvicted: 0 };
-  private readonly pending = new Map<string, Pending>();
+  private readonly pendingTraces = new Map<string, Pending>();
   private readonly decided = new Map<string, KeptBy | false>();
-  private bytes = 0;
+  private heldSize = 0;
   private readonly maxTraces: number;
   private readonly maxSpansPerTrace: number;
   private readonly maxBytes: number;
 
-  constructor(private readonly options: UnsampledBufferOptions) {
+  private readonly bufferOptions: UnsampledBufferOptions;
+
+  constructor(options: UnsampledBufferOptions) {
+    this.bufferOptions = options;
     this.maxTraces = options.maxTraces ?? 20;
     this.maxSpansPerTrace = options.maxSpansPerTrace ?? 64;
     this.maxBytes = options.maxBytes ?? 256 * 1024;
@@ -98,40 +86,40 @@ export class UnsampledBuffer implements SpanProcessor {
 
   /** Estimated bytes held now. */
   get heldBytes(): number {
-    return this.bytes;
+    return this.heldSize;
   }
 
   get heldTraces(): number {
-    return this.pending.size;
+    return this.pendingTraces.size;
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
     if (isSampled(span)) return;
-    safe('unsampled buffer', () => this.take(span), undefined);
+    safe('unsampled buffer', () => this.takeSpan(span));
   }
 
-  private take(span: ReadableSpan): void {
+  private takeSpan(span: ReadableSpan): void {
     const traceId = span.spanContext().traceId;
     const decided = this.decided.get(traceId);
     if (decided !== undefined) {
-      if (decided !== false) this.options.sink([markKept(span, decided)]);
+      if (decided !== false) this.bufferOptions.sink([markKept(span, decided)]);
       return;
     }
-    let entry = this.pending.get(traceId);
+    let entry = this.pendingTraces.get(traceId);
     if (entry === undefined) {
       entry = { spans: [], bytes: 0 };
-      this.pending.set(traceId, entry);
-      while (this.pending.size > this.maxTraces) this.evictOldest();
+      this.pendingTraces.set(traceId, entry);
+      while (this.pendingTraces.size > this.maxTraces) this.evictOldest();
     }
     const size = estimateBytes(span);
     if (entry.spans.length < this.maxSpansPerTrace) {
-      while (this.bytes + size > this.maxBytes && this.pending.size > 1 && this.evictOldest(traceId));
-      if (this.bytes + size <= this.maxBytes) {
+      while (this.heldSize + size > this.maxBytes && this.pendingTraces.size > 1 && this.evictOldest(traceId));
+      if (this.heldSize + size <= this.maxBytes) {
         entry.spans.push(span);
         entry.bytes += size;
-        this.bytes += size;
+        this.heldSize += size;
       }
     }
     const isRoot = span.parentSpanContext === undefined || span.parentSpanContext.isRemote === true;
@@ -139,9 +127,9 @@ export class UnsampledBuffer implements SpanProcessor {
   }
 
   private decide(traceId: string, root: ReadableSpan, entry: Pending): void {
-    this.pending.delete(traceId);
-    this.bytes -= entry.bytes;
-    const keptBy = keepDecision(root, entry.spans, this.options.keepSlowMs);
+    this.pendingTraces.delete(traceId);
+    this.heldSize -= entry.bytes;
+    const keptBy = keepDecision(root, entry.spans, this.bufferOptions.keepSlowMs);
     this.decided.set(traceId, keptBy ?? false);
     if (this.decided.size > MAX_DECIDED) this.decided.delete(this.decided.keys().next().value as string);
     if (keptBy === undefined) {
@@ -149,15 +137,15 @@ export class UnsampledBuffer implements SpanProcessor {
       return;
     }
     this.stats.tracesKept++;
-    this.options.sink(entry.spans.map((s) => markKept(s, keptBy)));
+    this.bufferOptions.sink(entry.spans.map((s) => markKept(s, keptBy)));
   }
 
   /** Drops the oldest buffered trace other than `except`; false when there is none. */
   private evictOldest(except?: string): boolean {
-    for (const [traceId, entry] of this.pending) {
+    for (const [traceId, entry] of this.pendingTraces) {
       if (traceId === except) continue;
-      this.pending.delete(traceId);
-      this.bytes -= entry.bytes;
+      this.pendingTraces.delete(traceId);
+      this.heldSize -= entry.bytes;
       this.stats.tracesEvicted++;
       return true;
     }
@@ -169,9 +157,9 @@ export class UnsampledBuffer implements SpanProcessor {
   }
 
   shutdown(): Promise<void> {
-    this.pending.clear();
+    this.pendingTraces.clear();
     this.decided.clear();
-    this.bytes = 0;
+    this.heldSize = 0;
     return Promise.resolve();
   }
 }

@@ -5,17 +5,21 @@ import { safe } from '../diag.js';
 
 /** Puts `session.id` on every span; the first span of a new session carries the `session.start` event. */
 export class SessionSpanProcessor implements SpanProcessor {
-  constructor(private readonly session: Session) {}
+  private readonly sessionRef: Session;
+
+  constructor(session: Session) {
+    this.sessionRef = session;
+  }
 
   onStart(span: Span, _parentContext: Context): void {
     safe('session processor', () => {
-      const notice = this.session.touch();
+      const notice = this.sessionRef.touch();
       span.setAttribute('session.id', notice.id);
       if (notice.started) {
         if (notice.previousId) span.setAttribute('session.previous_id', notice.previousId);
         span.addEvent('session.start', notice.previousId ? { 'session.id': notice.id, 'session.previous_id': notice.previousId } : { 'session.id': notice.id });
       }
-    }, undefined);
+    });
   }
 
   onEnd(_span: ReadableSpan): void {}
