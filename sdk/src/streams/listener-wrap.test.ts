@@ -23,14 +23,14 @@ class Source extends EventTarget {
 function fakeStream(log: string[]): StreamRecorder {
   let current: Event | undefined;
   return {
-    eventArriving(event: Event): boolean {
+    arriving(event: Event): boolean {
       if (event === current) return false;
       current = event;
       log.push(`arrive:${(event as MessageEvent).data as string}`);
       return true;
     },
-    eventDelivered(event: Event): void {
-      log.push(`delivered:${(event as MessageEvent).data as string}`);
+    delivered(): void {
+      log.push(`delivered:${(current as MessageEvent).data as string}`);
     },
   } as unknown as StreamRecorder;
 }

@@ -16,9 +16,9 @@ export function wrappedTarget(stream: StreamRecorder): WrappedTarget {
 }
 
 /**
- * The function registered natively in place of the app's listener: it times the message on the
- * way in and reads its size on the way out (right after the app's own read of `event.data`, which
- * makes ours cheap), so a message costs no dispatch of its own. The app's listener runs with the
+ * The function registered natively in place of the app's listener: it queues the message for the
+ * stream (read at the next frame) and, unless the stream is resting, asks after the listener whether
+ * it rendered the chunk, so a message costs no dispatch of its own. The app's listener runs with the
  * same `this`, argument, return value and exceptions as natively; ours never throw into the page.
  */
 export function wrapperFor(target: WrappedTarget, listener: Listener): (this: EventTarget, event: Event) => unknown {
@@ -26,30 +26,33 @@ export function wrapperFor(target: WrappedTarget, listener: Listener): (this: Ev
   if (wrapper !== undefined) return wrapper;
   const stream = target.stream;
   wrapper = function (this: EventTarget, event: Event): unknown {
-    let counted = false;
+    let ask = false;
     try {
-      counted = stream.eventArriving(event);
+      ask = stream.arriving(event);
     } catch {
       // Timing is best effort.
     }
+    if (!ask) return callListener(listener, this, event);
     try {
-      if (typeof listener === 'function') return listener.call(this, event);
-      // A `handleEvent` object: the method is looked up at each dispatch, called on the object.
-      const handle = (listener as EventListenerObject).handleEvent;
-      return Reflect.apply(handle as (event: Event) => unknown, listener, [event]);
+      return callListener(listener, this, event);
     } finally {
-      if (counted) {
-        try {
-          stream.eventDelivered(event);
-        } catch {
-          // Timing is best effort.
-        }
+      try {
+        stream.delivered();
+      } catch {
+        // Timing is best effort.
       }
     }
   };
   target.wrappers.set(listener, wrapper);
   target.originals.set(wrapper, listener);
   return wrapper;
+}
+
+function callListener(listener: Listener, thisArg: EventTarget, event: Event): unknown {
+  if (typeof listener === 'function') return listener.call(thisArg, event);
+  // A `handleEvent` object: the method is looked up at each dispatch, called on the object.
+  const handle = (listener as EventListenerObject).handleEvent;
+  return Reflect.apply(handle as (event: Event) => unknown, listener, [event]);
 }
 
 /** The native registration argument for `listener`: its wrapper when one exists (removeEventListener). */

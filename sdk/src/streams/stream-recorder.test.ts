@@ -134,13 +134,13 @@ describe('chat.stream recording', () => {
     message.setRenderTarget(target);
     const stream = new StreamRecorder(runtime, message, 'websocket', new URL('ws://x/ws'));
     const first = new MessageEvent('message', { data: '{"type":"delta","text":"a"}' });
-    expect(stream.eventArriving(first)).toBe(true);
-    expect(stream.eventArriving(first)).toBe(false); // a second listener of the same event
+    expect(stream.arriving(first)).toBe(true);
+    expect(stream.arriving(first)).toBe(false); // a second listener of the same event
     target.append('a'); // the app renders synchronously
-    stream.eventDelivered(first);
+    stream.delivered();
     const second = new MessageEvent('message', { data: '{"type":"delta","text":"bc"}' });
-    stream.eventArriving(second);
-    stream.eventDelivered(second); // the app only queued a render
+    stream.arriving(second);
+    stream.delivered(); // the app only queued a render
     await new Promise((resolve) => setTimeout(resolve, 20));
     target.append('bc'); // the batched render, in a later task
     await new Promise((resolve) => setTimeout(resolve, 0));

@@ -17,6 +17,10 @@ export type StreamOutcome = 'complete' | 'cancel' | 'error';
 const SETTLE_MS = 300;
 const SERIES_CAPACITY_DEVTOOLS = 20_000;
 const SERIES_CAPACITY = 512;
+/** EventSource/WebSocket messages held between frames before their timestamp and data are read. */
+const QUEUE_SIZE = 64;
+/** A commit time meaning "at the arrival of each stream's latest chunk" (see committed()). */
+export const AT_ARRIVAL = -1;
 
 /** One `chat.stream` span: a fetch body, an EventSource or a WebSocket. */
 export class StreamRecorder implements OpenStream {
@@ -38,10 +42,18 @@ export class StreamRecorder implements OpenStream {
   private reconnects = 0;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   private responded = false;
-  /** The message event being delivered to the app's listeners now, and its chunk index. */
-  private currentEvent: Event | undefined;
-  private currentIndex = 0;
-  private currentAt = 0;
+  /**
+   * EventSource/WebSocket messages handed to the app and not read yet: their timestamp and data are
+   * read once per frame in drain(), in one loop, not while the app's listener runs. `atArrival[k]`:
+   * the app had rendered that chunk when its listener returned (committed at its arrival).
+   */
+  private readonly queue: (Event | undefined)[] = new Array<Event | undefined>(QUEUE_SIZE).fill(undefined);
+  private readonly atArrival = new Uint8Array(QUEUE_SIZE);
+  private queued = 0;
+  private lastEvent: Event | undefined;
+  /** A chunk of this frame was rendered inside its listener: until the frame, later ones are taken as rendered too. */
+  private resting = false;
+  private flushing = false;
 
   constructor(
     private readonly runtime: Runtime,
@@ -79,6 +91,10 @@ export class StreamRecorder implements OpenStream {
         maxEvents: runtime.config.maxChunkEvents,
         openedAt: this.openedAt,
         requestPaint: (waiter) => runtime.scheduler.request(waiter),
+        beforeFrame: () => {
+          this.drain();
+          this.resting = false;
+        },
         isHidden,
         visibleSince,
         onFirstPaint: (at) => message.firstPaint(at),
@@ -116,6 +132,8 @@ export class StreamRecorder implements OpenStream {
     (this.timeline as ChunkTimeline).arrived(bytes, at);
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
     if (data !== undefined && this.runtime.config.captureContent) this.capture(data);
+    // A resting observer (the app renders in the read's own task) takes it as committed now.
+    this.message.flushCommits(at);
   }
 
   /** Several chunks that arrived together (the SSE events of one network read), sizes in `sizes[0..count)`. */
@@ -124,32 +142,55 @@ export class StreamRecorder implements OpenStream {
     const timeline = this.timeline as ChunkTimeline;
     for (let k = 0; k < count; k++) timeline.arrived(sizes[k] as number, at);
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
+    this.message.flushCommits(at);
   }
 
   /**
-   * An EventSource/WebSocket message is about to reach the app's listener (see listener-wrap.ts).
-   * Its payload is read in `eventDelivered`, right after the app's own read of `event.data`.
-   * Returns whether this call counted it (an event reaching several listeners counts once).
+   * An EventSource/WebSocket message is about to reach the app's listener (see listener-wrap.ts): it
+   * is queued, read at the next frame (or when the queue is full). Returns whether the wrapper must
+   * call `delivered()` after the listener: false for a message already counted (an event reaching
+   * several listeners counts once) and while resting (see CommitObserver).
    */
-  eventArriving(event: Event): boolean {
-    if (!this.recording || this.ended || event === this.currentEvent) return false;
-    const at = eventTime(event);
-    this.currentAt = at;
-    this.currentIndex = (this.timeline as ChunkTimeline).arrived(0, at);
-    this.currentEvent = event;
-    if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
-    return true;
+  arriving(event: Event): boolean {
+    if (this.ended || event === this.lastEvent) return false;
+    this.lastEvent = event;
+    const k = this.queued++;
+    this.queue[k] = event;
+    this.atArrival[k] = this.resting ? 1 : 0;
+    if (k === 0) this.runtime.scheduler.request(this.timeline as ChunkTimeline);
+    // The first chunk (and one after setRenderTarget) is read now: time to first token, render target lookup.
+    if (this.queued === QUEUE_SIZE || this.message.nextTargetCheck < 0) this.drain();
+    return !this.resting;
   }
 
-  /** The app's first listener for `event` returned (or threw). */
-  eventDelivered(event: Event): void {
-    if (this.timeline === undefined) return;
-    const data: unknown = (event as MessageEvent).data;
-    this.timeline.setBytes(this.currentIndex, payloadBytes(data));
-    if (typeof data === 'string' && this.runtime.config.captureContent) this.capture(data);
-    // A renderer that appends inside the listener committed this chunk in the task it arrived in:
-    // stamped with the arrival (no clock read; the listener's own work before its DOM write is not split out).
-    this.message.flushCommits(this.currentAt);
+  /** The app's first listener for the latest message returned (or threw): did it render the chunk? */
+  delivered(): void {
+    this.flushing = true;
+    try {
+      this.message.flushCommits(AT_ARRIVAL);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Reads the queued messages: arrival (`event.timeStamp`), size, content; commits made in their listeners. */
+  private drain(): void {
+    const n = this.queued;
+    if (n === 0) return;
+    this.queued = 0;
+    const timeline = this.timeline as ChunkTimeline;
+    const capture = this.runtime.config.captureContent;
+    let at = 0;
+    for (let k = 0; k < n; k++) {
+      const event = this.queue[k] as MessageEvent;
+      this.queue[k] = undefined;
+      at = eventTime(event);
+      const data: unknown = event.data;
+      timeline.arrived(payloadBytes(data), at);
+      if (capture && typeof data === 'string') this.capture(data);
+      if (this.atArrival[k] === 1) timeline.committed(at);
+    }
+    if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
   }
 
   private capture(data: string): void {
@@ -163,9 +204,22 @@ export class StreamRecorder implements OpenStream {
     return this.timeline !== undefined && this.timeline.needsCommits;
   }
 
-  /** The DOM target of the message changed. */
+  /**
+   * The DOM target of the message changed at `at`; AT_ARRIVAL: in the task of our latest chunk (a
+   * renderer that appends inside its listener), i.e. at that chunk's arrival.
+   */
   committed(at: number): void {
-    this.timeline?.committed(at);
+    const timeline = this.timeline;
+    if (timeline === undefined) return;
+    if (at === AT_ARRIVAL) {
+      if (this.queued > 0) this.atArrival[this.queued - 1] = 1;
+      else timeline.committed(timeline.lastArrival);
+      // Our own listener's render: rest until the frame that this commit asked for.
+      if (this.flushing && timeline.queuedForFrame) this.resting = true;
+      return;
+    }
+    this.drain();
+    timeline.committed(at);
   }
 
   reconnecting(): void {
@@ -187,8 +241,15 @@ export class StreamRecorder implements OpenStream {
   /** Ends the stream once; later calls are ignored. */
   end(outcome: StreamOutcome, error?: unknown, attributes?: Attributes): void {
     if (this.ended) return;
+    if (this.queued > 0) {
+      try {
+        this.drain();
+      } catch (error) {
+        log.warn('stream chunks failed', error);
+      }
+    }
     this.ended = true;
-    this.currentEvent = undefined;
+    this.lastEvent = undefined;
     this.outcome = outcome;
     this.errorForMessage = error;
     this.endedAt = now();

@@ -37,6 +37,8 @@ export interface TimelineOptions {
   onSettled?: () => void;
   /** Asks for a paint estimate after a commit. */
   requestPaint: (waiter: PaintWaiter) => void;
+  /** Runs at the start of each frame the timeline waits for, before it marks what that frame paints. */
+  beforeFrame?: () => void;
   isHidden: () => boolean;
   /** When the page last became visible: a chunk committed before that was not painted by this frame. */
   visibleSince?: () => number;
@@ -192,12 +194,6 @@ export class ChunkTimeline implements PaintWaiter {
     return !this.light || this.firstPaint < 0;
   }
 
-  /** Byte count learnt after arrival (read once the app's listener has read the event). */
-  setBytes(i: number, bytes: number): void {
-    this.totalBytes += bytes;
-    if (!this.light && i >= this.doneCursor && i < this.count) this.bytes[i % this.cap] = bytes;
-  }
-
   /** True while some chunk still waits for a commit. */
   get awaitingCommit(): boolean {
     return this.commitCursor < this.count;
@@ -274,6 +270,7 @@ export class ChunkTimeline implements PaintWaiter {
   }
 
   beforeFrame(): void {
+    this.options.beforeFrame?.();
     this.paintUpTo = this.commitCursor;
   }
 

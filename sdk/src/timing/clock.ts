@@ -23,12 +23,12 @@ export function arrivalTime(): number {
 }
 
 /**
- * Time of a DOM commit seen now. A commit within the same wall-clock millisecond as the latest
- * arrival (a renderer that appends synchronously) is stamped with that arrival's time, without a
- * `performance.now()` read; a later commit (a throttled renderer) reads the clock.
+ * The latest arrivalTime() when it was read in this wall-clock millisecond, else -1. A DOM commit
+ * seen now (a fetch renderer that appends in the microtasks after the read) is stamped with that
+ * arrival, without a `performance.now()` read; -1 means a later commit (a throttled renderer).
  */
-export function commitTime(): number {
-  return Date.now() === lastWall ? lastAt : performance.now();
+export function sameTaskArrival(): number {
+  return lastWall >= 0 && Date.now() === lastWall ? lastAt : -1;
 }
 
 /**
