@@ -16,7 +16,7 @@ const row = (n: number, spanCount = 1) => ({
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /** A collector whose list carries rows; traces 1..count, newest = highest. */
-function rowsCollector(count: number, lastEventId = 41) {
+function rowsCollector(count: number, lastEventId = 41, subscribeLater = false) {
   const requests: string[] = [];
   const ids = Array.from({ length: count }, (_, i) => count - i);
   const fetchImpl = (async (url: string) => {
@@ -42,9 +42,10 @@ function rowsCollector(count: number, lastEventId = 41) {
     backfillLimit: count,
   });
   const events: PanelEvent[] = [];
-  adapter.subscribe((event) => events.push(event));
+  const subscribe = () => adapter.subscribe((event) => events.push(event));
+  if (!subscribeLater) subscribe();
   const spanNames = () => events.flatMap((event) => (event.type === 'spans' ? event.resourceSpans.flatMap((r) => r.scopeSpans!.flatMap((s) => s.spans!.map((x) => `${x.name}`))) : []));
-  return { adapter, requests, events, sources, spanNames };
+  return { adapter, requests, events, sources, spanNames, subscribe };
 }
 
 describe('collector adapter with a listing collector', () => {
@@ -80,6 +81,18 @@ describe('collector adapter with a listing collector', () => {
     sources[0]!.emit('44', { resourceSpans: [span(30, 'late newest', 97)] });
     await settle();
     expect(requests.filter((url) => url.startsWith('/api/v3/traces/'))).toEqual([`/api/v3/traces/${traceIdOf(1)}`]);
+    adapter.dispose!();
+  });
+
+  it('asks for the list at once and keeps its rows for the first subscriber (the UI loads meanwhile)', async () => {
+    const { adapter, requests, events, sources, subscribe } = rowsCollector(3, 41, true);
+    expect(requests).toEqual(['/api/traces?limit=3']);
+    await settle();
+    expect(sources).toHaveLength(0);
+    subscribe();
+    await settle();
+    expect(events.filter((event) => event.type === 'listed')).toHaveLength(1);
+    expect(sources).toHaveLength(1);
     adapter.dispose!();
   });
 

@@ -1,7 +1,7 @@
 import type { AdapterStatus, FetchTraceOptions, PanelAdapter } from './adapter';
 import { backfillTraces, prefetchNewest } from './collector-http-backfill';
 import { fetchTraceListing } from './trace-listing';
-import type { TraceListItem } from './trace-listing';
+import type { TraceListItem, TraceListing } from './trace-listing';
 import { createListenerSet } from './listeners';
 import { parseTraceResponse } from './trace-shapes';
 import { createTraceLookup } from './trace-lookup';
@@ -168,13 +168,13 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
   }
 
   /**
-   * Start: the list first (its rows are all the message list needs), then the live feed from the
-   * list's lastEventId, so nothing stored in between is missed; then the spans of the newest few
-   * traces. A collector whose list has no rows or no lastEventId gets the feed first and the full
+   * Start (as soon as the adapter is made, so the request overlaps loading the panel's UI): the
+   * list first (its rows are all the message list needs), then the live feed from the list's
+   * lastEventId, so nothing stored in between is missed; then the spans of the newest few traces.
+   * A collector whose list has no rows or no lastEventId gets the feed first and the full
    * backfill, as before.
    */
-  async function start(): Promise<void> {
-    const listing = await fetchTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100).catch(() => undefined);
+  function begin(listing: TraceListing | undefined): void {
     if (disposed) return;
     if (!listing || listing.lastEventId === undefined) {
       openFeed();
@@ -184,16 +184,38 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
     lastEventId = String(listing.lastEventId);
     backfilled = true;
     openFeed();
+    void prefetch(listing.traces);
+  }
+
+  async function prefetch(traces: TraceListItem[]): Promise<void> {
     // After the list has been drawn: parsing and converting the prefetched spans must not delay it.
     await whenIdle();
-    const prefetched = await prefetchNewest({ baseUrl, fetch: doFetch, emit: (resourceSpans) => listeners.emit({ type: 'spans', resourceSpans }), stopped: () => disposed }, listing.traces).catch(() => new Set<string>());
+    const emit = (resourceSpans: OtlpResourceSpans[]): void => listeners.emit({ type: 'spans', resourceSpans });
+    const prefetched = await prefetchNewest({ baseUrl, fetch: doFetch, emit, stopped: () => disposed }, traces).catch(() => new Set<string>());
     for (const traceId of prefetched) unloaded.delete(traceId);
   }
 
-  void start();
+  // The rows wait for someone to show them; when the answer came first, the first subscriber gets
+  // them before it returns, so the panel's first render already lists them.
+  let subscribed = false;
+  let whenSubscribed: (() => void) | undefined;
+  void fetchTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100)
+    .catch(() => undefined)
+    .then((listing) => {
+      if (subscribed) begin(listing);
+      else whenSubscribed = () => begin(listing);
+    });
 
   return {
-    subscribe: (listener) => listeners.add(listener),
+    subscribe: (listener) => {
+      const unsubscribe = listeners.add(listener);
+      if (!subscribed) {
+        subscribed = true;
+        whenSubscribed?.();
+        whenSubscribed = undefined;
+      }
+      return unsubscribe;
+    },
     fetchTrace: (traceId: string, fetchOptions?: FetchTraceOptions) => {
       // Opened: the caller gets the whole trace, later live spans are simply added to it.
       unloaded.delete(traceId);

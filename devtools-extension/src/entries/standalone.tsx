@@ -1,11 +1,12 @@
 import { createCollectorAdapter } from '../bridge/collector-http';
-import { mount } from '../ui/mount';
 import { standaloneOptions } from './standalone-options';
 
-// Served by the dev collector at `/`: reads the collector on the page's own origin.
+// Served by the dev collector at `/`: reads the collector on the page's own origin. The adapter
+// asks for the message list at once; the UI's code (the larger part) loads meanwhile.
 const container = document.getElementById('app');
 if (!container) throw new Error('index.html has no #app element');
 const { maxMessages, backfillLimit, trace } = standaloneOptions(location.search);
 const adapter = createCollectorAdapter({ baseUrl: location.origin, backfillLimit });
+const { mount } = await import('../ui/mount');
 const panel = mount({ adapter, container, options: { maxMessages, ...(trace ? { initialTrace: trace } : {}), showQueryEndpoint: false, defaults: { queryBaseUrl: location.origin } } });
 addEventListener('pagehide', () => panel.unmount(), { once: true });
