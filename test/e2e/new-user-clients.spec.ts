@@ -1,0 +1,147 @@
+// Other ways chat apps stream, on a page with only the script tag: XMLHttpRequest progress
+// streaming (and abort), EventSource apps that only listen to named events (functions and
+// handleEvent objects), WebSocket binary frames as Blob and ArrayBuffer, and
+// @microsoft/fetch-event-source stopped with its AbortController. The app must see exactly what
+// it sees without the SDK, and every stream must be counted and ended the way the app ended it.
+import { expect, test, type Page } from '@playwright/test';
+import { attr, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+
+let server: NewUserServer;
+test.beforeAll(async () => {
+  server = await startNewUserServer();
+});
+test.afterAll(async () => {
+  await server.close();
+});
+
+const app = `
+  window.clients = {
+    xhrProgress: () => new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      const seen = [];
+      xhr.open('GET', '/sse?count=8&size=30&delay=15&c=xhrProgress');
+      xhr.onprogress = () => seen.push(xhr.responseText.length);
+      xhr.onloadend = () => resolve({ status: xhr.status, length: xhr.responseText.length, grew: seen.length > 1, text: xhr.responseText });
+      xhr.send();
+    }),
+    xhrAbort: () => new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      const events = [];
+      xhr.open('GET', '/sse?count=200&delay=10&mode=hold&c=xhrAbort');
+      xhr.onprogress = () => { if (xhr.responseText.includes('"index":1')) xhr.abort(); };
+      xhr.onabort = () => events.push('abort');
+      xhr.onloadend = () => { events.push('loadend:' + xhr.status); resolve(events); };
+      xhr.send();
+    }),
+    namedEvents: () => new Promise((resolve) => {
+      // Only named events, one by a handleEvent object: no onmessage at all.
+      const es = new EventSource('/sse?count=5&named=1&c=namedEvents');
+      const got = [];
+      const handler = { handleEvent(e) { got.push([this === handler, e.type, e.lastEventId, JSON.parse(e.data).index]); } };
+      es.addEventListener('delta', handler);
+      es.addEventListener('done', (e) => { got.push(['done', e.type]); es.close(); resolve(got); });
+    }),
+    wsBlob: () => new Promise((resolve) => {
+      const ws = new WebSocket(location.origin.replace('http', 'ws') + '/ws?c=wsBlob');
+      const sizes = [];
+      ws.onopen = () => ws.send('binary:6');
+      ws.onmessage = async (e) => {
+        if (e.data === 'done') { ws.close(1000); return; }
+        sizes.push([e.data instanceof Blob, Array.from(new Uint8Array(await e.data.arrayBuffer()))]);
+      };
+      ws.onclose = (e) => resolve({ sizes, code: e.code });
+    }),
+    wsArrayBuffer: () => new Promise((resolve) => {
+      const ws = new WebSocket(location.origin.replace('http', 'ws') + '/ws?c=wsArrayBuffer');
+      ws.binaryType = 'arraybuffer';
+      const frames = [];
+      ws.onopen = () => { ws.send(new Uint8Array([9, 9, 9])); ws.send('binary:4'); };
+      ws.onmessage = (e) => {
+        if (e.data === 'done') { ws.close(1000); return; }
+        frames.push(typeof e.data === 'string' ? e.data : [e.data instanceof ArrayBuffer, Array.from(new Uint8Array(e.data))]);
+      };
+      ws.onclose = (e) => resolve({ frames, code: e.code });
+    }),
+  };`;
+
+const fesModule = `<script type="module">
+  import { fetchEventSource } from '/vendor/fes/index.js';
+  window.clients.fesAbort = async () => {
+    const ctrl = new AbortController();
+    const got = [];
+    await fetchEventSource('/sse?count=200&delay=10&mode=hold&c=fesAbort', {
+      signal: ctrl.signal, openWhenHidden: true,
+      onmessage(ev) { got.push(ev.id); if (got.length === 3) ctrl.abort(); },
+      onerror(err) { throw err; },
+    });
+    return got;
+  };
+  window.fesReady = true;
+</script>`;
+
+async function runAll(page: Page, path: string): Promise<Record<string, unknown>> {
+  await page.goto(`${server.base}${path}`);
+  await page.waitForFunction(() => (window as unknown as { fesReady?: boolean }).fesReady === true);
+  return page.evaluate(async () => {
+    const clients = (window as unknown as { clients: Record<string, () => Promise<unknown>> }).clients;
+    const out: Record<string, unknown> = {};
+    for (const name of Object.keys(clients)) out[name] = await clients[name]!();
+    return out;
+  });
+}
+
+const streamOf = (spans: OtlpSpan[], c: string): OtlpSpan | undefined =>
+  spans.find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).includes(`c=${c}`));
+
+test('XHR progress, named-event EventSource, binary WebSocket frames and fetch-event-source abort: native behaviour, traced as the app ended them', async ({ page }) => {
+  server.setPage('/native.html', `<!doctype html><body><script>window.pageErrors = [];${app}</script>${fesModule}</body>`);
+  server.setPage('/traced.html', scriptTagPage({ endpoint: `${server.base}/v1/traces`, propagateTo: `${server.base}/` }, app) + fesModule);
+  const native = await runAll(page, '/native.html');
+  // The native run really exercised each client.
+  expect((native.xhrProgress as { grew: boolean }).grew).toBe(true);
+  expect(native.xhrAbort).toEqual(['abort', 'loadend:0']);
+  expect((native.namedEvents as unknown[]).length).toBe(6);
+  expect((native.wsBlob as { sizes: unknown[] }).sizes).toHaveLength(6);
+  expect(native.fesAbort).toEqual(['', '0', '1']); // the library also dispatches the data-less retry block
+
+  const traced = await runAll(page, '/traced.html');
+  expect(traced).toEqual(native);
+  expect(await page.evaluate(() => (window as unknown as { pageErrors: string[] }).pageErrors)).toEqual([]);
+  await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
+
+  const names = ['xhrProgress', 'xhrAbort', 'namedEvents', 'wsBlob', 'wsArrayBuffer', 'fesAbort'];
+  await expect.poll(() => names.filter((n) => streamOf(server.spans(), n)).length).toBe(names.length);
+  const spans = server.spans();
+  const summary = (n: string): unknown[] => {
+    const s = streamOf(spans, n);
+    return [attr(s, 'streamtrace.stream.transport'), attr(s, 'streamtrace.stream.outcome')];
+  };
+  expect(summary('xhrProgress')).toEqual(['xhr', 'complete']);
+  expect(summary('xhrAbort')).toEqual(['xhr', 'cancel']);
+  expect(summary('namedEvents')).toEqual(['eventsource', 'complete']);
+  expect(summary('wsBlob')).toEqual(['websocket', 'complete']);
+  expect(summary('wsArrayBuffer')).toEqual(['websocket', 'complete']);
+  expect(summary('fesAbort')).toEqual(['fetch', 'cancel']);
+
+  // XHR: one chunk per progress event, the bytes are the whole body.
+  const xhr = streamOf(spans, 'xhrProgress');
+  expect(attr(xhr, 'streamtrace.stream.bytes')).toBe(new TextEncoder().encode((native.xhrProgress as { text: string }).text).length);
+  expect(Number(attr(xhr, 'streamtrace.stream.chunks'))).toBeGreaterThan(1);
+  // Named events the app listens to are chunks (5 deltas + done), with no onmessage anywhere.
+  expect(attr(streamOf(spans, 'namedEvents'), 'streamtrace.stream.chunks')).toBe(6);
+  // Binary frames are chunks with their byte sizes: 1+2+…+6 plus the 4-byte "done".
+  expect(attr(streamOf(spans, 'wsBlob'), 'streamtrace.stream.chunks')).toBe(7);
+  expect(attr(streamOf(spans, 'wsBlob'), 'streamtrace.stream.bytes')).toBe(21 + 4);
+  // echo of the 3 sent bytes ("echo:3"), 1+2+3+4 binary bytes, "done".
+  expect(attr(streamOf(spans, 'wsArrayBuffer'), 'streamtrace.stream.chunks')).toBe(6);
+  expect(attr(streamOf(spans, 'wsArrayBuffer'), 'streamtrace.stream.bytes')).toBe(6 + 10 + 4);
+  // fetch-event-source: the two data events before the abort were chunks (the retry block has no data).
+  expect(attr(streamOf(spans, 'fesAbort'), 'streamtrace.stream.chunks')).toBe(2);
+  // The app's requests carried each stream's own context (XHR as headers, EventSource/WebSocket in the query).
+  for (const n of names) {
+    const s = streamOf(spans, n) as OtlpSpan;
+    const request = server.requests.filter((r) => r.query.get('c') === n).at(-1); // the traced run's
+    const sent = request?.headers.traceparent ?? request?.query.get('traceparent');
+    expect(sent, n).toBe(`00-${s.traceId}-${s.spanId}-01`);
+  }
+});
