@@ -4,6 +4,7 @@
 // ((program) and GC included). Median of N runs, SDK order alternating between runs; heap growth after GC.
 // `node bench/chunk-overhead.mjs [--runs 3] [--chunks 10000] [--sdks streamtrace,otel-web,...] [--transports fetch] [--json]`
 // `[--sample-rate R] [--keep-unsampled 0]`: our quick start with that `sampleRate` / `keepUnsampled` (docs/performance.md "Sampling").
+// `[--hot-by-transport 1]`: also list our hottest functions per transport.
 // `[--max-sample-us 1000]`: one profile sample counts for at most that long (a loaded machine deschedules the
 // renderer; the gap would be charged to whichever function ran last). Default: no cap (the documented method).
 import { launchChromium } from './lib/browser.mjs';
@@ -114,6 +115,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (measured.scripts.has('streamtrace')) {
     console.log(`\nStreamtrace: top self-time functions over all runs and transports\n`);
     printHotFunctions(hotFunctions(measured, 'streamtrace'));
+    if (opts['hot-by-transport'] && opts.transports.length > 1) {
+      for (const transport of opts.transports) {
+        console.log(`\nStreamtrace: top self-time functions, ${transport}\n`);
+        printHotFunctions(hotFunctions({ ...measured, results: measured.results.filter((r) => r.transport === transport) }, 'streamtrace', 10));
+      }
+    }
   }
   if (opts.json) console.log(JSON.stringify(measured.results.map(({ profile, loafs, summary, ...r }) => ({ ...r, share: summary.share, sdkUs: summary.sdkUs, busyUs: summary.busyUs })), null, 2));
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);

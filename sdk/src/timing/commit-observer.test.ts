@@ -88,7 +88,6 @@ describe('commit observer resting until the next frame', () => {
   it('after a chunk rendered in its own task, stops watching and takes the frame’s later chunks as committed at arrival; watches again from the next frame', async () => {
     const frames: FrameRequestCallback[] = [];
     vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback));
-    vi.stubGlobal('MessageChannel', class { port1 = { onmessage: null }; port2 = { postMessage: () => {} }; });
     try {
       const scheduler = new FrameScheduler(() => {});
       const target = document.createElement('div');
