@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { COMPETITORS, OTEL_CORE, OURS_ESM, bundle, oursBuilt, oursIife } from './lib/sdks.mjs';
 import { compressedSizes } from './lib/compressed.mjs';
 import { printTable } from './lib/table.mjs';
-import { SCRIPT_TAG_SOURCES, bundleBreakdown, gzipBreakdown } from './lib/breakdown.mjs';
+import { bundleBreakdown, shippedGzipBreakdown } from './lib/breakdown.mjs';
 
 export async function measureBundleSizes() {
   if (!oursBuilt()) throw new Error('sdk/dist is missing: run `npm run build -w sdk` first');
@@ -30,14 +30,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { total, groups } = await bundleBreakdown(OURS_ESM.entry);
   console.log("\nWhere our bundled quick start's minified bytes come from (esbuild metafile, by package)\n");
   printTable(['package / folder', 'min KiB', 'share'], groups.slice(0, 10).map((g) => [g.name, kib(g.bytes), `${((g.bytes / total) * 100).toFixed(0)}%`]));
-  const tag = await bundleBreakdown(SCRIPT_TAG_SOURCES.entry, SCRIPT_TAG_SOURCES.options);
-  const tagGzip = await gzipBreakdown(SCRIPT_TAG_SOURCES.entry, SCRIPT_TAG_SOURCES.options);
-  const gzipOf = new Map(tagGzip.groups.map((g) => [g.name, g.bytes]));
-  console.log("\nWhere the script tag's bytes come from (its sources through esbuild, es2022, by package / our folder;");
-  console.log(`gzip = marginal cost, scaled to the bundle's ${kib(tagGzip.total)} KiB)\n`);
+  const tag = shippedGzipBreakdown(oursIife);
+  console.log("\nWhere the shipped script tag's bytes come from (its source map, by package / our folder;");
+  console.log(`gzip = marginal cost, scaled to the file's ${kib(tag.total)} KiB)\n`);
   printTable(
     ['package / folder', 'min KiB', 'gzip KiB', 'gzip share'],
-    tag.groups.map((g) => [g.name, kib(g.bytes), kib(gzipOf.get(g.name) ?? 0), `${(((gzipOf.get(g.name) ?? 0) / tagGzip.total) * 100).toFixed(0)}%`]),
+    tag.groups.map((g) => [g.name, kib(g.minBytes), kib(g.bytes), `${((g.bytes / tag.total) * 100).toFixed(0)}%`]),
   );
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }

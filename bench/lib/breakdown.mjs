@@ -1,7 +1,8 @@
 // Where a bundle's minified bytes come from: esbuild metafile inputs grouped by npm package (or by our
 // source folder), largest first.
 import { build } from 'esbuild';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BUNDLE_OPTIONS, repoDir } from './sdks.mjs';
 
@@ -14,13 +15,6 @@ function owner(path) {
   const src = path.indexOf('sdk/');
   return src >= 0 ? path.slice(src).split('/').slice(0, 3).join('/') : path;
 }
-
-/** The script tag's own sources (sdk/src/script-tag.ts) bundled as sdk/build.mjs ships them (es2022).
- * esbuild, not Vite's minifier, so the total is a little above the shipped file; the shares hold. */
-export const SCRIPT_TAG_SOURCES = {
-  entry: join(repoDir, 'sdk', 'src', 'script-tag.ts'),
-  options: { target: 'es2022' },
-};
 
 export async function bundleBreakdown(entry, options = {}) {
   // The same options as the size table, so the breakdown adds up to the bytes it explains.
@@ -75,24 +69,47 @@ function charSources(code, mappings) {
  * Gzip (-9) bytes each package / our folder costs: the gzip size of the whole bundle minus the gzip
  * size of the bundle without that group's characters (found through the source map), scaled so the
  * groups add up to the whole. Shared strings compress across groups, so this is a marginal cost.
+ * `bytes` is each group's share of the minified characters.
  */
-export async function gzipBreakdown(entry, options = {}, group = owner) {
-  const result = await build({ entryPoints: [entry], ...BUNDLE_OPTIONS, ...options, sourcemap: 'external', outfile: join(repoDir, '.size-probe.js') });
-  const code = result.outputFiles.find((f) => f.path.endsWith('.js')).text;
-  const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map')).text);
+export function gzipBreakdownOf(code, map, group = owner) {
   const owners = charSources(code, map.mappings);
   const groupOf = map.sources.map(group);
   const names = [...new Set(groupOf), '(bundler glue)'];
   const gz = (text) => gzipSync(Buffer.from(text), { level: 9 }).length;
   const total = gz(code);
+  const minified = new Map(names.map((name) => [name, 0]));
+  for (let i = 0; i < code.length; i++) {
+    const g = owners[i] < 0 ? '(bundler glue)' : groupOf[owners[i]];
+    minified.set(g, minified.get(g) + 1);
+  }
   const marginal = names.map((name) => {
     let kept = '';
     for (let i = 0; i < code.length; i++) {
       const g = owners[i] < 0 ? '(bundler glue)' : groupOf[owners[i]];
       if (g !== name) kept += code[i];
     }
-    return { name, bytes: total - gz(kept) };
+    return { name, gzip: total - gz(kept) };
   });
-  const sum = marginal.reduce((a, g) => a + Math.max(0, g.bytes), 0);
-  return { total, groups: marginal.map((g) => ({ name: g.name, bytes: Math.round((Math.max(0, g.bytes) * total) / sum) })).sort((a, b) => b.bytes - a.bytes) };
+  const sum = marginal.reduce((a, g) => a + Math.max(0, g.gzip), 0);
+  return {
+    total,
+    groups: marginal
+      .map((g) => ({ name: g.name, bytes: Math.round((Math.max(0, g.gzip) * total) / sum), minBytes: minified.get(g.name) }))
+      .sort((a, b) => b.bytes - a.bytes),
+  };
+}
+
+export async function gzipBreakdown(entry, options = {}, group = owner) {
+  const result = await build({ entryPoints: [entry], ...BUNDLE_OPTIONS, ...options, sourcemap: 'external', outfile: join(repoDir, '.size-probe.js') });
+  const code = result.outputFiles.find((f) => f.path.endsWith('.js')).text;
+  const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map')).text);
+  return gzipBreakdownOf(code, map, group);
+}
+
+/** The same breakdown for a shipped file and its `.map` (sources resolved against the map's folder). */
+export function shippedGzipBreakdown(file, group = owner) {
+  const code = readFileSync(file, 'utf8');
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
+  map.sources = map.sources.map((source) => resolve(dirname(file), map.sourceRoot ?? '', source));
+  return gzipBreakdownOf(code, map, group);
 }
