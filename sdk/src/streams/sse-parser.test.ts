@@ -66,4 +66,15 @@ describe('SSE parser', () => {
     expect(events.every((e) => e.data === undefined)).toBe(true);
     expect(events.reduce((n, e) => n + e.bytes, 0)).toBeLessThanOrEqual(encoder.encode(STREAM).length);
   });
+
+  it('counts an LF-only stream (no CR: line ends found with indexOf) like the byte-wise path, for every split', () => {
+    const lfOnly = STREAM.replace(/\r\n?/g, '\n') + '\n\n' + 'event: x\ndata: {"a":1}\n\n'.repeat(3);
+    const bytes = encoder.encode(lfOnly);
+    const captured = parse([bytes]);
+    expect(captured.map((e) => e.data)).toEqual(['{"type":"delta","text":"héllo 👋"}', 'line one\nline two', '', 'tail without blank line', '{"a":1}', '{"a":1}', '{"a":1}']);
+    const sizes = captured.map((e) => e.bytes);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      expect(parse([bytes.slice(0, cut), bytes.slice(cut)], false).map((e) => e.bytes)).toEqual(sizes);
+    }
+  });
 });

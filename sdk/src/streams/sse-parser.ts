@@ -91,6 +91,8 @@ export class SseParser {
     let eventStart = from - this.eventBytes;
     let batched = 0;
     const batch = this.onEvents !== undefined;
+    // Without a CR in this read, a value ends at the next LF: the builtin indexOf finds it.
+    const lfOnly = chunk.indexOf(CR, from) < 0;
     while (i < n) {
       const b = chunk[i++] as number;
       if (b === LF || b === CR) {
@@ -128,6 +130,11 @@ export class SseParser {
         lineIsData = false;
       }
       if (inValue) {
+        if (lfOnly) {
+          const end = chunk.indexOf(LF, i);
+          i = end < 0 ? n : end;
+          continue;
+        }
         while (i < n) {
           const c = chunk[i] as number;
           if (c === LF || c === CR) break;
@@ -138,6 +145,10 @@ export class SseParser {
       if (b === COLON) {
         inValue = true;
         lineIsData = isData && fieldIndex === 4;
+        if (lfOnly) {
+          const end = chunk.indexOf(LF, i);
+          i = end < 0 ? n : end;
+        }
         continue;
       }
       if (isData && (fieldIndex >= 4 || DATA[fieldIndex] !== b)) isData = false;
