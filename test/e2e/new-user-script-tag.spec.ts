@@ -116,3 +116,51 @@ test('only the script tag: every transport to the real gateway is one trace per 
     expect(gatewayStream.attributes['streamtrace.stream.outcome']).toBe('complete');
   }
 });
+
+/** Where and how users paste the tag: each variant must trace the app's fetch and EventSource, or at least never break it. */
+const variants = (base: string): Record<string, string> => {
+  const attrs = `data-endpoint="${base}/v1/traces" data-service-name="variant"`;
+  return {
+    inHead: `<script src="/dist/streamtrace.iife.js" ${attrs} data-propagate-to="${base}"></script>`,
+    asyncInHead: `<script async src="/dist/streamtrace.iife.js" ${attrs} data-propagate-to="${base}"></script>`,
+    spacesInList: `<script src="/dist/streamtrace.iife.js" ${attrs} data-propagate-to=" ${base}/elsewhere , /sse "></script>`,
+    garbageRate: `<script src="/dist/streamtrace.iife.js" ${attrs} data-propagate-to="${base}" data-sample-rate="abc" data-capture-content="yes"></script>`,
+    badEndpoint: `<script src="/dist/streamtrace.iife.js" data-endpoint="not a url" data-propagate-to="${base}"></script>`,
+  };
+};
+
+test('README tag variations: in <head>, async, spaces in data-propagate-to, garbage values — the app works and (with a valid endpoint) is traced', async ({ page }) => {
+  const base = pages.base;
+  for (const [name, tag] of Object.entries(variants(base))) {
+    pages.setPage(`/variant-${name}.html`, `<!doctype html><html><head><meta charset="utf-8">${tag}
+<script>
+  window.pageErrors = [];
+  addEventListener('error', (e) => window.pageErrors.push(String(e.message)));
+  addEventListener('unhandledrejection', (e) => window.pageErrors.push(String(e.reason)));
+  window.run = async (v) => {
+    const res = await fetch('/sse?count=3&delay=5&v=' + v);
+    const text = await res.text();
+    document.getElementById('answer').append(String(text.length));
+    const events = await new Promise((resolve) => {
+      const es = new EventSource('/sse?count=3&delay=5&v=' + v + '-es'); let n = 0;
+      es.onmessage = (e) => { n++; document.getElementById('answer').append('.'); if (e.data.includes('"done"')) { es.close(); resolve(n); } };
+    });
+    return [text.length, events];
+  };
+</script></head><body><div id="answer"></div></body></html>`);
+    await page.goto(`${base}/variant-${name}.html`);
+    await page.waitForFunction(() => typeof (window as unknown as { Streamtrace?: { instance?: unknown } }).Streamtrace?.instance === 'object');
+    expect(await page.evaluate((v) => (window as unknown as { run(v: string): Promise<unknown> }).run(v), name), name).toEqual([275, 4]); // characters of the 314-byte body, 3 deltas + done
+    expect(await page.evaluate(() => (window as unknown as { pageErrors: string[] }).pageErrors), name).toEqual([]);
+    await page.evaluate(() => (window as unknown as { Streamtrace: { instance: { flush(): Promise<void> } } }).Streamtrace.instance.flush());
+  }
+  const streamsOf = (v: string) => pages.spans().filter((s) => s.name === 'chat.stream' && /[?&]v=/.test(String(s.attributes?.find((a) => a.key === 'url.full')?.value.stringValue)) && String(s.attributes?.find((a) => a.key === 'url.full')?.value.stringValue).replace(/-es$/, '').endsWith(`v=${v}`));
+  for (const name of ['inHead', 'asyncInHead', 'spacesInList', 'garbageRate']) {
+    await expect.poll(() => streamsOf(name).length, name).toBe(2);
+    // Context reached the server for the fetch (headers) and the EventSource (query).
+    const seen = pages.requests.filter((r) => r.path === '/sse' && (r.query.get('v') ?? '').replace(/-es$/, '') === name);
+    expect(seen.map((r) => r.headers.traceparent ?? r.query.get('traceparent')).every((t) => /^00-[\da-f]{32}-[\da-f]{16}-01$/.test(String(t))), name).toBe(true);
+  }
+  // An unusable endpoint: the app is unaffected, nothing is exported anywhere.
+  expect(streamsOf('badEndpoint')).toHaveLength(0);
+});
