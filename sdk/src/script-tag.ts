@@ -2,7 +2,7 @@ import { init as initSdk, type Streamtrace } from './sdk.js';
 import type { StreamtraceOptions } from './config.js';
 import { enableDevtools } from './devtools/index.js';
 import { SDK_VERSION } from './version.js';
-import { log } from './diag.js';
+import { safe } from './diag.js';
 
 /**
  * Script-tag build (`streamtrace.iife.js`, global `Streamtrace`). The DevTools hook is on here.
@@ -39,9 +39,7 @@ export function optionsFromScript(script: HTMLOrSVGScriptElement | null): Stream
 export { enableDevtools };
 export const version = SDK_VERSION;
 
-try {
+safe('auto-init from script tag', () => {
   const options = typeof document !== 'undefined' ? optionsFromScript(document.currentScript) : undefined;
   if (options !== undefined) init(options);
-} catch (error) {
-  log.warn('auto-init from script tag failed', error);
-}
+});

@@ -3,7 +3,7 @@ import { toOtlpJson } from '../export/otlp-json.js';
 import type { DevtoolsHook } from './bridge.js';
 import type { ChunkRecord } from '../timing/chunk-timeline.js';
 import { PROTOCOL_VERSION, SDK_SOURCE, isHello } from './protocol.js';
-import { log } from '../diag.js';
+import { safe } from '../diag.js';
 
 /** Spans are posted in small batches; the buffer is bounded so a stuck page never grows it. */
 const BATCH_DELAY_MS = 50;
@@ -22,11 +22,7 @@ export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const post = (type: string, payload: unknown): void => {
-    try {
-      target.postMessage({ source: SDK_SOURCE, version: PROTOCOL_VERSION, type, payload }, '*');
-    } catch (error) {
-      log.warn('devtools post failed', error);
-    }
+    safe('devtools post', () => target.postMessage({ source: SDK_SOURCE, version: PROTOCOL_VERSION, type, payload }, '*'));
   };
 
   const flush = (): void => {
@@ -35,12 +31,8 @@ export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
     const spans = buffer;
     buffer = [];
     if (spans.length === 0) return;
-    try {
-      // Through JSON: the same shape the collector stores (absent fields left out, not `undefined`).
-      post('spans', JSON.parse(JSON.stringify(toOtlpJson(spans))) as unknown);
-    } catch (error) {
-      log.warn('devtools span conversion failed', error);
-    }
+    // Through JSON: the same shape the collector stores (absent fields left out, not `undefined`).
+    safe('devtools span conversion', () => post('spans', JSON.parse(JSON.stringify(toOtlpJson(spans))) as unknown));
   };
 
   const onMessage = (event: MessageEvent): void => {

@@ -1,6 +1,6 @@
 import type { AttributeValue, Attributes, Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { log } from '../diag.js';
+import { log, safe } from '../diag.js';
 
 /**
  * Called for every attribute of every span and span event before it leaves the SDK (exporter
@@ -79,13 +79,11 @@ export class RedactionProcessor implements SpanProcessor {
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {
-    try {
+    safe('redaction', () => {
       // An ended span's attribute objects are still plain objects: edit them in place.
       redactAll(span.attributes as Attributes, span, this.redactHook, this.keepContent);
       for (const event of span.events) if (event.attributes) redactAll(event.attributes as Attributes, span, this.redactHook, this.keepContent);
-    } catch (error) {
-      log.warn('redaction failed', error);
-    }
+    });
   }
 
   forceFlush(): Promise<void> {

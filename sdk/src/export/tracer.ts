@@ -1,7 +1,7 @@
 import { TraceFlags, context as apiContext, trace, type Context, type Span as ApiSpan, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { SamplingDecision, type ReadableSpan, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { RecordingSpan, sanitize } from './span.js';
-import { log } from '../diag.js';
+import { safe } from '../diag.js';
 
 /** `@opentelemetry/core`'s suppressTracing key (api context keys are `Symbol.for(description)`). */
 const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
@@ -20,13 +20,7 @@ export function randomId(bytes: number): string {
 /** Calls every processor in order; one that throws never stops the others or the page. */
 function fanOut(processors: SpanProcessor[]): Pick<SpanProcessor, 'onStart' | 'onEnding' | 'onEnd'> {
   const each = (hook: 'onStart' | 'onEnding' | 'onEnd') => (...args: unknown[]): void => {
-    for (const p of processors) {
-      try {
-        (p[hook] as ((...a: unknown[]) => void) | undefined)?.apply(p, args);
-      } catch (error) {
-        log.warn(`span processor ${hook} failed`, error);
-      }
-    }
+    for (const p of processors) safe(`span processor ${hook}`, () => (p[hook] as ((...a: unknown[]) => void) | undefined)?.apply(p, args));
   };
   return { onStart: each('onStart'), onEnding: each('onEnding'), onEnd: each('onEnd') };
 }

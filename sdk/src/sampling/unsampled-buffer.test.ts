@@ -2,7 +2,8 @@ import { SpanStatusCode, context, trace, type Tracer } from '@opentelemetry/api'
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { SessionSampler, isSessionSampled } from './session-sampler.js';
-import { UnsampledBuffer } from './unsampled-buffer.js';
+import { UnsampledBuffer, markKept } from './unsampled-buffer.js';
+import { toOtlpJson } from '../export/otlp-json.js';
 import { KEPT_BY } from './keep-decision.js';
 
 const out = Array.from({ length: 500 }, (_, i) => `s-${i}`).find((id) => !isSessionSampled(id, 0.5)) as string;
@@ -97,5 +98,24 @@ describe('unsampled buffer', () => {
     expect(buffer.heldBytes).toBeLessThanOrEqual(10_000);
     expect(buffer.heldTraces).toBe(2);
     expect(buffer.stats.tracesEvicted).toBe(4);
+  });
+
+  it('a kept span exports exactly like the span itself plus streamtrace.sampling.kept_by', () => {
+    const ended: ReadableSpan[] = [];
+    const provider = new BasicTracerProvider({ spanProcessors: [{ onStart() {}, onEnd: (s) => ended.push(s), forceFlush: async () => {}, shutdown: async () => {} }] });
+    const tracer = provider.getTracer('t', '1.0');
+    const root = tracer.startSpan('chat.message', { attributes: { a: 1 } });
+    const child = tracer.startSpan('chat.stream', { links: [{ context: root.spanContext() }] }, trace.setSpan(context.active(), root));
+    child.addEvent('chunk', { 'streamtrace.chunk.index': 0 });
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'boom' });
+    child.end();
+    root.end();
+    const json = (spans: ReadableSpan[]) => JSON.parse(JSON.stringify(toOtlpJson(spans)));
+    const kept = ended.map((s) => markKept(s, 'error'));
+    expect(kept.map((s) => s.attributes[KEPT_BY])).toEqual(['error', 'error']);
+    const expected = json(ended);
+    for (const span of expected.resourceSpans[0].scopeSpans[0].spans) span.attributes.push({ key: KEPT_BY, value: { stringValue: 'error' } });
+    expect(json(kept)).toEqual(expected);
+    expect(ended.every((s) => s.attributes[KEPT_BY] === undefined)).toBe(true);
   });
 });

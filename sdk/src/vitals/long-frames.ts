@@ -1,5 +1,5 @@
 import type { OpenStream } from '../runtime.js';
-import { log } from '../diag.js';
+import { guard, log } from '../diag.js';
 
 /** Connects/disconnects the long-frame observer of one set of open streams. */
 const watchers = new WeakMap<ReadonlySet<OpenStream>, () => void>();
@@ -14,17 +14,15 @@ export function observeLongFrames(openStreams: ReadonlySet<OpenStream>): () => v
   const supported = PerformanceObserver.supportedEntryTypes ?? [];
   const type = supported.includes('long-animation-frame') ? 'long-animation-frame' : supported.includes('longtask') ? 'longtask' : undefined;
   if (type === undefined) return () => {};
-  const observer = new PerformanceObserver((list) => {
-    try {
+  const observer = new PerformanceObserver(
+    guard('long frame observer', (list: PerformanceObserverEntryList) => {
       if (openStreams.size === 0) return;
       for (const entry of list.getEntries()) {
         const end = entry.startTime + entry.duration;
         for (const stream of openStreams) if (end >= stream.openedAt) stream.longFrame(entry.duration);
       }
-    } catch (error) {
-      log.warn('long frame observer failed', error);
-    }
-  });
+    }),
+  );
   let connected = false;
   const sync = (): void => {
     const want = openStreams.size > 0;

@@ -1,28 +1,24 @@
 import type { Tracer } from '@opentelemetry/api';
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals';
 import { attributionAttributes } from './attribution.js';
-import { log } from '../diag.js';
+import { guard } from '../diag.js';
 
 /** Each web-vital report becomes a small `browser.web_vitals` span carrying one `browser.web_vital` event. */
 export function startWebVitals(tracer: Tracer, enabled: () => boolean): void {
-  const report = (metric: Metric): void => {
-    try {
-      if (!enabled()) return;
-      const span = tracer.startSpan('browser.web_vitals', { attributes: { 'browser.web_vital.name': metric.name } });
-      span.addEvent('browser.web_vital', {
-        'browser.web_vital.name': metric.name,
-        'browser.web_vital.value': Math.round(metric.value * 1000) / 1000,
-        'browser.web_vital.rating': metric.rating,
-        'browser.web_vital.id': metric.id,
-        'browser.web_vital.delta': Math.round(metric.delta * 1000) / 1000,
-        'browser.web_vital.navigation_type': metric.navigationType,
-        ...attributionAttributes(metric),
-      });
-      span.end();
-    } catch (error) {
-      log.warn('web-vitals report failed', error);
-    }
-  };
+  const report = guard('web-vitals report', (metric: Metric) => {
+    if (!enabled()) return;
+    const span = tracer.startSpan('browser.web_vitals', { attributes: { 'browser.web_vital.name': metric.name } });
+    span.addEvent('browser.web_vital', {
+      'browser.web_vital.name': metric.name,
+      'browser.web_vital.value': Math.round(metric.value * 1000) / 1000,
+      'browser.web_vital.rating': metric.rating,
+      'browser.web_vital.id': metric.id,
+      'browser.web_vital.delta': Math.round(metric.delta * 1000) / 1000,
+      'browser.web_vital.navigation_type': metric.navigationType,
+      ...attributionAttributes(metric),
+    });
+    span.end();
+  });
   onCLS(report);
   onINP(report);
   onLCP(report);
