@@ -1,12 +1,15 @@
 // DevTools panel UI cost (issue #6 item 5): the standalone panel page served by the real dev
 // collector, holding 1,000 chat messages whose newest is a 5,000-span agent trace, in headless
 // Chromium. Per run, a fresh page (`/?messages=1000`):
-//   list:  page load → backfill (GET /api/traces, then bulk pages GET /api/traces?spans=1&offset=…;
-//          older panel builds: one GET /api/v3/traces/{id} per message) →
-//          the list shows all messages, painted; split into HTTP time and the rest.
-//   trace: click on the big message → its waterfall rows in the DOM and painted (from the store);
+//   list:  page load → the list shows all messages, painted. Current panel: one GET /api/traces
+//          whose summaries carry the rows (spans of the newest screenful follow, when idle); older
+//          builds: then bulk pages GET /api/traces?spans=1&offset=… or one GET /api/v3/traces/{id}
+//          per message. Split into HTTP time and the rest.
+//   trace: click on the big (newest) message → its waterfall rows in the DOM and painted;
 //          then the panel's backend lookup (polls until the span count settles) and its long tasks;
-//          a scroll to the waterfall's middle; another message, then the big one again (code warm).
+//          a scroll to the waterfall's middle; another message, then the big one again (code warm);
+//          the oldest message (not loaded by a listing panel: fetched on open); and a new page
+//          opened on a link to the big trace (`?trace=`), navigation → waterfall painted.
 //   search: a search typed and cleared, the list filtered and re-rendered from the store.
 //   heap:  V8 heap used after GC with the list loaded, and with the big trace open.
 //   CPU:   CDP Performance.getMetrics deltas per phase in main-thread time (threadTicks): TaskDuration,
@@ -39,7 +42,7 @@ async function heapAfterGc(cdp) {
 }
 
 /** One fresh page: list load, click on the big trace, lookup settle, a scroll, heap. */
-export async function measurePanel({ browser, url, messages, bigTraceId, otherTraceId, bigSpans }) {
+export async function measurePanel({ browser, url, messages, bigTraceId, otherTraceId, coldTraceId, bigSpans }) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
@@ -67,6 +70,21 @@ export async function measurePanel({ browser, url, messages, bigTraceId, otherTr
     const again = await page.evaluate(clickUntilWaterfall, bigTraceId);
     const cpu6 = await cpuMetrics(cdp);
     const heapTrace = await heapAfterGc(cdp);
+    // A message whose spans the panel has not loaded yet (panels that list from summaries fetch
+    // them on open; older panels hold every trace).
+    await page.evaluate(async (traceId) => {
+      const list = document.querySelector('.message-list');
+      list.scrollTop = list.scrollHeight;
+      await window.__bench.paintedWhen(() => document.querySelector(`.message-row[data-trace-id="${traceId}"]`) !== null);
+    }, coldTraceId);
+    const cold = await page.evaluate(clickUntilWaterfall, coldTraceId);
+    // A link to the big trace (`?trace=`, as an alert's exemplar opens it): a new page, timed from
+    // its navigation; the trace comes from the backend lookup, not from the list.
+    await page.goto(`${url}/?messages=${messages}&trace=${bigTraceId}`, { waitUntil: 'load' });
+    const link = await page.evaluate(
+      (selector) => window.__bench.paintedWhen(() => document.querySelector(selector) !== null),
+      `.trace-view[data-trace-id="${bigTraceId}"] .waterfall-rows [data-span-id]`,
+    );
     return {
       list: { ...list, cpu: cpuDelta(cpu0, cpu1) },
       search,
@@ -74,6 +92,8 @@ export async function measurePanel({ browser, url, messages, bigTraceId, otherTr
       settle: { ...settle, ms: settle.settledMs - click.startMs, cpu: cpuDelta(cpu3, cpu4) },
       scroll,
       again: { ms: again.paintedMs - again.startMs, cpu: cpuDelta(cpu5, cpu6) },
+      cold: { ms: cold.paintedMs - cold.startMs },
+      link: { ms: link },
       heap: { listBytes: heapList, traceBytes: heapTrace },
     };
   } finally {
@@ -101,9 +121,9 @@ export async function runPanelRender({ runs = 5, messages = 1000, spans = 5000, 
     for (let run = 0; run < runs; run++) {
       const order = run % 2 === 0 ? variants : [...variants].reverse();
       for (const variant of order) {
-        const r = await measurePanel({ browser, url: variant.url, messages, bigTraceId: data.bigTraceId, otherTraceId: data.traces.at(-2).traceId, bigSpans: spans });
+        const r = await measurePanel({ browser, url: variant.url, messages, bigTraceId: data.bigTraceId, otherTraceId: data.traces.at(-2).traceId, coldTraceId: data.traces[0].traceId, bigSpans: spans });
         results.push({ run, variant: variant.name, ...r });
-        log(`run ${run + 1} ${variant.name.padEnd(8)} list ${r.list.paintedMs.toFixed(0)} ms  search ${r.search.filterMs.toFixed(0)}/${r.search.clearMs.toFixed(0)} ms  click→waterfall ${r.click.ms.toFixed(1)} ms (cpu ${r.click.cpu.taskMs.toFixed(0)}), again ${r.again.ms.toFixed(1)} ms  lookup long tasks ${r.settle.longTaskMs.toFixed(0)} ms (max ${r.settle.longestTaskMs.toFixed(0)})  scroll ${r.scroll.ms.toFixed(1)} ms  heap ${(r.heap.listBytes / 2 ** 20).toFixed(1)}/${(r.heap.traceBytes / 2 ** 20).toFixed(1)} MiB`);
+        log(`run ${run + 1} ${variant.name.padEnd(8)} list ${r.list.paintedMs.toFixed(0)} ms  search ${r.search.filterMs.toFixed(0)}/${r.search.clearMs.toFixed(0)} ms  click→waterfall ${r.click.ms.toFixed(1)} ms (cpu ${r.click.cpu.taskMs.toFixed(0)}), again ${r.again.ms.toFixed(1)} ms  oldest ${r.cold.ms.toFixed(1)} ms  link→big ${r.link.ms.toFixed(0)} ms  lookup long tasks ${r.settle.longTaskMs.toFixed(0)} ms (max ${r.settle.longestTaskMs.toFixed(0)})  scroll ${r.scroll.ms.toFixed(1)} ms  heap ${(r.heap.listBytes / 2 ** 20).toFixed(1)}/${(r.heap.traceBytes / 2 ** 20).toFixed(1)} MiB`);
       }
     }
   } finally {
@@ -135,10 +155,14 @@ export function panelTables({ variants, results, data: { messages } }) {
   add('  span rows in DOM', (r) => r.click.spanRowsInDom, String);
   add('click again (code warm) → waterfall painted', (r) => r.again.ms, ms, true);
   add('  main-thread CPU: all tasks', (r) => r.again.cpu.taskMs, ms);
-  add('load → list painted', (r) => r.list.paintedMs, ms);
-  add('  HTTP: list request → last trace response', (r) => r.list.lastDataMs - r.list.listRequestStartMs, ms);
-  add('  first data → list painted (target 200 ms)', (r) => r.list.paintedMs - r.list.firstDataMs, ms, true);
+  add('click on the oldest message → waterfall painted', (r) => r.cold.ms, ms, true);
+  add('link ?trace=<big> → page load → waterfall painted', (r) => r.link.ms, ms, true);
+  add('load → list painted (target 200 ms)', (r) => r.list.paintedMs, ms, true);
+  add('  HTTP requests before the paint', (r) => r.list.requests, String);
+  add('  HTTP: list request → last data response', (r) => r.list.lastDataMs - r.list.listRequestStartMs, ms);
+  add('  first data → list painted', (r) => r.list.paintedMs - r.list.firstDataMs, ms);
   add('  last data → list painted (parse + render)', (r) => r.list.paintedMs - r.list.lastDataMs, ms, true);
+  add('  bytes received before the paint', (r) => r.list.bytes, mib);
   add('  main-thread CPU: all tasks', (r) => r.list.cpu.taskMs, ms);
   add('  main-thread CPU: script', (r) => r.list.cpu.scriptMs, ms);
   add('  message rows in DOM', (r) => r.list.rowsInDom, String);

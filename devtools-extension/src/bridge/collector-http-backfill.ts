@@ -47,15 +47,18 @@ function listed(body: unknown): Listed[] | undefined {
   return out;
 }
 
-async function fetchPage(options: BackfillOptions, limit: number, offset: number): Promise<BulkPage | undefined> {
-  const response = await options.fetch(`${options.baseUrl}/api/traces?limit=${limit}&spans=1${offset ? `&offset=${offset}` : ''}`, JSON_ACCEPT).catch(() => undefined);
-  if (!response?.ok) return undefined;
-  const body = (await response.json()) as { spansTraces?: unknown; truncated?: unknown };
+function parsePage(body: { spansTraces?: unknown; truncated?: unknown }): BulkPage {
   const ids = listed(body)?.map((trace) => trace.traceId);
   const resourceSpans = parseTraceResponse(body);
   if (!ids || !resourceSpans || typeof body.spansTraces !== 'number') return { ids: ids ?? [], spansTraces: 0, truncated: true };
   const spansTraces = Math.max(0, Math.min(ids.length, Math.floor(body.spansTraces)));
   return { ids, resourceSpans, spansTraces, truncated: body.truncated === true || spansTraces < ids.length };
+}
+
+async function fetchPage(options: Pick<BackfillOptions, 'baseUrl' | 'fetch'>, limit: number, offset: number): Promise<BulkPage | undefined> {
+  const response = await options.fetch(`${options.baseUrl}/api/traces?limit=${limit}&spans=1${offset ? `&offset=${offset}` : ''}`, JSON_ACCEPT).catch(() => undefined);
+  if (!response?.ok) return undefined;
+  return parsePage((await response.json()) as { spansTraces?: unknown; truncated?: unknown });
 }
 
 /**
@@ -103,30 +106,54 @@ async function loadRange(options: BackfillOptions, offset: number, limit: number
 export const PREFETCH_TRACES = 20;
 
 /**
- * How many of the newest listed traces (newest first) are prefetched: up to PREFETCH_TRACES and
- * BULK_PAGE_SPANS spans, and always the newest one, however large (the message just sent is the
- * one most often opened).
+ * How many of `traces` (newest first) are prefetched: up to `maxTraces` and BULK_PAGE_SPANS
+ * spans; with `alwaysFirst`, the first one however large (the message just sent is the one most
+ * often opened).
  */
-export function prefetchCount(traces: readonly Listed[]): number {
+export function prefetchCount(traces: readonly Listed[], alwaysFirst = true, maxTraces = PREFETCH_TRACES): number {
   let count = 0;
   let spans = 0;
   for (const trace of traces) {
-    if (count >= PREFETCH_TRACES || (count > 0 && spans + trace.spanCount > BULK_PAGE_SPANS)) break;
+    if (count >= maxTraces || ((count > 0 || !alwaysFirst) && spans + trace.spanCount > BULK_PAGE_SPANS)) break;
     count += 1;
     spans += trace.spanCount;
   }
   return count;
 }
 
+/** A bulk answer asked for now and read (parsed) only when the caller is ready for it. */
+export type PendingPage = () => Promise<BulkPage | undefined>;
+
 /**
- * The spans of the newest listed traces in one bulk answer (`GET /api/traces?limit=K&spans=1`),
- * emitted oldest first; resolves with the trace ids whose spans were emitted.
+ * `GET /api/traces?limit=1&spans=1`, sent at once (beside the list request, before the list is
+ * known): the newest trace with its spans. Nothing is parsed until the returned function is called.
  */
-export async function prefetchNewest(options: Pick<BackfillOptions, 'baseUrl' | 'fetch' | 'emit' | 'stopped'>, traces: readonly Listed[]): Promise<Set<string>> {
+export function requestNewest(options: Pick<BackfillOptions, 'baseUrl' | 'fetch'>): PendingPage {
+  const response = options.fetch(`${options.baseUrl}/api/traces?limit=1&spans=1`, JSON_ACCEPT).catch(() => undefined);
+  return async () => {
+    const answer = await response;
+    if (!answer?.ok) return undefined;
+    return parsePage((await answer.json()) as { spansTraces?: unknown; truncated?: unknown });
+  };
+}
+
+/**
+ * The spans of the newest listed traces: the newest from `newest` (when it is the list's newest),
+ * emitted first, then the rest of a screenful in one bulk answer (`GET /api/traces?limit=K&offset=&spans=1`),
+ * oldest first. Resolves with the trace ids whose spans were emitted.
+ */
+export async function prefetchNewest(options: Pick<BackfillOptions, 'baseUrl' | 'fetch' | 'emit' | 'stopped'>, traces: readonly Listed[], newest?: PendingPage): Promise<Set<string>> {
   const covered = new Set<string>();
-  const count = prefetchCount(traces);
+  let skip = 0;
+  const first = newest ? await newest().catch(() => undefined) : undefined;
+  if (first?.resourceSpans && first.spansTraces > 0 && !options.stopped()) {
+    options.emit(first.resourceSpans);
+    covered.add(first.ids[0]!);
+    if (first.ids[0] === traces[0]?.traceId) skip = 1;
+  }
+  const count = prefetchCount(traces.slice(skip), skip === 0, PREFETCH_TRACES - skip);
   if (!count) return covered;
-  const { parts } = await loadRange({ ...options, limit: count, fetchOne: async () => undefined }, 0, count, covered);
+  const { parts } = await loadRange({ ...options, limit: count, fetchOne: async () => undefined }, skip, count, covered);
   for (const part of parts.reverse()) if (part.length && !options.stopped()) options.emit(part.reverse());
   return covered;
 }

@@ -24,7 +24,8 @@ function rowsCollector(count: number, lastEventId = 41, subscribeLater = false) 
     const parsed = new URL(url);
     const one = /traces\/([0-9a-f]{32})$/.exec(parsed.pathname)?.[1];
     if (one) return new Response(JSON.stringify({ result: { resourceSpans: [span(parseInt(one, 16), 'whole')] } }));
-    const listed = ids.slice(0, Number(parsed.searchParams.get('limit')));
+    const offset = Number(parsed.searchParams.get('offset') ?? 0);
+    const listed = ids.slice(offset, offset + Number(parsed.searchParams.get('limit')));
     if (parsed.searchParams.get('spans') === '1') {
       return new Response(JSON.stringify({ traces: listed.map((n) => row(n)), resourceSpans: listed.map((n) => span(n)), spansTraces: listed.length, truncated: false }));
     }
@@ -57,12 +58,13 @@ describe('collector adapter with a listing collector', () => {
     expect(listed?.type === 'listed' && listed.traces[99]).toMatchObject({ messageId: 'm-100', transport: 'fetch', ttftMs: 140, status: 'complete', isChatMessage: true, startMs: 100 });
     // Nothing stored after the list was made is missed: the feed resumes from its lastEventId.
     expect(sources.map((source) => source.url)).toEqual(['http://collector.test/api/live?lastEventId=41']);
-    expect(requests).toEqual(['/api/traces?limit=100', `/api/traces?limit=${PREFETCH_TRACES}&spans=1`]);
-    expect(spanNames()).toEqual(Array.from({ length: PREFETCH_TRACES }, (_, i) => `root ${100 - PREFETCH_TRACES + 1 + i}`));
+    // The newest trace's spans were asked for beside the list; the rest of a screenful after it.
+    expect(requests).toEqual(['/api/traces?limit=100', '/api/traces?limit=1&spans=1', `/api/traces?limit=${PREFETCH_TRACES - 1}&spans=1&offset=1`]);
+    expect(spanNames()).toEqual(['root 100', ...Array.from({ length: PREFETCH_TRACES - 1 }, (_, i) => `root ${100 - PREFETCH_TRACES + 1 + i}`)]);
     // Opening the feed does not load everything again.
     sources[0]!.open();
     await settle();
-    expect(requests).toHaveLength(2);
+    expect(requests).toHaveLength(3);
     adapter.dispose!();
   });
 
@@ -86,7 +88,7 @@ describe('collector adapter with a listing collector', () => {
 
   it('asks for the list at once and keeps its rows for the first subscriber (the UI loads meanwhile)', async () => {
     const { adapter, requests, events, sources, subscribe } = rowsCollector(3, 41, true);
-    expect(requests).toEqual(['/api/traces?limit=3']);
+    expect(requests).toEqual(['/api/traces?limit=3', '/api/traces?limit=1&spans=1']);
     await settle();
     expect(sources).toHaveLength(0);
     subscribe();

@@ -84,7 +84,7 @@ describe('collector adapter', () => {
     });
     // The first list has no rows: the feed is opened, and the backfill starts when it is open.
     await settle();
-    expect(requests.splice(0)).toEqual([`/api/traces?limit=${count}`]);
+    expect(requests.splice(0)).toEqual([`/api/traces?limit=${count}`, '/api/traces?limit=1&spans=1']);
     sources[0]!.open();
     return { adapter, requests, names, sources };
   }

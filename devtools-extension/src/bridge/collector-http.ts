@@ -1,5 +1,6 @@
 import type { AdapterStatus, FetchTraceOptions, PanelAdapter } from './adapter';
-import { backfillTraces, prefetchNewest } from './collector-http-backfill';
+import { backfillTraces, prefetchNewest, requestNewest } from './collector-http-backfill';
+import type { PendingPage } from './collector-http-backfill';
 import { fetchTraceListing } from './trace-listing';
 import type { TraceListItem, TraceListing } from './trace-listing';
 import { createListenerSet } from './listeners';
@@ -30,10 +31,10 @@ export interface CollectorAdapterOptions {
 
 const CLOSED = 2;
 
-/** Resolves once the page is idle (after the next frame has been drawn), or soon where it cannot tell. */
-const whenIdle = (): Promise<void> =>
+/** Resolves right after the next frame has been drawn (soon, where there are no frames). */
+const afterNextPaint = (): Promise<void> =>
   new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 500 });
+    if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(() => setTimeout(resolve, 0));
     else setTimeout(resolve, 0);
   });
 
@@ -189,9 +190,9 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
 
   async function prefetch(traces: TraceListItem[]): Promise<void> {
     // After the list has been drawn: parsing and converting the prefetched spans must not delay it.
-    await whenIdle();
+    await afterNextPaint();
     const emit = (resourceSpans: OtlpResourceSpans[]): void => listeners.emit({ type: 'spans', resourceSpans });
-    const prefetched = await prefetchNewest({ baseUrl, fetch: doFetch, emit, stopped: () => disposed }, traces).catch(() => new Set<string>());
+    const prefetched = await prefetchNewest({ baseUrl, fetch: doFetch, emit, stopped: () => disposed }, traces, newest).catch(() => new Set<string>());
     for (const traceId of prefetched) unloaded.delete(traceId);
   }
 
@@ -199,7 +200,10 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
   // them before it returns, so the panel's first render already lists them.
   let subscribed = false;
   let whenSubscribed: (() => void) | undefined;
-  void fetchTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100)
+  const listRequest = fetchTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100);
+  // The newest message's spans travel while the page loads; they are read after the list is drawn.
+  const newest: PendingPage = requestNewest({ baseUrl, fetch: doFetch });
+  void listRequest
     .catch(() => undefined)
     .then((listing) => {
       if (subscribed) begin(listing);
