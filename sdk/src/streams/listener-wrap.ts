@@ -17,8 +17,8 @@ export function wrappedTarget(stream: StreamRecorder): WrappedTarget {
 
 /**
  * The function registered natively in place of the app's listener: it queues the message for the
- * stream (read at the next frame) and, unless the stream is resting, asks after the listener whether
- * it rendered the chunk, so a message costs no dispatch of its own. The app's listener runs with the
+ * stream (read at the next frame) and after the listener asks whether it rendered the chunk, so a
+ * message costs no dispatch of its own. The app's listener runs with the
  * same `this`, argument, return value and exceptions as natively; ours never throw into the page.
  */
 export function wrapperFor(target: WrappedTarget, listener: Listener): (this: EventTarget, event: Event) => unknown {

@@ -159,6 +159,43 @@ describe('chat.stream recording', () => {
     expect(b['streamtrace.chunk.commit_ms'] - b['streamtrace.chunk.arrival_ms']).toBeGreaterThanOrEqual(15);
   });
 
+  it('reads queued messages once per frame: exact sizes and arrivals for every message, a commit only for those that rendered', async () => {
+    const { exporter, runtime, message, frame } = setup({ maxChunkEvents: 200 });
+    const target = document.createElement('div');
+    document.body.append(target);
+    message.setRenderTarget(target);
+    const stream = new StreamRecorder(runtime, message, 'eventsource', new URL('http://x/sse'));
+    // More messages than the queue holds between two frames; every third renders nothing (metadata).
+    const sent: MessageEvent[] = [];
+    for (let i = 0; i < 100; i++) {
+      const event = new MessageEvent('message', { data: `{"type":"delta","text":"${'x'.repeat(i % 7)}"}` });
+      sent.push(event);
+      expect(stream.arriving(event)).toBe(true);
+      if (i % 3 !== 2) target.append(String(i));
+      stream.delivered();
+    }
+    frame(performance.now() + 5);
+    stream.end('complete');
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    target.remove();
+    const span = spanNamed(exporter.getFinishedSpans(), 'chat.stream');
+    expect(span.attributes['streamtrace.stream.chunks']).toBe(100);
+    expect(span.attributes['streamtrace.stream.bytes']).toBe(sent.reduce((n, e) => n + (e.data as string).length, 0));
+    const events = span.events.filter((e) => e.name === 'chunk').map((e) => e.attributes as Record<string, number>);
+    expect(events.length).toBeGreaterThan(50);
+    for (const e of events) {
+      const i = e['streamtrace.chunk.index'];
+      expect(e['streamtrace.chunk.bytes']).toBe((sent[i]!.data as string).length);
+      const stamp = Math.round((sent[i]!.timeStamp - stream.openedAt) * 1000) / 1000;
+      expect(e['streamtrace.chunk.arrival_ms']).toBe(stamp);
+      // A message that rendered nothing waited for the next one's render (committed at its arrival).
+      const next = i % 3 === 2 ? i + 1 : i;
+      expect(e['streamtrace.chunk.commit_ms']).toBe(Math.round((sent[next]!.timeStamp - stream.openedAt) * 1000) / 1000);
+      expect(e['streamtrace.chunk.paint_ms']).toBeDefined();
+    }
+  });
+
   it('records a sampled-out stream as aggregates only, and in full from the moment it is known to be slow', async () => {
     const { exporter, runtime, message, frame } = setup({ keepSlowMs: 1000 }, true);
     const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://x/sse'));

@@ -51,9 +51,6 @@ export class StreamRecorder implements OpenStream {
   private readonly atArrival = new Uint8Array(QUEUE_SIZE);
   private queued = 0;
   private lastEvent: Event | undefined;
-  /** A chunk of this frame was rendered inside its listener: until the frame, later ones are taken as rendered too. */
-  private resting = false;
-  private flushing = false;
 
   constructor(
     private readonly runtime: Runtime,
@@ -91,10 +88,7 @@ export class StreamRecorder implements OpenStream {
         maxEvents: runtime.config.maxChunkEvents,
         openedAt: this.openedAt,
         requestPaint: (waiter) => runtime.scheduler.request(waiter),
-        beforeFrame: () => {
-          this.drain();
-          this.resting = false;
-        },
+        beforeFrame: () => this.drain(),
         isHidden,
         visibleSince,
         onFirstPaint: (at) => message.firstPaint(at),
@@ -132,8 +126,6 @@ export class StreamRecorder implements OpenStream {
     (this.timeline as ChunkTimeline).arrived(bytes, at);
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
     if (data !== undefined && this.runtime.config.captureContent) this.capture(data);
-    // A resting observer (the app renders in the read's own task) takes it as committed now.
-    this.message.flushCommits(at);
   }
 
   /** Several chunks that arrived together (the SSE events of one network read), sizes in `sizes[0..count)`. */
@@ -142,35 +134,29 @@ export class StreamRecorder implements OpenStream {
     const timeline = this.timeline as ChunkTimeline;
     for (let k = 0; k < count; k++) timeline.arrived(sizes[k] as number, at);
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
-    this.message.flushCommits(at);
   }
 
   /**
    * An EventSource/WebSocket message is about to reach the app's listener (see listener-wrap.ts): it
    * is queued, read at the next frame (or when the queue is full). Returns whether the wrapper must
    * call `delivered()` after the listener: false for a message already counted (an event reaching
-   * several listeners counts once) and while resting (see CommitObserver).
+   * several listeners counts once).
    */
   arriving(event: Event): boolean {
     if (this.ended || event === this.lastEvent) return false;
     this.lastEvent = event;
     const k = this.queued++;
     this.queue[k] = event;
-    this.atArrival[k] = this.resting ? 1 : 0;
+    this.atArrival[k] = 0;
     if (k === 0) this.runtime.scheduler.request(this.timeline as ChunkTimeline);
     // The first chunk (and one after setRenderTarget) is read now: time to first token, render target lookup.
     if (this.queued === QUEUE_SIZE || this.message.nextTargetCheck < 0) this.drain();
-    return !this.resting;
+    return true;
   }
 
   /** The app's first listener for the latest message returned (or threw): did it render the chunk? */
   delivered(): void {
-    this.flushing = true;
-    try {
-      this.message.flushCommits(AT_ARRIVAL);
-    } finally {
-      this.flushing = false;
-    }
+    this.message.flushCommits(AT_ARRIVAL);
   }
 
   /** Reads the queued messages: arrival (`event.timeStamp`), size, content; commits made in their listeners. */
@@ -214,8 +200,6 @@ export class StreamRecorder implements OpenStream {
     if (at === AT_ARRIVAL) {
       if (this.queued > 0) this.atArrival[this.queued - 1] = 1;
       else timeline.committed(timeline.lastArrival);
-      // Our own listener's render: rest until the frame that this commit asked for.
-      if (this.flushing && timeline.queuedForFrame) this.resting = true;
       return;
     }
     this.drain();

@@ -6,20 +6,6 @@ export interface PaintWaiter {
   painted(at: number): void;
 }
 
-/** Run once at the start of the next frame (see onNextFrame). */
-const frameHooks: (() => void)[] = [];
-let framePending = false;
-
-/**
- * Runs `hook` at the start of the next frame a FrameScheduler already asked for. Returns false (and
- * keeps nothing) when no frame is pending: the caller must not count on a frame that may never come.
- */
-export function onNextFrame(hook: () => void): boolean {
-  if (!framePending) return false;
-  frameHooks.push(hook);
-  return true;
-}
-
 /**
  * One requestAnimationFrame per frame shared by every stream, then a zero-delay timer set inside the
  * rAF callback: it runs in the first task after the frame's main-thread commit, which tracks real
@@ -40,22 +26,12 @@ export class FrameScheduler {
     this.waiting.push(waiter);
     if (!this.rafPending && typeof requestAnimationFrame === 'function') {
       this.rafPending = true;
-      framePending = true;
       requestAnimationFrame(this.onFrame);
     }
   }
 
   private readonly onFrame = (): void => {
     this.rafPending = false;
-    framePending = false;
-    for (let i = 0; i < frameHooks.length; i++) {
-      try {
-        (frameHooks[i] as () => void)();
-      } catch (error) {
-        this.onError(error);
-      }
-    }
-    frameHooks.length = 0;
     const frame = this.waiting;
     this.waiting = this.inFrame;
     this.inFrame = frame;
