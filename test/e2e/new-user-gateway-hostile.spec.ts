@@ -32,6 +32,8 @@ const rejected: Record<string, Record<string, string>> = {
   repeated: { traceparent: `${VALID}, 00-${'1'.repeat(32)}-${'2'.repeat(16)}-01` },
   extraField: { traceparent: `${VALID}-extra` },
   shortFlags: { traceparent: `00-${TRACE}-${SPAN}-1` },
+  // A future version may append fields, but not without bound (instrumentation-http alone joins it).
+  oversizedFutureVersion: { traceparent: `01-${TRACE}-${SPAN}-01-${'a'.repeat(4000)}` },
   unicode: { traceparent: `00-${TRACE.slice(0, 31)}é-${SPAN}-01` },
 };
 
@@ -52,7 +54,7 @@ test('the gateway starts a new trace for every traceparent the W3C rules reject,
   expect(roots).toHaveLength(1);
 });
 
-test('valid context joins; an over-long tracestate is bounded, hostile ids and baggage are sanitized and bounded', async ({ stack }) => {
+test('valid context joins; an invalid tracestate is dropped, hostile ids and baggage are sanitized and bounded', async ({ stack }) => {
   const hostileId = `<script>alert(1)</script>${'A'.repeat(5000)}`;
   const tooManyMembers = Array.from({ length: 33 }, (_, i) => `k${i}=v`).join(',');
   const [good, badState, ids, baggage] = await Promise.all([
@@ -76,8 +78,8 @@ test('valid context joins; an over-long tracestate is bounded, hostile ids and b
   const entry = (parent: string) => findSpan(spans, (s) => s.service === 'chat-gateway' && s.parentSpanId === parent, `gateway span under ${parent}`);
   const state = (parent: string): string => rawSpans.find((s) => s.spanId === entry(parent).spanId)?.traceState ?? '';
   expect(state('1111111111111111')).toBe('vendor=abc,other=x');
-  // The HTTP server span (instrumentation-http's propagator) keeps at most 32 members.
-  expect(state('2222222222222222').split(',').length).toBeLessThanOrEqual(32);
+  // Dropped whole, as the README's context rules say (instrumentation-http alone would keep 32 members).
+  expect(state('2222222222222222')).toBe('');
 
   const streamUnder = (parent: string) => findSpan(spans, (s) => s.name === 'stream sse' && s.parentSpanId === entry(parent).spanId, `stream sse under ${parent}`);
   const hostile = streamUnder('3333333333333333');

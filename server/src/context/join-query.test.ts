@@ -93,4 +93,24 @@ describe('joinQueryContext with real @opentelemetry/instrumentation-http', () =>
     const span = await waitFor(() => tracing.spans().find((s) => s.kind === SpanKind.SERVER));
     expect(span.parentSpanContext).toBeUndefined();
   });
+
+  it('header context the strict rules reject does not reach the SERVER span either', async () => {
+    // instrumentation-http alone joins an oversized future-version traceparent and keeps 32 of 33 members.
+    const oversized = `01-${BROWSER_TRACE_ID}-${BROWSER_SPAN_ID}-01-${'a'.repeat(600)}`;
+    for (const server of [plain, joined]) {
+      tracing.exporter.reset();
+      await (await fetch(`${server.url}/s`, { headers: { traceparent: oversized } })).text();
+      const span = await waitFor(() => tracing.spans().find((s) => s.kind === SpanKind.SERVER));
+      expect(span.spanContext().traceId === BROWSER_TRACE_ID).toBe(server === plain);
+      expect(server.seen.at(-1)?.source).toBe('none');
+    }
+    const members = Array.from({ length: 33 }, (_, i) => `k${i}=v`).join(',');
+    for (const server of [plain, joined]) {
+      tracing.exporter.reset();
+      await (await fetch(`${server.url}/s`, { headers: { traceparent: BROWSER_TRACEPARENT, tracestate: members } })).text();
+      const span = await waitFor(() => tracing.spans().find((s) => s.kind === SpanKind.SERVER));
+      expect(span.parentSpanContext?.spanId).toBe(BROWSER_SPAN_ID);
+      expect(span.parentSpanContext?.traceState?.serialize() ?? '').toBe(server === plain ? members.split(',').slice(0, 32).join(',') : '');
+    }
+  });
 });

@@ -24,6 +24,8 @@ type Emit = (this: Server, event: string | symbol, ...args: unknown[]) => boolea
  * `emit` is wrapped so that, before the (instrumented) prototype `emit` sees a `request` or
  * `upgrade`, a valid query `traceparent`/`tracestate` is copied into the headers (only when the
  * headers carry no valid traceparent), and the session/message ids are added to `baggage`.
+ * Header context the strict rules reject is removed first, so the HTTP server span follows the
+ * same rules as `extractRequestContext` (instrumentation-http's propagator is more lenient).
  * Calling it again on the same server does nothing.
  */
 export function joinQueryContext(server: Server): void {
@@ -51,6 +53,7 @@ export function promoteQueryContext(req: RequestLike): void {
   const headers = req.headers;
   if (!headers || typeof headers !== 'object') return;
   const params = queryParams(req.url);
+  enforceHeaderRules(headers);
   if (!parseTraceparent(getHeader(headers, 'traceparent'))) {
     const parent = parseTraceparent(getParam(params, 'traceparent'));
     if (parent) {
@@ -75,4 +78,30 @@ export function promoteQueryContext(req: RequestLike): void {
   if (additions.length === 0) return;
   const existing = Array.isArray(rawBaggage) ? rawBaggage.join(',') : rawBaggage;
   headers.baggage = existing ? `${existing},${additions.join(',')}` : additions.join(',');
+}
+
+/**
+ * Removes header context that `extractRequestContext` would ignore: an invalid `traceparent`
+ * (with its `tracestate`), or an invalid `tracestate` alone; a valid `tracestate` is normalized.
+ * instrumentation-http would otherwise join e.g. an oversized future-version traceparent, or keep
+ * 32 members of a 40-member tracestate, and the stream span would inherit that.
+ */
+function enforceHeaderRules(headers: HeaderBag): void {
+  const parent = getHeader(headers, 'traceparent');
+  if (parent === undefined) return;
+  if (!parseTraceparent(parent)) {
+    deleteHeader(headers, 'traceparent');
+    deleteHeader(headers, 'tracestate');
+    return;
+  }
+  const state = getHeader(headers, 'tracestate');
+  if (state === undefined) return;
+  const valid = parseTracestate(state);
+  deleteHeader(headers, 'tracestate');
+  if (valid) headers.tracestate = valid;
+}
+
+/** Deletes a header under every spelling of its name (plain-object bags may mix cases). */
+function deleteHeader(headers: HeaderBag, name: string): void {
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) delete headers[key];
 }

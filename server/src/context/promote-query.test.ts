@@ -31,6 +31,29 @@ describe('promoteQueryContext', () => {
   });
 });
 
+describe('promoteQueryContext header rules', () => {
+  it('removes an invalid header traceparent with its tracestate, so no one joins it', () => {
+    const headers: IncomingHttpHeaders = { traceparent: `01-${TP.slice(3)}-${'x'.repeat(600)}`, tracestate: 'a=1' };
+    promoteQueryContext({ headers, url: '/s' });
+    expect(headers).toEqual({});
+  });
+
+  it('keeps a valid header traceparent; drops an invalid tracestate, normalizes a valid one', () => {
+    const bad: IncomingHttpHeaders = { traceparent: TP, tracestate: 'a=1,a=2' };
+    promoteQueryContext({ headers: bad, url: '/s' });
+    expect(bad).toEqual({ traceparent: TP });
+    const good: IncomingHttpHeaders = { traceparent: TP, tracestate: ' a=1 ,, b=2' };
+    promoteQueryContext({ headers: good, url: '/s' });
+    expect(good).toEqual({ traceparent: TP, tracestate: 'a=1,b=2' });
+  });
+
+  it('an invalid header traceparent with a valid query one: the query one wins, as before', () => {
+    const headers: IncomingHttpHeaders = { traceparent: TP.toUpperCase(), tracestate: 'old=1' };
+    promoteQueryContext({ headers, url: `/s?traceparent=${TP}&tracestate=new%3D2` });
+    expect(headers).toEqual({ traceparent: TP, tracestate: 'new=2' });
+  });
+});
+
 describe('joinQueryContext', () => {
   it('wraps once and finds the prototype emit per call (instrumentation may patch it later)', () => {
     class LateServer extends Server {}
