@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as web from './index.js';
 import * as devtools from './devtools/index.js';
 import * as scriptTag from './script-tag.js';
@@ -8,6 +8,22 @@ describe('public surface', () => {
     expect(Object.keys(web).sort()).toEqual(['init']);
     expect(Object.keys(devtools).sort()).toEqual(['createPageHook', 'enableDevtools']);
     expect(Object.keys(scriptTag).sort()).toEqual(['enableDevtools', 'init', 'instance', 'optionsFromScript', 'version']);
+  });
+
+  it('a second copy of the SDK (script tag twice, or tag plus bundle) returns the running instance', async () => {
+    const nativeFetch = globalThis.fetch;
+    const st = web.init({ serviceName: 'unit', endpoint: 'http://127.0.0.1:9/v1/traces', sampleRate: 0, pageHealth: false });
+    const wrapped = globalThis.fetch;
+    vi.resetModules();
+    const copy = (await import('./index.js')) as typeof web;
+    expect(copy.init).not.toBe(web.init);
+    expect(copy.init({ serviceName: 'other' })).toBe(st);
+    expect(globalThis.fetch).toBe(wrapped);
+    await st.shutdown();
+    expect(globalThis.fetch).toBe(nativeFetch);
+    const fresh = copy.init({ serviceName: 'unit', endpoint: 'http://127.0.0.1:9/v1/traces', sampleRate: 0, pageHealth: false });
+    expect(fresh).not.toBe(st);
+    await fresh.shutdown();
   });
 
   it('reads script-tag data attributes', () => {

@@ -46,13 +46,19 @@ export interface Streamtrace {
   readonly [INTERNAL]: Internal;
 }
 
-/** Only one SDK may wrap the page's globals at a time. */
-let installed: Streamtrace | undefined;
+/**
+ * Only one SDK may wrap the page's globals at a time. The slot is on the global, not in this module:
+ * a second copy (the script tag twice, or the tag beside a bundled `@streamtrace/web`) must find the
+ * running instance instead of wrapping fetch/EventSource/WebSocket a second time.
+ */
+const INSTALLED = Symbol.for('streamtrace.sdk');
+const slot = globalThis as { [INSTALLED]?: Streamtrace };
 
 export function init(options?: StreamtraceOptions): Streamtrace {
-  if (installed !== undefined) {
+  const running = slot[INSTALLED];
+  if (running !== undefined) {
     log.warn('init() called twice: returning the running instance');
-    return installed;
+    return running;
   }
   const config = resolveConfig(options);
   const session = createSession({
@@ -236,10 +242,10 @@ export function init(options?: StreamtraceOptions): Streamtrace {
       } catch (error) {
         log.warn('shutdown failed', error);
       }
-      if (installed === sdk) installed = undefined;
+      if (slot[INSTALLED] === sdk) delete slot[INSTALLED];
     },
     [INTERNAL]: { devtools },
   };
-  installed = sdk;
+  slot[INSTALLED] = sdk;
   return sdk;
 }

@@ -10,9 +10,13 @@ export function toAbsoluteUrl(input: string): URL | undefined {
 
 /**
  * True when `url` may receive trace context. A string entry matches by prefix of the absolute URL
- * (so `http://localhost:8787` covers its paths); an entry that is itself relative (`/api`) matches
- * same-origin URLs under that path. RegExps are tested against the absolute URL.
+ * ending at a path segment (so `http://localhost:8787` covers its paths and `/api` covers `/api/chat`
+ * but not `/apikeys`); an entry that is itself relative (`/api`) means the page's origin. RegExps are
+ * tested against the absolute URL.
  */
+/** What may follow a matched prefix: the end of the URL, or the start of a segment, query or fragment. */
+const PATH_END = new Set(['', '/', '?', '#']);
+
 export function shouldPropagate(url: URL | undefined, propagateTo: readonly (string | RegExp)[]): boolean {
   if (url === undefined || propagateTo.length === 0) return false;
   const href = url.href;
@@ -24,7 +28,7 @@ export function shouldPropagate(url: URL | undefined, propagateTo: readonly (str
       const target = httpEquivalent(absolute);
       if (target.origin !== http.origin) continue;
       const prefix = target.pathname === '/' && !entry.endsWith('/') ? target.origin : target.origin + target.pathname;
-      if (http.href.startsWith(prefix)) return true;
+      if (http.href.startsWith(prefix) && (prefix.endsWith('/') || PATH_END.has(http.href.charAt(prefix.length)))) return true;
     } else if (entry instanceof RegExp) {
       entry.lastIndex = 0;
       if (entry.test(href)) return true;

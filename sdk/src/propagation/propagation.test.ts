@@ -21,6 +21,18 @@ describe('propagateTo matching', () => {
     expect(shouldPropagate(url('http://localhost:8787/'), [])).toBe(false);
   });
 
+  it('matches a path entry at segment boundaries only', () => {
+    const list = ['http://localhost:8787/api', 'http://localhost:8787/v1/'];
+    expect(shouldPropagate(url('http://localhost:8787/api'), list)).toBe(true);
+    expect(shouldPropagate(url('http://localhost:8787/api/chat'), list)).toBe(true);
+    expect(shouldPropagate(url('http://localhost:8787/api?x=1'), list)).toBe(true);
+    expect(shouldPropagate(url('http://localhost:8787/api#f'), list)).toBe(true);
+    expect(shouldPropagate(url('http://localhost:8787/apikeys'), list)).toBe(false);
+    expect(shouldPropagate(url('http://localhost:8787/api-admin/x'), list)).toBe(false);
+    expect(shouldPropagate(url('http://localhost:8787/v1/chat'), list)).toBe(true);
+    expect(shouldPropagate(url('http://localhost:8787/v10/chat'), list)).toBe(false);
+  });
+
   it('treats ws(s) URLs and entries as their http(s) twins', () => {
     expect(shouldPropagate(url('ws://localhost:8787/api/chat/ws'), ['http://localhost:8787'])).toBe(true);
     expect(shouldPropagate(url('http://localhost:8787/api/chat'), ['ws://localhost:8787'])).toBe(true);
