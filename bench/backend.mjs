@@ -101,8 +101,18 @@ export function backendTables({ cells, sizes }, { transports, concurrency, modes
   ]);
   // Every mode against `off` (the first mode when `off` is not measured), for extra `mode@dist` runs.
   const base = modes.includes('off') ? 'off' : modes[0];
+  // and, when `on` is measured, each other traced build against it (same round): the A/B's own ratio.
+  const vsOn = modes.includes('on') && base !== 'on';
   const allModes = modes.flatMap((m) =>
-    concurrency.flatMap((c) => transports.map((t) => [`${LABELS[m] ?? m}, ${t} c=${c}`, med(cells, t, c, m, 'tokensPerS'), med(cells, t, c, m, 'cpuMsPerRequest', 1), m === base ? '' : ratio(cells, t, c, m, base, 'cpuMsPerRequest')])),
+    concurrency.flatMap((c) =>
+      transports.map((t) => [
+        `${LABELS[m] ?? m}, ${t} c=${c}`,
+        med(cells, t, c, m, 'tokensPerS'),
+        med(cells, t, c, m, 'cpuMsPerRequest', 1),
+        m === base ? '' : ratio(cells, t, c, m, base, 'cpuMsPerRequest'),
+        ...(vsOn ? [m === base || m === 'on' ? '' : ratio(cells, t, c, 'on', m, 'cpuMsPerRequest')] : []),
+      ]),
+    ),
   );
   const sizeRows = sizes.map((s) => [
     `${LABELS[s.mode] ?? s.mode}, ${s.transport}`,
@@ -112,7 +122,7 @@ export function backendTables({ cells, sizes }, { transports, concurrency, modes
     s.spans,
     fmt(s.traceBytes / 1024, 1),
   ]);
-  return { onOff, deltaModes, deltaCpu, deltaThroughput, sizeRows, allModes, base };
+  return { onOff, deltaModes, deltaCpu, deltaThroughput, sizeRows, allModes, base, vsOn };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -134,7 +144,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   printTable(['mode, transport', 'delta / all events', 'dropped', 'stream span KiB', 'spans', 'trace KiB'], t.sizeRows);
   if (opts.modes.some((m) => !(m in LABELS))) {
     console.log(`\nEvery mode, ${n}; CPU ratio against ${t.base}\n`);
-    printTable(['mode, transport', 'tokens/s', 'CPU ms/req', `CPU / ${t.base}`], t.allModes);
+    printTable(['mode, transport', 'tokens/s', 'CPU ms/req', `CPU / ${t.base}`, ...(t.vsOn ? ['CPU on ÷ this'] : [])], t.allModes);
   }
   if (measured.offCheck) {
     const zero = measured.offCheck.startTraceIds.every((id) => /^0+$/.test(id));
