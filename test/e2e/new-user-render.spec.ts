@@ -1,0 +1,71 @@
+// How apps put tokens on screen varies: straight DOM appends, updating one text node's data,
+// rendering in the next animation frame, or later in a timer (batched frameworks). With only the
+// script tag (no render target, no data-streamtrace-message), each chunk's DOM commit must be
+// the app's real commit — never before the chunk arrived, never before the app rendered — and
+// its paint must follow its commit.
+import { expect, test } from '@playwright/test';
+import { attr, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+
+let server: NewUserServer;
+test.beforeAll(async () => {
+  server = await startNewUserServer();
+});
+test.afterAll(async () => {
+  await server.close();
+});
+
+const DEFER_MS = 40;
+const app = `
+  const answer = document.createElement('div'); document.body.append(answer);
+  const text = document.createTextNode(''); answer.append(text);
+  const renderers = {
+    append: (t) => answer.append(t),
+    textData: (t) => { text.data += t; },
+    nextFrame: (t) => requestAnimationFrame(() => answer.append(t)),
+    timer: (t) => setTimeout(() => answer.append(t), ${DEFER_MS}),
+  };
+  window.go = (how) => new Promise((resolve) => {
+    const es = new EventSource('/sse?count=4&delay=60&how=' + how);
+    es.onmessage = (e) => { const m = JSON.parse(e.data); if (m.type === 'delta') renderers[how](m.text); else { es.close(); setTimeout(resolve, ${DEFER_MS * 3}); } };
+  });`;
+
+type Chunk = { index: number; arrival: number; commit?: number; paint?: number };
+const chunks = (span: OtlpSpan): Chunk[] =>
+  (span.events ?? []).filter((e) => e.name === 'chunk').map((e) => ({
+    index: Number(attr(e, 'streamtrace.chunk.index')),
+    arrival: Number(attr(e, 'streamtrace.chunk.arrival_ms')),
+    commit: attr(e, 'streamtrace.chunk.commit_ms') as number | undefined,
+    paint: attr(e, 'streamtrace.chunk.paint_ms') as number | undefined,
+  }));
+
+for (const how of ['append', 'textData', 'nextFrame', 'timer']) {
+  test(`render by ${how}: commit and paint follow the app's own DOM change`, async ({ page }) => {
+    server.setPage('/render.html', scriptTagPage({ endpoint: `${server.base}/v1/traces`, propagateTo: `${server.base}/sse` }, app).replace(' data-streamtrace-message=""', ''));
+    await page.goto(`${server.base}/render.html`);
+    await page.evaluate((h) => (window as unknown as { go(h: string): Promise<void> }).go(h), how);
+    await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
+    const find = (): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`how=${how}`));
+    await expect.poll(() => find() !== undefined).toBe(true);
+    const stream = find() as OtlpSpan;
+    const message = server.spans().find((s) => s.spanId === stream.parentSpanId) as OtlpSpan;
+    const list = chunks(stream);
+    const deltas = list.filter((c) => c.index < 4);
+    expect(deltas).toHaveLength(4);
+    for (const c of deltas) {
+      expect(c.commit, `${how} chunk ${c.index} commit`).toBeDefined();
+      expect(c.paint, `${how} chunk ${c.index} paint`).toBeDefined();
+      expect(c.commit as number).toBeGreaterThanOrEqual(c.arrival);
+      expect(c.paint as number).toBeGreaterThanOrEqual(c.commit as number);
+    }
+    // The done event changes no DOM: it is never the first visible chunk, and gets no commit.
+    expect(list.find((c) => c.index === 4)?.commit).toBeUndefined();
+    expect(attr(stream, 'streamtrace.chunk.first_visible_index')).toBe(0);
+    const first = deltas[0] as Chunk;
+    if (how === 'timer') {
+      // The app rendered DEFER_MS after arrival: that delay is in the render part, not hidden.
+      expect(first.commit as number).toBeGreaterThanOrEqual(first.arrival + DEFER_MS - 1);
+    }
+    expect(attr(stream, 'streamtrace.chunk.first_paint_ms')).toBe(first.paint);
+    expect(Number(attr(message, 'streamtrace.ttft_visible_ms'))).toBeGreaterThanOrEqual(first.paint as number);
+  });
+}
