@@ -96,6 +96,33 @@ describe('chunk timeline', () => {
     expect(samples.filter((i) => i < 5000).length).toBeGreaterThan(samples.length / 4);
     expect(new Set(samples).size).toBe(samples.length);
   });
+
+  it('keeps exactly the slowest-painted chunks and every stall as events, and counts what it dropped', () => {
+    const { t, frame } = timeline({ capacity: 64, maxEvents: 64, stallThresholdMs: 1000 });
+    const latency = (i: number): number => ((i * 7919) % 2003) / 10; // distinct for 1..2000
+    const stalls = new Set([700, 1400]);
+    let at = 0;
+    for (let i = 0; i < 2000; i++) {
+      at += stalls.has(i) ? 2000 : 500;
+      t.arrived(3, at);
+      t.committed(at);
+      frame(at + latency(i));
+    }
+    t.close();
+    const events = t.selectedEvents();
+    expect(events.filter((e) => e.reason === 'first').map((e) => e.index)).toEqual([0]);
+    expect(events.filter((e) => e.reason === 'stall').map((e) => e.index)).toEqual([700, 1400]);
+    const slowest = events.filter((e) => e.reason === 'slowest').map((e) => e.index).sort((a, b) => a - b);
+    const expected = Array.from({ length: 1999 }, (_, k) => k + 1)
+      .filter((i) => !stalls.has(i))
+      .sort((a, b) => latency(b) - latency(a))
+      .slice(0, 15)
+      .sort((a, b) => a - b);
+    expect(slowest).toEqual(expected);
+    for (const e of events) expect((e.paintMs as number) - e.arrivalMs).toBeCloseTo(latency(e.index), 3);
+    expect(events.length + t.eventsDropped).toBeGreaterThanOrEqual(2000);
+    expect(t.latency.count).toBe(2000);
+  });
 });
 
 describe('light chunk timeline (sampled-out traces)', () => {

@@ -282,25 +282,47 @@ export class ChunkTimeline implements PaintWaiter {
     const hidden = this.options.isHidden();
     const visibleSince = this.options.visibleSince?.() ?? 0;
     const upTo = this.paintUpTo;
+    const { cap, source, commit, paint, arrival } = this;
+    // One pass: every chunk committed before this frame's rAF gets its paint and is finalised.
     for (let i = this.doneCursor; i < upTo; i++) {
-      const r = i % this.cap;
-      const src = (this.source[r] as number) & SRC_MASK;
-      if (src === SRC_PENDING && !hidden && (this.commit[r] as number) >= visibleSince) {
-        this.paint[r] = at;
-        this.source[r] = ((this.source[r] as number) & ~SRC_MASK) | SRC_RAF;
-        if (this.firstVisibleIndex < 0 && ((this.source[r] as number) & CAUSED_COMMIT) !== 0) {
-          this.firstVisibleIndex = i;
-          this.firstVisibleArrival = this.arrival[r] as number;
+      const r = i % cap;
+      const s = source[r] as number;
+      let latency = -1;
+      if ((s & SRC_MASK) === SRC_PENDING) {
+        if (!hidden && (commit[r] as number) >= visibleSince) {
+          paint[r] = at;
+          source[r] = (s & ~SRC_MASK) | SRC_RAF;
+          latency = at - (arrival[r] as number);
+          if (latency >= 0) this.latency.add(latency);
+          if (this.firstVisibleIndex < 0 && (s & CAUSED_COMMIT) !== 0) {
+            this.firstVisibleIndex = i;
+            this.firstVisibleArrival = arrival[r] as number;
+          }
+          if (this.firstPaint < 0) {
+            this.firstPaint = at;
+            this.options.onFirstPaint?.(at);
+          }
+        } else {
+          source[r] = (s & ~SRC_MASK) | SRC_HIDDEN;
         }
-        if (this.firstPaint < 0) {
-          this.firstPaint = at;
-          this.options.onFirstPaint?.(at);
-        }
-      } else if (src === SRC_PENDING) {
-        this.source[r] = ((this.source[r] as number) & ~SRC_MASK) | SRC_HIDDEN;
+      }
+      this.doneCursor = i + 1;
+      // Most chunks are not kept as span events: that case without the call (same outcome as select()).
+      const seen = this.sampleSeen;
+      if (
+        this.firstUsed &&
+        (s & STALL) === 0 &&
+        (latency < 0 || (this.slowestUsed === this.slowestCount && latency <= this.slowestMinLatency)) &&
+        seen >= this.sampleCount &&
+        this.sampleCount > 0 &&
+        seen !== this.sampleNext
+      ) {
+        this.sampleSeen = seen + 1;
+        this.eventsDropped++;
+      } else {
+        this.select(i, r, latency, (s & STALL) !== 0);
       }
     }
-    this.finaliseUpTo(upTo);
     if (!this.pending) this.options.onSettled?.();
   }
 
