@@ -145,3 +145,39 @@ test('about a thousand streams: every app read completes, each stream is exporte
   expect(stats).toMatchObject({ spansDropped: 0, spansPending: 0, exportFailures: 0 });
   expect(server.openStreams()).toBe(0);
 });
+
+test('floods: 200k SSE events in a few reads, 50k EventSource messages, 20k WebSocket frames — counted exactly, span size bounded', async ({ page }) => {
+  server.setPage('/flood.html', scriptTagPage({ endpoint: `${server.base}/v1/traces`, propagateTo: `${server.base}/` }, `
+  window.flood = {
+    fetch: async () => (await (await fetch('/bytes?kind=flood&n=200000&t=floodFetch')).text()).length,
+    eventsource: () => new Promise((resolve) => {
+      let n = 0; const es = new EventSource('/bytes?kind=flood&n=50000&t=floodEs');
+      es.onmessage = (m) => { n++; if (m.data.includes('done')) { es.close(); resolve(n); } };
+    }),
+    websocket: () => new Promise((resolve) => {
+      let n = 0; const ws = new WebSocket(location.origin.replace('http', 'ws') + '/ws?t=floodWs');
+      ws.onopen = () => ws.send('flood:20000');
+      ws.onmessage = (m) => { n++; if (m.data === 'done') ws.close(1000); };
+      ws.onclose = () => resolve(n);
+    }),
+  };`));
+  await page.goto(`${server.base}/flood.html`);
+  const run = (name: string): Promise<number> => page.evaluate((n) => (window as unknown as { flood: Record<string, () => Promise<number>> }).flood[n]!(), name);
+  expect(await run('fetch')).toBe(200_000 * 9 + 23);
+  expect(await run('eventsource')).toBe(50_001);
+  expect(await run('websocket')).toBe(20_001);
+  expect(await page.evaluate(() => (window as unknown as { pageErrors: string[] }).pageErrors)).toEqual([]);
+  await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
+  const expected: Record<string, number> = { floodFetch: 200_001, floodEs: 50_001, floodWs: 20_001 };
+  const find = (t: string): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`t=${t}`));
+  await expect.poll(() => Object.keys(expected).filter((t) => find(t)).length).toBe(3);
+  for (const [t, chunks] of Object.entries(expected)) {
+    const span = find(t) as OtlpSpan;
+    expect(attr(span, 'streamtrace.stream.chunks'), t).toBe(chunks);
+    expect(attr(span, 'streamtrace.stream.outcome'), t).toBe('complete');
+    const kept = (span.events ?? []).filter((e) => e.name === 'chunk').length;
+    expect(kept, t).toBeLessThanOrEqual(110);
+    expect(Number(attr(span, 'streamtrace.chunk.events_dropped')), t).toBe(chunks - kept);
+    expect(JSON.stringify(span).length, t).toBeLessThan(100_000);
+  }
+});
