@@ -5,8 +5,12 @@
 // `node bench/chunk-overhead.mjs [--runs 3] [--chunks 10000] [--sdks streamtrace,otel-web,...] [--transports fetch] [--json]`
 // `[--sample-rate R] [--keep-unsampled 0]`: our quick start with that `sampleRate` / `keepUnsampled` (docs/performance.md "Sampling").
 // `[--hot-by-transport 1]`: also list our hottest functions per transport.
+// `[--compare-dist DIR]`: also measure the IIFE in DIR (another build's sdk/dist) as `streamtrace-b`, in
+// the same runs and alternating order as ours: a before/after comparison on equal machine load.
 // `[--max-sample-us 1000]`: one profile sample counts for at most that long (a loaded machine deschedules the
 // renderer; the gap would be charged to whichever function ran last). Default: no cap (the documented method).
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { launchChromium } from './lib/browser.mjs';
 import { browserScripts, oursBuilt } from './lib/sdks.mjs';
 import { startBenchServer } from './lib/server.mjs';
@@ -25,9 +29,21 @@ function withSampling(scripts, sampleRate, keepUnsampled) {
   init.body = Buffer.from(init.body.toString('utf8').replace('propagateTo: [location.origin],', `propagateTo: [location.origin], ${extra}`));
 }
 
-export async function runChunkOverhead({ runs, chunks, sdks, transports, sampleRate, keepUnsampled, maxSampleUs = Infinity, log = () => {} }) {
-  const scripts = await browserScripts(['none', ...sdks]);
+/** Another build of our IIFE (e.g. the commit before a change) with our quick start, as SDK id `streamtrace-b`. */
+function addComparison(scripts, dist) {
+  const ours = scripts.get('streamtrace');
+  if (ours === undefined) throw new Error('--compare-dist needs streamtrace in --sdks');
+  const iife = join(resolve(dist), 'streamtrace.iife.js');
+  scripts.set('streamtrace-b', {
+    label: `Streamtrace (${dist})`,
+    files: ours.files.map((f) => (f.name === 'streamtrace.iife.js' ? { name: f.name, body: readFileSync(iife), map: readFileSync(`${iife}.map`, 'utf8') } : f)),
+  });
+}
+
+export async function runChunkOverhead({ runs, chunks, sdks, transports, sampleRate, keepUnsampled, compareDist, maxSampleUs = Infinity, log = () => {} }) {
+  const scripts = await browserScripts(['none', ...sdks.filter((s) => s !== 'streamtrace-b')]);
   withSampling(scripts, sampleRate, keepUnsampled);
+  if (compareDist !== undefined) addComparison(scripts, compareDist);
   const server = await startBenchServer(scripts);
   const browser = await launchChromium();
   const results = [];
@@ -93,8 +109,9 @@ export function overheadTables({ scripts, results }, { sdks, transports, chunks 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const opts = parseArgs(process.argv.slice(2), { runs: 3, chunks: 10000, sdks: SDKS, transports: TRANSPORTS, json: false });
   if (!oursBuilt()) opts.sdks = opts.sdks.filter((s) => s !== 'streamtrace');
+  if (opts['compare-dist'] !== undefined && !opts.sdks.includes('streamtrace-b')) opts.sdks = [...opts.sdks, 'streamtrace-b'];
   const started = performance.now();
-  const measured = await runChunkOverhead({ ...opts, sampleRate: opts['sample-rate'], keepUnsampled: opts['keep-unsampled'], maxSampleUs: opts['max-sample-us'] !== undefined ? Number(opts['max-sample-us']) : Infinity, log: (line) => console.error(line) });
+  const measured = await runChunkOverhead({ ...opts, compareDist: opts['compare-dist'], sampleRate: opts['sample-rate'], keepUnsampled: opts['keep-unsampled'], maxSampleUs: opts['max-sample-us'] !== undefined ? Number(opts['max-sample-us']) : Infinity, log: (line) => console.error(line) });
   const t = overheadTables(measured, opts);
   const heads = ['SDK (quick start)', ...opts.transports];
   const capped = opts['max-sample-us'] !== undefined ? `, one sample counted for at most ${opts['max-sample-us']} µs` : '';
@@ -115,6 +132,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (measured.scripts.has('streamtrace')) {
     console.log(`\nStreamtrace: top self-time functions over all runs and transports\n`);
     printHotFunctions(hotFunctions(measured, 'streamtrace'));
+    if (measured.scripts.has('streamtrace-b')) {
+      console.log(`\n${measured.scripts.get('streamtrace-b').label}: top self-time functions over all runs and transports\n`);
+      printHotFunctions(hotFunctions(measured, 'streamtrace-b'));
+    }
     if (opts['hot-by-transport'] && opts.transports.length > 1) {
       for (const transport of opts.transports) {
         console.log(`\nStreamtrace: top self-time functions, ${transport}\n`);
