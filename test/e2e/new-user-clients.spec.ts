@@ -4,7 +4,7 @@
 // @microsoft/fetch-event-source stopped with its AbortController. The app must see exactly what
 // it sees without the SDK, and every stream must be counted and ended the way the app ended it.
 import { expect, test, type Page } from '@playwright/test';
-import { attr, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+import { attr, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -80,7 +80,7 @@ const fesModule = `<script type="module">
 </script>`;
 
 async function runAll(page: Page, path: string): Promise<Record<string, unknown>> {
-  await page.goto(`${server.base}${path}`);
+  await gotoPage(page, server, `${server.base}${path}`);
   await page.waitForFunction(() => (window as unknown as { fesReady?: boolean }).fesReady === true);
   return page.evaluate(async () => {
     const clients = (window as unknown as { clients: Record<string, () => Promise<unknown>> }).clients;

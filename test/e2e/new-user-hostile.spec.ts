@@ -3,7 +3,7 @@
 // inside an event, an HTTP error, and thousands of streams. The app must get exactly what it
 // gets natively, the page must not break, and what the SDK keeps and exports must stay bounded.
 import { expect, test } from '@playwright/test';
-import { attr, scriptTagPage, sseSha256, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+import { attr, gotoPage, scriptTagPage, sseSha256, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -42,7 +42,7 @@ const streamOf = (spans: OtlpSpan[], t: string): OtlpSpan | undefined =>
 
 test('broken and hostile responses: the app gets the native bytes, the page never breaks, spans stay small and say what happened', async ({ page }) => {
   server.setPage('/hostile.html', scriptTagPage({ endpoint: `${server.base}/v1/traces`, propagateTo: `${server.base}/`, extra: 'data-capture-content="true"' }, app));
-  await page.goto(`${server.base}/hostile.html`);
+  await gotoPage(page, server, `${server.base}/hostile.html`);
   const run = (name: string): Promise<Record<string, unknown>> => page.evaluate((n) => (window as unknown as { t: Record<string, () => Promise<Record<string, unknown>>> }).t[n]!(), name);
 
   // Expected values are what native Chromium gives the same code (checked without the SDK).
@@ -112,7 +112,7 @@ test('about a thousand streams: every app read completes, each stream is exporte
     await Promise.all(Array.from({ length: parallel }, async () => { while (next < n) { next++; await one(); } }));
     return ok;
   };`));
-  await page.goto(`${server.base}/many.html`);
+  await gotoPage(page, server, `${server.base}/many.html`);
   const cdp = await page.context().newCDPSession(page);
   const heap = async (): Promise<number> => {
     await cdp.send('HeapProfiler.collectGarbage');
@@ -161,7 +161,7 @@ test('floods: 200k SSE events in a few reads, 50k EventSource messages, 20k WebS
       ws.onclose = () => resolve(n);
     }),
   };`));
-  await page.goto(`${server.base}/flood.html`);
+  await gotoPage(page, server, `${server.base}/flood.html`);
   const run = (name: string): Promise<number> => page.evaluate((n) => (window as unknown as { flood: Record<string, () => Promise<number>> }).flood[n]!(), name);
   expect(await run('fetch')).toBe(200_000 * 9 + 23);
   expect(await run('eventsource')).toBe(50_001);

@@ -3,7 +3,7 @@
 // transport. Each message must become one trace: browser chat.message → chat.stream → the
 // gateway's spans, with the context on the request and chunk timing on the stream.
 import { expect, test } from './fixtures/stack.js';
-import { scriptTagPage, startNewUserServer, type NewUserServer } from './fixtures/new-user-server.js';
+import { gotoPage, scriptTagPage, startNewUserServer, type NewUserServer } from './fixtures/new-user-server.js';
 import { findSpan, waitForTrace, type FlatSpan } from './fixtures/traces.js';
 
 let pages: NewUserServer;
@@ -73,7 +73,7 @@ const transports = ['fetch', 'eventsource', 'websocket', 'xhr'] as const;
 
 test('only the script tag: every transport to the real gateway is one trace per message, context on the request, chunk timing on the stream', async ({ page, stack }) => {
   pages.setPage('/plain.html', scriptTagPage({ endpoint: `${stack.urls.collector}/v1/traces`, propagateTo: stack.urls.gateway, serviceName: 'plain-page' }, app(stack.urls.gateway)));
-  await page.goto(`${pages.base}/plain.html`);
+  await gotoPage(page, pages, `${pages.base}/plain.html`);
   const results: Record<string, { types: string[]; traceId: string }> = {};
   for (const transport of transports) {
     results[transport] = await page.evaluate((t) => (window as unknown as { chat: Record<string, () => Promise<{ types: string[]; traceId: string }>> }).chat[t]!(), transport);
@@ -148,7 +148,7 @@ test('README tag variations: in <head>, async, spaces in data-propagate-to, garb
     return [text.length, events];
   };
 </script></head><body><div id="answer"></div></body></html>`);
-    await page.goto(`${base}/variant-${name}.html`);
+    await gotoPage(page, pages, `${base}/variant-${name}.html`);
     await page.waitForFunction(() => typeof (window as unknown as { Streamtrace?: { instance?: unknown } }).Streamtrace?.instance === 'object');
     expect(await page.evaluate((v) => (window as unknown as { run(v: string): Promise<unknown> }).run(v), name), name).toEqual([275, 4]); // characters of the 314-byte body, 3 deltas + done
     expect(await page.evaluate(() => (window as unknown as { pageErrors: string[] }).pageErrors), name).toEqual([]);

@@ -2,7 +2,7 @@
 // style must give the app the exact bytes the server sent, and end its chat.stream (and the
 // auto-started chat.message) with the outcome the app caused: complete, or cancel.
 import { expect, test } from '@playwright/test';
-import { attr, scriptTagPage, sseSha256, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+import { attr, gotoPage, scriptTagPage, sseSha256, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -99,7 +99,7 @@ const streamOf = (spans: OtlpSpan[], style: string): OtlpSpan | undefined =>
 
 test('every way of reading a fetch body gets the exact bytes, and each message ends complete in its own trace', async ({ page: p }) => {
   server.setPage('/styles.html', page(server.base));
-  await p.goto(`${server.base}/styles.html`);
+  await gotoPage(p, server, `${server.base}/styles.html`);
   const expected = sseSha256(QUERY);
   for (const name of Object.keys(styles)) {
     const got = await p.evaluate((n) => (window as unknown as { styles: Record<string, () => Promise<string>> }).styles[n]!(), name);
@@ -131,7 +131,7 @@ test('every way of reading a fetch body gets the exact bytes, and each message e
 // Chromium 156 (see .tmp/sdk-bugs.md #1); what the app sees and the connection are checked.
 test('cancelled reads: the app sees what it would natively, the connection closes; abort ends as cancel, a cancelled tee branch does not cut the other', async ({ page: p }) => {
   server.setPage('/cancel.html', page(server.base));
-  await p.goto(`${server.base}/cancel.html`);
+  await gotoPage(p, server, `${server.base}/cancel.html`);
   const run = (name: string): Promise<unknown> =>
     p.evaluate((n) => (window as unknown as { cancelled: Record<string, () => Promise<unknown>> }).cancelled[n]!(), name);
   expect(await run('readerCancel')).toBe(true);
