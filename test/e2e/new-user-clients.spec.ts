@@ -145,3 +145,39 @@ test('XHR progress, named-event EventSource, binary WebSocket frames and fetch-e
     expect(sent, n).toBe(`00-${s.traceId}-${s.spanId}-01`);
   }
 });
+
+test('request bodies and Request inputs reach the server exactly as without the SDK, plus the context headers', async ({ page }) => {
+  const code = `window.send = async () => {
+    const fd = new FormData(); fd.append('a', '1'); fd.append('f', new Blob(['xyz'], { type: 'text/plain' }), 'f.txt');
+    const out = [];
+    const bodies = [['formData', fd], ['blob', new Blob(['abc'], { type: 'application/x-custom' })], ['params', new URLSearchParams({ q: '1' })], ['string', 'plain'], ['bytes', new Uint8Array([1, 2, 3])]];
+    for (const [k, body] of bodies) out.push([k, (await fetch('/json?b=' + k, { method: 'POST', body })).status]);
+    const request = new Request('/json?b=request', { method: 'POST', body: 'request body', headers: { 'x-app': 'a' } });
+    out.push(['request', (await fetch(request)).status, request.bodyUsed]);
+    // init.headers replace the Request's own headers natively (content-type included): the same with the SDK.
+    out.push(['requestAndInit', (await fetch(new Request('/json?b=requestAndInit', { method: 'PUT', body: fd }), { headers: { 'x-over': '1' } })).status]);
+    return out;
+  };`;
+  server.setPage('/bodies-native.html', `<!doctype html><body><script>${code}</script></body>`);
+  server.setPage('/bodies-traced.html', scriptTagPage({ endpoint: `${server.base}/v1/traces`, propagateTo: `${server.base}/json` }, code));
+  const seen = async (path: string): Promise<{ result: unknown; requests: Record<string, unknown>[] }> => {
+    const before = server.requests.length;
+    await gotoPage(page, server, `${server.base}${path}`);
+    const result = await page.evaluate(() => (window as unknown as { send(): Promise<unknown> }).send());
+    const requests = server.requests.slice(before).filter((r) => r.path === '/json').map((r) => ({
+      b: r.query.get('b'),
+      type: r.headers['content-type']?.replace(/boundary=.*/, 'boundary=*'),
+      length: r.headers['content-length'],
+      app: r.headers['x-app'],
+      over: r.headers['x-over'],
+      traceparent: typeof r.headers.traceparent === 'string',
+    }));
+    return { result, requests };
+  };
+  const native = await seen('/bodies-native.html');
+  const traced = await seen('/bodies-traced.html');
+  expect(native.requests).toHaveLength(7);
+  expect(native.requests.find((r) => r.b === 'formData')?.type).toBe('multipart/form-data; boundary=*');
+  expect(traced.result).toEqual(native.result);
+  expect(traced.requests).toEqual(native.requests.map((r) => ({ ...r, traceparent: true })));
+});
