@@ -181,3 +181,41 @@ test('request bodies and Request inputs reach the server exactly as without the 
   expect(traced.result).toEqual(native.result);
   expect(traced.requests).toEqual(native.requests.map((r) => ({ ...r, traceparent: true })));
 });
+
+test('XMLHttpRequest variants: sync, responseType json/arraybuffer/blob/document and timeout behave natively and are traced', async ({ page }) => {
+  const code = `window.xhrs = async () => {
+    const out = [];
+    const sync = new XMLHttpRequest(); sync.open('GET', '/json?x=sync', false); sync.send(); out.push(['sync', sync.status, sync.responseText]);
+    for (const type of ['json', 'arraybuffer', 'blob', 'document']) {
+      out.push(await new Promise((resolve) => {
+        const r = new XMLHttpRequest(); r.open('GET', '/json?x=' + type); r.responseType = type;
+        r.onload = () => resolve([type, r.status, r.response instanceof ArrayBuffer ? r.response.byteLength : r.response instanceof Blob ? r.response.size : type === 'json' ? JSON.stringify(r.response) : String(r.response)]);
+        r.send();
+      }));
+    }
+    out.push(await new Promise((resolve) => {
+      const r = new XMLHttpRequest(); r.open('GET', '/sse?count=100&delay=50&mode=hold&x=timeout'); r.timeout = 300;
+      r.ontimeout = () => resolve(['timeout', r.status, r.readyState]); r.send();
+    }));
+    return out;
+  };`;
+  server.setPage('/xhr-native.html', `<!doctype html><body><script>${code}</script></body>`);
+  server.setPage('/xhr-traced.html', scriptTagPage({ endpoint: `${server.base}/v1/traces`, propagateTo: `${server.base}/` }, code));
+  const run = async (path: string): Promise<unknown> => {
+    await gotoPage(page, server, `${server.base}${path}`);
+    return page.evaluate(() => (window as unknown as { xhrs(): Promise<unknown> }).xhrs());
+  };
+  const native = await run('/xhr-native.html');
+  expect(native).toEqual([['sync', 200, '{"ok":true}'], ['json', 200, '{"ok":true}'], ['arraybuffer', 200, 11], ['blob', 200, 11], ['document', 200, 'null'], ['timeout', 0, 4]]);
+  expect(await run('/xhr-traced.html')).toEqual(native);
+  await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
+  const find = (x: string): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`x=${x}`));
+  const names = ['sync', 'json', 'arraybuffer', 'blob', 'document', 'timeout'];
+  await expect.poll(() => names.filter((x) => find(x)).length).toBe(names.length);
+  for (const x of names.slice(0, 5)) {
+    expect([x, attr(find(x), 'streamtrace.stream.transport'), attr(find(x), 'streamtrace.stream.outcome'), attr(find(x), 'http.response.status_code')]).toEqual([x, 'xhr', 'complete', 200]);
+  }
+  expect(attr(find('timeout'), 'streamtrace.stream.outcome')).toBe('error');
+  const traced = server.requests.filter((r) => r.path !== '/xhr-traced.html' && names.includes(r.query.get('x') ?? '')).slice(-6);
+  expect(traced.map((r) => typeof r.headers.traceparent)).toEqual(Array(6).fill('string'));
+});
