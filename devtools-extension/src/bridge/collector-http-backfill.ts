@@ -137,6 +137,46 @@ export function requestNewest(options: Pick<BackfillOptions, 'baseUrl' | 'fetch'
   };
 }
 
+/** Spans handed to the panel per task while prefetching: a 5,000-span trace is not one long task. */
+export const PREFETCH_SLICE_SPANS = 500;
+
+/** The same spans in pieces of at most `maxSpans` (≥ 1), in order, each keeping its resource and scope. */
+export function sliceResourceSpans(resourceSpans: OtlpResourceSpans[], maxSpans: number): OtlpResourceSpans[][] {
+  const slices: OtlpResourceSpans[][] = [];
+  let current: OtlpResourceSpans[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (current.length) slices.push(current);
+    current = [];
+    size = 0;
+  };
+  for (const resource of resourceSpans) {
+    for (const scope of resource.scopeSpans ?? []) {
+      const spans = scope.spans ?? [];
+      for (let start = 0; start < spans.length; ) {
+        const take = spans.slice(start, start + maxSpans - size);
+        current.push({ ...resource, scopeSpans: [{ ...scope, spans: take }] });
+        size += take.length;
+        start += take.length;
+        if (size >= maxSpans) flush();
+      }
+    }
+  }
+  flush();
+  return slices;
+}
+
+const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Emits the spans in slices, one task each, so input and rendering go on in between. */
+async function emitSliced(emit: (resourceSpans: OtlpResourceSpans[]) => void, stopped: () => boolean, resourceSpans: OtlpResourceSpans[]): Promise<void> {
+  for (const slice of sliceResourceSpans(resourceSpans, PREFETCH_SLICE_SPANS)) {
+    if (stopped()) return;
+    emit(slice);
+    await nextTask();
+  }
+}
+
 /**
  * The spans of the newest listed traces: the newest from `newest` (when it is the list's newest),
  * emitted first, then the rest of a screenful in one bulk answer (`GET /api/traces?limit=K&offset=&spans=1`),
@@ -147,14 +187,14 @@ export async function prefetchNewest(options: Pick<BackfillOptions, 'baseUrl' | 
   let skip = 0;
   const first = newest ? await newest().catch(() => undefined) : undefined;
   if (first?.resourceSpans && first.spansTraces > 0 && !options.stopped()) {
-    options.emit(first.resourceSpans);
+    await emitSliced(options.emit, options.stopped, first.resourceSpans);
     covered.add(first.ids[0]!);
     if (first.ids[0] === traces[0]?.traceId) skip = 1;
   }
   const count = prefetchCount(traces.slice(skip), skip === 0, PREFETCH_TRACES - skip);
   if (!count) return covered;
   const { parts } = await loadRange({ ...options, limit: count, fetchOne: async () => undefined }, skip, count, covered);
-  for (const part of parts.reverse()) if (part.length && !options.stopped()) options.emit(part.reverse());
+  for (const part of parts.reverse()) await emitSliced(options.emit, options.stopped, part.reverse());
   return covered;
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createCollectorAdapter } from './collector-http';
 import type { PanelEvent } from './adapter';
 import { FakeEventSource } from '../testing/fake-event-source';
@@ -16,7 +16,7 @@ const row = (n: number, spanCount = 1) => ({
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 /** A collector whose list carries rows; traces 1..count, newest = highest. */
-function rowsCollector(count: number, lastEventId = 41, subscribeLater = false) {
+function rowsCollector(count: number, lastEventId = 41, subscribeLater = false, prefetch = true) {
   const requests: string[] = [];
   const ids = Array.from({ length: count }, (_, i) => count - i);
   const fetchImpl = (async (url: string) => {
@@ -41,6 +41,7 @@ function rowsCollector(count: number, lastEventId = 41, subscribeLater = false) 
       return source;
     },
     backfillLimit: count,
+    prefetch,
   });
   const events: PanelEvent[] = [];
   const subscribe = () => adapter.subscribe((event) => events.push(event));
@@ -52,7 +53,7 @@ function rowsCollector(count: number, lastEventId = 41, subscribeLater = false) 
 describe('collector adapter with a listing collector', () => {
   it('lists every trace from one request, follows the feed from the list, and loads spans only for the newest screenful', async () => {
     const { adapter, requests, events, sources, spanNames } = rowsCollector(100);
-    await settle();
+    await vi.waitFor(() => expect(spanNames()).toHaveLength(PREFETCH_TRACES));
     const listed = events.find((event) => event.type === 'listed');
     expect(listed?.type === 'listed' && listed.traces.map((t) => t.traceId)).toEqual(Array.from({ length: 100 }, (_, i) => traceIdOf(i + 1)));
     expect(listed?.type === 'listed' && listed.traces[99]).toMatchObject({ messageId: 'm-100', transport: 'fetch', ttftMs: 140, status: 'complete', isChatMessage: true, startMs: 100 });
@@ -70,7 +71,8 @@ describe('collector adapter with a listing collector', () => {
 
   it('fetches the whole of a listed trace when the live feed brings more of its spans, and only once', async () => {
     const { adapter, requests, sources, spanNames } = rowsCollector(30);
-    await settle();
+    // The prefetch (the newest screenful, 20 traces of one span) is handed over in slices.
+    await vi.waitFor(() => expect(spanNames()).toHaveLength(PREFETCH_TRACES));
     sources[0]!.open();
     const before = spanNames().length;
     // Trace 1 is listed, not prefetched: a late span of it arrives.
@@ -95,6 +97,14 @@ describe('collector adapter with a listing collector', () => {
     await settle();
     expect(events.filter((event) => event.type === 'listed')).toHaveLength(1);
     expect(sources).toHaveLength(1);
+    adapter.dispose!();
+  });
+
+  it('loads no spans up front when told not to (a page opened on one trace)', async () => {
+    const { adapter, requests, spanNames } = rowsCollector(30, 41, false, false);
+    await settle();
+    expect(requests).toEqual(['/api/traces?limit=30']);
+    expect(spanNames()).toEqual([]);
     adapter.dispose!();
   });
 

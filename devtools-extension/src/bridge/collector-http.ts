@@ -27,6 +27,11 @@ export interface CollectorAdapterOptions {
   /** Recent traces loaded at start (the live feed carries everything after). */
   backfillLimit?: number;
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * Load the newest messages' spans right after the list (default true). A page opened to show one
+   * trace (`?trace=`) leaves it off: that trace's lookup should not share the start with them.
+   */
+  prefetch?: boolean;
 }
 
 const CLOSED = 2;
@@ -185,7 +190,7 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
     lastEventId = String(listing.lastEventId);
     backfilled = true;
     openFeed();
-    void prefetch(listing.traces);
+    if (prefetching) void prefetch(listing.traces);
   }
 
   async function prefetch(traces: TraceListItem[]): Promise<void> {
@@ -202,7 +207,8 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
   let whenSubscribed: (() => void) | undefined;
   const listRequest = fetchTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100);
   // The newest message's spans travel while the page loads; they are read after the list is drawn.
-  const newest: PendingPage = requestNewest({ baseUrl, fetch: doFetch });
+  const prefetching = options.prefetch ?? true;
+  const newest: PendingPage | undefined = prefetching ? requestNewest({ baseUrl, fetch: doFetch }) : undefined;
   void listRequest
     .catch(() => undefined)
     .then((listing) => {
