@@ -231,6 +231,48 @@ describe('chat.stream recording', () => {
     expect(spanNamed(spans, 'chat.message').attributes['streamtrace.sampling.kept_by']).toBe('slow');
   });
 
+  it('records queued WebSocket messages of a sampled-out session as aggregates, in full once slow', async () => {
+    const { exporter, runtime, message, frame } = setup({ keepSlowMs: 1000 }, true);
+    const target = document.createElement('div');
+    document.body.append(target);
+    message.setRenderTarget(target);
+    const stream = new StreamRecorder(runtime, message, 'websocket', new URL('ws://x/ws'));
+    const base = message.startedAt;
+    let bytes = 0;
+    const send = (at: number, text: string): void => {
+      const event = new MessageEvent('message', { data: `{"type":"delta","text":"${text}"}` });
+      Object.defineProperty(event, 'timeStamp', { value: at });
+      bytes += (event.data as string).length;
+      stream.arriving(event);
+      target.append(text); // rendered inside the listener
+      stream.delivered();
+    };
+    for (let i = 0; i < 30; i++) {
+      send(base + 100 + i, 'ab');
+      if (i % 10 === 9) frame(base + 116 + i);
+    }
+    expect(stream.needsCommits).toBe(false); // first paint seen: a light record needs no more commits
+    for (let i = 0; i < 5; i++) send(base + 3000 + i, 'cde'); // after a 2.9 s gap: kept as slow
+    expect(stream.needsCommits).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the observer is watching again
+    frame(base + 3020);
+    stream.end('complete');
+    message.end();
+    await Promise.all(Array.from(runtime.finishing));
+    target.remove();
+    const span = spanNamed(exporter.getFinishedSpans(), 'chat.stream');
+    expect(span.attributes).toMatchObject({
+      'streamtrace.sampling.kept_by': 'slow',
+      'streamtrace.stream.chunks': 35,
+      'streamtrace.stream.bytes': bytes,
+      'streamtrace.chunk.first_paint_ms': round3(base + 125 - stream.openedAt),
+      'streamtrace.chunk.stalls': 1,
+    });
+    const events = span.events.filter((e) => e.name === 'chunk').map((e) => e.attributes as Record<string, number>);
+    expect(events.map((e) => e['streamtrace.chunk.index'])).toEqual([30, 31, 32, 33, 34]);
+    expect(events.every((e) => e['streamtrace.chunk.paint_ms'] === round3(base + 3020 - stream.openedAt))).toBe(true);
+  });
+
   it('exports nothing for a sampled-out message that went fine', async () => {
     const { exporter, runtime, message, frame } = setup({}, true);
     const stream = new StreamRecorder(runtime, message, 'eventsource', new URL('http://x/sse'));

@@ -149,8 +149,9 @@ export class StreamRecorder implements OpenStream {
     this.queue[k] = event;
     this.atArrival[k] = 0;
     if (k === 0) this.runtime.scheduler.request(this.timeline as ChunkTimeline);
-    // The first chunk (and one after setRenderTarget) is read now: time to first token, render target lookup.
-    if (this.queued === QUEUE_SIZE || this.message.nextTargetCheck < 0) this.drain();
+    // Read now: the first chunk (and one after setRenderTarget) for time to first token and the render
+    // target lookup; a light record's, whose arrival may promote it to full recording before the listener renders.
+    if (this.queued === QUEUE_SIZE || this.message.nextTargetCheck < 0 || (this.timeline as ChunkTimeline).light) this.drain();
     return true;
   }
 
