@@ -6,7 +6,9 @@ import { standaloneOptions } from './standalone-options';
 const container = document.getElementById('app');
 if (!container) throw new Error('index.html has no #app element');
 const { maxMessages, backfillLimit, trace } = standaloneOptions(location.search);
+// Requested first: the UI's code, then the list, then the newest trace's spans.
+const ui = import('../ui/mount');
 const adapter = createCollectorAdapter({ baseUrl: location.origin, backfillLimit, prefetch: !trace });
-const { mount } = await import('../ui/mount');
+const { mount } = await ui;
 const panel = mount({ adapter, container, options: { maxMessages, ...(trace ? { initialTrace: trace } : {}), showQueryEndpoint: false, defaults: { queryBaseUrl: location.origin } } });
 addEventListener('pagehide', () => panel.unmount(), { once: true });
