@@ -115,6 +115,8 @@ test('a body dropped unread ends as cancel (body_unread) when collected; a body 
   window.app = {
     probe: async () => { const res = await fetch('/sse?${query}&tag=probe'); return res.status; },
     probeHeld: async () => { const res = await fetch('/sse?count=200&delay=10&mode=hold&tag=probeHeld'); return res.ok; },
+    // Nothing holds this Response: only the app's pending text() does (through the SDK's stream).
+    textUnheld: () => { fetch('/sse?count=20&delay=15&tag=textUnheld').then((r) => r.text()).then(async (t) => { window.textUnheld = await sha256([new TextEncoder().encode(t)]); }); return true; },
     keep: async () => { window.keptResponse = await fetch('/sse?${query}&tag=keptResponse'); window.keptBody = (await fetch('/sse?${query}&tag=keptBody')).body; return true; },
     readKept: async () => {
       const text = new Uint8Array(await window.keptResponse.arrayBuffer());
@@ -127,6 +129,7 @@ test('a body dropped unread ends as cancel (body_unread) when collected; a body 
   expect(await call(p, 'probe')).toBe(200);
   expect(await call(p, 'probeHeld')).toBe(true);
   expect(await call(p, 'keep')).toBe(true);
+  expect(await call(p, 'textUnheld')).toBe(true);
   await p.waitForTimeout(300); // the finite bodies are fully sent
   const cdp = await p.context().newCDPSession(p);
   await cdp.send('HeapProfiler.collectGarbage');
@@ -139,9 +142,10 @@ test('a body dropped unread ends as cancel (body_unread) when collected; a body 
 
   const expected = sseSha256(query);
   expect(await call(p, 'readKept')).toEqual([expected, expected]);
+  await expect.poll(() => p.evaluate(() => (window as unknown as { textUnheld?: string }).textUnheld)).toBe(sseSha256('count=20&delay=15'));
   expect(await pageErrors(p)).toEqual([]);
   await flush(p);
-  await expect.poll(() => ['keptResponse', 'keptBody'].filter((n) => messageOf(server.spans(), streamOf(server.spans(), n))).length).toBe(2);
+  await expect.poll(() => ['keptResponse', 'keptBody', 'textUnheld'].filter((n) => messageOf(server.spans(), streamOf(server.spans(), n))).length).toBe(3);
   const spans = server.spans();
   for (const name of ['probe', 'probeHeld']) {
     const stream = streamOf(spans, name);
@@ -149,9 +153,9 @@ test('a body dropped unread ends as cancel (body_unread) when collected; a body 
     expect(cancelReason(stream), name).toBe('body_unread');
     expect(isError(stream), name).toBe(false);
   }
-  for (const name of ['keptResponse', 'keptBody']) {
+  for (const [name, chunks] of [['keptResponse', 4], ['keptBody', 4], ['textUnheld', 21]] as const) {
     const stream = streamOf(spans, name);
     expect(attr(stream, 'streamtrace.stream.outcome'), name).toBe('complete');
-    expect(attr(stream, 'streamtrace.stream.chunks'), name).toBe(4);
+    expect(attr(stream, 'streamtrace.stream.chunks'), name).toBe(chunks);
   }
 });

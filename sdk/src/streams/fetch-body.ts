@@ -8,21 +8,22 @@ export const BODY_UNREAD = 'body_unread';
 
 interface Unread {
   stream: StreamRecorder;
-  reader: ReadableStreamDefaultReader<Uint8Array>;
+  pipe: AbortController;
+  hold: Hold;
 }
 
 /**
  * Bodies the app let go of unread: the target is the pass-through's underlying source, a plain
  * object only our stream holds (a DOM wrapper could be collected and re-created while its stream is
- * still alive), so it is collected only when nothing can read the body any more. A read in flight
- * keeps it alive (the network's pending read holds our callback, which holds the controller).
+ * still alive), so it is collected only when nothing can read the body any more. A read the app
+ * is waiting on keeps it alive (see Hold).
  */
 let unread: FinalizationRegistry<Unread> | null | undefined;
 function unreadRegistry(): FinalizationRegistry<Unread> | null {
   if (unread === undefined) {
     unread =
       typeof FinalizationRegistry === 'function'
-        ? new FinalizationRegistry<Unread>(({ stream, reader }) => {
+        ? new FinalizationRegistry<Unread>(({ stream, pipe, hold }) => {
             if (stream.ended) return;
             try {
               stream.end('cancel', BODY_UNREAD);
@@ -30,18 +31,46 @@ function unreadRegistry(): FinalizationRegistry<Unread> | null {
               log.warn('fetch body unread failed', error);
             }
             // As the browser does for a collected body: release the connection.
-            reader.cancel(BODY_UNREAD).catch(() => {});
+            hold.resume?.();
+            pipe.abort(BODY_UNREAD);
           })
         : null;
   }
   return unread;
 }
 
+/** What the app's stream (source side) and the pipe's sink share: the sink sees it only weakly. */
+interface Shared {
+  controller: ReadableByteStreamController;
+  done: boolean;
+  /** Ends the pending `pull`: the stream then calls `pull` again when the app next waits for bytes. */
+  pulled: (() => void) | undefined;
+}
+
 /**
- * A byte-stream pass-through of `body` that reports every network read to the stream recorder. It
- * pulls only when the app reads (no read-ahead: a chunk's arrival is the read that delivered it);
- * default and BYOB readers, `tee()`, `pipeTo`, `for await`, `text()`, `json()`, cancel and errors
+ * The sink's strong hold on Shared, set while the app waits for bytes (from `pull` until a chunk
+ * has to be queued): the network's pending read then keeps the app's read (and a `text()` whose
+ * Response nobody holds) alive, as natively. Otherwise the sink sees the stream only weakly.
+ */
+interface Hold {
+  strong: Shared | undefined;
+  /** Resumes the pipe held by a chunk the app had not asked for yet (an abort waits for it too). */
+  resume: (() => void) | undefined;
+}
+
+const noop = (): void => {};
+
+/**
+ * A byte-stream pass-through of `body` that reports every network read to the stream recorder.
+ * Default and BYOB readers, `tee()`, `pipeTo`, `for await`, `text()`, `json()`, cancel and errors
  * behave as on the network's own body (a byte stream too), with the same bytes and error objects.
+ *
+ * The browser pipes the network body into a sink natively, so the only script run per read is the
+ * sink's `write`. It stays at most one network read ahead of the app: a chunk the app is not
+ * waiting for holds the pipe until the app reads again (the one time `pull` runs: while the app
+ * keeps up, `pull` stays pending and is not called per read). The sink holds the app's stream
+ * strongly only while the app waits for bytes (see Hold): a body the app dropped unread can be
+ * collected while the network still holds the pipe.
  */
 export function observeBody(
   body: ReadableStream<Uint8Array>,
@@ -50,22 +79,110 @@ export function observeBody(
   aborted: () => boolean,
   httpError?: string,
 ): ReadableStream<Uint8Array> {
+  const shared: Shared = { controller: undefined as unknown as ReadableByteStreamController, done: false, pulled: undefined };
+  const pipe = new AbortController();
+  const piped: { promise?: Promise<void> } = {};
+  const hold: Hold = { strong: undefined, resume: undefined };
+  // A byte stream's chunks were transferred to us when read: ours to transfer on. Chunks of a
+  // script-made body may still be used by their maker: those are copied.
+  const sink = observingSink(weakRef(shared), hold, stream, eventStream, isByteStream(body), aborted, httpError);
+  const source = byteSource(shared, hold, stream, aborted, pipe, piped);
+  const observed = new ReadableStream(source) as ReadableStream<Uint8Array>;
+  piped.promise = body.pipeTo(new WritableStream(sink), { signal: pipe.signal });
+  piped.promise.catch(noop);
+  // Last: nothing may throw after it (the app would get the network's Response and this stream's
+  // collection would end a body that is being read).
+  unreadRegistry()?.register(source, { stream, pipe, hold });
+  return observed;
+}
+
+/** The app's side. Its closures may hold the stream; nothing the pipe holds may reach them. */
+function byteSource(
+  shared: Shared,
+  hold: Hold,
+  stream: StreamRecorder,
+  aborted: () => boolean,
+  pipe: AbortController,
+  piped: { promise?: Promise<void> },
+): UnderlyingByteSource {
+  return {
+    type: 'bytes',
+    start(controller) {
+      shared.controller = controller;
+    },
+    pull() {
+      hold.strong = shared;
+      const resume = hold.resume;
+      hold.resume = undefined;
+      resume?.();
+      return new Promise<void>((resolve) => (shared.pulled = resolve));
+    },
+    // The app cancelled the body (reader.cancel(), body.cancel(), an aborted pipe).
+    cancel(reason: unknown) {
+      shared.done = true;
+      try {
+        stream.end('cancel', typeof reason === 'string' ? reason : aborted() ? 'abort' : 'reader.cancel');
+      } catch (error) {
+        log.warn('fetch body cancel failed', error);
+      }
+      hold.resume?.();
+      // Cancels the network body (with this reason) and releases the connection.
+      pipe.abort(reason);
+      return piped.promise?.then(noop, noop);
+    },
+  };
+}
+
+/** The pipe's side: observes each network read and hands it to the app's stream, if it is still alive. */
+function observingSink(
+  ref: { deref(): Shared | undefined },
+  hold: Hold,
+  stream: StreamRecorder,
+  eventStream: boolean,
+  owned: boolean,
+  aborted: () => boolean,
+  httpError: string | undefined,
+): UnderlyingSink<Uint8Array> {
   // Every event parsed out of one network read arrived at the same moment: one clock read per read.
   let readAt = 0;
   // Without content capture, the parser hands over the event sizes of one read in one call.
   const parser = eventStream
     ? new SseParser((bytes, data) => stream.chunk(bytes, data, readAt), stream.recording && stream.captureContent, (sizes, count) => stream.chunks(sizes, count, readAt))
     : undefined;
-  // A byte stream's chunks were transferred to us when read: ours to transfer on. Chunks of a
-  // script-made body may still be used by their maker: those are copied.
-  const owned = isByteStream(body);
-  const reader = body.getReader();
-  let cancelled = false;
-  let controller!: ReadableByteStreamController;
-
-  const onRead = (result: ReadableStreamReadResult<Uint8Array>): Promise<void> | void => {
-    if (cancelled) return;
-    if (result.done) {
+  return {
+    write(value) {
+      const shared = ref.deref();
+      if (shared === undefined) {
+        // Nothing can read this body any more (the registry may not have run yet).
+        stream.end('cancel', BODY_UNREAD);
+        throw new TypeError(BODY_UNREAD);
+      }
+      let chunk = value;
+      try {
+        readAt = arrivalTime();
+        if (parser) parser.push(chunk);
+        else stream.chunk(chunk.byteLength, undefined, readAt);
+      } catch (error) {
+        // Never let observation break the app's stream.
+        log.warn('fetch body chunk failed', error);
+      }
+      // A byte stream cannot enqueue an empty chunk.
+      if (chunk.byteLength === 0) return;
+      if (!owned || chunk.byteOffset !== 0 || chunk.byteLength !== chunk.buffer.byteLength) chunk = chunk.slice();
+      const controller = shared.controller;
+      controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
+      // Went straight to a waiting read: read on. Queued: wait until the app wants more.
+      if ((controller.desiredSize as number) >= 0) return;
+      hold.strong = undefined;
+      const pulled = shared.pulled;
+      shared.pulled = undefined;
+      pulled?.();
+      return new Promise<void>((resolve) => (hold.resume = resolve));
+    },
+    close() {
+      const shared = ref.deref();
+      if (shared === undefined) return void stream.end('cancel', BODY_UNREAD);
+      shared.done = true;
       try {
         parser?.end();
         if (httpError) stream.end('error', httpError);
@@ -73,63 +190,29 @@ export function observeBody(
       } catch (error) {
         log.warn('fetch body end failed', error);
       }
-      controller.close();
+      shared.controller.close();
       // A BYOB read waiting for bytes is answered "done" only through its request.
-      controller.byobRequest?.respond(0);
-      return;
-    }
-    let chunk = result.value;
-    try {
-      readAt = arrivalTime();
-      if (parser) parser.push(chunk);
-      else stream.chunk(chunk.byteLength, undefined, readAt);
-    } catch (error) {
-      // Never let observation break the app's stream.
-      log.warn('fetch body chunk failed', error);
-    }
-    // A byte stream cannot enqueue an empty chunk: read on.
-    if (chunk.byteLength === 0) return reader.read().then(onRead, onError);
-    try {
-      if (!owned || chunk.byteOffset !== 0 || chunk.byteLength !== chunk.buffer.byteLength) chunk = chunk.slice();
-      controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
-    } catch (error) {
-      // Not bytes (a script-made body of strings): the app's read fails as it would natively.
-      reader.cancel(error).catch(() => {});
-      onError(error);
-    }
-  };
-  const onError = (error: unknown): never => {
-    if (!cancelled) {
+      shared.controller.byobRequest?.respond(0);
+    },
+    abort(error: unknown) {
+      // The network body failed (or the fetch was aborted): the app's read rejects with that same error.
+      const shared = ref.deref();
+      if (shared?.done === true) return;
       try {
         stream.end(aborted() ? 'cancel' : 'error', aborted() ? 'abort' : error);
       } catch (failure) {
         log.warn('fetch body error failed', failure);
       }
-    }
-    // The app's read rejects with the network's own error, as it would natively.
-    throw error;
+      if (shared === undefined) return;
+      shared.done = true;
+      shared.controller.error(error);
+    },
   };
+}
 
-  const source: UnderlyingByteSource = {
-    type: 'bytes',
-    start(c) {
-      controller = c;
-    },
-    pull: () => reader.read().then(onRead, onError),
-    // The app cancelled the body (reader.cancel(), body.cancel(), an aborted pipe).
-    cancel: (reason: unknown) => {
-      cancelled = true;
-      try {
-        stream.end('cancel', typeof reason === 'string' ? reason : aborted() ? 'abort' : 'reader.cancel');
-      } catch (error) {
-        log.warn('fetch body cancel failed', error);
-      }
-      return reader.cancel(reason);
-    },
-  };
-  const observed = new ReadableStream(source) as ReadableStream<Uint8Array>;
-  unreadRegistry()?.register(source, { stream, reader });
-  return observed;
+/** Without WeakRef (older engines) the sink holds the stream strongly: unread bodies then stay open. */
+function weakRef(shared: Shared): { deref(): Shared | undefined } {
+  return typeof WeakRef === 'function' ? new WeakRef(shared) : { deref: () => shared };
 }
 
 function isByteStream(body: ReadableStream<Uint8Array>): boolean {

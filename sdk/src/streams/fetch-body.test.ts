@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { resolveConfig } from '../config.js';
+import { createSession } from '../session/session.js';
+import { createStore } from '../session/storage.js';
+import { ChatMessage } from '../message/message.js';
+import { StreamRecorder } from './stream-recorder.js';
+import { observeBody } from './fetch-body.js';
+import type { Runtime } from '../runtime.js';
+
+const encoder = new TextEncoder();
+const EVENTS = ['data: {"type":"delta","text":"héllo"}\n\n', 'data: {"type":"delta","text":"wörld"}\n\n', 'data: {"type":"done"}\n\n'];
+
+/** A real recorder on an in-memory exporter; `span()` ends the message and returns the chat.stream span. */
+function recorder(): { stream: StreamRecorder; span(): Promise<ReadableSpan | undefined> } {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const runtime: Runtime = {
+    config: resolveConfig({}),
+    tracer: provider.getTracer('test'),
+    session: createSession({ store: createStore('memory'), inactivityMs: 1e9, maxAgeMs: 1e9 }),
+    scheduler: { request: () => {} },
+    devtools: { active: false, chunks: () => {} },
+    openStreams: new Set(),
+    finishing: new Set(),
+    settlers: new Set(),
+    enabled: true,
+  };
+  const message = new ChatMessage({ runtime, onEnded: () => {}, startMessage: () => { throw new Error('unused'); } }, {}, false);
+  const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://127.0.0.1/sse'), 'GET');
+  return {
+    stream,
+    async span() {
+      for (const settle of runtime.settlers) settle();
+      message.end();
+      await Promise.all(Array.from(runtime.finishing));
+      return exporter.getFinishedSpans().find((s) => s.name === 'chat.stream');
+    },
+  };
+}
+
+/** A network-like body: a byte stream of the SSE events, one per read; `cancelled` gets the cancel reason. */
+function networkBody(hold = false): { body: ReadableStream<Uint8Array>; cancelled: unknown[] } {
+  const cancelled: unknown[] = [];
+  let i = 0;
+  const body = new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      if (i < EVENTS.length) controller.enqueue(encoder.encode(EVENTS[i++]));
+      else if (!hold) controller.close();
+      else return new Promise<void>(() => {});
+    },
+    cancel(reason) {
+      cancelled.push(reason);
+    },
+  }) as ReadableStream<Uint8Array>;
+  return { body, cancelled };
+}
+
+describe('observeBody', () => {
+  it('gives BYOB readers the exact bytes in buffers of any size, and ends the stream complete with one chunk per event', async () => {
+    const { stream, span } = recorder();
+    const observed = observeBody(networkBody().body, stream, true, () => false);
+    const reader = observed.getReader({ mode: 'byob' });
+    const parts: number[] = [];
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(5));
+      if (done) break;
+      parts.push(...value);
+    }
+    expect(new TextDecoder().decode(new Uint8Array(parts))).toBe(EVENTS.join(''));
+    const ended = await span();
+    expect(ended?.attributes['streamtrace.stream.outcome']).toBe('complete');
+    expect(ended?.attributes['streamtrace.stream.chunks']).toBe(3);
+  });
+
+  it("ends the stream as cancel (not error) when the app cancels, and cancels the network body with the app's reason", async () => {
+    const { stream, span } = recorder();
+    const network = networkBody(true);
+    const reader = observeBody(network.body, stream, true, () => false).getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel('user pressed stop');
+    expect((await reader.read()).done).toBe(true);
+    expect(network.cancelled).toEqual(['user pressed stop']);
+    const ended = await span();
+    expect(ended?.attributes['streamtrace.stream.outcome']).toBe('cancel');
+    expect(ended?.attributes['error.type']).toBeUndefined();
+    expect(ended?.events.find((e) => e.name === 'stream.cancel')?.attributes?.['streamtrace.cancel.reason']).toBe('user pressed stop');
+  });
+
+  it("rejects the app's read with the network's own error and ends the stream as error", async () => {
+    const { stream, span } = recorder();
+    const failure = new TypeError('network error');
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode(EVENTS[0]));
+      },
+      pull(controller) {
+        controller.error(failure);
+      },
+    });
+    const reader = observeBody(body, stream, true, () => false).getReader();
+    expect((await reader.read()).done).toBe(false);
+    await expect(reader.read()).rejects.toBe(failure);
+    const ended = await span();
+    expect(ended?.attributes['streamtrace.stream.outcome']).toBe('error');
+    expect(ended?.attributes['error.type']).toBe('TypeError');
+  });
+
+  it("leaves the chunks of a script-made (non-byte) body usable by their maker, and counts non-SSE reads", async () => {
+    const { stream, span } = recorder();
+    const shared = encoder.encode('abcdef');
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(shared.subarray(0, 3));
+        controller.enqueue(shared.subarray(3));
+        controller.close();
+      },
+    });
+    const text = await new Response(observeBody(body, stream, false, () => false)).text();
+    expect(text).toBe('abcdef');
+    expect(shared.byteLength).toBe(6); // not detached by a transfer
+    expect(new TextDecoder().decode(shared)).toBe('abcdef');
+    expect((await span())?.attributes['streamtrace.stream.chunks']).toBe(2);
+  });
+});
