@@ -181,3 +181,33 @@ test('floods: 200k SSE events in a few reads, 50k EventSource messages, 20k WebS
     expect(JSON.stringify(span).length, t).toBeLessThan(100_000);
   }
 });
+
+test('EventSource refused by the server (wrong content-type, 500, 204, 404 page): the app sees the native failure, the stream and its message end as error', async ({ page }) => {
+  const code = `window.refused = (q) => new Promise((resolve) => {
+    const log = []; const es = new EventSource('/sse?count=2&' + q);
+    es.onopen = () => log.push('open');
+    es.onmessage = () => log.push('message');
+    es.onerror = () => { log.push('error:' + es.readyState); if (es.readyState === EventSource.CLOSED) resolve(log); };
+  });`;
+  server.setPage('/refused-native.html', `<!doctype html><body><script>${code}</script></body>`);
+  server.setPage('/refused.html', scriptTagPage({ endpoint: `${server.base}/v1/traces`, propagateTo: `${server.base}/` }, code));
+  const cases = ['type=text/plain&r=plain', 'status=500&r=500', 'status=204&r=204', 'status=404&type=text/html&r=404'];
+  const run = async (path: string): Promise<unknown[]> => {
+    await gotoPage(page, server, `${server.base}${path}`);
+    const out: unknown[] = [];
+    for (const q of cases) out.push(await page.evaluate((query) => (window as unknown as { refused(q: string): Promise<string[]> }).refused(query), q));
+    return out;
+  };
+  const native = await run('/refused-native.html');
+  expect(native).toEqual(cases.map(() => ['error:2']));
+  expect(await run('/refused.html')).toEqual(native);
+  await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
+  const find = (r: string): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`r=${r}`));
+  await expect.poll(() => ['plain', '500', '204', '404'].filter((r) => find(r)).length).toBe(4);
+  for (const r of ['plain', '500', '204', '404']) {
+    const stream = find(r) as OtlpSpan;
+    const message = server.spans().find((s) => s.spanId === stream.parentSpanId);
+    expect([r, attr(stream, 'streamtrace.stream.outcome'), attr(stream, 'error.type'), attr(stream, 'streamtrace.stream.chunks'), attr(message, 'streamtrace.message.outcome')])
+      .toEqual([r, 'error', 'eventsource_error', 0, 'error']);
+  }
+});
