@@ -1,3 +1,4 @@
+import { trackShadowRoots } from './timing/shadow-roots.js';
 import type { Link } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resolveConfig, type StreamtraceOptions } from './config.js';
@@ -148,6 +149,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   if (config.instrument.eventSource) install('EventSource', () => instrumentEventSource(instrumentContext));
   if (config.instrument.webSocket) install('WebSocket', () => instrumentWebSocket(instrumentContext));
   if (config.instrument.xhr) install('XMLHttpRequest', () => instrumentXhr(instrumentContext));
+  install('shadow roots', trackShadowRoots);
   if (config.captureErrors && typeof window !== 'undefined') {
     install('page errors', () => watchPageErrors(window, () => (registry.current() ?? openAuto[openAuto.length - 1])?.span));
   }

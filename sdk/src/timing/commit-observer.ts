@@ -1,4 +1,5 @@
 import { sameTaskArrival } from './clock.js';
+import { hostedUnder, onShadowRootAttached, shadowRootsUnder } from './shadow-roots.js';
 
 const OPTIONS: MutationObserverInit = { childList: true, subtree: true, characterData: true };
 
@@ -11,6 +12,7 @@ export class CommitObserver {
   private observer: MutationObserver | undefined;
   private target: Node | undefined;
   private paused = false;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(private readonly onCommit: (at: number) => void) {}
 
@@ -28,6 +30,7 @@ export class CommitObserver {
     if (this.target === undefined || this.paused) return;
     this.paused = true;
     this.observer?.disconnect();
+    this.stopFollowingShadowRoots();
   }
 
   /** A stream wants commits again: observe the remembered target. */
@@ -51,6 +54,29 @@ export class CommitObserver {
     this.observer.disconnect();
     this.target = target;
     this.observer.observe(target, OPTIONS);
+    this.followShadowRoots(target);
+  }
+
+  /** Mutations inside shadow roots under the target (web components) are commits too. */
+  private followShadowRoots(target: Node): void {
+    const observer = this.observer;
+    if (observer === undefined) return;
+    const wholePage = typeof document !== 'undefined' && (target === document.body || target === document.documentElement);
+    for (const root of shadowRootsUnder(wholePage ? document : target)) observer.observe(root, OPTIONS);
+    this.stopFollowingShadowRoots();
+    this.unsubscribe = onShadowRootAttached((root) => {
+      const check = (): void => {
+        if (this.target === target && !this.paused && (wholePage || hostedUnder(root, target))) observer.observe(root, OPTIONS);
+      };
+      // A custom element attaches its root in its constructor, before the app inserts it.
+      if (root.host.isConnected || wholePage) check();
+      else queueMicrotask(check);
+    });
+  }
+
+  private stopFollowingShadowRoots(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   /**
@@ -68,6 +94,7 @@ export class CommitObserver {
 
   disconnect(): void {
     this.observer?.disconnect();
+    this.stopFollowingShadowRoots();
     this.target = undefined;
     this.paused = false;
   }
@@ -76,12 +103,20 @@ export class CommitObserver {
 /**
  * The element a message renders into, when the app did not call `setRenderTarget`:
  * `[data-streamtrace-message="<message id>"]`, else the newest element marked with an empty
- * `data-streamtrace-message` attribute (a generic "the answer streams here" marker).
+ * `data-streamtrace-message` attribute (a generic "the answer streams here" marker); shadow roots
+ * the SDK knows of are searched after the document.
  */
 export function findRenderTarget(messageId: string): Element | undefined {
   if (typeof document === 'undefined') return undefined;
-  const exact = document.querySelector(`[data-streamtrace-message="${CSS.escape(messageId)}"]`);
-  if (exact) return exact;
-  const generic = document.querySelectorAll('[data-streamtrace-message=""]');
-  return generic.length > 0 ? (generic[generic.length - 1] as Element) : undefined;
+  const exact = `[data-streamtrace-message="${CSS.escape(messageId)}"]`;
+  const scopes: ParentNode[] = [document, ...shadowRootsUnder(document)];
+  for (const scope of scopes) {
+    const found = scope.querySelector(exact);
+    if (found) return found;
+  }
+  for (const scope of scopes) {
+    const generic = scope.querySelectorAll('[data-streamtrace-message=""]');
+    if (generic.length > 0) return generic[generic.length - 1] as Element;
+  }
+  return undefined;
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { CommitObserver } from './commit-observer.js';
+import { hostedUnder, shadowRootsUnder, trackShadowRoots } from './shadow-roots.js';
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('shadow roots', () => {
+  it('a commit observer of a target sees mutations inside shadow roots under it, attached before or after it connected', async () => {
+    const untrack = trackShadowRoots();
+    const nativeName = Element.prototype.attachShadow.name;
+    expect(nativeName).toBe('attachShadow');
+    const target = document.createElement('div');
+    const outside = document.createElement('div');
+    document.body.append(target, outside);
+    const early = document.createElement('span');
+    target.append(early);
+    const earlyRoot = early.attachShadow({ mode: 'closed' });
+
+    const commits: number[] = [];
+    const observer = new CommitObserver((at) => commits.push(at));
+    observer.observe(target);
+    earlyRoot.append('a');
+    await settle();
+    expect(commits).toHaveLength(1);
+
+    // A custom element attaches in its constructor, before the app inserts it.
+    const late = document.createElement('span');
+    const lateRoot = late.attachShadow({ mode: 'open' });
+    target.append(late);
+    await settle();
+    expect(commits).toHaveLength(2);
+    lateRoot.append('b');
+    await settle();
+    expect(commits).toHaveLength(3);
+
+    const elsewhere = document.createElement('span');
+    outside.append(elsewhere);
+    const elsewhereRoot = elsewhere.attachShadow({ mode: 'open' });
+    await settle();
+    elsewhereRoot.append('c');
+    await settle();
+    expect(commits).toHaveLength(3);
+
+    expect(hostedUnder(lateRoot, target)).toBe(true);
+    expect(hostedUnder(elsewhereRoot, target)).toBe(false);
+    expect(shadowRootsUnder(document)).toEqual(expect.arrayContaining([earlyRoot, lateRoot, elsewhereRoot]));
+
+    observer.disconnect();
+    untrack();
+    expect(Element.prototype.attachShadow.name).toBe('attachShadow');
+    target.remove();
+    outside.remove();
+  });
+});
