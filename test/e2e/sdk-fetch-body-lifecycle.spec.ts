@@ -116,7 +116,17 @@ test('a body dropped unread ends as cancel (body_unread) when collected; a body 
     probe: async () => { const res = await fetch('/sse?${query}&tag=probe'); return res.status; },
     probeHeld: async () => { const res = await fetch('/sse?count=200&delay=10&mode=hold&tag=probeHeld'); return res.ok; },
     // Nothing holds this Response: only the app's pending text() does (through the SDK's stream).
-    textUnheld: () => { fetch('/sse?count=20&delay=15&tag=textUnheld').then((r) => r.text()).then(async (t) => { window.textUnheld = await sha256([new TextEncoder().encode(t)]); }); return true; },
+    textUnheld: () => { fetch('/sse?count=40&delay=15&tag=textUnheld').then((r) => r.text()).then(async (t) => { window.textUnheld = await sha256([new TextEncoder().encode(t)]); }); return true; },
+    // Nothing holds this reader: only its own pending read (natively, the network keeps that alive).
+    readerUnheld: () => {
+      (async () => {
+        const reader = (await fetch('/sse?count=40&delay=15&tag=readerUnheld')).body.getReader();
+        const parts = [];
+        for (;;) { const { done, value } = await reader.read(); if (done) break; parts.push(value); }
+        window.readerUnheld = await sha256(parts);
+      })();
+      return true;
+    },
     keep: async () => { window.keptResponse = await fetch('/sse?${query}&tag=keptResponse'); window.keptBody = (await fetch('/sse?${query}&tag=keptBody')).body; return true; },
     readKept: async () => {
       const text = new Uint8Array(await window.keptResponse.arrayBuffer());
@@ -129,8 +139,10 @@ test('a body dropped unread ends as cancel (body_unread) when collected; a body 
   expect(await call(p, 'probe')).toBe(200);
   expect(await call(p, 'probeHeld')).toBe(true);
   expect(await call(p, 'keep')).toBe(true);
-  expect(await call(p, 'textUnheld')).toBe(true);
   await p.waitForTimeout(300); // the finite bodies are fully sent
+  expect(await call(p, 'textUnheld')).toBe(true); // still streaming through the collections below
+  expect(await call(p, 'readerUnheld')).toBe(true);
+  await p.waitForTimeout(50);
   const cdp = await p.context().newCDPSession(p);
   await cdp.send('HeapProfiler.collectGarbage');
   await p.waitForTimeout(100); // finalizers run in a later task
@@ -142,10 +154,11 @@ test('a body dropped unread ends as cancel (body_unread) when collected; a body 
 
   const expected = sseSha256(query);
   expect(await call(p, 'readKept')).toEqual([expected, expected]);
-  await expect.poll(() => p.evaluate(() => (window as unknown as { textUnheld?: string }).textUnheld)).toBe(sseSha256('count=20&delay=15'));
+  await expect.poll(() => p.evaluate(() => (window as unknown as { textUnheld?: string }).textUnheld)).toBe(sseSha256('count=40&delay=15'));
+  await expect.poll(() => p.evaluate(() => (window as unknown as { readerUnheld?: string }).readerUnheld)).toBe(sseSha256('count=40&delay=15'));
   expect(await pageErrors(p)).toEqual([]);
   await flush(p);
-  await expect.poll(() => ['keptResponse', 'keptBody', 'textUnheld'].filter((n) => messageOf(server.spans(), streamOf(server.spans(), n))).length).toBe(3);
+  await expect.poll(() => ['keptResponse', 'keptBody', 'textUnheld', 'readerUnheld'].filter((n) => messageOf(server.spans(), streamOf(server.spans(), n))).length).toBe(4);
   const spans = server.spans();
   for (const name of ['probe', 'probeHeld']) {
     const stream = streamOf(spans, name);
@@ -153,7 +166,7 @@ test('a body dropped unread ends as cancel (body_unread) when collected; a body 
     expect(cancelReason(stream), name).toBe('body_unread');
     expect(isError(stream), name).toBe(false);
   }
-  for (const [name, chunks] of [['keptResponse', 4], ['keptBody', 4], ['textUnheld', 21]] as const) {
+  for (const [name, chunks] of [['keptResponse', 4], ['keptBody', 4], ['textUnheld', 41], ['readerUnheld', 41]] as const) {
     const stream = streamOf(spans, name);
     expect(attr(stream, 'streamtrace.stream.outcome'), name).toBe('complete');
     expect(attr(stream, 'streamtrace.stream.chunks'), name).toBe(chunks);
