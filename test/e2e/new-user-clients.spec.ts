@@ -216,6 +216,7 @@ test('XMLHttpRequest variants: sync, responseType json/arraybuffer/blob/document
     expect([x, attr(find(x), 'streamtrace.stream.transport'), attr(find(x), 'streamtrace.stream.outcome'), attr(find(x), 'http.response.status_code')]).toEqual([x, 'xhr', 'complete', 200]);
   }
   expect(attr(find('timeout'), 'streamtrace.stream.outcome')).toBe('error');
+  expect(attr(find('timeout'), 'error.type'), 'the app\'s own timeout, not a network error').toBe('timeout');
   const traced = server.requests.filter((r) => r.path !== '/xhr-traced.html' && names.includes(r.query.get('x') ?? '')).slice(-6);
   expect(traced.map((r) => typeof r.headers.traceparent)).toEqual(Array(6).fill('string'));
 });

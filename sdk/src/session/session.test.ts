@@ -47,6 +47,22 @@ describe('session', () => {
     expect(session.touch()).toEqual({ id: 'stored', started: false });
   });
 
+  it('does not trust a stored id that could not be its own: a new session starts, the app keeps working', () => {
+    for (const bad of ['h'.repeat(100_000), 'abc\r\nx-evil: 1', 'sess\u{1F642}', '', 42]) {
+      const store = memoryStore();
+      store.data.set(SESSION_KEY, JSON.stringify({ id: bad, startedAt: 0, lastActivity: 0 }));
+      const session = createSession({ store, inactivityMs: 1000, maxAgeMs: 10_000, now: () => 10 });
+      const started = session.touch();
+      expect(started.started).toBe(true);
+      expect(started.id).toMatch(/^[\da-f]{32}$/);
+      expect(started.previousId).toBeUndefined();
+    }
+    const store = memoryStore();
+    store.data.set(SESSION_KEY, JSON.stringify({ id: 'a'.repeat(32), previousId: 'x'.repeat(5000), startedAt: 0, lastActivity: 0 }));
+    const session = createSession({ store, inactivityMs: 1000, maxAgeMs: 10_000, now: () => 10 });
+    expect(session.touch()).toEqual({ id: 'a'.repeat(32), started: false });
+  });
+
   it('uses sessionStorage by default and falls back to memory when storage is blocked', () => {
     const store = createStore('session');
     const session = createSession({ store, inactivityMs: 1000, maxAgeMs: 10_000 });

@@ -27,12 +27,20 @@ export interface Session {
   touch(): { id: string; started: boolean; previousId?: string };
 }
 
+/**
+ * What a stored id may look like. The record is shared with every script of the origin (and, with
+ * `sessionStorage: 'local'`, every tab): an id that could not be ours (huge, or characters a header
+ * or URL cannot carry) would break the app's own requests, so it starts a new session instead.
+ */
+const STORED_ID = /^[\w-]{1,64}$/;
+
 function parse(raw: string | null): SessionRecord | undefined {
   if (raw === null) return undefined;
   try {
     const value = JSON.parse(raw) as Partial<SessionRecord>;
-    if (typeof value.id === 'string' && typeof value.startedAt === 'number' && typeof value.lastActivity === 'number') {
-      return value as SessionRecord;
+    if (typeof value.id === 'string' && STORED_ID.test(value.id) && typeof value.startedAt === 'number' && typeof value.lastActivity === 'number') {
+      const { id, startedAt, lastActivity, previousId } = value;
+      return typeof previousId === 'string' && STORED_ID.test(previousId) ? { id, startedAt, lastActivity, previousId } : { id, startedAt, lastActivity };
     }
   } catch {
     // corrupt entry: start a new session

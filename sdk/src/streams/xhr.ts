@@ -84,4 +84,6 @@ function traceXhr(
     else stream.end('complete');
   }));
   listen.call(xhr, 'abort', guard('XMLHttpRequest abort', () => stream.end('cancel', 'abort')));
+  // Fires before loadend (status 0): the app's own `timeout` expired, not the network.
+  listen.call(xhr, 'timeout', guard('XMLHttpRequest timeout', () => stream.end('error', 'timeout')));
 }
