@@ -107,6 +107,18 @@ describe('observeBody', () => {
     expect(ended?.attributes['error.type']).toBe('TypeError');
   });
 
+  it("fails the app's read (no hang) on a script-made body of strings, as natively, and ends the stream as error", async () => {
+    const { stream, span } = recorder();
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue('data: x\n\n');
+        controller.close();
+      },
+    }) as unknown as ReadableStream<Uint8Array>;
+    await expect(observeBody(body, stream, true, () => false).getReader().read()).rejects.toBeInstanceOf(TypeError);
+    expect((await span())?.attributes['streamtrace.stream.outcome']).toBe('error');
+  });
+
   it("leaves the chunks of a script-made (non-byte) body usable by their maker, and counts non-SSE reads", async () => {
     const { stream, span } = recorder();
     const shared = encoder.encode('abcdef');

@@ -149,6 +149,19 @@ function observingSink(
   const parser = eventStream
     ? new SseParser((bytes, data) => stream.chunk(bytes, data, readAt), stream.recording && stream.captureContent, (sizes, count) => stream.chunks(sizes, count, readAt))
     : undefined;
+  /** The network body failed (or the fetch was aborted): the app's read rejects with that same error. */
+  const fail = (error: unknown): void => {
+    const shared = ref.deref();
+    if (shared?.done === true) return;
+    try {
+      stream.end(aborted() ? 'cancel' : 'error', aborted() ? 'abort' : error);
+    } catch (failure) {
+      log.warn('fetch body error failed', failure);
+    }
+    if (shared === undefined) return;
+    shared.done = true;
+    shared.controller.error(error);
+  };
   return {
     write(value) {
       const shared = ref.deref();
@@ -157,6 +170,8 @@ function observingSink(
         stream.end('cancel', BODY_UNREAD);
         throw new TypeError(BODY_UNREAD);
       }
+      // The app cancelled: the pipe hands over what it had read before stopping.
+      if (shared.done) return;
       let chunk = value;
       try {
         readAt = arrivalTime();
@@ -168,9 +183,15 @@ function observingSink(
       }
       // A byte stream cannot enqueue an empty chunk.
       if (chunk.byteLength === 0) return;
-      if (!owned || chunk.byteOffset !== 0 || chunk.byteLength !== chunk.buffer.byteLength) chunk = chunk.slice();
       const controller = shared.controller;
-      controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
+      try {
+        if (!owned || chunk.byteOffset !== 0 || chunk.byteLength !== chunk.buffer.byteLength) chunk = chunk.slice();
+        controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
+      } catch (error) {
+        // Not bytes (a script-made body of strings): the app's read fails, as it would natively.
+        fail(error);
+        throw error;
+      }
       // Went straight to a waiting read: read on. Queued: wait until the app wants more.
       if ((controller.desiredSize as number) >= 0) return;
       hold.strong = undefined;
@@ -194,19 +215,7 @@ function observingSink(
       // A BYOB read waiting for bytes is answered "done" only through its request.
       shared.controller.byobRequest?.respond(0);
     },
-    abort(error: unknown) {
-      // The network body failed (or the fetch was aborted): the app's read rejects with that same error.
-      const shared = ref.deref();
-      if (shared?.done === true) return;
-      try {
-        stream.end(aborted() ? 'cancel' : 'error', aborted() ? 'abort' : error);
-      } catch (failure) {
-        log.warn('fetch body error failed', failure);
-      }
-      if (shared === undefined) return;
-      shared.done = true;
-      shared.controller.error(error);
-    },
+    abort: fail,
   };
 }
 
