@@ -184,6 +184,42 @@ export interface ProtoEnvelope<Scoped, Resourced> {
  * Reads an `Export*ServiceRequest` (field 1: Resource*; in it 1: resource, 2: Scope*, 3: schema_url),
  * keeping only resources that still hold scopes. ShapeError and ProtoError pass through.
  */
+/** A `Scope{Spans,Logs}` message: its scope, the items `readItem` kept, its schema URL and how many items were rejected. */
+export function readScopedItems<Item>(
+  reader: WireReader,
+  where: string,
+  readItem: (reader: WireReader, where: string, index: number) => Item | undefined,
+): { scope: InstrumentationScope; items: Item[]; schemaUrl: string; rejected: number } {
+  let scope: InstrumentationScope = { name: '' };
+  let schemaUrl = '';
+  const items: Item[] = [];
+  let rejected = 0;
+  let i = 0;
+  while (reader.more()) {
+    const tag = reader.tag();
+    switch (tag >>> 3) {
+      case 1:
+        expectWire(tag, WIRE_LEN);
+        scope = readScope(reader);
+        break;
+      case 2: {
+        expectWire(tag, WIRE_LEN);
+        const item = readItem(reader, where, i++);
+        if (item !== undefined) items.push(item);
+        else rejected++;
+        break;
+      }
+      case 3:
+        expectWire(tag, WIRE_LEN);
+        schemaUrl = reader.string();
+        break;
+      default:
+        reader.skip(tag);
+    }
+  }
+  return { scope, items, schemaUrl, rejected };
+}
+
 export function readEnvelope<Scoped, Resourced>(bytes: Buffer, resourcesKey: string, scopesKey: string, envelope: ProtoEnvelope<Scoped, Resourced>): Resourced[] {
   const reader = new WireReader(bytes);
   const resources: Resourced[] = [];

@@ -1,9 +1,9 @@
 import { ShapeError } from './normalize-common.js';
-import { readAnyValue, readAttribute, readEnvelope, readScope } from './normalize-proto-common.js';
+import { readAnyValue, readAttribute, readEnvelope, readScopedItems } from './normalize-proto-common.js';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, expectWire, unsignedDecimal } from './normalize-proto-wire.js';
 import type { WireReader } from './normalize-proto-wire.js';
 import type { NormalizedLogs } from './normalize-logs.js';
-import type { AnyValue, InstrumentationScope, KeyValue, LogRecord, ResourceLogs, ScopeLogs } from './otlp-types.js';
+import type { AnyValue, KeyValue, LogRecord, ResourceLogs, ScopeLogs } from './otlp-types.js';
 
 // SEVERITY_NUMBER_UNSPECIFIED .. SEVERITY_NUMBER_FATAL4
 const SEVERITY_COUNT = 25;
@@ -99,36 +99,12 @@ export function decodeLogs(bytes: Buffer): NormalizedLogs {
   let rejected = 0;
   const resourceLogs = readEnvelope<ScopeLogs, ResourceLogs>(bytes, 'resourceLogs', 'scopeLogs', {
     readScoped(reader, where) {
-      let scope: InstrumentationScope = { name: '' };
-      let schemaUrl = '';
-      const logRecords: LogRecord[] = [];
-      let i = 0;
-      while (reader.more()) {
-        const tag = reader.tag();
-        switch (tag >>> 3) {
-          case 1:
-            expectWire(tag, WIRE_LEN);
-            scope = readScope(reader);
-            break;
-          case 2: {
-            expectWire(tag, WIRE_LEN);
-            const record = readLogRecord(reader, where, i++);
-            if (record) logRecords.push(record);
-            else rejected++;
-            break;
-          }
-          case 3:
-            expectWire(tag, WIRE_LEN);
-            schemaUrl = reader.string();
-            break;
-          default:
-            reader.skip(tag);
-        }
-      }
-      if (logRecords.length === 0) return undefined;
-      accepted += logRecords.length;
-      const scoped: ScopeLogs = { scope, logRecords };
-      if (schemaUrl) scoped.schemaUrl = schemaUrl;
+      const read = readScopedItems(reader, where, readLogRecord);
+      rejected += read.rejected;
+      if (read.items.length === 0) return undefined;
+      accepted += read.items.length;
+      const scoped: ScopeLogs = { scope: read.scope, logRecords: read.items };
+      if (read.schemaUrl) scoped.schemaUrl = read.schemaUrl;
       return scoped;
     },
     resourced(resource, scopeLogs, schemaUrl) {

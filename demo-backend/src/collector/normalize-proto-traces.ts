@@ -1,5 +1,5 @@
 import { ShapeError, boundedString } from './normalize-common.js';
-import { readAttribute, readEnvelope, readScope } from './normalize-proto-common.js';
+import { readAttribute, readEnvelope, readScopedItems } from './normalize-proto-common.js';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, expectWire, unsignedDecimal } from './normalize-proto-wire.js';
 import {
   MAX_ATTRIBUTES_PER_ITEM,
@@ -12,7 +12,7 @@ import {
 import type { TruncationCount } from './normalize-common.js';
 import type { WireReader } from './normalize-proto-wire.js';
 import type { NormalizedTraces } from './normalize-traces.js';
-import type { InstrumentationScope, KeyValue, ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink } from './otlp-types.js';
+import type { KeyValue, ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink } from './otlp-types.js';
 
 const SPAN_KIND_COUNT = 6;
 const STATUS_CODE_COUNT = 3;
@@ -268,36 +268,12 @@ export function decodeTraces(bytes: Buffer): NormalizedTraces {
   let rejected = 0;
   const resourceSpans = readEnvelope<ScopeSpans, ResourceSpans>(bytes, 'resourceSpans', 'scopeSpans', {
     readScoped(reader, where) {
-      let scope: InstrumentationScope = { name: '' };
-      let schemaUrl = '';
-      const spans: Span[] = [];
-      let i = 0;
-      while (reader.more()) {
-        const tag = reader.tag();
-        switch (tag >>> 3) {
-          case 1:
-            expectWire(tag, WIRE_LEN);
-            scope = readScope(reader);
-            break;
-          case 2: {
-            expectWire(tag, WIRE_LEN);
-            const span = readSpan(reader, where, i++);
-            if (span) spans.push(span);
-            else rejected++;
-            break;
-          }
-          case 3:
-            expectWire(tag, WIRE_LEN);
-            schemaUrl = reader.string();
-            break;
-          default:
-            reader.skip(tag);
-        }
-      }
-      if (spans.length === 0) return undefined;
-      accepted += spans.length;
-      const scoped: ScopeSpans = { scope, spans };
-      if (schemaUrl) scoped.schemaUrl = schemaUrl;
+      const read = readScopedItems(reader, where, readSpan);
+      rejected += read.rejected;
+      if (read.items.length === 0) return undefined;
+      accepted += read.items.length;
+      const scoped: ScopeSpans = { scope: read.scope, spans: read.items };
+      if (read.schemaUrl) scoped.schemaUrl = read.schemaUrl;
       return scoped;
     },
     resourced(resource, scopeSpans, schemaUrl) {
