@@ -22,31 +22,35 @@ const external = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/
 // on the wire (OTLP JSON, sessionStorage record, DevTools messages, vitals attribution keys) or
 // looked up by a string (e.g. `onEnding`). A name not listed simply stays as written.
 const MANGLED_PROPS = `
-  addStream afterCR afterMs appHeaders arrived arrivedLight atStreamStart awaitingCommit backoffMs
-  batchClosed batchOptions batchTimer beforeFrame bomSkip bufferOptions candidateArrival
-  candidateCommit capacity childSpan chunkArrived clockNow closedByClient commitCursor
+  addSample addStream afterCR afterMs appHeaders arrived arrivedLight atArrival atStreamStart
+  awaitingCommit backoffMs batchClosed batchOptions batchTimer beforeFrame bomSkip bucketCounts
+  bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
+  childSpan chunkArrived chunkCount chunkTimeline clockNow closedByClient commitCursor
   commitObserver commitsNeeded committedLight contextValues conversation currentAt currentEvent
-  currentRule dataLength dataParts decide decided delayMs doneCursor dropExcess endedAt endLine
-  endNow endRequested endSpan errorForMessage eventArriving eventBytes eventDelivered eventsDropped
-  evictOldest explicitTarget exportQueue failedHead fieldIndex finalise finaliseUpTo findSlowestMin
-  finishing finishMessage firstArrival firstByteAt firstPaint firstResponse firstUsed
-  firstVisibleArrival firstVisibleIndex flushCommits gapMax handOver heldBytes heldSize heldTraces
-  inactivityMs inFlight inFrame initialBackoffMs inValue isData isHidden keepContent lastArrival
-  lastBucket lastRequestAt lastValue lineBuffer lineIsData lineStart longFrame longFrames
-  longFramesMax longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxPending
+  currentRule dataLength dataParts decide decided delayMs doneCursor drain dropExcess endedAt
+  endLine endNow endRequested endSpan errorForMessage eventArriving eventBytes eventDelivered
+  eventQueue eventsDropped evictOldest explicitTarget exportQueue failedHead fieldIndex finalise
+  finaliseUpTo findSlowestMin finishing finishMessage finishTimeline firstArrival firstByteAt
+  firstPaint firstResponse firstUsed firstVisibleArrival firstVisibleIndex flushCommits gapMax
+  handOver hasPending heldBytes heldSize heldTraces inactivityMs inFlight inFrame initialBackoffMs
+  inValue isData isHidden keepContent lastArrival lastBucket lastEvent lastRequestAt lastValue
+  latencyHist lightOnly lineBuffer lineIsData lineStart longFrame longFrames longFramesMax
+  longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxMs maxPending
   maxSpansPerTrace maxTraces messageDeps messageFor messageId messageStreams needsCommits newId
-  nextTargetCheck onEnded onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages
-  openStream openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek
-  pendingTarget pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions pump
-  quantile queuedSpans queuedForFrame queueOptions rafPending rateNow reconnects recordsUnsampled
-  redactHook refreshMs refreshTimer requestPaint requestRule resetEvent resolveSettled responded
-  retryTimer ruleOptions ruleStopped sampleCount sampledInner sampleNext sampleSeen sampleStart
-  sampleW sawData scan scheduler scheduleRefresh selectedEvents sendBatch sendNow sessionIdOf
-  sessionRef setBytes settle settledOnce settleNow settlers settleTimer shutDown slots slowestCount
-  slowestMinLatency slowestMinSlot slowestStart slowestUsed spanHooks spanProcessors spanResource
-  stallCount stallStart stallUsed streamEnded streamSettled takeData takeSpan timeoutMs toBody
-  totalBytes ttft ttftVisible unsettledStreams valueStart visibleSince waitingSpans wrappers
-  writeAggregates writeSlot
+  nextTargetCheck onEnded onError onFirstPaint onFrame onPainted onPromote onSettled openedAt
+  openMessages openStream openStreams originals outcome ownSpanContext painted paintedLight
+  paintUpTo peek pendingTarget pendingTraces processors promote promoteAfter promoteOnGapMs
+  providerOptions pump quantile queuedCount queuedForFrame queuedSpans queueOptions rafPending
+  randomUnit rateNow reconnects recordsUnsampled redactHook refreshMs refreshTimer requestPaint
+  requestRule resetEvent resolveSettled responded retryTimer ringArrival ringBytes ringCap
+  ringCommit ringPaint ringSource ruleOptions ruleStopped sampleCount sampledInner sampleNext
+  sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler scheduleRefresh selectChunk
+  selectedEvents sendBatch sendNow sessionIdOf sessionRef setBytes settle settledOnce settleNow
+  settlers settleTimer shutDown skipCount slots slowestCount slowestMinLatency slowestMinSlot
+  slowestStart slowestUsed spanHooks spanProcessors spanResource stallCount stallStart stallTotal
+  stallUsed streamEnded streamRuntime streamSettled takeData takeSpan timelineOptions timeoutMs
+  toBody totalBytes ttft ttftVisible unsettledStreams valueStart visibleSince waitingNext
+  waitingSpans wrappers writeAggregates writeSlot
 `.trim().split(/\s+/);
 
 /** Fails the build if a listed name is also a name the host or a bundled dependency uses. */

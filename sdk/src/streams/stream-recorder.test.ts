@@ -51,7 +51,7 @@ describe('chat.stream recording', () => {
     const { exporter, runtime, message, frame } = setup();
     const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://localhost:8787/api/chat'), 'POST');
     // Drive time by hand: performance.now() is only read for arrivals, so feed commits/paints explicitly.
-    const timeline = stream.timeline!;
+    const timeline = stream.chunkTimeline!;
     const base = stream.openedAt;
     for (let i = 0; i < 10_000; i++) {
       const at = base + 100 + i * 10 + (i === 5000 ? 3000 : 0);
@@ -87,7 +87,7 @@ describe('chat.stream recording', () => {
   it('times the first visible token from the chunk that caused the first paint, not a metadata chunk before it', async () => {
     const { exporter, runtime, message, frame } = setup();
     const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://localhost:8787/api/chat'), 'POST');
-    const timeline = stream.timeline!;
+    const timeline = stream.chunkTimeline!;
     const base = stream.openedAt;
     timeline.arrived(60, base + 50); // `start` event: no DOM change
     timeline.arrived(20, base + 400); // first token, rendered at once
@@ -199,7 +199,7 @@ describe('chat.stream recording', () => {
   it('records a sampled-out stream as aggregates only, and in full from the moment it is known to be slow', async () => {
     const { exporter, runtime, message, frame } = setup({ keepSlowMs: 1000 }, true);
     const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://x/sse'));
-    const timeline = stream.timeline!;
+    const timeline = stream.chunkTimeline!;
     const base = message.startedAt;
     for (let i = 0; i < 50; i++) {
       timeline.arrived(10, base + 100 + i);

@@ -27,7 +27,7 @@ export class StreamRecorder implements OpenStream {
   readonly span: Span;
   readonly openedAt = now();
   readonly recording: boolean;
-  readonly timeline: ChunkTimeline | undefined;
+  readonly chunkTimeline: ChunkTimeline | undefined;
   ended = false;
   outcome: StreamOutcome | undefined;
   /** What ended the stream when it failed (an auto-started message fails with it). */
@@ -35,7 +35,7 @@ export class StreamRecorder implements OpenStream {
   readonly settled: Promise<void>;
   private resolveSettled!: () => void;
   private endedAt = 0;
-  private content = '';
+  private capturedText = '';
   private longFrames = 0;
   private longFramesTotal = 0;
   private longFramesMax = 0;
@@ -47,13 +47,13 @@ export class StreamRecorder implements OpenStream {
    * read once per frame in drain(), in one loop, not while the app's listener runs. `atArrival[k]`:
    * the app had rendered that chunk when its listener returned (committed at its arrival).
    */
-  private readonly queue: (Event | undefined)[] = new Array<Event | undefined>(QUEUE_SIZE).fill(undefined);
+  private readonly eventQueue: (Event | undefined)[] = new Array<Event | undefined>(QUEUE_SIZE).fill(undefined);
   private readonly atArrival = new Uint8Array(QUEUE_SIZE);
-  private queued = 0;
+  private queuedCount = 0;
   private lastEvent: Event | undefined;
 
   constructor(
-    private readonly runtime: Runtime,
+    private readonly streamRuntime: Runtime,
     readonly message: MessageHandle,
     readonly transport: Transport,
     url: URL,
@@ -67,7 +67,7 @@ export class StreamRecorder implements OpenStream {
     };
     if (url.port) attributes['server.port'] = Number(url.port);
     if (method) attributes['http.request.method'] = method.toUpperCase();
-    this.span = runtime.tracer.startSpan(
+    this.span = streamRuntime.tracer.startSpan(
       'chat.stream',
       { kind: SpanKind.CLIENT, attributes, startTime: toSpanTime(this.openedAt) },
       trace.setSpan(message.context, message.span),
@@ -77,17 +77,17 @@ export class StreamRecorder implements OpenStream {
     if (this.recording) {
       // Recorded but not sampled: only the unsampled buffer sees this trace, and it needs aggregates.
       const light = (this.span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0;
-      const keepSlowMs = runtime.config.keepSlowMs;
-      this.timeline = new ChunkTimeline({
-        light,
+      const keepSlowMs = streamRuntime.config.keepSlowMs;
+      this.chunkTimeline = new ChunkTimeline({
+        lightOnly: light,
         promoteOnGapMs: keepSlowMs,
         promoteAfter: message.startedAt + keepSlowMs,
         onPromote: () => message.commitsNeeded(),
-        capacity: runtime.devtools.active ? SERIES_CAPACITY_DEVTOOLS : SERIES_CAPACITY,
-        stallThresholdMs: runtime.config.stallThresholdMs,
-        maxEvents: runtime.config.maxChunkEvents,
+        capacity: streamRuntime.devtools.active ? SERIES_CAPACITY_DEVTOOLS : SERIES_CAPACITY,
+        stallThresholdMs: streamRuntime.config.stallThresholdMs,
+        maxEvents: streamRuntime.config.maxChunkEvents,
         openedAt: this.openedAt,
-        requestPaint: (waiter) => runtime.scheduler.request(waiter),
+        requestPaint: (waiter) => streamRuntime.scheduler.request(waiter),
         beforeFrame: () => this.drain(),
         isHidden,
         visibleSince,
@@ -96,18 +96,18 @@ export class StreamRecorder implements OpenStream {
           if (this.ended) this.settle();
         },
       });
-      runtime.openStreams.add(this);
-      openStreamsChanged(runtime.openStreams);
+      streamRuntime.openStreams.add(this);
+      openStreamsChanged(streamRuntime.openStreams);
     }
     message.addStream(this);
   }
 
   get captureContent(): boolean {
-    return this.runtime.config.captureContent;
+    return this.streamRuntime.config.captureContent;
   }
 
   contextValues(): ContextValues {
-    return contextValues(this.span.spanContext(), this.runtime.session.peek(), this.message.id);
+    return contextValues(this.span.spanContext(), this.streamRuntime.session.peek(), this.message.id);
   }
 
   /** Response headers arrived (fetch) or the connection opened (EventSource, WebSocket). */
@@ -123,15 +123,15 @@ export class StreamRecorder implements OpenStream {
   /** One chunk: a WebSocket message or a body read. `data` only matters with captureContent. */
   chunk(bytes: number, data?: string, at: number = arrivalTime()): void {
     if (!this.recording || this.ended) return;
-    (this.timeline as ChunkTimeline).arrived(bytes, at);
+    (this.chunkTimeline as ChunkTimeline).arrived(bytes, at);
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
-    if (data !== undefined && this.runtime.config.captureContent) this.capture(data);
+    if (data !== undefined && this.streamRuntime.config.captureContent) this.captureData(data);
   }
 
   /** Several chunks that arrived together (the SSE events of one network read), sizes in `sizes[0..count)`. */
   chunks(sizes: Uint32Array, count: number, at: number): void {
     if (!this.recording || this.ended) return;
-    const timeline = this.timeline as ChunkTimeline;
+    const timeline = this.chunkTimeline as ChunkTimeline;
     for (let k = 0; k < count; k++) timeline.arrived(sizes[k] as number, at);
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
   }
@@ -145,13 +145,13 @@ export class StreamRecorder implements OpenStream {
   arriving(event: Event): boolean {
     if (this.ended || event === this.lastEvent) return false;
     this.lastEvent = event;
-    const k = this.queued++;
-    this.queue[k] = event;
+    const k = this.queuedCount++;
+    this.eventQueue[k] = event;
     this.atArrival[k] = 0;
-    if (k === 0) this.runtime.scheduler.request(this.timeline as ChunkTimeline);
+    if (k === 0) this.streamRuntime.scheduler.request(this.chunkTimeline as ChunkTimeline);
     // Read now: the first chunk (and one after setRenderTarget) for time to first token and the render
     // target lookup; a light record's, whose arrival may promote it to full recording before the listener renders.
-    if (this.queued === QUEUE_SIZE || this.message.nextTargetCheck < 0 || (this.timeline as ChunkTimeline).light) this.drain();
+    if (this.queuedCount === QUEUE_SIZE || this.message.nextTargetCheck < 0 || (this.chunkTimeline as ChunkTimeline).lightOnly) this.drain();
     return true;
   }
 
@@ -162,33 +162,33 @@ export class StreamRecorder implements OpenStream {
 
   /** Reads the queued messages: arrival (`event.timeStamp`), size, content; commits made in their listeners. */
   private drain(): void {
-    const n = this.queued;
+    const n = this.queuedCount;
     if (n === 0) return;
-    this.queued = 0;
-    const timeline = this.timeline as ChunkTimeline;
-    const capture = this.runtime.config.captureContent;
+    this.queuedCount = 0;
+    const timeline = this.chunkTimeline as ChunkTimeline;
+    const capture = this.streamRuntime.config.captureContent;
     let at = 0;
     for (let k = 0; k < n; k++) {
-      const event = this.queue[k] as MessageEvent;
-      this.queue[k] = undefined;
+      const event = this.eventQueue[k] as MessageEvent;
+      this.eventQueue[k] = undefined;
       at = eventTime(event);
       const data: unknown = event.data;
       timeline.arrived(payloadBytes(data), at);
-      if (capture && typeof data === 'string') this.capture(data);
+      if (capture && typeof data === 'string') this.captureData(data);
       if (this.atArrival[k] === 1) timeline.committed(at);
     }
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
   }
 
-  private capture(data: string): void {
-    if (this.content.length >= MAX_CONTENT_CHARS) return;
+  private captureData(data: string): void {
+    if (this.capturedText.length >= MAX_CONTENT_CHARS) return;
     const text = deltaText(data);
-    if (text !== undefined) this.content = (this.content + text).slice(0, MAX_CONTENT_CHARS);
+    if (text !== undefined) this.capturedText = (this.capturedText + text).slice(0, MAX_CONTENT_CHARS);
   }
 
   /** Whether this stream still wants DOM commit times (see ChunkTimeline.needsCommits). */
   get needsCommits(): boolean {
-    return this.timeline !== undefined && this.timeline.needsCommits;
+    return this.chunkTimeline !== undefined && this.chunkTimeline.needsCommits;
   }
 
   /**
@@ -196,10 +196,10 @@ export class StreamRecorder implements OpenStream {
    * renderer that appends inside its listener), i.e. at that chunk's arrival.
    */
   committed(at: number): void {
-    const timeline = this.timeline;
+    const timeline = this.chunkTimeline;
     if (timeline === undefined) return;
     if (at === AT_ARRIVAL) {
-      if (this.queued > 0) this.atArrival[this.queued - 1] = 1;
+      if (this.queuedCount > 0) this.atArrival[this.queuedCount - 1] = 1;
       else timeline.committed(timeline.lastArrival);
       return;
     }
@@ -226,7 +226,7 @@ export class StreamRecorder implements OpenStream {
   /** Ends the stream once; later calls are ignored. */
   end(outcome: StreamOutcome, error?: unknown, attributes?: Attributes): void {
     if (this.ended) return;
-    if (this.queued > 0) {
+    if (this.queuedCount > 0) {
       try {
         this.drain();
       } catch (error) {
@@ -238,7 +238,7 @@ export class StreamRecorder implements OpenStream {
     this.outcome = outcome;
     this.errorForMessage = error;
     this.endedAt = now();
-    if (this.runtime.openStreams.delete(this)) openStreamsChanged(this.runtime.openStreams);
+    if (this.streamRuntime.openStreams.delete(this)) openStreamsChanged(this.streamRuntime.openStreams);
     if (!this.recording) {
       this.span.end();
       this.resolveSettled();
@@ -256,11 +256,11 @@ export class StreamRecorder implements OpenStream {
     } else if (outcome === 'cancel') {
       span.addEvent('stream.cancel', typeof error === 'string' ? { 'streamtrace.cancel.reason': error.slice(0, 256) } : undefined);
     }
-    const timeline = this.timeline as ChunkTimeline;
-    if (timeline.pending) {
+    const timeline = this.chunkTimeline as ChunkTimeline;
+    if (timeline.hasPending) {
       this.settleTimer = setTimeout(() => this.settle(), SETTLE_MS);
-      this.runtime.settlers.add(this.settleNow);
-      track(this.runtime, this.settled);
+      this.streamRuntime.settlers.add(this.settleNow);
+      track(this.streamRuntime, this.settled);
     } else {
       this.settle();
     }
@@ -270,19 +270,19 @@ export class StreamRecorder implements OpenStream {
   private readonly settleNow = (): void => this.settle();
 
   private settle(): void {
-    this.runtime.settlers.delete(this.settleNow);
+    this.streamRuntime.settlers.delete(this.settleNow);
     if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
     this.settleTimer = undefined;
-    if (!this.ended || this.timeline === undefined) return;
-    const timeline = this.timeline;
+    if (!this.ended || this.chunkTimeline === undefined) return;
+    const timeline = this.chunkTimeline;
     if (this.settledOnce) return;
     this.settledOnce = true;
     try {
-      timeline.close();
+      timeline.finishTimeline();
       this.writeAggregates(timeline);
-      if (this.runtime.devtools.active) {
+      if (this.streamRuntime.devtools.active) {
         const ctx = this.span.spanContext();
-        this.runtime.devtools.chunks(ctx.traceId, ctx.spanId, timeline.series(toEpochMs));
+        this.streamRuntime.devtools.chunks(ctx.traceId, ctx.spanId, timeline.series(toEpochMs));
       }
     } catch (error) {
       log.warn('stream aggregates failed', error);
@@ -296,10 +296,10 @@ export class StreamRecorder implements OpenStream {
   private writeAggregates(timeline: ChunkTimeline): void {
     const span = this.span;
     const attributes: Attributes = {
-      'streamtrace.stream.chunks': timeline.count,
+      'streamtrace.stream.chunks': timeline.chunkCount,
       'streamtrace.stream.bytes': timeline.totalBytes,
       'streamtrace.chunk.gap_ms.max': round(timeline.gapMax),
-      'streamtrace.chunk.stalls': timeline.stalls,
+      'streamtrace.chunk.stalls': timeline.stallTotal,
       'streamtrace.chunk.events_dropped': timeline.eventsDropped,
     };
     if (timeline.firstArrival >= 0) attributes['streamtrace.chunk.first_arrival_ms'] = round(timeline.firstArrival - this.openedAt);
@@ -309,12 +309,12 @@ export class StreamRecorder implements OpenStream {
       attributes['streamtrace.chunk.first_visible_arrival_ms'] = round(timeline.firstVisibleArrival - this.openedAt);
       attributes['streamtrace.chunk.first_visible_index'] = timeline.firstVisibleIndex;
     }
-    const p50 = timeline.latency.quantile(0.5);
+    const p50 = timeline.latencyHist.quantile(0.5);
     if (p50 !== undefined) {
       attributes['streamtrace.chunk.render_latency_ms.p50'] = round(p50);
-      attributes['streamtrace.chunk.render_latency_ms.p95'] = round(timeline.latency.quantile(0.95) as number);
-      attributes['streamtrace.chunk.render_latency_ms.max'] = round(timeline.latency.max);
-      attributes['streamtrace.chunk.painted'] = timeline.latency.count;
+      attributes['streamtrace.chunk.render_latency_ms.p95'] = round(timeline.latencyHist.quantile(0.95) as number);
+      attributes['streamtrace.chunk.render_latency_ms.max'] = round(timeline.latencyHist.maxMs);
+      attributes['streamtrace.chunk.painted'] = timeline.latencyHist.sampleTotal;
     }
     if (this.reconnects > 0) attributes['streamtrace.stream.reconnects'] = this.reconnects;
     if (this.longFrames > 0) {
@@ -322,7 +322,7 @@ export class StreamRecorder implements OpenStream {
       attributes['streamtrace.long_frames.total_ms'] = round(this.longFramesTotal);
       attributes['streamtrace.long_frames.max_ms'] = round(this.longFramesMax);
     }
-    if (this.content.length > 0) attributes['gen_ai.output.messages'] = outputMessages(this.content);
+    if (this.capturedText.length > 0) attributes['gen_ai.output.messages'] = outputMessages(this.capturedText);
     span.setAttributes(attributes);
     for (const chunk of timeline.selectedEvents()) {
       const eventAttributes: Attributes = {

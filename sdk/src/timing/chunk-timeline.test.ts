@@ -25,10 +25,10 @@ describe('chunk timeline', () => {
     t.committed(14);
     t.painted(20);
     frame(36);
-    t.close();
+    t.finishTimeline();
     const series = t.series((x) => x);
     expect(series.map((c) => [c.commitMs, c.paintMs, c.paintSource])).toEqual([[12, 20, 'raf'], [12, 20, 'raf'], [14, 36, 'raf']]);
-    expect(t.latency.max).toBe(23);
+    expect(t.latencyHist.maxMs).toBe(23);
   });
 
   it('does not invent a paint for chunks committed before the page became visible again', () => {
@@ -38,7 +38,7 @@ describe('chunk timeline', () => {
     t.committed(11);
     visibleSince = 5000; // the tab was hidden after the commit and came back at 5 s
     frame(5016);
-    t.close();
+    t.finishTimeline();
     expect(t.series((x) => x)[0]).toMatchObject({ commitMs: 11, paintSource: 'hidden' });
     expect(t.firstPaint).toBe(-1);
   });
@@ -46,10 +46,10 @@ describe('chunk timeline', () => {
   it('stays bounded when nothing is ever committed, and counts gaps and stalls', () => {
     const { t } = timeline();
     for (let i = 0; i < 1000; i++) t.arrived(1, i * 10 + (i === 500 ? 150 : 0));
-    t.close();
-    expect(t.count).toBe(1000);
+    t.finishTimeline();
+    expect(t.chunkCount).toBe(1000);
     expect(t.series((x) => x)).toHaveLength(64);
-    expect(t.stalls).toBe(1);
+    expect(t.stallTotal).toBe(1);
     expect(t.gapMax).toBe(160);
     expect(t.selectedEvents().length).toBeLessThanOrEqual(100);
     expect(t.selectedEvents().every((c) => c.paintMs === undefined)).toBe(true);
@@ -64,7 +64,7 @@ describe('chunk timeline', () => {
     t.arrived(8, 300);
     t.committed(301);
     frame(316);
-    t.close();
+    t.finishTimeline();
     expect(t.firstArrival).toBe(10);
     expect(t.firstPaint).toBe(216);
     expect(t.firstVisibleIndex).toBe(1);
@@ -77,7 +77,7 @@ describe('chunk timeline', () => {
     const { t } = timeline({ isHidden: () => true });
     t.arrived(5, 10);
     t.committed(11);
-    t.close();
+    t.finishTimeline();
     expect(t.firstVisibleIndex).toBe(-1);
     expect(t.firstPaint).toBe(-1);
   });
@@ -89,7 +89,7 @@ describe('chunk timeline', () => {
       t.committed(i + 0.5);
       frame(i + 1); // equal latencies: the slowest slots fill early, the rest is the reservoir
     }
-    t.close();
+    t.finishTimeline();
     const samples = t.selectedEvents().filter((c) => c.reason === 'sample').map((c) => c.index);
     expect(samples.length).toBeGreaterThan(40);
     expect(samples.filter((i) => i >= 5000).length).toBeGreaterThan(samples.length / 4);
@@ -108,7 +108,7 @@ describe('chunk timeline', () => {
       t.committed(at);
       frame(at + latency(i));
     }
-    t.close();
+    t.finishTimeline();
     const events = t.selectedEvents();
     expect(events.filter((e) => e.reason === 'first').map((e) => e.index)).toEqual([0]);
     expect(events.filter((e) => e.reason === 'stall').map((e) => e.index)).toEqual([700, 1400]);
@@ -121,13 +121,13 @@ describe('chunk timeline', () => {
     expect(slowest).toEqual(expected);
     for (const e of events) expect((e.paintMs as number) - e.arrivalMs).toBeCloseTo(latency(e.index), 3);
     expect(events.length + t.eventsDropped).toBeGreaterThanOrEqual(2000);
-    expect(t.latency.count).toBe(2000);
+    expect(t.latencyHist.sampleTotal).toBe(2000);
   });
 });
 
 describe('light chunk timeline (sampled-out traces)', () => {
   it('keeps the aggregates the unsampled buffer decides on and stops caring about commits after the first paint', () => {
-    const { t, frame } = timeline({ light: true });
+    const { t, frame } = timeline({ lightOnly: true });
     t.arrived(5, 10);
     t.arrived(7, 300); // a 290 ms gap: a stall
     expect(t.needsCommits).toBe(true);
@@ -140,19 +140,19 @@ describe('light chunk timeline (sampled-out traces)', () => {
     expect(t.firstVisibleArrival).toBe(300);
     expect(t.needsCommits).toBe(false);
     t.arrived(4, 320);
-    expect(t.pending).toBe(false);
-    t.close();
-    expect([t.count, t.totalBytes, t.gapMax, t.stalls, t.eventsDropped]).toEqual([4, 19, 290, 1, 4]);
-    expect(t.latency.count).toBe(0);
+    expect(t.hasPending).toBe(false);
+    t.finishTimeline();
+    expect([t.chunkCount, t.totalBytes, t.gapMax, t.stallTotal, t.eventsDropped]).toEqual([4, 19, 290, 1, 4]);
+    expect(t.latencyHist.sampleTotal).toBe(0);
     expect(t.selectedEvents()).toEqual([]);
   });
 
   it('gives no first paint to a commit made while hidden, and takes the next visible one', () => {
     let hidden = true;
-    const { t, frame } = timeline({ light: true, isHidden: () => hidden });
+    const { t, frame } = timeline({ lightOnly: true, isHidden: () => hidden });
     t.arrived(5, 10);
     t.committed(11);
-    expect(t.pending).toBe(false);
+    expect(t.hasPending).toBe(false);
     hidden = false;
     t.arrived(5, 40);
     t.committed(41);
@@ -162,22 +162,22 @@ describe('light chunk timeline (sampled-out traces)', () => {
 
   it('switches to full recording once the trace is known to be slow (a long gap or a late first chunk)', () => {
     const promoted: string[] = [];
-    const { t, frame } = timeline({ light: true, promoteOnGapMs: 1000, onPromote: () => promoted.push('gap') });
+    const { t, frame } = timeline({ lightOnly: true, promoteOnGapMs: 1000, onPromote: () => promoted.push('gap') });
     t.arrived(5, 10);
     t.committed(11);
     frame(20);
     t.arrived(5, 2000);
-    expect(t.light).toBe(false);
+    expect(t.lightOnly).toBe(false);
     t.committed(2001);
     frame(2010);
-    t.close();
+    t.finishTimeline();
     expect(promoted).toEqual(['gap']);
     expect(t.gapMax).toBe(1990);
-    expect(t.latency.count).toBe(1);
+    expect(t.latencyHist.sampleTotal).toBe(1);
     expect(t.selectedEvents().map((e) => [e.index, e.paintMs])).toEqual([[1, 2010]]);
 
-    const late = timeline({ light: true, promoteAfter: 5000 }).t;
+    const late = timeline({ lightOnly: true, promoteAfter: 5000 }).t;
     late.arrived(5, 6000);
-    expect(late.light).toBe(false);
+    expect(late.lightOnly).toBe(false);
   });
 });

@@ -47,7 +47,7 @@ export interface TimelineOptions {
    * stalls and the first paint, no per-chunk record, no commit or paint work after the first paint.
    * `promote()` switches to full recording for the chunks that follow.
    */
-  light?: boolean;
+  lightOnly?: boolean;
   /** Light mode: a gap between chunks above this promotes (the trace will be kept as slow). */
   promoteOnGapMs?: number;
   /** Light mode: a first arrival or first paint after this time promotes. */
@@ -66,7 +66,7 @@ const REASONS: readonly ChunkEventReason[] = ['first', 'slowest', 'stall', 'samp
  */
 export class ChunkTimeline implements PaintWaiter {
   queuedForFrame = false;
-  count = 0;
+  chunkCount = 0;
   totalBytes = 0;
   firstArrival = -1;
   firstPaint = -1;
@@ -75,18 +75,18 @@ export class ChunkTimeline implements PaintWaiter {
   firstVisibleArrival = -1;
   lastArrival = -1;
   gapMax = 0;
-  stalls = 0;
+  stallTotal = 0;
   eventsDropped = 0;
-  readonly latency = new LatencyHistogram();
-  /** Aggregates only (see TimelineOptions.light) until promote(). */
-  light: boolean;
+  readonly latencyHist = new LatencyHistogram();
+  /** Aggregates only (see TimelineOptions.lightOnly) until promote(). */
+  lightOnly: boolean;
 
-  private readonly cap: number;
-  private readonly bytes: Uint32Array;
-  private readonly arrival: Float64Array;
-  private readonly commit: Float64Array;
-  private readonly paint: Float64Array;
-  private readonly source: Uint8Array;
+  private readonly ringCap: number;
+  private readonly ringBytes: Uint32Array;
+  private readonly ringArrival: Float64Array;
+  private readonly ringCommit: Float64Array;
+  private readonly ringPaint: Float64Array;
+  private readonly ringSource: Uint8Array;
   private commitCursor = 0; // first chunk without a commit
   private paintUpTo = 0; // chunks below this were committed before the current frame's rAF
   private doneCursor = 0; // first chunk not yet finalised
@@ -110,21 +110,21 @@ export class ChunkTimeline implements PaintWaiter {
   // Light mode: what promotes to full recording, and the chunk whose commit may become the first paint.
   private readonly promoteAfter: number;
   private readonly promoteOnGapMs: number;
-  private candidate = -1;
+  private candidateIndex = -1;
   private candidateArrival = -1;
   private candidateCommit = -1;
 
-  constructor(private readonly options: TimelineOptions) {
-    this.light = options.light === true;
-    this.promoteAfter = options.promoteAfter ?? Infinity;
-    this.promoteOnGapMs = options.promoteOnGapMs ?? Infinity;
-    this.cap = Math.max(16, options.capacity | 0);
-    this.bytes = new Uint32Array(this.cap);
-    this.arrival = new Float64Array(this.cap);
-    this.commit = new Float64Array(this.cap);
-    this.paint = new Float64Array(this.cap);
-    this.source = new Uint8Array(this.cap);
-    const max = Math.max(0, options.maxEvents | 0);
+  constructor(private readonly timelineOptions: TimelineOptions) {
+    this.lightOnly = timelineOptions.lightOnly === true;
+    this.promoteAfter = timelineOptions.promoteAfter ?? Infinity;
+    this.promoteOnGapMs = timelineOptions.promoteOnGapMs ?? Infinity;
+    this.ringCap = Math.max(16, timelineOptions.capacity | 0);
+    this.ringBytes = new Uint32Array(this.ringCap);
+    this.ringArrival = new Float64Array(this.ringCap);
+    this.ringCommit = new Float64Array(this.ringCap);
+    this.ringPaint = new Float64Array(this.ringCap);
+    this.ringSource = new Uint8Array(this.ringCap);
+    const max = Math.max(0, timelineOptions.maxEvents | 0);
     const rest = Math.max(0, max - 1);
     this.slowestCount = Math.min(20, Math.floor(rest / 4));
     this.stallCount = Math.min(20, Math.floor(rest / 4));
@@ -137,27 +137,27 @@ export class ChunkTimeline implements PaintWaiter {
 
   /** A chunk reached the SDK at `at` (performance.now()); returns its index. */
   arrived(bytes: number, at: number): number {
-    if (this.light) {
+    if (this.lightOnly) {
       const late = this.firstArrival < 0 ? at > this.promoteAfter : at - this.lastArrival > this.promoteOnGapMs;
       if (!late) return this.arrivedLight(bytes, at);
       this.promote();
     }
-    if (this.count - this.doneCursor >= this.cap) this.finalise(this.doneCursor, true);
-    const i = this.count++;
-    const r = i % this.cap;
-    this.bytes[r] = bytes;
-    this.arrival[r] = at;
-    this.commit[r] = -1;
-    this.paint[r] = -1;
-    this.source[r] = this.options.isHidden() ? SRC_HIDDEN : SRC_PENDING;
+    if (this.chunkCount - this.doneCursor >= this.ringCap) this.finalise(this.doneCursor, true);
+    const i = this.chunkCount++;
+    const r = i % this.ringCap;
+    this.ringBytes[r] = bytes;
+    this.ringArrival[r] = at;
+    this.ringCommit[r] = -1;
+    this.ringPaint[r] = -1;
+    this.ringSource[r] = this.timelineOptions.isHidden() ? SRC_HIDDEN : SRC_PENDING;
     this.totalBytes += bytes;
     if (this.firstArrival < 0) this.firstArrival = at;
     else {
       const gap = at - this.lastArrival;
       if (gap > this.gapMax) this.gapMax = gap;
-      if (gap > this.options.stallThresholdMs) {
-        this.stalls++;
-        this.source[r] |= STALL; // read at finalisation
+      if (gap > this.timelineOptions.stallThresholdMs) {
+        this.stallTotal++;
+        this.ringSource[r] |= STALL; // read at finalisation
       }
     }
     this.lastArrival = at;
@@ -165,43 +165,43 @@ export class ChunkTimeline implements PaintWaiter {
   }
 
   private arrivedLight(bytes: number, at: number): number {
-    const i = this.count++;
+    const i = this.chunkCount++;
     this.totalBytes += bytes;
     this.eventsDropped++;
     if (this.firstArrival < 0) this.firstArrival = at;
     else {
       const gap = at - this.lastArrival;
       if (gap > this.gapMax) this.gapMax = gap;
-      if (gap > this.options.stallThresholdMs) this.stalls++;
+      if (gap > this.timelineOptions.stallThresholdMs) this.stallTotal++;
     }
     this.lastArrival = at;
     // After the first paint a light timeline has nothing left to learn from commits and paints.
-    if (this.firstPaint >= 0) this.doneCursor = this.commitCursor = this.count;
+    if (this.firstPaint >= 0) this.doneCursor = this.commitCursor = this.chunkCount;
     return i;
   }
 
   /** Full recording from the next chunk on (earlier chunks keep their aggregates only). */
   promote(): void {
-    if (!this.light) return;
-    this.light = false;
-    this.candidate = -1;
-    this.doneCursor = this.commitCursor = this.paintUpTo = this.count;
-    this.options.onPromote?.();
+    if (!this.lightOnly) return;
+    this.lightOnly = false;
+    this.candidateIndex = -1;
+    this.doneCursor = this.commitCursor = this.paintUpTo = this.chunkCount;
+    this.timelineOptions.onPromote?.();
   }
 
   /** Whether DOM commits still matter (a light timeline stops caring after its first paint). */
   get needsCommits(): boolean {
-    return !this.light || this.firstPaint < 0;
+    return !this.lightOnly || this.firstPaint < 0;
   }
 
   /** True while some chunk still waits for a commit. */
   get awaitingCommit(): boolean {
-    return this.commitCursor < this.count;
+    return this.commitCursor < this.chunkCount;
   }
 
   /** True while some chunk still waits for a commit or paint. */
-  get pending(): boolean {
-    return this.doneCursor < this.count;
+  get hasPending(): boolean {
+    return this.doneCursor < this.chunkCount;
   }
 
   /**
@@ -209,80 +209,80 @@ export class ChunkTimeline implements PaintWaiter {
    * them caused the commit; older ones waited for it (a throttled renderer really delays them).
    */
   committed(at: number): void {
-    if (this.commitCursor >= this.count) return;
-    if (this.light) {
+    if (this.commitCursor >= this.chunkCount) return;
+    if (this.lightOnly) {
       this.committedLight(at);
       return;
     }
     if (this.commitCursor < this.doneCursor) this.commitCursor = this.doneCursor;
-    const hidden = this.options.isHidden();
-    for (let i = this.commitCursor; i < this.count; i++) {
-      const r = i % this.cap;
-      this.commit[r] = at;
-      if (hidden) this.source[r] = ((this.source[r] as number) & ~SRC_MASK) | SRC_HIDDEN;
+    const hidden = this.timelineOptions.isHidden();
+    for (let i = this.commitCursor; i < this.chunkCount; i++) {
+      const r = i % this.ringCap;
+      this.ringCommit[r] = at;
+      if (hidden) this.ringSource[r] = ((this.ringSource[r] as number) & ~SRC_MASK) | SRC_HIDDEN;
     }
-    const last = (this.count - 1) % this.cap;
-    this.source[last] = (this.source[last] as number) | CAUSED_COMMIT;
-    this.commitCursor = this.count;
+    const last = (this.chunkCount - 1) % this.ringCap;
+    this.ringSource[last] = (this.ringSource[last] as number) | CAUSED_COMMIT;
+    this.commitCursor = this.chunkCount;
     if (hidden) {
       this.finaliseUpTo(this.commitCursor);
-      if (!this.pending) this.options.onSettled?.();
+      if (!this.hasPending) this.timelineOptions.onSettled?.();
     } else {
-      this.options.requestPaint(this);
+      this.timelineOptions.requestPaint(this);
     }
   }
 
   private committedLight(at: number): void {
-    this.commitCursor = this.count;
-    if (this.firstPaint >= 0 || this.options.isHidden()) {
+    this.commitCursor = this.chunkCount;
+    if (this.firstPaint >= 0 || this.timelineOptions.isHidden()) {
       // Hidden: these chunks get no paint (as in full mode); a later visible commit may still be the first.
-      this.doneCursor = this.count;
-      if (this.firstPaint < 0) this.candidate = -1;
-      this.options.onSettled?.();
+      this.doneCursor = this.chunkCount;
+      if (this.firstPaint < 0) this.candidateIndex = -1;
+      this.timelineOptions.onSettled?.();
       return;
     }
-    if (this.candidate < 0) {
-      this.candidate = this.count - 1;
+    if (this.candidateIndex < 0) {
+      this.candidateIndex = this.chunkCount - 1;
       this.candidateArrival = this.lastArrival;
       this.candidateCommit = at;
     }
-    this.options.requestPaint(this);
+    this.timelineOptions.requestPaint(this);
   }
 
   private paintedLight(at: number): void {
     const upTo = this.paintUpTo;
-    const c = this.candidate;
+    const c = this.candidateIndex;
     if (c >= 0 && c < upTo) {
-      if (!this.options.isHidden() && this.candidateCommit >= (this.options.visibleSince?.() ?? 0)) {
+      if (!this.timelineOptions.isHidden() && this.candidateCommit >= (this.timelineOptions.visibleSince?.() ?? 0)) {
         this.firstPaint = at;
         this.firstVisibleIndex = c;
         this.firstVisibleArrival = this.candidateArrival;
         this.doneCursor = this.commitCursor;
-        this.candidate = -1;
-        this.options.onFirstPaint?.(at);
+        this.candidateIndex = -1;
+        this.timelineOptions.onFirstPaint?.(at);
         if (at > this.promoteAfter) this.promote();
       } else {
-        this.candidate = -1;
+        this.candidateIndex = -1;
         if (this.doneCursor < upTo) this.doneCursor = upTo;
       }
     }
-    if (!this.pending) this.options.onSettled?.();
+    if (!this.hasPending) this.timelineOptions.onSettled?.();
   }
 
   beforeFrame(): void {
-    this.options.beforeFrame?.();
+    this.timelineOptions.beforeFrame?.();
     this.paintUpTo = this.commitCursor;
   }
 
   painted(at: number): void {
-    if (this.light) {
+    if (this.lightOnly) {
       this.paintedLight(at);
       return;
     }
-    const hidden = this.options.isHidden();
-    const visibleSince = this.options.visibleSince?.() ?? 0;
+    const hidden = this.timelineOptions.isHidden();
+    const visibleSince = this.timelineOptions.visibleSince?.() ?? 0;
     const upTo = this.paintUpTo;
-    const { cap, source, commit, paint, arrival } = this;
+    const cap = this.ringCap, source = this.ringSource, commit = this.ringCommit, paint = this.ringPaint, arrival = this.ringArrival;
     // One pass: every chunk committed before this frame's rAF gets its paint and is finalised.
     for (let i = this.doneCursor; i < upTo; i++) {
       const r = i % cap;
@@ -293,14 +293,14 @@ export class ChunkTimeline implements PaintWaiter {
           paint[r] = at;
           source[r] = (s & ~SRC_MASK) | SRC_RAF;
           latency = at - (arrival[r] as number);
-          if (latency >= 0) this.latency.add(latency);
+          if (latency >= 0) this.latencyHist.addSample(latency);
           if (this.firstVisibleIndex < 0 && (s & CAUSED_COMMIT) !== 0) {
             this.firstVisibleIndex = i;
             this.firstVisibleArrival = arrival[r] as number;
           }
           if (this.firstPaint < 0) {
             this.firstPaint = at;
-            this.options.onFirstPaint?.(at);
+            this.timelineOptions.onFirstPaint?.(at);
           }
         } else {
           source[r] = (s & ~SRC_MASK) | SRC_HIDDEN;
@@ -320,19 +320,19 @@ export class ChunkTimeline implements PaintWaiter {
         this.sampleSeen = seen + 1;
         this.eventsDropped++;
       } else {
-        this.select(i, r, latency, (s & STALL) !== 0);
+        this.selectChunk(i, r, latency, (s & STALL) !== 0);
       }
     }
-    if (!this.pending) this.options.onSettled?.();
+    if (!this.hasPending) this.timelineOptions.onSettled?.();
   }
 
   /** Stream over: whatever is still pending gets no (more) timing. */
-  close(): void {
-    if (this.light) {
-      this.doneCursor = this.commitCursor = this.count;
+  finishTimeline(): void {
+    if (this.lightOnly) {
+      this.doneCursor = this.commitCursor = this.chunkCount;
       return;
     }
-    this.finaliseUpTo(this.count);
+    this.finaliseUpTo(this.chunkCount);
   }
 
   private finaliseUpTo(upTo: number): void {
@@ -340,32 +340,32 @@ export class ChunkTimeline implements PaintWaiter {
   }
 
   private finalise(i: number, forced: boolean): void {
-    const r = i % this.cap;
-    let src = (this.source[r] as number) & SRC_MASK;
+    const r = i % this.ringCap;
+    let src = (this.ringSource[r] as number) & SRC_MASK;
     if (src === SRC_PENDING) {
       src = SRC_NONE;
-      this.source[r] = ((this.source[r] as number) & ~SRC_MASK) | SRC_NONE;
+      this.ringSource[r] = ((this.ringSource[r] as number) & ~SRC_MASK) | SRC_NONE;
     }
-    const stall = ((this.source[r] as number) & STALL) !== 0;
-    const paint = this.paint[r] as number;
-    const latency = src === SRC_RAF && paint >= 0 ? paint - (this.arrival[r] as number) : -1;
-    if (latency >= 0) this.latency.add(latency);
+    const stall = ((this.ringSource[r] as number) & STALL) !== 0;
+    const paint = this.ringPaint[r] as number;
+    const latency = src === SRC_RAF && paint >= 0 ? paint - (this.ringArrival[r] as number) : -1;
+    if (latency >= 0) this.latencyHist.addSample(latency);
     this.doneCursor = i + 1;
     if (this.commitCursor < this.doneCursor && forced) this.commitCursor = this.doneCursor;
-    this.select(i, r, latency, stall);
+    this.selectChunk(i, r, latency, stall);
   }
 
   private writeSlot(slot: number, i: number, r: number, reason: number): void {
     const o = slot * SLOT_FIELDS;
     this.slots[o] = i;
-    this.slots[o + 1] = this.bytes[r] as number;
-    this.slots[o + 2] = this.arrival[r] as number;
-    this.slots[o + 3] = this.commit[r] as number;
-    this.slots[o + 4] = this.paint[r] as number;
+    this.slots[o + 1] = this.ringBytes[r] as number;
+    this.slots[o + 2] = this.ringArrival[r] as number;
+    this.slots[o + 3] = this.ringCommit[r] as number;
+    this.slots[o + 4] = this.ringPaint[r] as number;
     this.slots[o + 5] = reason;
   }
 
-  private select(i: number, r: number, latency: number, stall: boolean): void {
+  private selectChunk(i: number, r: number, latency: number, stall: boolean): void {
     if (!this.firstUsed) {
       this.firstUsed = true;
       this.writeSlot(0, i, r, 0);
@@ -401,28 +401,28 @@ export class ChunkTimeline implements PaintWaiter {
     if (seen < this.sampleCount) {
       this.writeSlot(this.sampleStart + seen, i, r, 3);
       if (seen + 1 === this.sampleCount) {
-        this.sampleW = Math.exp(Math.log(this.random()) / this.sampleCount);
-        this.sampleNext = seen + 1 + this.skip();
+        this.sampleW = Math.exp(Math.log(this.randomUnit()) / this.sampleCount);
+        this.sampleNext = seen + 1 + this.skipCount();
       }
       return;
     }
     this.eventsDropped++;
     if (seen !== this.sampleNext) return;
-    this.writeSlot(this.sampleStart + Math.floor(this.random() * this.sampleCount), i, r, 3);
-    this.sampleW *= Math.exp(Math.log(this.random()) / this.sampleCount);
-    this.sampleNext = seen + 1 + this.skip();
+    this.writeSlot(this.sampleStart + Math.floor(this.randomUnit() * this.sampleCount), i, r, 3);
+    this.sampleW *= Math.exp(Math.log(this.randomUnit()) / this.sampleCount);
+    this.sampleNext = seen + 1 + this.skipCount();
   }
 
   private sampleW = 1;
   private sampleNext = 0;
 
-  private random(): number {
+  private randomUnit(): number {
     // (0, 1): log(0) would be -Infinity.
-    return (this.options.random ?? Math.random)() || Number.MIN_VALUE;
+    return (this.timelineOptions.random ?? Math.random)() || Number.MIN_VALUE;
   }
 
-  private skip(): number {
-    const skip = Math.floor(Math.log(this.random()) / Math.log(1 - this.sampleW));
+  private skipCount(): number {
+    const skip = Math.floor(Math.log(this.randomUnit()) / Math.log(1 - this.sampleW));
     return Number.isFinite(skip) && skip > 0 ? skip : 0;
   }
 
@@ -441,7 +441,7 @@ export class ChunkTimeline implements PaintWaiter {
   /** The chunks chosen for span events, ordered by index; times in ms from stream open. */
   selectedEvents(): (ChunkRecord & { reason: ChunkEventReason })[] {
     const out: (ChunkRecord & { reason: ChunkEventReason })[] = [];
-    const open = this.options.openedAt;
+    const open = this.timelineOptions.openedAt;
     for (let o = 0; o < this.slots.length; o += SLOT_FIELDS) {
       const index = this.slots[o] as number;
       if (index < 0) continue;
@@ -462,17 +462,17 @@ export class ChunkTimeline implements PaintWaiter {
 
   /** The newest chunks still in the ring (up to `capacity`), times converted by `toEpoch`. */
   series(toEpoch: (t: number) => number): ChunkRecord[] {
-    const start = Math.max(0, this.count - this.cap);
-    const out: ChunkRecord[] = new Array(this.count - start);
-    for (let i = start; i < this.count; i++) {
-      const r = i % this.cap;
-      const commit = this.commit[r] as number;
-      const paint = this.paint[r] as number;
-      const source = SOURCE_NAMES[(this.source[r] as number) & SRC_MASK];
+    const start = Math.max(0, this.chunkCount - this.ringCap);
+    const out: ChunkRecord[] = new Array(this.chunkCount - start);
+    for (let i = start; i < this.chunkCount; i++) {
+      const r = i % this.ringCap;
+      const commit = this.ringCommit[r] as number;
+      const paint = this.ringPaint[r] as number;
+      const source = SOURCE_NAMES[(this.ringSource[r] as number) & SRC_MASK];
       out[i - start] = {
         index: i,
-        bytes: this.bytes[r] as number,
-        arrivalMs: round(toEpoch(this.arrival[r] as number)),
+        bytes: this.ringBytes[r] as number,
+        arrivalMs: round(toEpoch(this.ringArrival[r] as number)),
         ...(commit >= 0 ? { commitMs: round(toEpoch(commit)) } : {}),
         ...(paint >= 0 ? { paintMs: round(toEpoch(paint)) } : {}),
         ...(source ? { paintSource: source } : {}),

@@ -14,7 +14,7 @@ export interface PaintWaiter {
  * a MessageChannel message: posting one costs about 2.5× as much main-thread time, every frame.
  */
 export class FrameScheduler {
-  private waiting: PaintWaiter[] = [];
+  private waitingNext: PaintWaiter[] = [];
   private inFrame: PaintWaiter[] = [];
   private rafPending = false;
 
@@ -23,7 +23,7 @@ export class FrameScheduler {
   request(waiter: PaintWaiter): void {
     if (waiter.queuedForFrame) return;
     waiter.queuedForFrame = true;
-    this.waiting.push(waiter);
+    this.waitingNext.push(waiter);
     if (!this.rafPending && typeof requestAnimationFrame === 'function') {
       this.rafPending = true;
       requestAnimationFrame(this.onFrame);
@@ -32,8 +32,8 @@ export class FrameScheduler {
 
   private readonly onFrame = (): void => {
     this.rafPending = false;
-    const frame = this.waiting;
-    this.waiting = this.inFrame;
+    const frame = this.waitingNext;
+    this.waitingNext = this.inFrame;
     this.inFrame = frame;
     for (let i = 0; i < frame.length; i++) {
       const waiter = frame[i] as PaintWaiter;

@@ -7,14 +7,14 @@ const LOG_GROWTH = Math.log(GROWTH);
 const BUCKETS = 320; // covers 0 .. ~5.8e6 ms
 
 export class LatencyHistogram {
-  private readonly counts = new Uint32Array(BUCKETS);
-  count = 0;
-  max = 0;
+  private readonly bucketCounts = new Uint32Array(BUCKETS);
+  sampleTotal = 0;
+  maxMs = 0;
 
   private lastValue = -1;
   private lastBucket = 0;
 
-  add(ms: number): void {
+  addSample(ms: number): void {
     const v = ms > 0 ? ms : 0;
     // Coarse clocks make equal latencies common (chunks of one read painted by one frame): skip the log.
     let bucket = this.lastBucket;
@@ -23,24 +23,24 @@ export class LatencyHistogram {
       this.lastValue = v;
       this.lastBucket = bucket;
     }
-    this.counts[bucket] = (this.counts[bucket] as number) + 1;
-    this.count++;
-    if (v > this.max) this.max = v;
+    this.bucketCounts[bucket] = (this.bucketCounts[bucket] as number) + 1;
+    this.sampleTotal++;
+    if (v > this.maxMs) this.maxMs = v;
   }
 
   /** Value at quantile q (0..1), the midpoint of its bucket, capped at the exact max. */
   quantile(q: number): number | undefined {
-    if (this.count === 0) return undefined;
-    const rank = Math.max(1, Math.ceil(q * this.count));
+    if (this.sampleTotal === 0) return undefined;
+    const rank = Math.max(1, Math.ceil(q * this.sampleTotal));
     let seen = 0;
     for (let b = 0; b < BUCKETS; b++) {
-      seen += this.counts[b] as number;
+      seen += this.bucketCounts[b] as number;
       if (seen >= rank) {
-        if (b === 0) return Math.min(0.5, this.max);
+        if (b === 0) return Math.min(0.5, this.maxMs);
         const low = Math.pow(GROWTH, b - 1);
-        return Math.min(this.max, (low + low * GROWTH) / 2);
+        return Math.min(this.maxMs, (low + low * GROWTH) / 2);
       }
     }
-    return this.max;
+    return this.maxMs;
   }
 }
