@@ -127,8 +127,7 @@ test('every way of reading a fetch body gets the exact bytes, and each message e
   expect(traces.size).toBe(Object.keys(styles).length);
 });
 
-// reader.cancel() / body.cancel() outcomes are checked by hand, not here: they end as `error` in
-// Chromium 156 (see .tmp/sdk-bugs.md #1); what the app sees and the connection are checked.
+// A Stop button built on reader.cancel() / body.cancel() is a cancel, not a failed message.
 test('cancelled reads: the app sees what it would natively, the connection closes; abort ends as cancel, a cancelled tee branch does not cut the other', async ({ page: p }) => {
   server.setPage('/cancel.html', page(server.base));
   await gotoPage(p, server, `${server.base}/cancel.html`);
@@ -152,6 +151,8 @@ test('cancelled reads: the app sees what it would natively, the connection close
     return [attr(stream, 'streamtrace.stream.outcome'), attr(message, 'streamtrace.message.outcome')];
   };
   expect(outcome('abortController')).toEqual(['cancel', 'cancel']);
+  expect(outcome('readerCancel')).toEqual(['cancel', 'cancel']);
+  expect(outcome('bodyCancel')).toEqual(['cancel', 'cancel']);
   expect(outcome('teeOneBranchCancelled')).toEqual(['complete', 'complete']);
   expect(attr(streamOf(spans, 'readerCancel'), 'streamtrace.stream.chunks')).toBeGreaterThanOrEqual(1);
 });
