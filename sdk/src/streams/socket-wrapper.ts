@@ -1,0 +1,78 @@
+import type { InstrumentContext } from './instrument-context.js';
+import type { StreamRecorder } from './stream-recorder.js';
+import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
+import { injectUrlParams } from '../propagation/inject-url.js';
+import { wrapConstructor, wrapMethod } from './native.js';
+import { installListenerWrapping, recordingEntry, type WrappedTarget } from './listener-wrap.js';
+
+type SocketClass = typeof EventSource | typeof WebSocket;
+
+/** What differs between the EventSource and WebSocket wrappers (see instrumentSocket). */
+export interface SocketHooks<E extends WrappedTarget> {
+  /** The URL to trace for the constructor's URL argument (already absolute), or undefined. */
+  streamUrl(url: URL): URL | undefined;
+  /** A traced instance was created: its entry, after registering our own listeners on it with `on` (native addEventListener). */
+  attach(instance: InstanceType<SocketClass>, stream: StreamRecorder, native: SocketClass, on: (type: string, listener: (event: Event) => void) => void): E;
+  /** The event types timed inside the app's listeners. */
+  timedType(type: string): boolean;
+  /** `close()` on any instance (`entry` when traced); `close` runs the native method. */
+  closing(entry: E | undefined, close: () => unknown): unknown;
+}
+
+/**
+ * Replaces `globalThis[name]` by a Proxy of the native constructor: instances are real ones
+ * (instanceof, constants, readyState, event order unchanged). Their `url` is the URL actually
+ * requested, i.e. with our context query parameters when the URL is in `propagateTo`. Messages are
+ * timed inside the app's own listeners (listener-wrap.ts). Returns the uninstaller.
+ */
+export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext, name: 'EventSource' | 'WebSocket', hooks: SocketHooks<E>): () => void {
+  const native = globalThis[name] as SocketClass;
+  if (typeof native !== 'function') return () => {};
+  const tracked = new WeakMap<object, E>();
+  const listen = EventTarget.prototype.addEventListener;
+
+  const proxy = wrapConstructor(native, (target, args, newTarget) => {
+    let traced: { url: string; stream: StreamRecorder } | undefined;
+    if (ctx.enabled() && args.length > 0) {
+      try {
+        const raw = String(args[0]);
+        const absolute = toAbsoluteUrl(raw);
+        const url = absolute && hooks.streamUrl(absolute);
+        if (url) {
+          const propagate = shouldPropagate(url, ctx.config.propagateTo);
+          const message = ctx.messageFor(propagate);
+          if (message !== undefined) {
+            const stream = ctx.openStream(message, name.toLowerCase() as 'eventsource' | 'websocket', url, 'GET');
+            traced = { url: propagate ? injectUrlParams(url, stream.contextValues()).href : raw, stream };
+          }
+        }
+      } catch (error) {
+        ctx.reportError(name + ' wrapper', error);
+      }
+    }
+    if (traced === undefined) return Reflect.construct(target, args, newTarget as Function) as object;
+    let instance: InstanceType<SocketClass>;
+    try {
+      instance = Reflect.construct(target, [traced.url, ...args.slice(1)], newTarget as Function) as InstanceType<SocketClass>;
+    } catch (error) {
+      traced.stream.end('error', error);
+      throw error;
+    }
+    tracked.set(instance, hooks.attach(instance, traced.stream, target, (type, listener) => listen.call(instance, type, listener)));
+    return instance;
+  });
+
+  const restoreListeners = installListenerWrapping(native.prototype, (instance) => recordingEntry(tracked.get(instance as object)), hooks.timedType);
+  const restoreClose = wrapMethod(native.prototype as { close(): void }, 'close', (original, thisArg, args) =>
+    hooks.closing(tracked.get(thisArg as object), () => Reflect.apply(original, thisArg, args)),
+  );
+  const prototype = native.prototype as { constructor: unknown };
+  prototype.constructor = proxy;
+  (globalThis as Record<string, unknown>)[name] = proxy;
+  return () => {
+    restoreClose();
+    restoreListeners();
+    prototype.constructor = native;
+    if ((globalThis as Record<string, unknown>)[name] === proxy) (globalThis as Record<string, unknown>)[name] = native;
+  };
+}
