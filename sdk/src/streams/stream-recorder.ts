@@ -24,16 +24,16 @@ export const AT_ARRIVAL = -1;
 
 /** One `chat.stream` span: a fetch body, an EventSource or a WebSocket. */
 export class StreamRecorder implements OpenStream {
-  readonly span: Span;
+  declare readonly span: Span;
   readonly openedAt = now();
-  readonly recording: boolean;
+  declare readonly recording: boolean;
   readonly chunkTimeline: ChunkTimeline | undefined;
   ended = false;
   outcome: StreamOutcome | undefined;
   /** What ended the stream when it failed (an auto-started message fails with it). */
   errorForMessage: unknown;
-  readonly settled: Promise<void>;
-  private resolveSettled!: () => void;
+  declare readonly settled: Promise<void>;
+  private declare resolveSettled: () => void;
   private endedAt = 0;
   private capturedText = '';
   private longFrames = 0;
@@ -51,14 +51,20 @@ export class StreamRecorder implements OpenStream {
   private readonly atArrival = new Uint8Array(QUEUE_SIZE);
   private queuedCount = 0;
   private lastEvent: Event | undefined;
+  private declare readonly streamRuntime: Runtime;
+  declare readonly message: MessageHandle;
+  declare readonly transport: Transport;
 
   constructor(
-    private readonly streamRuntime: Runtime,
-    readonly message: MessageHandle,
-    readonly transport: Transport,
+    streamRuntime: Runtime,
+    message: MessageHandle,
+    transport: Transport,
     url: URL,
     method?: string,
   ) {
+    this.streamRuntime = streamRuntime;
+    this.message = message;
+    this.transport = transport;
     const attributes: Attributes = {
       'streamtrace.stream.transport': transport,
       'url.full': sanitizeUrl(url),

@@ -79,26 +79,26 @@ export class ChunkTimeline implements PaintWaiter {
   eventsDropped = 0;
   readonly latencyHist = new LatencyHistogram();
   /** Aggregates only (see TimelineOptions.lightOnly) until promote(). */
-  lightOnly: boolean;
+  declare lightOnly: boolean;
 
-  private readonly ringCap: number;
-  private readonly ringBytes: Uint32Array;
-  private readonly ringArrival: Float64Array;
-  private readonly ringCommit: Float64Array;
-  private readonly ringPaint: Float64Array;
-  private readonly ringSource: Uint8Array;
+  private declare readonly ringCap: number;
+  private declare readonly ringBytes: Uint32Array;
+  private declare readonly ringArrival: Float64Array;
+  private declare readonly ringCommit: Float64Array;
+  private declare readonly ringPaint: Float64Array;
+  private declare readonly ringSource: Uint8Array;
   private commitCursor = 0; // first chunk without a commit
   private paintUpTo = 0; // chunks below this were committed before the current frame's rAF
   private doneCursor = 0; // first chunk not yet finalised
 
   // Event slots: [first][slowest × k][stall × s][sample × r]
-  private readonly slots: Float64Array;
+  private declare readonly slots: Float64Array;
   private readonly slowestStart = 1;
-  private readonly slowestCount: number;
-  private readonly stallStart: number;
-  private readonly stallCount: number;
-  private readonly sampleStart: number;
-  private readonly sampleCount: number;
+  private declare readonly slowestCount: number;
+  private declare readonly stallStart: number;
+  private declare readonly stallCount: number;
+  private declare readonly sampleStart: number;
+  private declare readonly sampleCount: number;
   private slowestUsed = 0;
   /** Fastest of the kept slowest chunks: a new chunk is compared with it only (O(1) per chunk). */
   private slowestMinSlot = -1;
@@ -108,13 +108,16 @@ export class ChunkTimeline implements PaintWaiter {
   private firstUsed = false;
 
   // Light mode: what promotes to full recording, and the chunk whose commit may become the first paint.
-  private readonly promoteAfter: number;
-  private readonly promoteOnGapMs: number;
+  private declare readonly promoteAfter: number;
+  private declare readonly promoteOnGapMs: number;
   private candidateIndex = -1;
   private candidateArrival = -1;
   private candidateCommit = -1;
 
-  constructor(private readonly timelineOptions: TimelineOptions) {
+  private declare readonly timelineOptions: TimelineOptions;
+
+  constructor(timelineOptions: TimelineOptions) {
+    this.timelineOptions = timelineOptions;
     this.lightOnly = timelineOptions.lightOnly === true;
     this.promoteAfter = timelineOptions.promoteAfter ?? Infinity;
     this.promoteOnGapMs = timelineOptions.promoteOnGapMs ?? Infinity;

@@ -14,7 +14,11 @@ export class CommitObserver {
   private paused = false;
   private unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly onCommit: (at: number) => void) {}
+  private declare readonly onCommit: (at: number) => void;
+
+  constructor(onCommit: (at: number) => void) {
+    this.onCommit = onCommit;
+  }
 
   /** Observes `target` (replacing the previous one); while paused, remembers it for resume(). */
   observe(target: Node): void {

@@ -18,7 +18,11 @@ export class FrameScheduler {
   private inFrame: PaintWaiter[] = [];
   private rafPending = false;
 
-  constructor(private readonly onError: (error: unknown) => void) {}
+  private declare readonly onError: (error: unknown) => void;
+
+  constructor(onError: (error: unknown) => void) {
+    this.onError = onError;
+  }
 
   request(waiter: PaintWaiter): void {
     if (waiter.queuedForFrame) return;
