@@ -36,13 +36,13 @@ export class SseParser {
   private dataLength = 0;
   private lineBuffer: number[] | undefined;
 
-  private sizes: Uint32Array | undefined;
+  private eventSizes: Uint32Array | undefined;
+  private declare readonly onEvent: SseEventHandler;
+  private declare readonly onEvents: SseBatchHandler | undefined;
 
-  constructor(
-    private readonly onEvent: SseEventHandler,
-    private readonly captureData = false,
-    private readonly onEvents?: SseBatchHandler,
-  ) {
+  constructor(onEvent: SseEventHandler, captureData = false, onEvents?: SseBatchHandler) {
+    this.onEvent = onEvent;
+    this.onEvents = onEvents;
     if (captureData) {
       this.dataParts = [];
       this.lineBuffer = [];
@@ -62,12 +62,12 @@ export class SseParser {
       }
       this.atStreamStart = false;
       // A partial BOM match was real data: replay it.
-      for (let k = 0; k < this.bomSkip; k++) this.byte(BOM[k] as number);
-      this.byte(b);
+      for (let k = 0; k < this.bomSkip; k++) this.pushByte(BOM[k] as number);
+      this.pushByte(b);
     }
     if (this.lineBuffer !== undefined) {
       // Capturing data (captureContent): the byte-wise path that keeps values.
-      while (i < n) this.byte(chunk[i++] as number);
+      while (i < n) this.pushByte(chunk[i++] as number);
       return;
     }
     this.scan(chunk, i);
@@ -75,7 +75,7 @@ export class SseParser {
 
   /**
    * The counting path: one loop over the bytes with the state in locals, skipping each field value
-   * to its line end, no allocation. Same dispatch rule and byte counts as byte() (minus the data).
+   * to its line end, no allocation. Same dispatch rule and byte counts as pushByte() (minus the data).
    */
   private scan(chunk: Uint8Array, from: number): void {
     const n = chunk.length;
@@ -104,11 +104,11 @@ export class SseParser {
         if (lineStart) {
           if (sawData) {
             if (batch) {
-              let sizes = this.sizes;
+              let sizes = this.eventSizes;
               if (sizes === undefined || batched === sizes.length) {
                 const grown = new Uint32Array(Math.max(16, batched * 2));
                 if (sizes !== undefined) grown.set(sizes);
-                this.sizes = sizes = grown;
+                this.eventSizes = sizes = grown;
               }
               sizes[batched++] = i - eventStart;
             } else this.onEvent(i - eventStart, undefined);
@@ -163,7 +163,7 @@ export class SseParser {
     this.sawData = sawData;
     this.afterCR = afterCR;
     this.eventBytes = n - eventStart;
-    if (batched > 0) (this.onEvents as SseBatchHandler)(this.sizes as Uint32Array, batched);
+    if (batched > 0) (this.onEvents as SseBatchHandler)(this.eventSizes as Uint32Array, batched);
   }
 
   /** The stream ended: an incomplete event (no blank line) is discarded, as browsers do. */
@@ -171,7 +171,7 @@ export class SseParser {
     this.resetEvent();
   }
 
-  private byte(b: number): void {
+  private pushByte(b: number): void {
     this.eventBytes++;
     if (b === LF && this.afterCR) {
       // The LF of a CRLF: the line already ended at the CR.

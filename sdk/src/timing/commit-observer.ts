@@ -9,10 +9,10 @@ const OPTIONS: MutationObserverInit = { childList: true, subtree: true, characte
  * Paused (disconnected) while the message has no stream that can still commit.
  */
 export class CommitObserver {
-  private observer: MutationObserver | undefined;
-  private target: Node | undefined;
-  private paused = false;
-  private unsubscribe: (() => void) | undefined;
+  private mutationObserver: MutationObserver | undefined;
+  private observedTarget: Node | undefined;
+  private observerPaused = false;
+  private unfollowRoots: (() => void) | undefined;
 
   private declare readonly onCommit: (at: number) => void;
 
@@ -22,31 +22,31 @@ export class CommitObserver {
 
   /** Observes `target` (replacing the previous one); while paused, remembers it for resume(). */
   observe(target: Node): void {
-    if (this.paused) {
-      this.target = target;
+    if (this.observerPaused) {
+      this.observedTarget = target;
       return;
     }
-    if (target !== this.target) this.connect(target);
+    if (target !== this.observedTarget) this.connectTo(target);
   }
 
   /** No stream is waiting for commits: stop receiving mutations but remember the target. */
   pause(): void {
-    if (this.target === undefined || this.paused) return;
-    this.paused = true;
-    this.observer?.disconnect();
+    if (this.observedTarget === undefined || this.observerPaused) return;
+    this.observerPaused = true;
+    this.mutationObserver?.disconnect();
     this.stopFollowingShadowRoots();
   }
 
   /** A stream wants commits again: observe the remembered target. */
   resume(): void {
-    if (this.target === undefined || !this.paused) return;
-    this.paused = false;
-    this.connect(this.target);
+    if (this.observedTarget === undefined || !this.observerPaused) return;
+    this.observerPaused = false;
+    this.connectTo(this.observedTarget);
   }
 
-  private connect(target: Node): void {
+  private connectTo(target: Node): void {
     if (typeof MutationObserver === 'undefined') return;
-    this.observer ??= new MutationObserver(() => {
+    this.mutationObserver ??= new MutationObserver(() => {
       try {
         // In the task of the latest fetch read (same wall-clock ms): committed at that arrival.
         const arrival = sameTaskArrival();
@@ -55,22 +55,22 @@ export class CommitObserver {
         // Timing is best effort; the page must never see our failure.
       }
     });
-    this.observer.disconnect();
-    this.target = target;
-    this.observer.observe(target, OPTIONS);
+    this.mutationObserver.disconnect();
+    this.observedTarget = target;
+    this.mutationObserver.observe(target, OPTIONS);
     this.followShadowRoots(target);
   }
 
   /** Mutations inside shadow roots under the target (web components) are commits too. */
   private followShadowRoots(target: Node): void {
-    const observer = this.observer;
+    const observer = this.mutationObserver;
     if (observer === undefined) return;
     const wholePage = typeof document !== 'undefined' && (target === document.body || target === document.documentElement);
     for (const root of shadowRootsUnder(wholePage ? document : target)) observer.observe(root, OPTIONS);
     this.stopFollowingShadowRoots();
-    this.unsubscribe = onShadowRootAttached((root) => {
+    this.unfollowRoots = onShadowRootAttached((root) => {
       const check = (): void => {
-        if (this.target === target && !this.paused && (wholePage || hostedUnder(root, target))) observer.observe(root, OPTIONS);
+        if (this.observedTarget === target && !this.observerPaused && (wholePage || hostedUnder(root, target))) observer.observe(root, OPTIONS);
       };
       // A custom element attaches its root in its constructor, before the app inserts it.
       if (root.host.isConnected || wholePage) check();
@@ -79,8 +79,8 @@ export class CommitObserver {
   }
 
   private stopFollowingShadowRoots(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.unfollowRoots?.();
+    this.unfollowRoots = undefined;
   }
 
   /**
@@ -88,19 +88,19 @@ export class CommitObserver {
    * without the observer's callback (one Blink→JS entry less for a renderer that appends inside it).
    */
   flush(at: number): void {
-    if (this.observer === undefined || this.paused || this.target === undefined) return;
-    if (this.observer.takeRecords().length > 0) this.onCommit(at);
+    if (this.mutationObserver === undefined || this.observerPaused || this.observedTarget === undefined) return;
+    if (this.mutationObserver.takeRecords().length > 0) this.onCommit(at);
   }
 
   get observing(): Node | undefined {
-    return this.target;
+    return this.observedTarget;
   }
 
   disconnect(): void {
-    this.observer?.disconnect();
+    this.mutationObserver?.disconnect();
     this.stopFollowingShadowRoots();
-    this.target = undefined;
-    this.paused = false;
+    this.observedTarget = undefined;
+    this.observerPaused = false;
   }
 }
 
