@@ -25,16 +25,18 @@ export class SseParser {
   private fieldIndex = 0; // bytes of the field name seen on this line
   private isData = true; // the field name so far matches "data"
   private inValue = false;
-  private valueStart = false; // next byte is the first of the value (a single space is skipped)
+  private valueStart = false; // next byte is the first of a kept value (a single space is skipped)
   private lineIsData = false;
   private sawData = false;
   private eventBytes = 0;
   private afterCR = false;
   private atStreamStart = true;
   private bomSkip = 0;
+  /** Captured data of the current event (only with captureData), and of its current line. */
   private dataParts: Uint8Array[] | undefined;
   private dataLength = 0;
-  private lineBuffer: number[] | undefined;
+  private lineParts: Uint8Array[] = [];
+  private lineLength = 0;
 
   private eventSizes: Uint32Array | undefined;
   private declare readonly onEvent: SseEventHandler;
@@ -43,10 +45,7 @@ export class SseParser {
   constructor(onEvent: SseEventHandler, captureData = false, onEvents?: SseBatchHandler) {
     this.onEvent = onEvent;
     this.onEvents = onEvents;
-    if (captureData) {
-      this.dataParts = [];
-      this.lineBuffer = [];
-    }
+    if (captureData) this.dataParts = [];
   }
 
   push(chunk: Uint8Array): void {
@@ -62,26 +61,21 @@ export class SseParser {
       }
       this.atStreamStart = false;
       // A partial BOM match was real data: replay it.
-      for (let k = 0; k < this.bomSkip; k++) this.pushByte(BOM[k] as number);
-      this.pushByte(b);
-    }
-    if (this.lineBuffer !== undefined) {
-      // Capturing data (captureContent): the byte-wise path that keeps values.
-      while (i < n) this.pushByte(chunk[i++] as number);
-      return;
+      this.scan(Uint8Array.of(...BOM.slice(0, this.bomSkip), b), 0);
     }
     this.scan(chunk, i);
   }
 
   /**
-   * The counting path: one loop over the bytes with the state in locals, skipping each field value
-   * to its line end, no allocation. Same dispatch rule and byte counts as pushByte() (minus the data).
+   * One loop over the bytes with the state in locals, skipping each field value to its line end;
+   * without captureData, no allocation. A kept data value is copied as slices of the chunk.
    */
   private scan(chunk: Uint8Array, from: number): void {
     const n = chunk.length;
     let i = from;
     let lineStart = this.lineStart;
     let inValue = this.inValue;
+    let valueStart = this.valueStart;
     let fieldIndex = this.fieldIndex;
     let isData = this.isData;
     let lineIsData = this.lineIsData;
@@ -90,7 +84,8 @@ export class SseParser {
     // Bytes of the current event = i - eventStart (eventStart < 0 when it began in an earlier chunk).
     let eventStart = from - this.eventBytes;
     let batched = 0;
-    const batch = this.onEvents !== undefined;
+    const parts = this.dataParts;
+    const batch = parts === undefined && this.onEvents !== undefined;
     // Without a CR in this read, a value ends at the next LF: the builtin indexOf finds it.
     const lfOnly = chunk.indexOf(CR, from) < 0;
     while (i < n) {
@@ -111,13 +106,24 @@ export class SseParser {
                 this.eventSizes = sizes = grown;
               }
               sizes[batched++] = i - eventStart;
-            } else this.onEvent(i - eventStart, undefined);
+            } else this.onEvent(i - eventStart, parts && this.takeData());
           }
           sawData = false;
           eventStart = i;
         } else {
-          if (inValue ? lineIsData : isData && fieldIndex === 4) sawData = true;
+          // A line without a colon is a field name with an empty value ("data" alone counts).
+          const isDataLine = inValue ? lineIsData : isData && fieldIndex === 4;
+          if (parts !== undefined) {
+            if (isDataLine) {
+              if (sawData) parts.push(Uint8Array.of(LF));
+              parts.push(...this.lineParts);
+              this.dataLength += this.lineLength + 1;
+            }
+            this.lineParts.length = this.lineLength = 0;
+          }
+          if (isDataLine) sawData = true;
           lineStart = true;
+          valueStart = false;
         }
         continue;
       }
@@ -130,22 +136,36 @@ export class SseParser {
         lineIsData = false;
       }
       if (inValue) {
+        let start = i - 1;
+        if (valueStart) {
+          valueStart = false;
+          if (b === SPACE) start = i;
+        }
         if (lfOnly) {
           const end = chunk.indexOf(LF, i);
           i = end < 0 ? n : end;
-          continue;
+        } else {
+          while (i < n) {
+            const c = chunk[i] as number;
+            if (c === LF || c === CR) break;
+            i++;
+          }
         }
-        while (i < n) {
-          const c = chunk[i] as number;
-          if (c === LF || c === CR) break;
-          i++;
+        if (lineIsData && parts !== undefined) {
+          const room = Math.min(i, start + MAX_DATA_BYTES - this.dataLength - this.lineLength);
+          if (room > start) {
+            this.lineParts.push(chunk.slice(start, room));
+            this.lineLength += room - start;
+          }
         }
         continue;
       }
       if (b === COLON) {
         inValue = true;
         lineIsData = isData && fieldIndex === 4;
-        if (lfOnly) {
+        // A kept value starts at the next byte (maybe in the next read): its leading space is skipped there.
+        if (lineIsData && parts !== undefined) valueStart = true;
+        else if (lfOnly) {
           const end = chunk.indexOf(LF, i);
           i = end < 0 ? n : end;
         }
@@ -156,7 +176,7 @@ export class SseParser {
     }
     this.lineStart = lineStart;
     this.inValue = inValue;
-    this.valueStart = false;
+    this.valueStart = valueStart;
     this.fieldIndex = fieldIndex;
     this.isData = isData;
     this.lineIsData = lineIsData;
@@ -168,91 +188,27 @@ export class SseParser {
 
   /** The stream ended: an incomplete event (no blank line) is discarded, as browsers do. */
   end(): void {
-    this.resetEvent();
-  }
-
-  private pushByte(b: number): void {
-    this.eventBytes++;
-    if (b === LF && this.afterCR) {
-      // The LF of a CRLF: the line already ended at the CR.
-      this.afterCR = false;
-      return;
-    }
-    this.afterCR = b === CR;
-    if (b === LF || b === CR) {
-      this.endLine();
-      return;
-    }
-    if (this.lineStart) {
-      this.lineStart = false;
-      this.fieldIndex = 0;
-      this.isData = true;
-      this.inValue = false;
-      this.lineIsData = false;
-    }
-    if (!this.inValue) {
-      if (b === COLON) {
-        this.inValue = true;
-        this.valueStart = true;
-        this.lineIsData = this.isData && this.fieldIndex === 4;
-        return;
-      }
-      if (this.isData && (this.fieldIndex >= 4 || DATA[this.fieldIndex] !== b)) this.isData = false;
-      this.fieldIndex++;
-      return;
-    }
-    if (this.valueStart) {
-      this.valueStart = false;
-      if (b === SPACE) return;
-    }
-    if (this.lineIsData && this.lineBuffer !== undefined && this.dataLength + this.lineBuffer.length < MAX_DATA_BYTES) {
-      this.lineBuffer.push(b);
-    }
-  }
-
-  private endLine(): void {
-    if (this.lineStart) {
-      // Blank line: dispatch.
-      if (this.sawData) this.onEvent(this.eventBytes, this.takeData());
-      this.resetEvent();
-      return;
-    }
-    // A line without a colon is a field name with an empty value ("data" alone counts).
-    const isDataLine = this.inValue ? this.lineIsData : this.isData && this.fieldIndex === 4;
-    if (isDataLine) {
-      if (this.lineBuffer !== undefined && this.dataParts !== undefined) {
-        if (this.sawData) this.dataParts.push(new Uint8Array([LF]));
-        this.dataParts.push(Uint8Array.from(this.lineBuffer));
-        this.dataLength += this.lineBuffer.length + 1;
-        this.lineBuffer.length = 0;
-      }
-      this.sawData = true;
-    } else if (this.lineBuffer !== undefined) {
-      this.lineBuffer.length = 0;
-    }
-    this.lineStart = true;
-  }
-
-  private takeData(): string | undefined {
-    if (this.dataParts === undefined) return undefined;
-    let total = 0;
-    for (const part of this.dataParts) total += part.length;
-    const all = new Uint8Array(total);
-    let offset = 0;
-    for (const part of this.dataParts) {
-      all.set(part, offset);
-      offset += part.length;
-    }
-    decoder ??= new TextDecoder();
-    return decoder.decode(all);
-  }
-
-  private resetEvent(): void {
     this.sawData = false;
     this.eventBytes = 0;
     this.lineStart = true;
-    if (this.dataParts !== undefined) this.dataParts.length = 0;
-    this.dataLength = 0;
-    if (this.lineBuffer !== undefined) this.lineBuffer.length = 0;
+    this.takeData();
+    this.lineParts.length = this.lineLength = 0;
+  }
+
+  /** The current event's captured data, decoded; resets it. */
+  private takeData(): string | undefined {
+    const parts = this.dataParts;
+    if (parts === undefined) return undefined;
+    let total = 0;
+    for (const part of parts) total += part.length;
+    const all = new Uint8Array(total);
+    let offset = 0;
+    for (const part of parts) {
+      all.set(part, offset);
+      offset += part.length;
+    }
+    parts.length = this.dataLength = 0;
+    decoder ??= new TextDecoder();
+    return decoder.decode(all);
   }
 }
