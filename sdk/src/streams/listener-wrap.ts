@@ -1,4 +1,5 @@
 import type { StreamRecorder } from './stream-recorder.js';
+import { redefine } from './native.js';
 
 type Listener = EventListenerOrEventListenerObject;
 
@@ -86,20 +87,11 @@ export function installListenerWrapping(
   timedType: (type: string) => boolean,
 ): () => void {
   const restores: (() => void)[] = [];
-  const define = (key: string, descriptor: PropertyDescriptor): void => {
-    const previous = Object.getOwnPropertyDescriptor(prototype, key);
-    Object.defineProperty(prototype, key, descriptor);
-    restores.push(() => {
-      if (previous) Object.defineProperty(prototype, key, previous);
-      else delete (prototype as Record<string, unknown>)[key];
-    });
-  };
+  const define = (key: string, descriptor: PropertyDescriptor): void => void restores.push(redefine(prototype, key, descriptor));
   const method = (key: 'addEventListener' | 'removeEventListener'): void => {
     const original = (prototype as Record<string, unknown>)[key] as (...args: unknown[]) => unknown;
     if (typeof original !== 'function') return;
-    const own = Object.getOwnPropertyDescriptor(prototype, key);
     define(key, {
-      ...(own ?? { configurable: true, enumerable: false, writable: true }),
       value: new Proxy(original, {
         apply(target, thisArg, args: unknown[]) {
           const entry = lookup(thisArg);
@@ -119,7 +111,6 @@ export function installListenerWrapping(
     const get = handler.get;
     const set = handler.set;
     define('onmessage', {
-      ...handler,
       get: new Proxy(get, {
         apply(target, thisArg, args) {
           const value: unknown = Reflect.apply(target, thisArg, args);
