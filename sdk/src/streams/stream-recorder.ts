@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Runtime, OpenStream } from '../runtime.js';
 import type { MessageHandle } from '../message/message.js';
-import { ChunkTimeline } from '../timing/chunk-timeline.js';
+import { ChunkTimeline, round } from '../timing/chunk-timeline.js';
 import { arrivalTime, eventTime, isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
@@ -342,10 +342,6 @@ export class StreamRecorder implements OpenStream {
       span.addEvent('chunk', eventAttributes, toSpanTime(this.openedAt + chunk.arrivalMs));
     }
   }
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }
 
 export function errorType(error: unknown): string {

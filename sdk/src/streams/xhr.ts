@@ -68,17 +68,18 @@ function traceXhr(
   }
   let loaded = 0;
   let responded = false;
+  const respond = (): void => {
+    responded = true;
+    stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => xhr.getResponseHeader(n)) });
+  };
   listen.call(xhr, 'progress', guard('XMLHttpRequest progress', (event: Event) => {
     const progress = event as ProgressEvent;
-    if (!responded) {
-      responded = true;
-      stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => xhr.getResponseHeader(n)) });
-    }
+    if (!responded) respond();
     stream.chunk(Math.max(0, progress.loaded - loaded));
     loaded = progress.loaded;
   }));
   listen.call(xhr, 'loadend', guard('XMLHttpRequest loadend', () => {
-    if (!responded) stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => xhr.getResponseHeader(n)) });
+    if (!responded) respond();
     if (xhr.status === 0) stream.end(message.cancelled ? 'cancel' : 'error', 'xhr_network_error');
     else if (xhr.status >= 400) stream.end('error', String(xhr.status));
     else stream.end('complete');

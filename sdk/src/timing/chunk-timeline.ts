@@ -485,6 +485,7 @@ export class ChunkTimeline implements PaintWaiter {
   }
 }
 
-function round(ms: number): number {
+/** Milliseconds rounded to the microsecond. */
+export function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }

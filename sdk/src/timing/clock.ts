@@ -58,7 +58,7 @@ let eventStamps = STAMPS_UNKNOWN;
 export const toEpochMs = (t: number): number => performance.timeOrigin + t;
 
 /** Converts a `performance.now()` value to an OpenTelemetry time input (epoch ms). */
-export const toSpanTime = (t: number): number => performance.timeOrigin + t;
+export const toSpanTime = toEpochMs;
 
 let hiddenState: boolean | undefined;
 let visibleSinceAt = 0;
