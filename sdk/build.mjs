@@ -22,7 +22,7 @@ const external = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/
 // on the wire (OTLP JSON, sessionStorage record, DevTools messages, vitals attribution keys) or
 // looked up by a string (e.g. `onEnding`). A name not listed simply stays as written.
 const MANGLED_PROPS = `
-  addSample addStream afterCR afterMs appHeaders arrived arrivedLight atArrival atStreamStart
+  addSample addStream afterCR afterMs appHeaders arrived atArrival atStreamStart
   awaitingCommit backoffMs batchClosed batchOptions batchTimer beforeFrame bomSkip bucketCounts
   bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
   childSpan chunkArrived chunkCount chunkTimeline clockNow closedByClient commitCursor

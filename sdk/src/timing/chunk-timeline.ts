@@ -129,8 +129,7 @@ export class ChunkTimeline implements PaintWaiter {
     this.ringSource = new Uint8Array(this.ringCap);
     const max = Math.max(0, timelineOptions.maxEvents | 0);
     const rest = Math.max(0, max - 1);
-    this.slowestCount = Math.min(20, Math.floor(rest / 4));
-    this.stallCount = Math.min(20, Math.floor(rest / 4));
+    this.slowestCount = this.stallCount = Math.min(20, Math.floor(rest / 4));
     this.sampleCount = Math.max(0, rest - this.slowestCount - this.stallCount);
     this.stallStart = this.slowestStart + this.slowestCount;
     this.sampleStart = this.stallStart + this.stallCount;
@@ -140,19 +139,11 @@ export class ChunkTimeline implements PaintWaiter {
 
   /** A chunk reached the SDK at `at` (performance.now()); returns its index. */
   arrived(bytes: number, at: number): number {
-    if (this.lightOnly) {
-      const late = this.firstArrival < 0 ? at > this.promoteAfter : at - this.lastArrival > this.promoteOnGapMs;
-      if (!late) return this.arrivedLight(bytes, at);
-      this.promote();
-    }
-    if (this.chunkCount - this.doneCursor >= this.ringCap) this.finalise(this.doneCursor, true);
+    if (this.lightOnly && (this.firstArrival < 0 ? at > this.promoteAfter : at - this.lastArrival > this.promoteOnGapMs)) this.promote();
+    const light = this.lightOnly;
+    if (!light && this.chunkCount - this.doneCursor >= this.ringCap) this.finalise(this.doneCursor, true);
     const i = this.chunkCount++;
-    const r = i % this.ringCap;
-    this.ringBytes[r] = bytes;
-    this.ringArrival[r] = at;
-    this.ringCommit[r] = -1;
-    this.ringPaint[r] = -1;
-    this.ringSource[r] = this.timelineOptions.isHidden() ? SRC_HIDDEN : SRC_PENDING;
+    let stall = 0;
     this.totalBytes += bytes;
     if (this.firstArrival < 0) this.firstArrival = at;
     else {
@@ -160,26 +151,22 @@ export class ChunkTimeline implements PaintWaiter {
       if (gap > this.gapMax) this.gapMax = gap;
       if (gap > this.timelineOptions.stallThresholdMs) {
         this.stallTotal++;
-        this.ringSource[r] |= STALL; // read at finalisation
+        stall = STALL; // read at finalisation
       }
     }
     this.lastArrival = at;
-    return i;
-  }
-
-  private arrivedLight(bytes: number, at: number): number {
-    const i = this.chunkCount++;
-    this.totalBytes += bytes;
-    this.eventsDropped++;
-    if (this.firstArrival < 0) this.firstArrival = at;
-    else {
-      const gap = at - this.lastArrival;
-      if (gap > this.gapMax) this.gapMax = gap;
-      if (gap > this.timelineOptions.stallThresholdMs) this.stallTotal++;
+    if (light) {
+      this.eventsDropped++;
+      // After the first paint a light timeline has nothing left to learn from commits and paints.
+      if (this.firstPaint >= 0) this.doneCursor = this.commitCursor = this.chunkCount;
+      return i;
     }
-    this.lastArrival = at;
-    // After the first paint a light timeline has nothing left to learn from commits and paints.
-    if (this.firstPaint >= 0) this.doneCursor = this.commitCursor = this.chunkCount;
+    const r = i % this.ringCap;
+    this.ringBytes[r] = bytes;
+    this.ringArrival[r] = at;
+    this.ringCommit[r] = -1;
+    this.ringPaint[r] = -1;
+    this.ringSource[r] = (this.timelineOptions.isHidden() ? SRC_HIDDEN : SRC_PENDING) | stall;
     return i;
   }
 
