@@ -22,37 +22,38 @@ const external = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/
 // on the wire (OTLP JSON, sessionStorage record, DevTools messages, vitals attribution keys) or
 // looked up by a string (e.g. `onEnding`). A name not listed simply stays as written.
 const MANGLED_PROPS = `
-  addSample addStream afterCR afterMs appHeaders arrived atArrival atStreamStart
+  addSample addStream afterCR afterMs appHeaders arrived atArrival atStreamStart attachSocket
   awaitingCommit backoffMs batchClosed batchOptions batchTimer beforeFrame bomSkip bucketCounts
   bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
-  childSpan chunkArrived chunkCount chunkTimeline clockNow closedByClient commitCursor
-  commitObserver commitsNeeded committedLight connectTo contextValues conversation currentAt
-  currentEvent currentRule dataLength dataParts decide decided delayMs doneCursor drain dropExcess
-  endedAt endLine endNow endRequested endSpan errorForMessage eventArriving eventBytes
-  eventDelivered eventQueue eventsDropped eventSizes evictOldest explicitTarget exportQueue
-  failedHead fieldIndex finalise finaliseUpTo findSlowestMin finishing finishMessage finishTimeline
-  firstArrival firstByteAt firstPaint firstResponse firstUsed firstVisibleArrival firstVisibleIndex
-  flushCommits followShadowRoots gapMax handOver hasPending heldBytes heldSize heldTraces
-  inactivityMs inFlight inFrame initialBackoffMs inValue isData isHidden keepContent lastArrival
-  lastBucket lastEvent lastRequestAt lastValue latencyHist lightOnly lineBuffer lineIsData
-  lineStart longFrame longFrames longFramesMax longFramesTotal maxAgeMs maxBackoffMs maxBatch
-  maxBytes maxEvents maxMs maxPending maxSpansPerTrace maxTraces messageDeps messageFor messageId
-  messageStreams mutationObserver needsCommits newId nextTargetCheck observedTarget observerPaused
-  onCommit onEnded onError onEvent onEvents onFirstPaint onFrame onPainted onPromote onSettled
-  openedAt openMessages openStream openStreams originals outcome ownSpanContext painted
-  paintedLight paintUpTo peek pendingTarget pendingTraces processors promote promoteAfter
-  promoteOnGapMs providerOptions pump pushByte quantile queuedCount queuedForFrame queuedSpans
-  queueOptions rafPending randomUnit rateNow reconnects recordsUnsampled redactHook refreshMs
-  refreshTimer requestPaint requestRule resetEvent resolveSettled responded retryTimer ringArrival
-  ringBytes ringCap ringCommit ringPaint ringSource ruleOptions ruleStopped sampleCount
-  sampledInner sampleNext sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler
-  scheduleRefresh selectChunk selectedEvents sendBatch sendNow sessionIdOf sessionRef setBytes
-  settle settledOnce settleNow settlers settleTimer shutDown skipCount slots slowestCount
-  slowestMinLatency slowestMinSlot slowestStart slowestUsed spanHooks spanProcessors spanResource
-  stallCount stallStart stallTotal stallUsed stopFollowingShadowRoots streamEnded streamRuntime
-  streamSettled takeData takeSpan timelineOptions timeoutMs toBody totalBytes ttft ttftVisible
-  unfollowRoots unsettledStreams valueStart visibleSince waitingNext waitingSpans wrappers
-  writeAggregates writeSlot
+  childSpan chunkArrived chunkCount chunkSeries chunkTimeline clockNow closedByClient closeSocket
+  commitAt commitCursor commitObserver commitsNeeded committedLight connectTo contextValues
+  conversation currentAt currentEvent currentRule dataLength dataParts decide decided delayMs
+  doneCursor drain dropExcess endedAt endLine endNow endRequested endSpan errorForMessage
+  eventArriving eventBytes eventDelivered eventQueue eventsDropped eventSizes evictOldest
+  explicitTarget exportQueue failedHead fieldIndex finalise finaliseUpTo findSlowestMin finishing
+  finishMessage finishTimeline firstArrival firstByteAt firstPaint firstResponse firstUsed
+  firstVisibleArrival firstVisibleIndex flushCommits followShadowRoots gapMax handOver hasPending
+  heldBytes heldSize heldTraces inactivityMs inFlight inFrame initialBackoffMs inValue isData
+  isHidden keepContent lastArrival lastBucket lastEvent lastRequestAt lastValue latencyHist
+  lightOnly lineBuffer lineIsData lineLength lineParts lineStart longFrame longFrames longFramesMax
+  longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxMs maxPending
+  maxSpansPerTrace maxTraces messageDeps messageFor messageId messageStreams mutationObserver
+  needsCommits newId nextTargetCheck observedTarget observerPaused onCommit onEnded onError onEvent
+  onEvents onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages openStream
+  openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek pendingTarget
+  pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions pump pushByte
+  quantile queuedCount queuedForFrame queuedSpans queueOptions rafPending randomSource randomUnit
+  rateNow reconnects recordsUnsampled redactHook refreshMs refreshTimer requestPaint requestRule
+  resetEvent resolveSettled responded retryTimer ringArrival ringBytes ringCap ringCommit ringPaint
+  ringSource ruleOptions ruleStopped sampleCount sampledInner sampleNext sampleSeen sampleStart
+  sampleTotal sampleW sawData scan scheduler scheduleRefresh selectChunk selectedEvents sendBatch
+  sendNow sessionIdOf sessionRef setBytes settle settledOnce settleNow settlers settleTimer
+  shutDown skipCount slots slowestCount slowestMinLatency slowestMinSlot slowestStart slowestUsed
+  spanHooks spanProcessors spanResource stallCount stallMs stallStart stallTotal stallUsed
+  stopFollowingShadowRoots streamEnded streamEvent streamReconnecting streamRuntime streamSettled
+  streamUrl takeData takeSpan timedType timelineOptions timeoutMs toBody totalBytes ttft
+  ttftVisible unfollowRoots unsettledStreams valueStart visibleSince waitingNext waitingSpans
+  wrappedStream wrappers writeAggregates writeSlot
 `.trim().split(/\s+/);
 
 /** Fails the build if a listed name is also a name the host or a bundled dependency uses. */

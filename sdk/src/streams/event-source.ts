@@ -11,13 +11,13 @@ import { guard } from '../diag.js';
 export function instrumentEventSource(ctx: InstrumentContext): () => void {
   return instrumentSocket<WrappedTarget & { reconnecting: boolean }>(ctx, 'EventSource', {
     streamUrl: (url) => url,
-    attach: (instance, stream, native, on) => {
+    attachSocket: (instance, stream, native, on) => {
       const es = instance as EventSource;
       const entry = { ...wrappedTarget(stream), reconnecting: false };
       on('open', guard('EventSource open', () => {
         if (entry.reconnecting) {
           entry.reconnecting = false;
-          stream.event('stream.reconnected');
+          stream.streamEvent('stream.reconnected');
         }
         stream.response({ 'http.response.status_code': 200 });
       }));
@@ -27,16 +27,16 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
         } else if (!entry.reconnecting) {
           // CONNECTING: the browser reconnects by itself; the same span covers every attempt.
           entry.reconnecting = true;
-          stream.reconnecting();
+          stream.streamReconnecting();
         }
       }));
       return entry;
     },
     timedType: (type) => type !== 'open' && type !== 'error',
-    closing: (entry, close) => {
+    closeSocket: (entry, close) => {
       const result = close();
       if (entry !== undefined) guard('EventSource close', () => {
-        const stream = entry.stream;
+        const stream = entry.wrappedStream;
         const closedBy = { 'streamtrace.stream.closed_by': 'client' };
         // Closing while the browser is reconnecting after an error means the app gave up on it.
         if (stream.message.cancelled) stream.end('cancel', undefined, closedBy);

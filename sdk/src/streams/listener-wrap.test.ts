@@ -23,13 +23,13 @@ class Source extends EventTarget {
 function fakeStream(log: string[]): StreamRecorder {
   let current: Event | undefined;
   return {
-    arriving(event: Event): boolean {
+    eventArriving(event: Event): boolean {
       if (event === current) return false;
       current = event;
       log.push(`arrive:${(event as MessageEvent).data as string}`);
       return true;
     },
-    delivered(): void {
+    eventDelivered(): void {
       log.push(`delivered:${(current as MessageEvent).data as string}`);
     },
   } as unknown as StreamRecorder;

@@ -5,7 +5,7 @@ type Listener = EventListenerOrEventListenerObject;
 
 /** What a traced EventSource/WebSocket instance needs to time its messages inside the app's listeners. */
 export interface WrappedTarget {
-  readonly stream: StreamRecorder;
+  readonly wrappedStream: StreamRecorder;
   /** App listener (function or `handleEvent` object) → the function registered natively instead. */
   readonly wrappers: WeakMap<object, (this: EventTarget, event: Event) => unknown>;
   /** Registered wrapper → the app's listener (what the `onmessage` getter returns). */
@@ -13,7 +13,7 @@ export interface WrappedTarget {
 }
 
 export function wrappedTarget(stream: StreamRecorder): WrappedTarget {
-  return { stream, wrappers: new WeakMap(), originals: new WeakMap() };
+  return { wrappedStream: stream, wrappers: new WeakMap(), originals: new WeakMap() };
 }
 
 /**
@@ -25,11 +25,11 @@ export function wrappedTarget(stream: StreamRecorder): WrappedTarget {
 export function wrapperFor(target: WrappedTarget, listener: Listener): (this: EventTarget, event: Event) => unknown {
   let wrapper = target.wrappers.get(listener);
   if (wrapper !== undefined) return wrapper;
-  const stream = target.stream;
+  const stream = target.wrappedStream;
   wrapper = function (this: EventTarget, event: Event): unknown {
     let ask = false;
     try {
-      ask = stream.arriving(event);
+      ask = stream.eventArriving(event);
     } catch {
       // Timing is best effort.
     }
@@ -38,7 +38,7 @@ export function wrapperFor(target: WrappedTarget, listener: Listener): (this: Ev
       return callListener(listener, this, event);
     } finally {
       try {
-        stream.delivered();
+        stream.eventDelivered();
       } catch {
         // Timing is best effort.
       }
@@ -70,7 +70,7 @@ export function originalFor(target: WrappedTarget, registered: unknown): unknown
 
 /** Listeners of a stream that records nothing (a sampled-out session) are left unwrapped. */
 export function recordingEntry<T extends WrappedTarget>(entry: T | undefined): T | undefined {
-  return entry !== undefined && entry.stream.recording ? entry : undefined;
+  return entry !== undefined && entry.wrappedStream.recording ? entry : undefined;
 }
 
 const canWrap = (listener: unknown): listener is Listener =>

@@ -12,11 +12,11 @@ export interface SocketHooks<E extends WrappedTarget> {
   /** The URL to trace for the constructor's URL argument (already absolute), or undefined. */
   streamUrl(url: URL): URL | undefined;
   /** A traced instance was created: its entry, after registering our own listeners on it with `on` (native addEventListener). */
-  attach(instance: InstanceType<SocketClass>, stream: StreamRecorder, native: SocketClass, on: (type: string, listener: (event: Event) => void) => void): E;
+  attachSocket(instance: InstanceType<SocketClass>, stream: StreamRecorder, native: SocketClass, on: (type: string, listener: (event: Event) => void) => void): E;
   /** The event types timed inside the app's listeners. */
   timedType(type: string): boolean;
   /** `close()` on any instance (`entry` when traced); `close` runs the native method. */
-  closing(entry: E | undefined, close: () => unknown): unknown;
+  closeSocket(entry: E | undefined, close: () => unknown): unknown;
 }
 
 /**
@@ -32,7 +32,8 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
   const listen = EventTarget.prototype.addEventListener;
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
-    let traced: { url: string; stream: StreamRecorder } | undefined;
+    let stream: StreamRecorder | undefined;
+    let tracedUrl = '';
     if (ctx.enabled() && args.length > 0) {
       try {
         const raw = String(args[0]);
@@ -42,29 +43,30 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
           const propagate = shouldPropagate(url, ctx.config.propagateTo);
           const message = ctx.messageFor(propagate);
           if (message !== undefined) {
-            const stream = ctx.openStream(message, name.toLowerCase() as 'eventsource' | 'websocket', url, 'GET');
-            traced = { url: propagate ? injectUrlParams(url, stream.contextValues()).href : raw, stream };
+            const opened = ctx.openStream(message, name.toLowerCase() as 'eventsource' | 'websocket', url, 'GET');
+            tracedUrl = propagate ? injectUrlParams(url, opened.contextValues()).href : raw;
+            stream = opened;
           }
         }
       } catch (error) {
         ctx.reportError(name + ' wrapper', error);
       }
     }
-    if (traced === undefined) return Reflect.construct(target, args, newTarget as Function) as object;
+    if (stream === undefined) return Reflect.construct(target, args, newTarget as Function) as object;
     let instance: InstanceType<SocketClass>;
     try {
-      instance = Reflect.construct(target, [traced.url, ...args.slice(1)], newTarget as Function) as InstanceType<SocketClass>;
+      instance = Reflect.construct(target, [tracedUrl, ...args.slice(1)], newTarget as Function) as InstanceType<SocketClass>;
     } catch (error) {
-      traced.stream.end('error', error);
+      stream.end('error', error);
       throw error;
     }
-    tracked.set(instance, hooks.attach(instance, traced.stream, target, (type, listener) => listen.call(instance, type, listener)));
+    tracked.set(instance, hooks.attachSocket(instance, stream, target, (type, listener) => listen.call(instance, type, listener)));
     return instance;
   });
 
   const restoreListeners = installListenerWrapping(native.prototype, (instance) => recordingEntry(tracked.get(instance as object)), hooks.timedType);
   const restoreClose = wrapMethod(native.prototype as { close(): void }, 'close', (original, thisArg, args) =>
-    hooks.closing(tracked.get(thisArg as object), () => Reflect.apply(original, thisArg, args)),
+    hooks.closeSocket(tracked.get(thisArg as object), () => Reflect.apply(original, thisArg, args)),
   );
   const prototype = native.prototype as { constructor: unknown };
   prototype.constructor = proxy;

@@ -56,7 +56,7 @@ describe('chat.stream recording', () => {
     for (let i = 0; i < 10_000; i++) {
       const at = base + 100 + i * 10 + (i === 5000 ? 3000 : 0);
       timeline.arrived(20, at);
-      timeline.committed(at + 1);
+      timeline.commitAt(at + 1);
       frame(at + 1 + (i % 100 === 0 ? 40 : 4));
     }
     stream.end('complete');
@@ -91,7 +91,7 @@ describe('chat.stream recording', () => {
     const base = stream.openedAt;
     timeline.arrived(60, base + 50); // `start` event: no DOM change
     timeline.arrived(20, base + 400); // first token, rendered at once
-    timeline.committed(base + 401);
+    timeline.commitAt(base + 401);
     frame(base + 410);
     stream.end('complete');
     message.end();
@@ -134,13 +134,13 @@ describe('chat.stream recording', () => {
     message.setRenderTarget(target);
     const stream = new StreamRecorder(runtime, message, 'websocket', new URL('ws://x/ws'));
     const first = new MessageEvent('message', { data: '{"type":"delta","text":"a"}' });
-    expect(stream.arriving(first)).toBe(true);
-    expect(stream.arriving(first)).toBe(false); // a second listener of the same event
+    expect(stream.eventArriving(first)).toBe(true);
+    expect(stream.eventArriving(first)).toBe(false); // a second listener of the same event
     target.append('a'); // the app renders synchronously
-    stream.delivered();
+    stream.eventDelivered();
     const second = new MessageEvent('message', { data: '{"type":"delta","text":"bc"}' });
-    stream.arriving(second);
-    stream.delivered(); // the app only queued a render
+    stream.eventArriving(second);
+    stream.eventDelivered(); // the app only queued a render
     await new Promise((resolve) => setTimeout(resolve, 20));
     target.append('bc'); // the batched render, in a later task
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -170,9 +170,9 @@ describe('chat.stream recording', () => {
     for (let i = 0; i < 100; i++) {
       const event = new MessageEvent('message', { data: `{"type":"delta","text":"${'x'.repeat(i % 7)}"}` });
       sent.push(event);
-      expect(stream.arriving(event)).toBe(true);
+      expect(stream.eventArriving(event)).toBe(true);
       if (i % 3 !== 2) target.append(String(i));
-      stream.delivered();
+      stream.eventDelivered();
     }
     frame(performance.now() + 5);
     stream.end('complete');
@@ -203,13 +203,13 @@ describe('chat.stream recording', () => {
     const base = message.startedAt;
     for (let i = 0; i < 50; i++) {
       timeline.arrived(10, base + 100 + i);
-      timeline.committed(base + 100 + i);
+      timeline.commitAt(base + 100 + i);
       frame(base + 116 + i);
     }
     expect(stream.needsCommits).toBe(false);
     for (let i = 0; i < 10; i++) {
       timeline.arrived(10, base + 3000 + i); // after a 2.85 s gap: kept as slow, so recorded in full
-      timeline.committed(base + 3000 + i);
+      timeline.commitAt(base + 3000 + i);
       frame(base + 3016 + i);
     }
     expect(stream.needsCommits).toBe(true);
@@ -243,9 +243,9 @@ describe('chat.stream recording', () => {
       const event = new MessageEvent('message', { data: `{"type":"delta","text":"${text}"}` });
       Object.defineProperty(event, 'timeStamp', { value: at });
       bytes += (event.data as string).length;
-      stream.arriving(event);
+      stream.eventArriving(event);
       target.append(text); // rendered inside the listener
-      stream.delivered();
+      stream.eventDelivered();
     };
     for (let i = 0; i < 30; i++) {
       send(base + 100 + i, 'ab');

@@ -90,7 +90,7 @@ export class StreamRecorder implements OpenStream {
         promoteAfter: message.startedAt + keepSlowMs,
         onPromote: () => message.commitsNeeded(),
         capacity: streamRuntime.devtools.active ? SERIES_CAPACITY_DEVTOOLS : SERIES_CAPACITY,
-        stallThresholdMs: streamRuntime.config.stallThresholdMs,
+        stallMs: streamRuntime.config.stallThresholdMs,
         maxEvents: streamRuntime.config.maxChunkEvents,
         openedAt: this.openedAt,
         requestPaint: (waiter) => streamRuntime.scheduler.request(waiter),
@@ -145,10 +145,10 @@ export class StreamRecorder implements OpenStream {
   /**
    * An EventSource/WebSocket message is about to reach the app's listener (see listener-wrap.ts): it
    * is queued, read at the next frame (or when the queue is full). Returns whether the wrapper must
-   * call `delivered()` after the listener: false for a message already counted (an event reaching
+   * call `eventDelivered()` after the listener: false for a message already counted (an event reaching
    * several listeners counts once).
    */
-  arriving(event: Event): boolean {
+  eventArriving(event: Event): boolean {
     if (this.ended || event === this.lastEvent) return false;
     this.lastEvent = event;
     const k = this.queuedCount++;
@@ -162,7 +162,7 @@ export class StreamRecorder implements OpenStream {
   }
 
   /** The app's first listener for the latest message returned (or threw): did it render the chunk? */
-  delivered(): void {
+  eventDelivered(): void {
     this.message.flushCommits(AT_ARRIVAL);
   }
 
@@ -181,7 +181,7 @@ export class StreamRecorder implements OpenStream {
       const data: unknown = event.data;
       timeline.arrived(payloadBytes(data), at);
       if (capture && typeof data === 'string') this.captureData(data);
-      if (this.atArrival[k] === 1) timeline.committed(at);
+      if (this.atArrival[k] === 1) timeline.commitAt(at);
     }
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
   }
@@ -206,20 +206,20 @@ export class StreamRecorder implements OpenStream {
     if (timeline === undefined) return;
     if (at === AT_ARRIVAL) {
       if (this.queuedCount > 0) this.atArrival[this.queuedCount - 1] = 1;
-      else timeline.committed(timeline.lastArrival);
+      else timeline.commitAt(timeline.lastArrival);
       return;
     }
     this.drain();
-    timeline.committed(at);
+    timeline.commitAt(at);
   }
 
-  reconnecting(): void {
+  streamReconnecting(): void {
     if (!this.recording || this.ended) return;
     this.reconnects++;
     this.span.addEvent('stream.reconnect', { 'streamtrace.stream.reconnect.attempt': this.reconnects });
   }
 
-  event(name: string, attributes?: Attributes): void {
+  streamEvent(name: string, attributes?: Attributes): void {
     if (this.recording && !this.ended) this.span.addEvent(name, attributes);
   }
 
@@ -288,7 +288,7 @@ export class StreamRecorder implements OpenStream {
       this.writeAggregates(timeline);
       if (this.streamRuntime.devtools.active) {
         const ctx = this.span.spanContext();
-        this.streamRuntime.devtools.chunks(ctx.traceId, ctx.spanId, timeline.series(toEpochMs));
+        this.streamRuntime.devtools.chunks(ctx.traceId, ctx.spanId, timeline.chunkSeries(toEpochMs));
       }
     } catch (error) {
       log.warn('stream aggregates failed', error);

@@ -14,7 +14,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
       if (url.protocol === 'http:' || url.protocol === 'https:') url = new URL(url.href.replace(/^http/, 'ws'));
       return url.protocol === 'ws:' || url.protocol === 'wss:' ? url : undefined;
     },
-    attach: (instance, stream, _native, on) => {
+    attachSocket: (instance, stream, _native, on) => {
       const ws = instance as WebSocket;
       const entry = { ...wrappedTarget(stream), closedByClient: false };
       let failed = false;
@@ -38,7 +38,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
       return entry;
     },
     timedType: (type) => type === 'message',
-    closing: (entry, close) => {
+    closeSocket: (entry, close) => {
       if (entry !== undefined) entry.closedByClient = true;
       return close();
     },

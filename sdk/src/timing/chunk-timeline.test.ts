@@ -5,7 +5,7 @@ import type { PaintWaiter } from './frame-scheduler.js';
 function timeline(overrides: Partial<ConstructorParameters<typeof ChunkTimeline>[0]> = {}) {
   const waiting: PaintWaiter[] = [];
   const t = new ChunkTimeline({
-    capacity: 64, stallThresholdMs: 100, maxEvents: 100, openedAt: 0,
+    capacity: 64, stallMs: 100, maxEvents: 100, openedAt: 0,
     requestPaint: (w) => void waiting.push(w), isHidden: () => false, ...overrides,
   });
   const frame = (at: number): void => {
@@ -19,14 +19,14 @@ describe('chunk timeline', () => {
     const { t, frame } = timeline();
     t.arrived(5, 10);
     t.arrived(5, 11);
-    t.committed(12);
+    t.commitAt(12);
     t.beforeFrame(); // the frame's rAF ran; a commit after it belongs to the next frame
     t.arrived(5, 13);
-    t.committed(14);
+    t.commitAt(14);
     t.painted(20);
     frame(36);
     t.finishTimeline();
-    const series = t.series((x) => x);
+    const series = t.chunkSeries((x) => x);
     expect(series.map((c) => [c.commitMs, c.paintMs, c.paintSource])).toEqual([[12, 20, 'raf'], [12, 20, 'raf'], [14, 36, 'raf']]);
     expect(t.latencyHist.maxMs).toBe(23);
   });
@@ -35,11 +35,11 @@ describe('chunk timeline', () => {
     let visibleSince = 0;
     const { t, frame } = timeline({ visibleSince: () => visibleSince });
     t.arrived(5, 10);
-    t.committed(11);
+    t.commitAt(11);
     visibleSince = 5000; // the tab was hidden after the commit and came back at 5 s
     frame(5016);
     t.finishTimeline();
-    expect(t.series((x) => x)[0]).toMatchObject({ commitMs: 11, paintSource: 'hidden' });
+    expect(t.chunkSeries((x) => x)[0]).toMatchObject({ commitMs: 11, paintSource: 'hidden' });
     expect(t.firstPaint).toBe(-1);
   });
 
@@ -48,7 +48,7 @@ describe('chunk timeline', () => {
     for (let i = 0; i < 1000; i++) t.arrived(1, i * 10 + (i === 500 ? 150 : 0));
     t.finishTimeline();
     expect(t.chunkCount).toBe(1000);
-    expect(t.series((x) => x)).toHaveLength(64);
+    expect(t.chunkSeries((x) => x)).toHaveLength(64);
     expect(t.stallTotal).toBe(1);
     expect(t.gapMax).toBe(160);
     expect(t.selectedEvents().length).toBeLessThanOrEqual(100);
@@ -59,10 +59,10 @@ describe('chunk timeline', () => {
     const { t, frame } = timeline();
     t.arrived(40, 10); // a `start` metadata event: the app renders nothing for it
     t.arrived(8, 200); // the first token
-    t.committed(201);
+    t.commitAt(201);
     frame(216);
     t.arrived(8, 300);
-    t.committed(301);
+    t.commitAt(301);
     frame(316);
     t.finishTimeline();
     expect(t.firstArrival).toBe(10);
@@ -70,13 +70,13 @@ describe('chunk timeline', () => {
     expect(t.firstVisibleIndex).toBe(1);
     expect(t.firstVisibleArrival).toBe(200);
     // The metadata chunk still waited for that commit and paint.
-    expect(t.series((x) => x).map((c) => [c.commitMs, c.paintMs])).toEqual([[201, 216], [201, 216], [301, 316]]);
+    expect(t.chunkSeries((x) => x).map((c) => [c.commitMs, c.paintMs])).toEqual([[201, 216], [201, 216], [301, 316]]);
   });
 
   it('has no first visible chunk when nothing was painted', () => {
     const { t } = timeline({ isHidden: () => true });
     t.arrived(5, 10);
-    t.committed(11);
+    t.commitAt(11);
     t.finishTimeline();
     expect(t.firstVisibleIndex).toBe(-1);
     expect(t.firstPaint).toBe(-1);
@@ -86,7 +86,7 @@ describe('chunk timeline', () => {
     const { t, frame } = timeline({ capacity: 64 });
     for (let i = 0; i < 10_000; i++) {
       t.arrived(1, i);
-      t.committed(i + 0.5);
+      t.commitAt(i + 0.5);
       frame(i + 1); // equal latencies: the slowest slots fill early, the rest is the reservoir
     }
     t.finishTimeline();
@@ -98,14 +98,14 @@ describe('chunk timeline', () => {
   });
 
   it('keeps exactly the slowest-painted chunks and every stall as events, and counts what it dropped', () => {
-    const { t, frame } = timeline({ capacity: 64, maxEvents: 64, stallThresholdMs: 1000 });
+    const { t, frame } = timeline({ capacity: 64, maxEvents: 64, stallMs: 1000 });
     const latency = (i: number): number => ((i * 7919) % 2003) / 10; // distinct for 1..2000
     const stalls = new Set([700, 1400]);
     let at = 0;
     for (let i = 0; i < 2000; i++) {
       at += stalls.has(i) ? 2000 : 500;
       t.arrived(3, at);
-      t.committed(at);
+      t.commitAt(at);
       frame(at + latency(i));
     }
     t.finishTimeline();
@@ -131,9 +131,9 @@ describe('light chunk timeline (sampled-out traces)', () => {
     t.arrived(5, 10);
     t.arrived(7, 300); // a 290 ms gap: a stall
     expect(t.needsCommits).toBe(true);
-    t.committed(301);
+    t.commitAt(301);
     t.arrived(3, 302);
-    t.committed(303);
+    t.commitAt(303);
     frame(316);
     expect(t.firstPaint).toBe(316);
     expect(t.firstVisibleIndex).toBe(1);
@@ -151,11 +151,11 @@ describe('light chunk timeline (sampled-out traces)', () => {
     let hidden = true;
     const { t, frame } = timeline({ lightOnly: true, isHidden: () => hidden });
     t.arrived(5, 10);
-    t.committed(11);
+    t.commitAt(11);
     expect(t.hasPending).toBe(false);
     hidden = false;
     t.arrived(5, 40);
-    t.committed(41);
+    t.commitAt(41);
     frame(50);
     expect([t.firstPaint, t.firstVisibleIndex]).toEqual([50, 1]);
   });
@@ -164,11 +164,11 @@ describe('light chunk timeline (sampled-out traces)', () => {
     const promoted: string[] = [];
     const { t, frame } = timeline({ lightOnly: true, promoteOnGapMs: 1000, onPromote: () => promoted.push('gap') });
     t.arrived(5, 10);
-    t.committed(11);
+    t.commitAt(11);
     frame(20);
     t.arrived(5, 2000);
     expect(t.lightOnly).toBe(false);
-    t.committed(2001);
+    t.commitAt(2001);
     frame(2010);
     t.finishTimeline();
     expect(promoted).toEqual(['gap']);

@@ -27,10 +27,10 @@ export interface ChunkRecord {
 export interface TimelineOptions {
   /** Ring size: the newest `capacity` chunks keep their full timing (devtools series). */
   capacity: number;
-  stallThresholdMs: number;
+  stallMs: number;
   maxEvents: number;
   openedAt: number;
-  random?: () => number;
+  randomSource?: () => number;
   /** First chunk that got a paint time. */
   onFirstPaint?: (at: number) => void;
   /** Every chunk so far has its final timing (called after commits/paints). */
@@ -149,7 +149,7 @@ export class ChunkTimeline implements PaintWaiter {
     else {
       const gap = at - this.lastArrival;
       if (gap > this.gapMax) this.gapMax = gap;
-      if (gap > this.timelineOptions.stallThresholdMs) {
+      if (gap > this.timelineOptions.stallMs) {
         this.stallTotal++;
         stall = STALL; // read at finalisation
       }
@@ -198,7 +198,7 @@ export class ChunkTimeline implements PaintWaiter {
    * The render target changed: every chunk not yet committed was committed at `at`. The latest of
    * them caused the commit; older ones waited for it (a throttled renderer really delays them).
    */
-  committed(at: number): void {
+  commitAt(at: number): void {
     if (this.commitCursor >= this.chunkCount) return;
     if (this.lightOnly) {
       this.committedLight(at);
@@ -408,7 +408,7 @@ export class ChunkTimeline implements PaintWaiter {
 
   private randomUnit(): number {
     // (0, 1): log(0) would be -Infinity.
-    return (this.timelineOptions.random ?? Math.random)() || Number.MIN_VALUE;
+    return (this.timelineOptions.randomSource ?? Math.random)() || Number.MIN_VALUE;
   }
 
   private skipCount(): number {
@@ -451,7 +451,7 @@ export class ChunkTimeline implements PaintWaiter {
   }
 
   /** The newest chunks still in the ring (up to `capacity`), times converted by `toEpoch`. */
-  series(toEpoch: (t: number) => number): ChunkRecord[] {
+  chunkSeries(toEpoch: (t: number) => number): ChunkRecord[] {
     const start = Math.max(0, this.chunkCount - this.ringCap);
     const out: ChunkRecord[] = new Array(this.chunkCount - start);
     for (let i = start; i < this.chunkCount; i++) {
