@@ -43,17 +43,17 @@ const MANGLED_PROPS = `
   openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek pendingTarget
   pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions pump pushByte
   quantile queuedCount queuedForFrame queuedSpans queueOptions rafPending randomSource randomUnit
-  rateNow reconnects recordsUnsampled redactHook refreshMs refreshTimer requestPaint requestRule
-  resetEvent resolveSettled responded retryTimer ringArrival ringBytes ringCap ringCommit ringPaint
-  ringSource ruleOptions ruleStopped sampleCount sampledInner sampleNext sampleSeen sampleStart
-  sampleTotal sampleW sawData scan scheduler scheduleRefresh selectChunk selectedEvents sendBatch
-  sendNow sessionIdOf sessionRef setBytes settle settledOnce settleNow settlers settleTimer
-  shutDown skipCount slots slowestCount slowestMinLatency slowestMinSlot slowestStart slowestUsed
-  spanHooks spanProcessors spanResource stallCount stallMs stallStart stallTotal stallUsed
-  stopFollowingShadowRoots streamEnded streamEvent streamReconnecting streamRuntime streamSettled
-  streamUrl takeData takeSpan timedType timelineOptions timeoutMs toBody totalBytes ttft
-  ttftVisible unfollowRoots unsettledStreams valueStart visibleSince waitingNext waitingSpans
-  wrappedStream wrappers writeAggregates writeSlot
+  rateNow reconnectPending reconnects recordsUnsampled redactHook refreshMs refreshTimer
+  requestPaint requestRule resetEvent resolveSettled responded retryTimer ringArrival ringBytes
+  ringCap ringCommit ringPaint ringSource ruleOptions ruleStopped sampleCount sampledInner
+  sampleNext sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler scheduleRefresh
+  selectChunk selectedEvents sendBatch sendNow sessionIdOf sessionRef setBytes settle settledOnce
+  settleNow settlers settleTimer shutDown skipCount slots slowestCount slowestMinLatency
+  slowestMinSlot slowestStart slowestUsed spanHooks spanProcessors spanResource stallCount stallMs
+  stallStart stallTotal stallUsed stopFollowingShadowRoots streamEnded streamEvent
+  streamReconnecting streamRuntime streamSettled streamUrl takeData takeSpan timedType
+  timelineOptions timeoutMs toBody totalBytes ttft ttftVisible unfollowRoots unsettledStreams
+  valueStart visibleSince waitingNext waitingSpans wrappedStream wrappers writeAggregates writeSlot
 `.trim().split(/\s+/);
 
 /** Fails the build if a listed name is also a name the host or a bundled dependency uses. */

@@ -9,14 +9,14 @@ import { guard } from '../diag.js';
  * own listeners.
  */
 export function instrumentEventSource(ctx: InstrumentContext): () => void {
-  return instrumentSocket<WrappedTarget & { reconnecting: boolean }>(ctx, 'EventSource', {
+  return instrumentSocket<WrappedTarget & { reconnectPending: boolean }>(ctx, 'EventSource', {
     streamUrl: (url) => url,
     attachSocket: (instance, stream, native, on) => {
       const es = instance as EventSource;
-      const entry = { ...wrappedTarget(stream), reconnecting: false };
+      const entry = { ...wrappedTarget(stream), reconnectPending: false };
       on('open', guard('EventSource open', () => {
-        if (entry.reconnecting) {
-          entry.reconnecting = false;
+        if (entry.reconnectPending) {
+          entry.reconnectPending = false;
           stream.streamEvent('stream.reconnected');
         }
         stream.response({ 'http.response.status_code': 200 });
@@ -24,9 +24,9 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
       on('error', guard('EventSource error', () => {
         if (es.readyState === (native as typeof EventSource).CLOSED) {
           stream.end('error', 'eventsource_error');
-        } else if (!entry.reconnecting) {
+        } else if (!entry.reconnectPending) {
           // CONNECTING: the browser reconnects by itself; the same span covers every attempt.
-          entry.reconnecting = true;
+          entry.reconnectPending = true;
           stream.streamReconnecting();
         }
       }));
@@ -40,7 +40,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
         const closedBy = { 'streamtrace.stream.closed_by': 'client' };
         // Closing while the browser is reconnecting after an error means the app gave up on it.
         if (stream.message.cancelled) stream.end('cancel', undefined, closedBy);
-        else if (entry.reconnecting) stream.end('error', 'eventsource_error', closedBy);
+        else if (entry.reconnectPending) stream.end('error', 'eventsource_error', closedBy);
         else stream.end('complete', undefined, closedBy);
       })();
       return result;
