@@ -23,7 +23,7 @@ const external = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/
 // looked up by a string (e.g. `onEnding`). A name not listed simply stays as written.
 const MANGLED_PROPS = `
   addSample addStream afterCR afterMs appHeaders arrived atArrival atStreamStart attachSocket
-  awaitingCommit backoffMs batchClosed batchOptions batchTimer beforeFrame bomSkip bucketCounts
+  backoffMs batchClosed batchOptions batchTimer beforeFrame bomSkip bucketCounts
   bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
   childSpan chunkArrived chunkCount chunkSeries chunkTimeline clockNow closedByClient closeSocket
   commitAt commitCursor commitObserver commitsNeeded committedLight connectTo contextValues

@@ -53,7 +53,6 @@ export class StreamRecorder implements OpenStream {
   private lastEvent: Event | undefined;
   private declare readonly streamRuntime: Runtime;
   declare readonly message: MessageHandle;
-  declare readonly transport: Transport;
 
   constructor(
     streamRuntime: Runtime,
@@ -64,7 +63,6 @@ export class StreamRecorder implements OpenStream {
   ) {
     this.streamRuntime = streamRuntime;
     this.message = message;
-    this.transport = transport;
     const attributes: Attributes = {
       'streamtrace.stream.transport': transport,
       'url.full': sanitizeUrl(url),

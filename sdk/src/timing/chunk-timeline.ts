@@ -184,11 +184,6 @@ export class ChunkTimeline implements PaintWaiter {
     return !this.lightOnly || this.firstPaint < 0;
   }
 
-  /** True while some chunk still waits for a commit. */
-  get awaitingCommit(): boolean {
-    return this.commitCursor < this.chunkCount;
-  }
-
   /** True while some chunk still waits for a commit or paint. */
   get hasPending(): boolean {
     return this.doneCursor < this.chunkCount;
