@@ -204,7 +204,8 @@ export class ChunkTimeline implements PaintWaiter {
     for (let i = this.commitCursor; i < this.chunkCount; i++) {
       const r = i % this.ringCap;
       this.ringCommit[r] = at;
-      if (hidden) this.ringSource[r] = ((this.ringSource[r] as number) & ~SRC_MASK) | SRC_HIDDEN;
+      // Not finalised yet, so pending or already hidden (SRC_PENDING is 0).
+      if (hidden) this.ringSource[r] = (this.ringSource[r] as number) | SRC_HIDDEN;
     }
     const last = (this.chunkCount - 1) % this.ringCap;
     this.ringSource[last] = (this.ringSource[last] as number) | CAUSED_COMMIT;
@@ -276,7 +277,7 @@ export class ChunkTimeline implements PaintWaiter {
       if ((s & SRC_MASK) === SRC_PENDING) {
         if (!hidden && (commit[r] as number) >= visibleSince) {
           paint[r] = at;
-          source[r] = (s & ~SRC_MASK) | SRC_RAF;
+          source[r] = s | SRC_RAF;
           latency = at - (arrival[r] as number);
           if (latency >= 0) this.latencyHist.addSample(latency);
           if (this.firstVisibleIndex < 0 && (s & CAUSED_COMMIT) !== 0) {
@@ -288,7 +289,7 @@ export class ChunkTimeline implements PaintWaiter {
             this.timelineOptions.onFirstPaint?.(at);
           }
         } else {
-          source[r] = (s & ~SRC_MASK) | SRC_HIDDEN;
+          source[r] = s | SRC_HIDDEN;
         }
       }
       this.doneCursor = i + 1;
@@ -324,20 +325,15 @@ export class ChunkTimeline implements PaintWaiter {
     while (this.doneCursor < upTo) this.finalise(this.doneCursor, false);
   }
 
+  /** A chunk not painted by now (painted ones are finalised in painted()) gets no paint: no latency. */
   private finalise(i: number, forced: boolean): void {
     const r = i % this.ringCap;
-    let src = (this.ringSource[r] as number) & SRC_MASK;
-    if (src === SRC_PENDING) {
-      src = SRC_NONE;
-      this.ringSource[r] = ((this.ringSource[r] as number) & ~SRC_MASK) | SRC_NONE;
-    }
-    const stall = ((this.ringSource[r] as number) & STALL) !== 0;
-    const paint = this.ringPaint[r] as number;
-    const latency = src === SRC_RAF && paint >= 0 ? paint - (this.ringArrival[r] as number) : -1;
-    if (latency >= 0) this.latencyHist.addSample(latency);
+    const s = this.ringSource[r] as number;
+    // SRC_PENDING is 0: pending becomes SRC_NONE, a hidden chunk stays hidden.
+    if ((s & SRC_MASK) === SRC_PENDING) this.ringSource[r] = s | SRC_NONE;
     this.doneCursor = i + 1;
     if (this.commitCursor < this.doneCursor && forced) this.commitCursor = this.doneCursor;
-    this.selectChunk(i, r, latency, stall);
+    this.selectChunk(i, r, -1, (s & STALL) !== 0);
   }
 
   private writeSlot(slot: number, i: number, r: number, reason: number): void {
