@@ -212,9 +212,7 @@ export class StreamRecorder implements OpenStream {
   }
 
   streamReconnecting(): void {
-    if (!this.recording || this.ended) return;
-    this.reconnects++;
-    this.span.addEvent('stream.reconnect', { 'streamtrace.stream.reconnect.attempt': this.reconnects });
+    if (this.recording && !this.ended) this.span.addEvent('stream.reconnect', { 'streamtrace.stream.reconnect.attempt': ++this.reconnects });
   }
 
   streamEvent(name: string, attributes?: Attributes): void {
@@ -243,30 +241,27 @@ export class StreamRecorder implements OpenStream {
     this.errorForMessage = error;
     this.endedAt = now();
     if (this.streamRuntime.openStreams.delete(this)) openStreamsChanged(this.streamRuntime.openStreams);
-    if (!this.recording) {
-      this.span.end();
-      this.resolveSettled();
-      this.message.streamEnded(this);
-      return;
-    }
     const span = this.span;
-    span.setAttribute('streamtrace.stream.outcome', outcome);
-    if (attributes) span.setAttributes(attributes);
-    if (outcome === 'error') {
-      const type = errorType(error);
-      span.setAttribute('error.type', type);
-      span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message.slice(0, 256) } : {}) });
-      if (error instanceof Error) span.recordException(error);
-    } else if (outcome === 'cancel') {
-      span.addEvent('stream.cancel', typeof error === 'string' ? { 'streamtrace.cancel.reason': error.slice(0, 256) } : undefined);
-    }
-    const timeline = this.chunkTimeline as ChunkTimeline;
-    if (timeline.hasPending) {
-      this.settleTimer = setTimeout(() => this.settle(), SETTLE_MS);
-      this.streamRuntime.settlers.add(this.settleNow);
-      track(this.streamRuntime, this.settled);
+    if (!this.recording) {
+      span.end();
+      this.resolveSettled();
     } else {
-      this.settle();
+      span.setAttribute('streamtrace.stream.outcome', outcome);
+      if (attributes) span.setAttributes(attributes);
+      if (outcome === 'error') {
+        span.setAttribute('error.type', errorType(error));
+        span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message.slice(0, 256) } : {}) });
+        if (error instanceof Error) span.recordException(error);
+      } else if (outcome === 'cancel') {
+        span.addEvent('stream.cancel', typeof error === 'string' ? { 'streamtrace.cancel.reason': error.slice(0, 256) } : undefined);
+      }
+      if ((this.chunkTimeline as ChunkTimeline).hasPending) {
+        this.settleTimer = setTimeout(this.settleNow, SETTLE_MS);
+        this.streamRuntime.settlers.add(this.settleNow);
+        track(this.streamRuntime, this.settled);
+      } else {
+        this.settle();
+      }
     }
     this.message.streamEnded(this);
   }
