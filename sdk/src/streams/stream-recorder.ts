@@ -129,7 +129,7 @@ export class StreamRecorder implements OpenStream {
     if (!this.recording || this.ended) return;
     (this.chunkTimeline as ChunkTimeline).arrived(bytes, at);
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
-    if (data !== undefined && this.streamRuntime.config.captureContent) this.captureData(data);
+    if (data !== undefined && this.captureContent) this.captureData(data);
   }
 
   /** Several chunks that arrived together (the SSE events of one network read), sizes in `sizes[0..count)`. */
@@ -170,7 +170,7 @@ export class StreamRecorder implements OpenStream {
     if (n === 0) return;
     this.queuedCount = 0;
     const timeline = this.chunkTimeline as ChunkTimeline;
-    const capture = this.streamRuntime.config.captureContent;
+    const capture = this.captureContent;
     let at = 0;
     for (let k = 0; k < n; k++) {
       const event = this.eventQueue[k] as MessageEvent;
