@@ -75,6 +75,7 @@ export class SseParser {
     let i = from;
     let lineStart = this.lineStart;
     let inValue = this.inValue;
+    let valueStart = this.valueStart;
     let fieldIndex = this.fieldIndex;
     let isData = this.isData;
     let lineIsData = this.lineIsData;
@@ -119,10 +120,10 @@ export class SseParser {
               this.dataLength += this.lineLength + 1;
             }
             this.lineParts.length = this.lineLength = 0;
-            this.valueStart = false;
           }
           if (isDataLine) sawData = true;
           lineStart = true;
+          valueStart = false;
         }
         continue;
       }
@@ -135,7 +136,11 @@ export class SseParser {
         lineIsData = false;
       }
       if (inValue) {
-        const start = i - 1;
+        let start = i - 1;
+        if (valueStart) {
+          valueStart = false;
+          if (b === SPACE) start = i;
+        }
         if (lfOnly) {
           const end = chunk.indexOf(LF, i);
           i = end < 0 ? n : end;
@@ -146,14 +151,20 @@ export class SseParser {
             i++;
           }
         }
-        if (parts !== undefined && lineIsData) this.keepValue(chunk, start, i);
+        if (lineIsData && parts !== undefined) {
+          const room = Math.min(i, start + MAX_DATA_BYTES - this.dataLength - this.lineLength);
+          if (room > start) {
+            this.lineParts.push(chunk.slice(start, room));
+            this.lineLength += room - start;
+          }
+        }
         continue;
       }
       if (b === COLON) {
         inValue = true;
         lineIsData = isData && fieldIndex === 4;
         // A kept value starts at the next byte (maybe in the next read): its leading space is skipped there.
-        if (parts !== undefined && lineIsData) this.valueStart = true;
+        if (lineIsData && parts !== undefined) valueStart = true;
         else if (lfOnly) {
           const end = chunk.indexOf(LF, i);
           i = end < 0 ? n : end;
@@ -165,6 +176,7 @@ export class SseParser {
     }
     this.lineStart = lineStart;
     this.inValue = inValue;
+    this.valueStart = valueStart;
     this.fieldIndex = fieldIndex;
     this.isData = isData;
     this.lineIsData = lineIsData;
@@ -172,19 +184,6 @@ export class SseParser {
     this.afterCR = afterCR;
     this.eventBytes = n - eventStart;
     if (batched > 0) (this.onEvents as SseBatchHandler)(this.eventSizes as Uint32Array, batched);
-  }
-
-  /** Keeps `chunk[start..end)` of a data value (its leading space skipped), up to MAX_DATA_BYTES per event. */
-  private keepValue(chunk: Uint8Array, start: number, end: number): void {
-    if (this.valueStart) {
-      this.valueStart = false;
-      if (chunk[start] === SPACE) start++;
-    }
-    const stop = Math.min(end, start + MAX_DATA_BYTES - this.dataLength - this.lineLength);
-    if (stop > start) {
-      this.lineParts.push(chunk.slice(start, stop));
-      this.lineLength += stop - start;
-    }
   }
 
   /** The stream ended: an incomplete event (no blank line) is discarded, as browsers do. */
