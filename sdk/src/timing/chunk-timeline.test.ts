@@ -6,7 +6,8 @@ function timeline(overrides: Partial<ConstructorParameters<typeof ChunkTimeline>
   const waiting: PaintWaiter[] = [];
   const t = new ChunkTimeline({
     capacity: 64, stallMs: 100, maxEvents: 100, openedAt: 0,
-    requestPaint: (w) => void waiting.push(w), isHidden: () => false, ...overrides,
+    requestPaint: (w) => void waiting.push(w), isHidden: () => false,
+    onFirstPaint: () => {}, onSettled: () => {}, beforeFrame: () => {}, visibleSince: () => 0, onPromote: () => {}, ...overrides,
   });
   const frame = (at: number): void => {
     for (const w of waiting.splice(0)) { w.queuedForFrame = false; w.beforeFrame(); w.painted(at); }

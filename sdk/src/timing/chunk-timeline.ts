@@ -32,16 +32,16 @@ export interface TimelineOptions {
   openedAt: number;
   randomSource?: () => number;
   /** First chunk that got a paint time. */
-  onFirstPaint?: (at: number) => void;
+  onFirstPaint: (at: number) => void;
   /** Every chunk so far has its final timing (called after commits/paints). */
-  onSettled?: () => void;
+  onSettled: () => void;
   /** Asks for a paint estimate after a commit. */
   requestPaint: (waiter: PaintWaiter) => void;
   /** Runs at the start of each frame the timeline waits for, before it marks what that frame paints. */
-  beforeFrame?: () => void;
+  beforeFrame: () => void;
   isHidden: () => boolean;
   /** When the page last became visible: a chunk committed before that was not painted by this frame. */
-  visibleSince?: () => number;
+  visibleSince: () => number;
   /**
    * Aggregates only (a sampled-out trace the unsampled buffer may still keep): counts, bytes, gaps,
    * stalls and the first paint, no per-chunk record, no commit or paint work after the first paint.
@@ -53,7 +53,7 @@ export interface TimelineOptions {
   /** Light mode: a first arrival or first paint after this time promotes. */
   promoteAfter?: number;
   /** Light mode ended: commits matter again. */
-  onPromote?: () => void;
+  onPromote: () => void;
 }
 
 const SLOT_FIELDS = 6; // index, bytes, arrival, commit, paint, reason
@@ -176,7 +176,7 @@ export class ChunkTimeline implements PaintWaiter {
     this.lightOnly = false;
     this.candidateIndex = -1;
     this.doneCursor = this.commitCursor = this.paintUpTo = this.chunkCount;
-    this.timelineOptions.onPromote?.();
+    this.timelineOptions.onPromote();
   }
 
   /** Whether DOM commits still matter (a light timeline stops caring after its first paint). */
@@ -212,7 +212,7 @@ export class ChunkTimeline implements PaintWaiter {
     this.commitCursor = this.chunkCount;
     if (hidden) {
       this.finaliseUpTo(this.commitCursor);
-      if (!this.hasPending) this.timelineOptions.onSettled?.();
+      if (!this.hasPending) this.timelineOptions.onSettled();
     } else {
       this.timelineOptions.requestPaint(this);
     }
@@ -224,7 +224,7 @@ export class ChunkTimeline implements PaintWaiter {
       // Hidden: these chunks get no paint (as in full mode); a later visible commit may still be the first.
       this.doneCursor = this.chunkCount;
       if (this.firstPaint < 0) this.candidateIndex = -1;
-      this.timelineOptions.onSettled?.();
+      this.timelineOptions.onSettled();
       return;
     }
     if (this.candidateIndex < 0) {
@@ -239,24 +239,24 @@ export class ChunkTimeline implements PaintWaiter {
     const upTo = this.paintUpTo;
     const c = this.candidateIndex;
     if (c >= 0 && c < upTo) {
-      if (!this.timelineOptions.isHidden() && this.candidateCommit >= (this.timelineOptions.visibleSince?.() ?? 0)) {
+      if (!this.timelineOptions.isHidden() && this.candidateCommit >= this.timelineOptions.visibleSince()) {
         this.firstPaint = at;
         this.firstVisibleIndex = c;
         this.firstVisibleArrival = this.candidateArrival;
         this.doneCursor = this.commitCursor;
         this.candidateIndex = -1;
-        this.timelineOptions.onFirstPaint?.(at);
+        this.timelineOptions.onFirstPaint(at);
         if (at > this.promoteAfter) this.promote();
       } else {
         this.candidateIndex = -1;
         if (this.doneCursor < upTo) this.doneCursor = upTo;
       }
     }
-    if (!this.hasPending) this.timelineOptions.onSettled?.();
+    if (!this.hasPending) this.timelineOptions.onSettled();
   }
 
   beforeFrame(): void {
-    this.timelineOptions.beforeFrame?.();
+    this.timelineOptions.beforeFrame();
     this.paintUpTo = this.commitCursor;
   }
 
@@ -266,7 +266,7 @@ export class ChunkTimeline implements PaintWaiter {
       return;
     }
     const hidden = this.timelineOptions.isHidden();
-    const visibleSince = this.timelineOptions.visibleSince?.() ?? 0;
+    const visibleSince = this.timelineOptions.visibleSince();
     const upTo = this.paintUpTo;
     const cap = this.ringCap, source = this.ringSource, commit = this.ringCommit, paint = this.ringPaint, arrival = this.ringArrival;
     // One pass: every chunk committed before this frame's rAF gets its paint and is finalised.
@@ -286,7 +286,7 @@ export class ChunkTimeline implements PaintWaiter {
           }
           if (this.firstPaint < 0) {
             this.firstPaint = at;
-            this.timelineOptions.onFirstPaint?.(at);
+            this.timelineOptions.onFirstPaint(at);
           }
         } else {
           source[r] = s | SRC_HIDDEN;
@@ -309,7 +309,7 @@ export class ChunkTimeline implements PaintWaiter {
         this.selectChunk(i, r, latency, (s & STALL) !== 0);
       }
     }
-    if (!this.hasPending) this.timelineOptions.onSettled?.();
+    if (!this.hasPending) this.timelineOptions.onSettled();
   }
 
   /** Stream over: whatever is still pending gets no (more) timing. */
