@@ -36,23 +36,21 @@ export function sameTaskArrival(): number {
  * the moment the browser created the event, read without a clock call. Otherwise arrivalTime().
  */
 export function eventTime(event: Event): number {
-  if (eventStamps === STAMPS_OK) {
+  if (eventStampsOk) {
     const t = event.timeStamp;
     return t > 0 ? t : arrivalTime();
   }
-  if (eventStamps === STAMPS_UNKNOWN) {
+  if (eventStampsOk === undefined) {
     // Checked once per page: some engines once used epoch milliseconds here.
     const n = performance.now();
     const t = event.timeStamp;
-    eventStamps = typeof t === 'number' && t > 0 && t <= n + 1 && n - t < 60_000 ? STAMPS_OK : STAMPS_UNUSABLE;
-    if (eventStamps === STAMPS_OK) return t;
+    eventStampsOk = typeof t === 'number' && t > 0 && t <= n + 1 && n - t < 60_000;
+    if (eventStampsOk) return t;
   }
   return arrivalTime();
 }
-const STAMPS_UNKNOWN = 0;
-const STAMPS_OK = 1;
-const STAMPS_UNUSABLE = 2;
-let eventStamps = STAMPS_UNKNOWN;
+/** Whether event timestamps are `performance.now()`-based; undefined until the first event is seen. */
+let eventStampsOk: boolean | undefined;
 
 /** Converts a `performance.now()` value to epoch milliseconds. */
 export const toEpochMs = (t: number): number => performance.timeOrigin + t;
