@@ -352,12 +352,9 @@ export class ChunkTimeline implements PaintWaiter {
       this.writeSlot(0, i, r, 0);
       return;
     }
-    if (stall) {
-      if (this.stallUsed < this.stallCount) {
-        this.writeSlot(this.stallStart + this.stallUsed++, i, r, 2);
-        return;
-      }
-      this.eventsDropped++;
+    if (stall && this.stallUsed < this.stallCount) {
+      this.writeSlot(this.stallStart + this.stallUsed++, i, r, 2);
+      return;
     }
     if (latency >= 0 && this.slowestCount > 0) {
       if (this.slowestUsed < this.slowestCount) {
@@ -366,21 +363,33 @@ export class ChunkTimeline implements PaintWaiter {
         return;
       }
       if (latency > this.slowestMinLatency) {
+        // The chunk it displaces is not lost: it competes for the sample like any other.
+        const o = this.slowestMinSlot * SLOT_FIELDS;
+        this.displaced.set(this.slots.subarray(o, o + SLOT_FIELDS));
         this.writeSlot(this.slowestMinSlot, i, r, 1);
         this.findSlowestMin();
-        this.eventsDropped++;
+        this.offerSample(-1, -1);
         return;
       }
     }
-    // Reservoir sample over the remaining chunks: Algorithm L (Li, 1994) draws random numbers only
-    // when a chunk is kept, so a skipped chunk costs one comparison.
+    this.offerSample(i, r);
+  }
+
+  /** A copy of the slot a slower chunk took over (offered to the sample as `r = -1`). */
+  private readonly displaced = new Float64Array(SLOT_FIELDS);
+
+  /**
+   * Reservoir sample over the remaining chunks: Algorithm L (Li, 1994) draws random numbers only
+   * when a chunk is kept, so a skipped chunk costs one comparison.
+   */
+  private offerSample(i: number, r: number): void {
     if (this.sampleCount === 0) {
       this.eventsDropped++;
       return;
     }
     const seen = this.sampleSeen++;
     if (seen < this.sampleCount) {
-      this.writeSlot(this.sampleStart + seen, i, r, 3);
+      this.keepSample(this.sampleStart + seen, i, r);
       if (seen + 1 === this.sampleCount) {
         this.sampleW = Math.exp(Math.log(this.randomUnit()) / this.sampleCount);
         this.sampleNext = seen + 1 + this.skipCount();
@@ -389,9 +398,19 @@ export class ChunkTimeline implements PaintWaiter {
     }
     this.eventsDropped++;
     if (seen !== this.sampleNext) return;
-    this.writeSlot(this.sampleStart + Math.floor(this.randomUnit() * this.sampleCount), i, r, 3);
+    this.keepSample(this.sampleStart + Math.floor(this.randomUnit() * this.sampleCount), i, r);
     this.sampleW *= Math.exp(Math.log(this.randomUnit()) / this.sampleCount);
     this.sampleNext = seen + 1 + this.skipCount();
+  }
+
+  private keepSample(slot: number, i: number, r: number): void {
+    if (r >= 0) {
+      this.writeSlot(slot, i, r, 3);
+      return;
+    }
+    const o = slot * SLOT_FIELDS;
+    this.slots.set(this.displaced, o);
+    this.slots[o + 5] = 3;
   }
 
   private sampleW = 1;
