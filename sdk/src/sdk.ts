@@ -52,7 +52,7 @@ export interface Streamtrace {
  * a second copy (the script tag twice, or the tag beside a bundled `@streamtrace/web`) must find the
  * running instance instead of wrapping fetch/EventSource/WebSocket a second time.
  */
-const INSTALLED = Symbol.for('streamtrace.sdk');
+const INSTALLED = Symbol.for('@streamtrace/web instance');
 const slot = globalThis as { [INSTALLED]?: Streamtrace };
 
 export function init(options?: StreamtraceOptions): Streamtrace {
