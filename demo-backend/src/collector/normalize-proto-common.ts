@@ -173,11 +173,13 @@ export function readScope(reader: WireReader): InstrumentationScope {
 }
 
 /** How one signal's `Scope*` and `Resource*` messages become stored objects. */
-export interface ProtoEnvelope<Scoped, Resourced> {
-  /** Reads one `Scope*` message body (the reader is inside it) into its stored form, or `undefined` when it kept no items. */
-  readScoped(reader: WireReader, where: string): Scoped | undefined;
-  /** Builds the stored `Resource*` from its resource, kept scopes and schema URL. */
-  resourced(resource: Resource, scoped: Scoped[], schemaUrl: string): Resourced;
+export interface ProtoEnvelope<Item, Scoped extends { schemaUrl?: string }, Resourced extends { schemaUrl?: string }> {
+  /** Reads one item (span, log record) into its stored form, or `undefined` when it is rejected. */
+  readItem(reader: WireReader, where: string, index: number): Item | undefined;
+  /** Builds the stored `Scope*` from its scope and kept items (the schema URL is added after). */
+  scoped(scope: InstrumentationScope, items: Item[]): Scoped;
+  /** Builds the stored `Resource*` from its resource and kept scopes (the schema URL is added after). */
+  resourced(resource: Resource, scoped: Scoped[]): Resourced;
 }
 
 /**
@@ -185,7 +187,7 @@ export interface ProtoEnvelope<Scoped, Resourced> {
  * keeping only resources that still hold scopes. ShapeError and ProtoError pass through.
  */
 /** A `Scope{Spans,Logs}` message: its scope, the items `readItem` kept, its schema URL and how many items were rejected. */
-export function readScopedItems<Item>(
+function readScopedItems<Item>(
   reader: WireReader,
   where: string,
   readItem: (reader: WireReader, where: string, index: number) => Item | undefined,
@@ -220,9 +222,16 @@ export function readScopedItems<Item>(
   return { scope, items, schemaUrl, rejected };
 }
 
-export function readEnvelope<Scoped, Resourced>(bytes: Buffer, resourcesKey: string, scopesKey: string, envelope: ProtoEnvelope<Scoped, Resourced>): Resourced[] {
+export function readEnvelope<Item, Scoped extends { schemaUrl?: string }, Resourced extends { schemaUrl?: string }>(
+  bytes: Buffer,
+  resourcesKey: string,
+  scopesKey: string,
+  envelope: ProtoEnvelope<Item, Scoped, Resourced>,
+): { resources: Resourced[]; accepted: number; rejected: number } {
   const reader = new WireReader(bytes);
   const resources: Resourced[] = [];
+  let accepted = 0;
+  let rejected = 0;
   let r = 0;
   while (reader.more()) {
     const tag = reader.tag();
@@ -246,9 +255,15 @@ export function readEnvelope<Scoped, Resourced>(bytes: Buffer, resourcesKey: str
         case 2: {
           expectWire(inner, WIRE_LEN);
           const scopeOuter = reader.enter();
-          const kept = envelope.readScoped(reader, `${resourcesKey}[${r}].${scopesKey}[${s}]`);
+          const read = readScopedItems(reader, `${resourcesKey}[${r}].${scopesKey}[${s}]`, envelope.readItem);
           reader.leave(scopeOuter);
-          if (kept !== undefined) scoped.push(kept);
+          rejected += read.rejected;
+          if (read.items.length > 0) {
+            accepted += read.items.length;
+            const kept = envelope.scoped(read.scope, read.items);
+            if (read.schemaUrl) kept.schemaUrl = read.schemaUrl;
+            scoped.push(kept);
+          }
           s++;
           break;
         }
@@ -261,9 +276,13 @@ export function readEnvelope<Scoped, Resourced>(bytes: Buffer, resourcesKey: str
       }
     }
     reader.leave(outer);
-    if (scoped.length > 0) resources.push(envelope.resourced(resource, scoped, schemaUrl));
+    if (scoped.length > 0) {
+      const entry = envelope.resourced(resource, scoped);
+      if (schemaUrl) entry.schemaUrl = schemaUrl;
+      resources.push(entry);
+    }
     r++;
   }
   if (reader.pos !== bytes.length) throw new ProtoError('trailing bytes');
-  return resources;
+  return { resources, accepted, rejected };
 }

@@ -1,5 +1,5 @@
 import { ShapeError } from './normalize-common.js';
-import { readAnyValue, readAttribute, readEnvelope, readScopedItems } from './normalize-proto-common.js';
+import { readAnyValue, readAttribute, readEnvelope } from './normalize-proto-common.js';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, expectWire, unsignedDecimal } from './normalize-proto-wire.js';
 import type { WireReader } from './normalize-proto-wire.js';
 import type { NormalizedLogs } from './normalize-logs.js';
@@ -95,23 +95,10 @@ function readLogRecord(reader: WireReader, scopeWhere: string, index: number): L
  * normalizeLogs applies to JSON. Throws ProtoError on malformed bytes, ShapeError on bad enums.
  */
 export function decodeLogs(bytes: Buffer): NormalizedLogs {
-  let accepted = 0;
-  let rejected = 0;
-  const resourceLogs = readEnvelope<ScopeLogs, ResourceLogs>(bytes, 'resourceLogs', 'scopeLogs', {
-    readScoped(reader, where) {
-      const read = readScopedItems(reader, where, readLogRecord);
-      rejected += read.rejected;
-      if (read.items.length === 0) return undefined;
-      accepted += read.items.length;
-      const scoped: ScopeLogs = { scope: read.scope, logRecords: read.items };
-      if (read.schemaUrl) scoped.schemaUrl = read.schemaUrl;
-      return scoped;
-    },
-    resourced(resource, scopeLogs, schemaUrl) {
-      const entry: ResourceLogs = { resource, scopeLogs };
-      if (schemaUrl) entry.schemaUrl = schemaUrl;
-      return entry;
-    },
+  const { resources, accepted, rejected } = readEnvelope<LogRecord, ScopeLogs, ResourceLogs>(bytes, 'resourceLogs', 'scopeLogs', {
+    readItem: readLogRecord,
+    scoped: (scope, logRecords) => ({ scope, logRecords }),
+    resourced: (resource, scopeLogs) => ({ resource, scopeLogs }),
   });
-  return { data: { resourceLogs }, accepted, rejected };
+  return { data: { resourceLogs: resources }, accepted, rejected };
 }

@@ -1,5 +1,5 @@
 import { ShapeError, boundedString } from './normalize-common.js';
-import { readAttribute, readEnvelope, readScopedItems } from './normalize-proto-common.js';
+import { readAttribute, readEnvelope } from './normalize-proto-common.js';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT, expectWire, unsignedDecimal } from './normalize-proto-wire.js';
 import {
   MAX_ATTRIBUTES_PER_ITEM,
@@ -264,23 +264,10 @@ function readSpan(reader: WireReader, scopeWhere: string, index: number): Span |
  * normalizeTraces applies to JSON. Throws ProtoError on malformed bytes, ShapeError on bad enums.
  */
 export function decodeTraces(bytes: Buffer): NormalizedTraces {
-  let accepted = 0;
-  let rejected = 0;
-  const resourceSpans = readEnvelope<ScopeSpans, ResourceSpans>(bytes, 'resourceSpans', 'scopeSpans', {
-    readScoped(reader, where) {
-      const read = readScopedItems(reader, where, readSpan);
-      rejected += read.rejected;
-      if (read.items.length === 0) return undefined;
-      accepted += read.items.length;
-      const scoped: ScopeSpans = { scope: read.scope, spans: read.items };
-      if (read.schemaUrl) scoped.schemaUrl = read.schemaUrl;
-      return scoped;
-    },
-    resourced(resource, scopeSpans, schemaUrl) {
-      const entry: ResourceSpans = { resource, scopeSpans };
-      if (schemaUrl) entry.schemaUrl = schemaUrl;
-      return entry;
-    },
+  const { resources, accepted, rejected } = readEnvelope<Span, ScopeSpans, ResourceSpans>(bytes, 'resourceSpans', 'scopeSpans', {
+    readItem: readSpan,
+    scoped: (scope, spans) => ({ scope, spans }),
+    resourced: (resource, scopeSpans) => ({ resource, scopeSpans }),
   });
-  return { data: { resourceSpans }, accepted, rejected };
+  return { data: { resourceSpans: resources }, accepted, rejected };
 }
