@@ -28,17 +28,17 @@ const MANGLED_PROPS = `
   childSpan chunkArrived chunkCount chunkSeries chunkTimeline clockNow closedByClient closeSocket
   commitAt commitCursor commitObserver commitsNeeded committedLight connectTo contextValues
   conversation currentAt currentEvent currentRule dataLength dataParts decide decided delayMs
-  doneCursor drain dropExcess endedAt endLine endNow endRequested endSpan errorForMessage
+  displaced doneCursor drain dropExcess endedAt endLine endNow endRequested endSpan errorForMessage
   eventArriving eventBytes eventDelivered eventQueue eventsDropped eventSizes evictOldest
   explicitTarget exportQueue failedHead fieldIndex finalise finaliseUpTo findSlowestMin finishing
   finishMessage finishTimeline firstArrival firstByteAt firstPaint firstResponse firstUsed
   firstVisibleArrival firstVisibleIndex flushCommits followShadowRoots gapMax handOver hasPending
   heldBytes heldSize heldTraces inactivityMs inFlight inFrame initialBackoffMs inValue isData
-  isHidden keepContent lastArrival lastBucket lastEvent lastRequestAt lastValue latencyHist
+  isHidden keepContent keepSample lastArrival lastBucket lastEvent lastRequestAt lastValue latencyHist
   lightOnly lineBuffer lineIsData lineLength lineParts lineStart longFrame longFrames longFramesMax
   longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxMs maxPending
   maxSpansPerTrace maxTraces messageDeps messageFor messageId messageStreams mutationObserver
-  needsCommits newId nextTargetCheck observedTarget observerPaused onCommit onEnded onError onEvent
+  needsCommits newId nextTargetCheck observedTarget offerSample observerPaused onCommit onEnded onError onEvent
   onEvents onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages openStream
   openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek pendingTarget
   pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions pump pushByte

@@ -4,7 +4,7 @@
 // the app's real commit — never before the chunk arrived, never before the app rendered — and
 // its paint must follow its commit.
 import { expect, test } from '@playwright/test';
-import { attr, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+import { attr, chunkEvents, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type ChunkEvent, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -29,14 +29,6 @@ const app = `
     es.onmessage = (e) => { const m = JSON.parse(e.data); if (m.type === 'delta') renderers[how](m.text); else { es.close(); setTimeout(resolve, ${DEFER_MS * 3}); } };
   });`;
 
-type Chunk = { index: number; arrival: number; commit?: number; paint?: number };
-const chunks = (span: OtlpSpan): Chunk[] =>
-  (span.events ?? []).filter((e) => e.name === 'chunk').map((e) => ({
-    index: Number(attr(e, 'streamtrace.chunk.index')),
-    arrival: Number(attr(e, 'streamtrace.chunk.arrival_ms')),
-    commit: attr(e, 'streamtrace.chunk.commit_ms') as number | undefined,
-    paint: attr(e, 'streamtrace.chunk.paint_ms') as number | undefined,
-  }));
 
 for (const how of ['append', 'textData', 'nextFrame', 'timer']) {
   test(`render by ${how}: commit and paint follow the app's own DOM change`, async ({ page }) => {
@@ -48,7 +40,7 @@ for (const how of ['append', 'textData', 'nextFrame', 'timer']) {
     await expect.poll(() => find() !== undefined).toBe(true);
     const stream = find() as OtlpSpan;
     const message = server.spans().find((s) => s.spanId === stream.parentSpanId) as OtlpSpan;
-    const list = chunks(stream);
+    const list = chunkEvents(stream);
     const deltas = list.filter((c) => c.index < 4);
     expect(deltas).toHaveLength(4);
     for (const c of deltas) {
@@ -67,13 +59,13 @@ for (const how of ['append', 'textData', 'nextFrame', 'timer']) {
       // that may be a later one), never to the data-less done event as the first visible one.
       expect([0, 1, 2, 3]).toContain(attr(stream, 'streamtrace.chunk.first_visible_index'));
     }
-    const first = deltas[0] as Chunk;
+    const first = deltas[0] as ChunkEvent;
     const firstCommit = Math.min(...list.filter((c) => c.commit !== undefined).map((c) => c.commit as number));
     if (how === 'timer') {
       // The app rendered DEFER_MS after the first arrival: that delay is in the render part, not hidden.
       expect(firstCommit).toBeGreaterThanOrEqual(first.arrival + DEFER_MS - 1);
     }
-    const visible = list.find((c) => c.index === attr(stream, 'streamtrace.chunk.first_visible_index')) as Chunk;
+    const visible = list.find((c) => c.index === attr(stream, 'streamtrace.chunk.first_visible_index')) as ChunkEvent;
     expect(visible.commit).toBe(firstCommit);
     expect(attr(stream, 'streamtrace.chunk.first_paint_ms')).toBe(visible.paint);
     expect(Number(attr(message, 'streamtrace.ttft_visible_ms'))).toBeGreaterThanOrEqual(visible.paint as number);

@@ -3,7 +3,7 @@
 // and paint must still be the widget's own render — open or closed root, attached in the
 // custom element's constructor before the element is inserted, or marked data-streamtrace-message.
 import { expect, test } from '@playwright/test';
-import { attr, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+import { attr, chunkEvents, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type ChunkEvent, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -33,14 +33,6 @@ const app = (mode: 'open' | 'closed', marked: boolean): string => `
   // Unrelated light-DOM churn after the answer must not move its first visible chunk or paint.
   window.churn = () => { for (let i = 0; i < 3; i++) setTimeout(() => document.body.append(document.createElement('i')), 100 + i * 50); };`;
 
-type Chunk = { index: number; arrival: number; commit?: number; paint?: number };
-const chunks = (span: OtlpSpan): Chunk[] =>
-  (span.events ?? []).filter((e) => e.name === 'chunk').map((e) => ({
-    index: Number(attr(e, 'streamtrace.chunk.index')),
-    arrival: Number(attr(e, 'streamtrace.chunk.arrival_ms')),
-    commit: attr(e, 'streamtrace.chunk.commit_ms') as number | undefined,
-    paint: attr(e, 'streamtrace.chunk.paint_ms') as number | undefined,
-  }));
 
 for (const [mode, marked] of [['open', false], ['closed', false], ['open', true]] as const) {
   const tag = `${mode}${marked ? '-marked' : ''}`;
@@ -56,7 +48,7 @@ for (const [mode, marked] of [['open', false], ['closed', false], ['open', true]
     await expect.poll(() => find() !== undefined).toBe(true);
     const stream = find() as OtlpSpan;
     const message = server.spans().find((s) => s.spanId === stream.parentSpanId) as OtlpSpan;
-    const list = chunks(stream);
+    const list = chunkEvents(stream);
     const deltas = list.filter((c) => c.index < 4);
     expect(deltas).toHaveLength(4);
     for (const c of deltas) {

@@ -365,7 +365,7 @@ export class ChunkTimeline implements PaintWaiter {
       if (latency > this.slowestMinLatency) {
         // The chunk it displaces is not lost: it competes for the sample like any other.
         const o = this.slowestMinSlot * SLOT_FIELDS;
-        this.displaced.set(this.slots.subarray(o, o + SLOT_FIELDS));
+        for (let f = 0; f < SLOT_FIELDS; f++) this.displaced[f] = this.slots[o + f] as number;
         this.writeSlot(this.slowestMinSlot, i, r, 1);
         this.findSlowestMin();
         this.offerSample(-1, -1);
