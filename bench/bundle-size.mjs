@@ -1,7 +1,7 @@
 // Bundle size of each quick start, built in the same run: esbuild (bundle, minify, browser, IIFE),
 // gzip -9 and brotli (max), with the ratio to our shipped IIFE. `node bench/bundle-size.mjs [--json]`
 import { readFileSync } from 'node:fs';
-import { COMPETITORS, OTEL_CORE, OURS_ESM, bundle, oursBuilt, oursIife } from './lib/sdks.mjs';
+import { COMPETITORS, OTEL_CORE, OTEL_EQUIVALENT, OURS_ESM, bundle, oursBuilt, oursIife } from './lib/sdks.mjs';
 import { compressedSizes } from './lib/compressed.mjs';
 import { printTable } from './lib/table.mjs';
 import { bundleBreakdown, shippedGzipBreakdown } from './lib/breakdown.mjs';
@@ -9,7 +9,7 @@ import { bundleBreakdown, shippedGzipBreakdown } from './lib/breakdown.mjs';
 export async function measureBundleSizes() {
   if (!oursBuilt()) throw new Error('sdk/dist is missing: run `npm run build -w sdk` first');
   const rows = [{ id: 'streamtrace-iife', label: 'Streamtrace (IIFE as shipped)', ...compressedSizes(readFileSync(oursIife)) }];
-  for (const sdk of [OURS_ESM, ...COMPETITORS, OTEL_CORE]) {
+  for (const sdk of [OURS_ESM, ...COMPETITORS, OTEL_EQUIVALENT, OTEL_CORE]) {
     rows.push({ id: sdk.id, label: sdk.label, ...compressedSizes(await bundle(sdk.entry)) });
   }
   return rows;

@@ -18,6 +18,7 @@ export const COMPETITORS = [
   { id: 'sentry', label: 'Sentry browser + tracing', entry: quickstart('sentry.js') },
   { id: 'datadog', label: 'Datadog RUM', entry: quickstart('datadog.js') },
 ];
+export const OTEL_EQUIVALENT = { id: 'otel-web-vitals', label: 'OpenTelemetry web + fetch + XHR instrumentation + web-vitals', entry: quickstart('otel-web-vitals.js') };
 export const OTEL_CORE = { id: 'otel-core', label: 'OpenTelemetry provider + OTLP exporter alone', entry: quickstart('otel-core.js') };
 export const OURS_ESM = { id: 'streamtrace-esm', label: 'Streamtrace (ESM init, bundled)', entry: quickstart('streamtrace-esm.js') };
 
