@@ -19,6 +19,7 @@
 //   [--baseline-dir DIR] [--json]` — with --baseline-dir, a second collector serves that build and
 //   every run measures both, in alternating order.
 import { launchChromium } from './lib/browser.mjs';
+import { floorDir, measureFloor, writeSnapshot } from './lib/panel-floor.mjs';
 import { parseArgs } from './lib/args.mjs';
 import { median, printTable } from './lib/table.mjs';
 import { panelDataSet, exportBodies } from './lib/panel-traces.mjs';
@@ -26,6 +27,13 @@ import { panelBuildDir, postBodies, startCollector } from './lib/panel-collector
 import { clickUntilWaterfall, installProbe, listPainted, lookupSettled, scrollWaterfall, searchAndClear } from './lib/panel-probe.mjs';
 
 export const TARGET_MS = 200;
+
+/**
+ * What this machine charges for any page in a fresh context, measured in the same run, from the
+ * same collector, with the same probe (the counter text and a message row on screen): a blank page
+ * (two elements), and the panel's own painted DOM saved as static HTML (same elements and CSS, no script).
+ */
+const FLOOR_PAGES = [{ name: 'blank', path: '/floor-blank.html' }, { name: 'static', path: '/floor-static.html' }];
 
 async function cpuMetrics(cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
@@ -51,7 +59,7 @@ export async function measurePanel({ browser, url, messages, bigTraceId, otherTr
     // on a shared machine; the in-page times are wall clock, what a user waits.
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     await cdp.send('HeapProfiler.enable');
-    await page.addInitScript(installProbe);
+    await page.addInitScript(installProbe, { listCount: messages });
     const cpu0 = await cpuMetrics(cdp);
     await page.goto(`${url}/?messages=${messages}`, { waitUntil: 'load' });
     const list = await page.evaluate(listPainted, messages);
@@ -105,12 +113,15 @@ export async function runPanelRender({ runs = 5, messages = 1000, spans = 5000, 
   const data = panelDataSet({ messages, bigSpans: spans });
   const bodies = exportBodies(data.traces);
   const variants = [{ name: 'current', dir: panelDir }, ...(baselineDir ? [{ name: 'baseline', dir: baselineDir }] : [])];
+  // The floor pages are served by the current build's collector, from a copy of its folder.
+  const floor = await floorDir(panelDir, messages);
   const collectors = [];
   let browser;
   const results = [];
+  const floors = [];
   try {
     for (const variant of variants) {
-      const collector = await startCollector(variant.dir);
+      const collector = await startCollector(variant === variants[0] ? floor.dir : variant.dir);
       collectors.push(collector);
       variant.url = collector.url;
       const started = performance.now();
@@ -118,9 +129,18 @@ export async function runPanelRender({ runs = 5, messages = 1000, spans = 5000, 
       log(`${variant.name}: ${collector.url} (${variant.dir}), posted ${data.spanCount} spans in ${bodies.length} batches (${(bodies.reduce((s, b) => s + b.length, 0) / 1e6).toFixed(1)} MB) in ${(performance.now() - started).toFixed(0)} ms`);
     }
     browser = await launchChromium();
+    // Not counted: a load of the current panel whose painted DOM becomes the static floor page.
+    await writeSnapshot({ browser, url: variants[0].url, messages, dir: floor.dir });
+    const pages = [...variants, ...FLOOR_PAGES.map((page) => ({ ...page, url: variants[0].url }))];
     for (let run = 0; run < runs; run++) {
-      const order = run % 2 === 0 ? variants : [...variants].reverse();
+      const order = run % 2 === 0 ? pages : [...pages].reverse();
       for (const variant of order) {
+        if (variant.path) {
+          const r = await measureFloor({ browser, url: `${variant.url}${variant.path}`, messages });
+          floors.push({ run, page: variant.name, ...r });
+          log(`run ${run + 1} floor ${variant.name.padEnd(8)} painted ${r.paintedMs.toFixed(0)} ms  cpu ${r.cpu.taskMs.toFixed(0)} ms`);
+          continue;
+        }
         const r = await measurePanel({ browser, url: variant.url, messages, bigTraceId: data.bigTraceId, otherTraceId: data.traces.at(-2).traceId, coldTraceId: data.traces[0].traceId, bigSpans: spans });
         results.push({ run, variant: variant.name, ...r });
         log(`run ${run + 1} ${variant.name.padEnd(8)} list ${r.list.paintedMs.toFixed(0)} ms  search ${r.search.filterMs.toFixed(0)}/${r.search.clearMs.toFixed(0)} ms  click→waterfall ${r.click.ms.toFixed(1)} ms (cpu ${r.click.cpu.taskMs.toFixed(0)}), again ${r.again.ms.toFixed(1)} ms  oldest ${r.cold.ms.toFixed(1)} ms  link→big ${r.link.ms.toFixed(0)} ms  lookup long tasks ${r.settle.longTaskMs.toFixed(0)} ms (max ${r.settle.longestTaskMs.toFixed(0)})  scroll ${r.scroll.ms.toFixed(1)} ms  heap ${(r.heap.listBytes / 2 ** 20).toFixed(1)}/${(r.heap.traceBytes / 2 ** 20).toFixed(1)} MiB`);
@@ -129,8 +149,9 @@ export async function runPanelRender({ runs = 5, messages = 1000, spans = 5000, 
   } finally {
     await browser?.close();
     for (const collector of collectors) await collector.close();
+    await floor.remove();
   }
-  return { variants: variants.map((v) => v.name), data: { messages, spans, totalSpans: data.spanCount, batches: bodies.length }, results };
+  return { variants: variants.map((v) => v.name), data: { messages, spans, totalSpans: data.spanCount, batches: bodies.length }, results, floors };
 }
 
 const ms = (x) => `${x.toFixed(1)} ms`;
@@ -139,8 +160,9 @@ function stat(values, format) {
   return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
 }
 
-export function panelTables({ variants, results, data: { messages } }) {
+export function panelTables({ variants, results, floors = [], data: { messages } }) {
   const rows = [];
+  const floorOf = (page, run) => floors.find((f) => f.page === page && f.run === run)?.paintedMs;
   const add = (label, get, format = ms, ratio = false) => {
     const cells = variants.map((variant) => {
       const values = results.filter((r) => r.variant === variant).map(get);
@@ -158,6 +180,16 @@ export function panelTables({ variants, results, data: { messages } }) {
   add('click on the oldest message → waterfall painted', (r) => r.cold.ms, ms, true);
   add('link ?trace=<big> → page load → waterfall painted', (r) => r.link.ms, ms, true);
   add('load → list painted (target 200 ms)', (r) => r.list.paintedMs, ms, true);
+  if (floors.length) {
+    add('  ÷ blank-page floor of the same run', (r) => r.list.paintedMs / floorOf('blank', r.run), (x) => `×${x.toFixed(2)}`);
+    add('  ÷ static-page floor of the same run', (r) => r.list.paintedMs / floorOf('static', r.run), (x) => `×${x.toFixed(2)}`);
+    for (const [page, label] of [['blank', 'floor: blank page, fresh context → painted'], ['static', 'floor: the painted list as static HTML → painted']]) {
+      const values = floors.filter((f) => f.page === page);
+      const cpu = values.map((f) => f.cpu.taskMs);
+      rows.push([label, `${stat(values.map((f) => f.paintedMs), ms)}`, ...variants.slice(1).map(() => '(same run)')]);
+      rows.push(['  main-thread CPU: all tasks', stat(cpu, ms), ...variants.slice(1).map(() => '')]);
+    }
+  }
   add('  HTTP requests before the paint', (r) => r.list.requests, String);
   add('  HTTP: list request → last data response', (r) => r.list.lastDataMs - r.list.listRequestStartMs, ms);
   add('  first data → list painted', (r) => r.list.paintedMs - r.list.firstDataMs, ms);

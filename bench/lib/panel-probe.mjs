@@ -3,8 +3,13 @@
 // requestAnimationFrame fires when that frame's commit ends (measuring.md: within a frame of
 // presentation in headless Chromium).
 
-/** Installed before the panel's scripts: long tasks are recorded from the start. */
-export function installProbe() {
+/**
+ * Installed before the page's own scripts (an init script): long tasks are recorded from the start,
+ * and, given `listCount`, every frame from the first one on checks whether the message list is
+ * visible, so the list's paint is timed the same however early it comes (also before the load
+ * event, when the bench's first evaluate could not yet be listening).
+ */
+export function installProbe({ listCount } = {}) {
   const bench = { longTasks: [] };
   window.__bench = bench;
   // One GET per message: the default buffer (250 entries) would drop most of them.
@@ -26,23 +31,33 @@ export function installProbe() {
       };
       requestAnimationFrame(frame);
     });
+  /**
+   * The list is on screen: the counter says it holds `count` traces and a message row has a box
+   * inside the viewport (laid out, not hidden, not scrolled away).
+   */
+  bench.listVisible = (count) => {
+    const counts = document.querySelector('.counts')?.textContent ?? '';
+    if (!counts.startsWith(`${count} traces`)) return false;
+    const row = document.querySelector('.message-row');
+    if (!row) return false;
+    const box = row.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
+  };
+  if (listCount !== undefined) bench.listPainted = bench.paintedWhen(() => bench.listVisible(listCount));
 }
 
 /** Page load (time origin) until the list says it holds `count` traces and shows its rows, painted. */
 export async function listPainted(count) {
-  const at = await window.__bench.paintedWhen(() => {
-    const counts = document.querySelector('.counts')?.textContent ?? '';
-    return counts.startsWith(`${count} traces`) && document.querySelector('.message-row') !== null;
-  });
+  const at = await (window.__bench.listPainted ?? window.__bench.paintedWhen(() => window.__bench.listVisible(count)));
   // What the list was drawn from, answered before it was painted: the list with its rows
   // (`/api/traces?limit=N`), or older panels' bulk pages (`…&spans=1`) or per-trace GETs.
   const data = performance.getEntriesByType('resource').filter((entry) => /\/api\/(v3\/)?traces/.test(entry.name) && entry.responseEnd <= at);
   return {
     paintedMs: at,
     requests: data.length,
-    listRequestStartMs: Math.min(...data.map((entry) => entry.startTime)),
-    firstDataMs: Math.min(...data.map((entry) => entry.responseEnd)),
-    lastDataMs: Math.max(...data.map((entry) => entry.responseEnd)),
+    listRequestStartMs: data.length ? Math.min(...data.map((entry) => entry.startTime)) : NaN,
+    firstDataMs: data.length ? Math.min(...data.map((entry) => entry.responseEnd)) : NaN,
+    lastDataMs: data.length ? Math.max(...data.map((entry) => entry.responseEnd)) : NaN,
     bytes: data.reduce((sum, entry) => sum + (entry.encodedBodySize || 0), 0),
     rowsInDom: document.querySelectorAll('.message-row').length,
   };
