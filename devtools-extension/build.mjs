@@ -71,6 +71,24 @@ async function preloadChunks(dir, page) {
   await writeFile(file, html.replace('</head>', `  ${links}\n  </head>`));
 }
 
+/**
+ * The standalone page's first request, the message list, is started by a small classic script
+ * inlined in its HTML (src/entries/standalone-early.ts), ahead of the module scripts: the list is
+ * then on its way while the panel's code downloads and compiles, instead of after it has run.
+ */
+async function inlineEarlyScript(dir, page) {
+  const scratch = resolve(root, 'dist/.early');
+  await buildScript('src/entries/standalone-early.ts', scratch, 'early.js');
+  const code = (await readFile(resolve(scratch, 'early.js'), 'utf8')).trim();
+  await rm(scratch, { recursive: true, force: true });
+  if (/<\/script/i.test(code)) throw new Error('the early script contains </script');
+  const file = resolve(dir, page);
+  const html = await readFile(file, 'utf8');
+  const at = html.indexOf('<script type="module"');
+  if (at < 0) throw new Error(`${page} has no module script`);
+  await writeFile(file, `${html.slice(0, at)}<script>${code}</script>\n    ${html.slice(at)}`);
+}
+
 const manifest = {
   manifest_version: 3,
   name: 'Streamtrace DevTools',
@@ -107,4 +125,5 @@ await buildScript('src/entries/background.ts', extensionDir, 'background.js');
 await writeFile(resolve(extensionDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 await buildPages(['index'], standaloneDir, './');
 await preloadChunks(standaloneDir, 'index.html');
+await inlineEarlyScript(standaloneDir, 'index.html');
 console.log(`built ${extensionDir} and ${standaloneDir}`);

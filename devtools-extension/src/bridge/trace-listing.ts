@@ -32,39 +32,57 @@ const finite = (value: unknown): number | undefined => (typeof value === 'number
 
 /** Decimal nanoseconds to epoch milliseconds (µs precision), 0 when it is not one. */
 function nanosToMs(value: unknown): number {
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) return 0;
+  if (typeof value !== 'string' || !DIGITS.test(value)) return 0;
   return (Number(value.slice(0, -6) || '0') * 1000 + Number(value.slice(-6, -3) || '0')) / 1000;
 }
 
+const DIGITS = /^\d+$/;
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+function strings(value: unknown): string[] {
+  const out: string[] = [];
+  if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') out.push(item);
+  return out;
+}
+
+// Runs once per listed trace when the panel opens (1,000 times for a full list): one object
+// literal and plain assignments, no per-row closures or spreads.
 function item(raw: Json): TraceListItem | undefined {
-  const traceId = text(raw.traceId)?.toLowerCase();
-  const status = text(raw.status);
-  if (!traceId || !/^[0-9a-f]{32}$/.test(traceId) || !status || !STATUSES.has(status)) return undefined;
+  const id = raw.traceId;
+  const status = raw.status;
+  if (typeof id !== 'string' || typeof status !== 'string' || !STATUSES.has(status)) return undefined;
+  const traceId = id.toLowerCase();
+  if (!TRACE_ID.test(traceId)) return undefined;
   const message = isObject(raw.message) ? raw.message : undefined;
-  const startMs = nanosToMs(message?.startTimeUnixNano) || nanosToMs(raw.startTimeUnixNano);
-  const optional: Partial<TraceListItem> = {};
-  const set = <K extends keyof TraceListItem>(key: K, value: TraceListItem[K] | undefined): void => {
-    if (value !== undefined) optional[key] = value;
-  };
-  set('durationMs', finite(raw.rootDurationMs));
-  set('sessionId', text(raw.sessionId));
-  set('messageId', text(raw.messageId));
-  set('conversationId', text(message?.conversationId));
-  set('transport', text(message?.transport));
-  set('ttftMs', finite(message?.ttftVisibleMs));
-  set('chunks', finite(message?.chunks));
-  set('preview', text(message?.preview));
-  return {
+  const out: TraceListItem = {
     traceId,
     rootName: text(raw.rootName) ?? '',
-    services: Array.isArray(raw.services) ? raw.services.filter((s): s is string => typeof s === 'string') : [],
+    services: strings(raw.services),
     spanCount: finite(raw.spanCount) ?? 0,
     errorCount: finite(raw.errorCount) ?? 0,
-    startMs,
+    startMs: nanosToMs(message?.startTimeUnixNano) || nanosToMs(raw.startTimeUnixNano),
     status: status as TraceListItem['status'],
     isChatMessage: message !== undefined,
-    ...optional,
   };
+  const durationMs = finite(raw.rootDurationMs);
+  if (durationMs !== undefined) out.durationMs = durationMs;
+  const sessionId = text(raw.sessionId);
+  if (sessionId !== undefined) out.sessionId = sessionId;
+  const messageId = text(raw.messageId);
+  if (messageId !== undefined) out.messageId = messageId;
+  if (message) {
+    const conversationId = text(message.conversationId);
+    if (conversationId !== undefined) out.conversationId = conversationId;
+    const transport = text(message.transport);
+    if (transport !== undefined) out.transport = transport;
+    const ttftMs = finite(message.ttftVisibleMs);
+    if (ttftMs !== undefined) out.ttftMs = ttftMs;
+    const chunks = finite(message.chunks);
+    if (chunks !== undefined) out.chunks = chunks;
+    const preview = text(message.preview);
+    if (preview !== undefined) out.preview = preview;
+  }
+  return out;
 }
 
 /**
@@ -92,9 +110,12 @@ export interface TraceListing {
   lastEventId?: number;
 }
 
+/** The list request's URL; the standalone page also starts it from its HTML (`early-requests.ts`). */
+export const listingUrl = (baseUrl: string, limit: number): string => `${baseUrl}/api/traces?limit=${limit}`;
+
 /** `GET /api/traces?limit=N` with its rows; undefined when the answer carries no rows (or failed). */
 export async function fetchTraceListing(baseUrl: string, doFetch: typeof fetch, limit: number): Promise<TraceListing | undefined> {
-  const response = await doFetch(`${baseUrl}/api/traces?limit=${limit}`, { headers: { accept: 'application/json' } });
+  const response = await doFetch(listingUrl(baseUrl, limit), { headers: { accept: 'application/json' } });
   if (!response.ok) return undefined;
   const body: unknown = await response.json();
   const traces = parseTraceListing(body);

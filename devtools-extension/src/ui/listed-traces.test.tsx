@@ -3,6 +3,7 @@ import { createInMemoryAdapter } from '../bridge/in-memory';
 import type { TraceListItem } from '../bridge/trace-listing';
 import { click, flush, mountPanel, unmountAfterEach } from '../testing/panel-mount';
 import { chatTrace } from '../testing/chat-trace';
+import { traceIdOf } from '../testing/otlp-fixtures';
 
 unmountAfterEach();
 
@@ -57,5 +58,27 @@ describe('traces listed without spans', () => {
     await flush();
     expect(row()?.textContent).toContain('cancelled');
     expect(row()?.textContent).toContain('fetch');
+  });
+});
+
+describe('filters of a listed list', () => {
+  it('lists every session and conversation once the list is on screen, keeping a chosen one meanwhile', async () => {
+    const adapter = createInMemoryAdapter();
+    const { container } = mountPanel(adapter);
+    const options = (selector: string) => [...container.querySelectorAll(`${selector} option`)].map((option) => option.getAttribute('value'));
+    expect(options('.session-filter')).toEqual(['']);
+    adapter.pushListing([
+      listed(traceIdOf(1), { sessionId: 'session-b', conversationId: 'conv-1' }),
+      listed(traceIdOf(2), { sessionId: 'session-a', conversationId: 'conv-2' }),
+      listed(traceIdOf(3), { sessionId: 'session-b', conversationId: 'conv-2' }),
+    ]);
+    await flush();
+    expect(options('.session-filter')).toEqual(['', 'session-a', 'session-b']);
+    expect(options('.conversation-filter')).toEqual(['', 'conv-1', 'conv-2']);
+    const select = container.querySelector('.session-filter') as HTMLSelectElement;
+    select.value = 'session-a';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await flush();
+    expect([...container.querySelectorAll('.message-row')].map((row) => row.getAttribute('data-trace-id'))).toEqual([traceIdOf(2)]);
   });
 });

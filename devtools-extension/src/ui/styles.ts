@@ -31,7 +31,7 @@ export const PANEL_CSS = `
 .conn-disconnected .conn-dot { background: var(--error); }
 .search { flex: 0 1 260px; min-width: 140px; }
 .search, .session-filter, .conversation-filter, .settings input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border); border-radius: 4px; padding: 3px 6px; }
-.session-filter, .conversation-filter { max-width: 180px; }
+.session-filter, .conversation-filter { width: 180px; }
 .all-traces { display: inline-flex; align-items: center; gap: 3px; color: var(--muted); white-space: nowrap; cursor: pointer; }
 .counts { color: var(--muted); white-space: nowrap; }
 .dropped { color: var(--warn); }

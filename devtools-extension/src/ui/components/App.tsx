@@ -9,6 +9,7 @@ import { Toolbar } from './Toolbar';
 import { TraceView } from './TraceView';
 import { SettingsForm } from './SettingsForm';
 import { Dashboard } from './Dashboard';
+import { useOnceAfterPaint } from './after-paint';
 
 export interface AppProps {
   controller: PanelController;
@@ -88,6 +89,9 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
   );
   const sessions = useMemo(() => distinctValues(rows, 'sessionId'), [store.version]);
   const conversations = useMemo(() => distinctValues(rows, 'conversationId'), [store.version]);
+  // The filters' <option>s (one per session and per conversation: ~160 of the ~440 elements of a
+  // 1,000-message list) are not needed to see the list, so they join it once it has been painted.
+  const filterOptions = useOnceAfterPaint(rows.length > 0);
   // A trace listed without spans shows "Loading…" until the lookup below brings them.
   const held = selected ? store.get(selected) : undefined;
   const trace = held?.spans.size ? held : undefined;
@@ -105,6 +109,7 @@ export function App({ controller, settings: initialSettings, settingsStorage, sh
         sessions={sessions}
         session={session}
         conversations={conversations}
+        filterOptions={filterOptions}
         conversation={conversation}
         navigations={controller.navigations}
         onSearch={setSearch}

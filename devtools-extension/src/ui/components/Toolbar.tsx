@@ -12,6 +12,8 @@ export interface ToolbarProps {
   session: string;
   conversations: string[];
   conversation: string;
+  /** Whether the filters list their options yet (else only "All …" and the chosen one). */
+  filterOptions: boolean;
   /** Times the inspected page navigated since the panel opened (shown data is kept). */
   navigations: number;
   onSearch: (value: string) => void;
@@ -23,6 +25,9 @@ export interface ToolbarProps {
   onClear: () => void;
   onSettings: () => void;
 }
+
+/** The choices a filter shows: all of them, or (until the list has been painted) only the chosen one. */
+const choices = (values: string[], chosen: string, all: boolean): string[] => (all ? values : chosen ? [chosen] : []);
 
 export function Toolbar(props: ToolbarProps) {
   const { status } = props;
@@ -42,14 +47,14 @@ export function Toolbar(props: ToolbarProps) {
       />
       <select class="session-filter" value={props.session} onChange={(event) => props.onSession((event.currentTarget as HTMLSelectElement).value)} aria-label="Session">
         <option value="">All sessions</option>
-        {props.sessions.map((session) => (
+        {choices(props.sessions, props.session, props.filterOptions).map((session) => (
           <option key={session} value={session}>{session}</option>
         ))}
       </select>
       {props.conversations.length > 1 || props.conversation ? (
         <select class="conversation-filter" value={props.conversation} onChange={(event) => props.onConversation((event.currentTarget as HTMLSelectElement).value)} aria-label="Conversation">
           <option value="">All conversations</option>
-          {props.conversations.map((conversation) => (
+          {choices(props.conversations, props.conversation, props.filterOptions).map((conversation) => (
             <option key={conversation} value={conversation}>{conversation}</option>
           ))}
         </select>

@@ -79,28 +79,31 @@ export function messageRow(trace: TraceData): MessageRow {
   };
 }
 
-/** The row of a trace listed by its source without spans (the collector computes it by the rules above). */
+/**
+ * The row of a trace listed by its source without spans (the collector computes it by the rules
+ * above). Built for every listed trace when the panel opens: plain assignments, no spreads.
+ */
 export function listedRow(item: TraceListItem, trace?: Pick<TraceData, 'chunks'>): MessageRow {
-  const seriesCount = trace ? [...trace.chunks.values()][0]?.length : undefined;
-  const chunks = item.chunks ?? seriesCount;
-  return {
+  const row: MessageRow = {
     traceId: item.traceId,
     title: item.messageId ?? (item.rootName || item.traceId.slice(0, 16)),
     isChatMessage: item.isChatMessage,
-    ...(item.messageId ? { messageId: item.messageId } : {}),
-    ...(item.sessionId ? { sessionId: item.sessionId } : {}),
-    ...(item.conversationId ? { conversationId: item.conversationId } : {}),
     status: item.status,
-    ...(item.transport ? { transport: item.transport } : {}),
-    ...(item.preview ? { preview: item.preview } : {}),
-    ...(item.ttftMs !== undefined ? { ttftMs: item.ttftMs } : {}),
-    ...(item.durationMs !== undefined ? { durationMs: item.durationMs } : {}),
-    ...(chunks !== undefined ? { chunks } : {}),
     startMs: item.startMs,
     spanCount: item.spanCount,
     errorCount: item.errorCount,
     services: item.services,
   };
+  if (item.messageId) row.messageId = item.messageId;
+  if (item.sessionId) row.sessionId = item.sessionId;
+  if (item.conversationId) row.conversationId = item.conversationId;
+  if (item.transport) row.transport = item.transport;
+  if (item.preview) row.preview = item.preview;
+  if (item.ttftMs !== undefined) row.ttftMs = item.ttftMs;
+  if (item.durationMs !== undefined) row.durationMs = item.durationMs;
+  const chunks = item.chunks ?? (trace?.chunks.size ? trace.chunks.values().next().value?.length : undefined);
+  if (chunks !== undefined) row.chunks = chunks;
+  return row;
 }
 
 const PREVIEW_CHARS = 160;
@@ -161,5 +164,10 @@ export function filterMessages(rows: MessageRow[], filter: MessageFilter): Messa
 }
 
 export function distinctValues(rows: MessageRow[], key: 'sessionId' | 'conversationId'): string[] {
-  return [...new Set(rows.map((row) => row[key]).filter((value): value is string => Boolean(value)))].sort();
+  const values = new Set<string>();
+  for (const row of rows) {
+    const value = row[key];
+    if (value) values.add(value);
+  }
+  return [...values].sort();
 }
