@@ -54,6 +54,9 @@ const MANGLED_PROPS = `
   streamReconnecting streamRuntime streamSettled streamUrl takeData takeSpan timedType
   timelineOptions timeoutMs toBody totalBytes ttft ttftVisible unfollowRoots unsettledStreams
   valueStart visibleSince waitingNext waitingSpans wrappedStream wrappers writeAggregates writeSlot
+  addEntry markedElement
+  nextMarkAt offsetMs offsetSamples onEntries presentationOffset presentationWatch
+  probeNext probeRing recordProbe unmark unmarkTimer
 `.trim().split(/\s+/);
 
 /** Fails the build if a listed name is also a name the host or a bundled dependency uses. */

@@ -8,6 +8,8 @@ import { createProvider } from './export/provider.js';
 import type { ExportStats } from './export/export-queue.js';
 import { DevtoolsBridgeProcessor, bridgeSink } from './devtools/bridge.js';
 import { FrameScheduler } from './timing/frame-scheduler.js';
+import { PresentationOffset } from './timing/presentation-offset.js';
+import { PresentationWatch } from './timing/presentation-watch.js';
 import { ChatMessage, type Message, type StartMessageOptions } from './message/message.js';
 import { MessageRegistry } from './message/registry.js';
 import { StreamRecorder, type Transport } from './streams/stream-recorder.js';
@@ -88,11 +90,14 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     for (const span of spans) safe('devtools', () => devtools.onEnd(span));
   };
   const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);
+  const presentationOffset = new PresentationOffset();
+  const scheduler = new FrameScheduler((error) => log.warn('paint timing failed', error), presentationOffset);
+  const presentation = new PresentationWatch(presentationOffset);
   const runtime: Runtime = {
     config,
     tracer,
     session,
-    scheduler: new FrameScheduler((error) => log.warn('paint timing failed', error)),
+    scheduler,
     devtools: bridgeSink(devtools),
     openStreams: new Set(),
     finishing: new Set(),
@@ -107,6 +112,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     const message = new ChatMessage(
       {
         runtime,
+        presentationWatch: presentation,
         onEnded: (m) => {
           registry.remove(m);
           const i = openAuto.indexOf(m);
@@ -150,6 +156,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   if (config.instrument.webSocket) install('WebSocket', () => instrumentWebSocket(instrumentContext));
   if (config.instrument.xhr) install('XMLHttpRequest', () => instrumentXhr(instrumentContext));
   install('shadow roots', trackShadowRoots);
+  install('presentation timing', () => presentation.start());
   if (config.captureErrors && typeof window !== 'undefined') {
     install('page errors', () => watchPageErrors(window, () => (registry.current() ?? openAuto[openAuto.length - 1])?.span));
   }

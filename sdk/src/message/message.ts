@@ -63,6 +63,8 @@ const MESSAGE_SETTLE_MS = 1000;
 
 export interface MessageDeps {
   runtime: Runtime;
+  /** Told of the render target's commits (it may mark an element for Element Timing). */
+  presentationWatch?: { committed(records: MutationRecord[]): void };
   onEnded(message: ChatMessage): void;
   startMessage(options: StartMessageOptions, links?: Link[]): ChatMessage;
 }
@@ -101,7 +103,7 @@ export class ChatMessage implements Message, MessageHandle {
       ROOT_CONTEXT,
     );
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);
-    this.commitObserver = new CommitObserver((at) => {
+    this.commitObserver = new CommitObserver((at, records) => {
       let needed = false;
       for (let i = 0; i < this.messageStreams.length; i++) {
         const stream = this.messageStreams[i] as StreamRecorder;
@@ -110,6 +112,7 @@ export class ChatMessage implements Message, MessageHandle {
       }
       // Only sampled-out streams past their first paint: their chunks need no more commit times.
       if (!needed) this.commitObserver.pause();
+      deps.presentationWatch?.committed(records);
     });
   }
 

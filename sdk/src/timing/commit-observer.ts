@@ -14,9 +14,9 @@ export class CommitObserver {
   private observerPaused = false;
   private unfollowRoots: (() => void) | undefined;
 
-  private declare readonly onCommit: (at: number) => void;
+  private declare readonly onCommit: (at: number, records: MutationRecord[]) => void;
 
-  constructor(onCommit: (at: number) => void) {
+  constructor(onCommit: (at: number, records: MutationRecord[]) => void) {
     this.onCommit = onCommit;
   }
 
@@ -46,11 +46,11 @@ export class CommitObserver {
 
   private connectTo(target: Node): void {
     if (typeof MutationObserver === 'undefined') return;
-    this.mutationObserver ??= new MutationObserver(() => {
+    this.mutationObserver ??= new MutationObserver((records) => {
       try {
         // In the task of the latest fetch read (same wall-clock ms): committed at that arrival.
         const arrival = sameTaskArrival();
-        this.onCommit(arrival >= 0 ? arrival : performance.now());
+        this.onCommit(arrival >= 0 ? arrival : performance.now(), records);
       } catch {
         // Timing is best effort; the page must never see our failure.
       }
@@ -89,7 +89,8 @@ export class CommitObserver {
    */
   flush(at: number): void {
     if (this.mutationObserver === undefined || this.observerPaused || this.observedTarget === undefined) return;
-    if (this.mutationObserver.takeRecords().length > 0) this.onCommit(at);
+    const records = this.mutationObserver.takeRecords();
+    if (records.length > 0) this.onCommit(at, records);
   }
 
   get observing(): Node | undefined {

@@ -1,3 +1,5 @@
+import type { PresentationOffset } from './presentation-offset.js';
+
 /** Something waiting for the next paint: it marks what it has committed, then receives the paint time. */
 export interface PaintWaiter {
   /** Set by the scheduler: already queued for the next frame. */
@@ -19,9 +21,11 @@ export class FrameScheduler {
   private rafPending = false;
 
   private declare readonly onError: (error: unknown) => void;
+  private declare readonly presentationOffset: PresentationOffset | undefined;
 
-  constructor(onError: (error: unknown) => void) {
+  constructor(onError: (error: unknown) => void, offset?: PresentationOffset) {
     this.onError = onError;
+    this.presentationOffset = offset;
   }
 
   request(waiter: PaintWaiter): void {
@@ -53,7 +57,12 @@ export class FrameScheduler {
   };
 
   private readonly onPainted = (): void => {
-    const at = performance.now();
+    let at = performance.now();
+    const offset = this.presentationOffset;
+    if (offset !== undefined) {
+      offset.recordProbe(at);
+      at += offset.offsetMs;
+    }
     const frame = this.inFrame;
     for (let i = 0; i < frame.length; i++) {
       try {

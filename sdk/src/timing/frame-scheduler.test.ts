@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { FrameScheduler, type PaintWaiter } from './frame-scheduler.js';
+import { PresentationOffset } from './presentation-offset.js';
+
+function nextPaint(scheduler: FrameScheduler): Promise<{ at: number; before: number; after: number }> {
+  const before = performance.now();
+  return new Promise((resolve) => {
+    const waiter: PaintWaiter = {
+      queuedForFrame: false,
+      beforeFrame: () => undefined,
+      painted: (at) => resolve({ at, before, after: performance.now() }),
+    };
+    scheduler.request(waiter);
+  });
+}
+
+describe('frame scheduler', () => {
+  it('reports the probe time itself while no presentation offset is known', async () => {
+    const { at, before, after } = await nextPaint(new FrameScheduler(() => undefined, new PresentationOffset()));
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(after);
+  });
+
+  it('adds the learnt commit → presentation offset to every paint time', async () => {
+    const offset = new PresentationOffset();
+    // Chromium presented a frame we probed 14.3 ms after the probe (its next-vsync mode).
+    for (let k = 0; k < 3; k++) offset.recordProbe(10 + k * 16.7);
+    offset.addEntry(43, 43.4 + 14.3);
+    expect(offset.offsetMs).toBeCloseTo(14.3, 6);
+    const scheduler = new FrameScheduler(() => undefined, offset);
+    const { at, before, after } = await nextPaint(scheduler);
+    expect(at).toBeGreaterThanOrEqual(before + 14.3);
+    expect(at).toBeLessThanOrEqual(after + 14.3);
+  });
+});
