@@ -32,13 +32,13 @@ const fmt = (r: PaintTruth): string =>
   `${r.transport}: median ${r.summary.median.toFixed(2)} ms, p5 ${r.summary.p5.toFixed(2)}, p95 ${r.summary.p95.toFixed(2)}, max |err| ${r.summary.maxAbs.toFixed(2)}, within a frame ${(r.summary.withinFrame * 100).toFixed(1)}%`;
 
 /** What must hold on any machine: nothing invented, nothing lost, nothing painted too early. */
-function expectSound(r: PaintTruth): void {
+function expectSound(r: PaintTruth, count = COUNT): void {
   expect(r.visibility).toBe('visible');
   expect(r.clock.spreadMs).toBeLessThan(CLOCK_MS);
   // Chromium presented the frame of every chunk; its PipelineReporter end is a Display::FrameDisplayed
   // (two of Chromium's sources agree; under heavy load a few may not line up exactly).
-  expect(r.rows.filter((row) => row.presentedMs !== undefined)).toHaveLength(COUNT);
-  expect(r.rows.filter((row) => row.displayed).length).toBeGreaterThanOrEqual(COUNT * 0.95);
+  expect(r.rows.filter((row) => row.presentedMs !== undefined)).toHaveLength(count);
+  expect(r.rows.filter((row) => row.displayed).length).toBeGreaterThanOrEqual(count * 0.95);
   // As many chunks got a paint time as Chromium presented.
   const painted = r.rows.filter((row) => row.paintSource === 'raf' && row.paintMs !== undefined);
   expect(painted).toHaveLength(r.summary.presented);
@@ -96,8 +96,59 @@ for (const transport of ['eventsource', 'fetch'] as const) {
     expect(errors.filter((error) => error < FRAME_MS).length / errors.length).toBeGreaterThanOrEqual(0.95);
     const sorted = [...errors].sort((x, y) => x - y);
     expect(sorted[sorted.length >> 1] as number).toBeLessThan(FRAME_MS / 2);
-    // Not asserted: "median error a few ms". The error's median is bimodal per page load: about
-    // −1.5 ms when Chromium presents a frame ~3 ms after its commit, about −14 ms in the streams
-    // (~1 in 4) where it presents at the next vsync; the SDK cannot see which (see the report).
+    // Not asserted here: "median error a few ms". With one text block the SDK learns nothing of
+    // Chromium's pipeline (no element is added after the first, idle-following frame), and the median
+    // is bimodal per page load: about −1.5 ms when Chromium presents ~3 ms after its commit, about
+    // −14 ms when it presents at the next vsync. The paragraphs test below asserts it.
+  });
+}
+
+/** Chromium's mode for a stream: the median commit → presentation of its frames. */
+function chromiumMode(r: PaintTruth): { lagMs: number; mode: string } {
+  const lags = r.frames.filter((f) => f.presentedMs !== undefined).map((f) => (f.presentedMs as number) - f.commitMs).sort((x, y) => x - y);
+  const lagMs = lags[lags.length >> 1] as number;
+  return { lagMs, mode: lagMs > FRAME_MS / 2 ? 'next-vsync' : 'same-frame' };
+}
+
+// A new paragraph every 20 chunks, as a markdown renderer makes: the SDK marks one now and then with
+// `elementtiming` and learns from Chromium's Element Timing entries how long after our probe it
+// presents a frame (2–3 ms, or 14–15 ms when it presents at the next vsync; it can switch within a
+// load). Streams of PARAGRAPH_COUNT chunks, judged after the SDK's first samples (chunk FROM_CHUNK on).
+const PARAGRAPH_COUNT = 300;
+const FROM_CHUNK = 60;
+// Element Timing's presentationTime is coarsened to 4 ms (±2 around the SDK's correction), plus our
+// probe's own jitter: a stream's median error stays within this, in both of Chromium's modes.
+const FEW_MS = 4;
+
+for (const transport of ['eventsource', 'fetch'] as const) {
+  test(`${transport}, paragraphs: a stream's median paint time is within a few ms of Chromium's presentation whatever its mode, and the page keeps no elementtiming`, async ({ page }) => {
+    const attempts: string[] = [];
+    let result: PaintTruth | undefined;
+    let judged: ChunkRow[] = [];
+    for (let attempt = 0; attempt < ATTEMPTS && result === undefined; attempt++) {
+      const r = await measurePaintTruth(page, { baseUrl: server.url, transport, count: PARAGRAPH_COUNT, layout: 'paragraphs' });
+      expectSound(r, PARAGRAPH_COUNT);
+      // The SDK removes its marks (after the entry, at most 1 s): the app's DOM is as it made it.
+      await expect.poll(() => page.evaluate(() => document.querySelectorAll('[elementtiming]').length), { timeout: 3000 }).toBe(0);
+      judged = undisturbed(r).filter((row) => row.index >= FROM_CHUNK && row.paintSource === 'raf');
+      const { lagMs, mode } = chromiumMode(r);
+      const errors = judged.map((row) => row.errorMs as number).sort((x, y) => x - y);
+      attempts.push(`${fmt(r)}; Chromium ${mode} (commit → presentation ${lagMs.toFixed(1)} ms); judged median ${(errors[errors.length >> 1] ?? NaN).toFixed(2)} ms over ${judged.length} chunks`);
+      if (judged.length >= (PARAGRAPH_COUNT - FROM_CHUNK) * 0.9) result = r;
+    }
+    for (const line of attempts) test.info().annotations.push({ type: 'paint − presentation', description: line });
+    console.log(attempts.join('\n'));
+    expect(result, `Chromium's own pipeline was disturbed (machine load) for over a tenth of the chunks in all ${ATTEMPTS} streams:\n${attempts.join('\n')}`).toBeDefined();
+
+    const errors = judged.map((row) => row.errorMs as number).sort((x, y) => x - y);
+    const median = errors[errors.length >> 1] as number;
+    // The old estimate (the probe alone) was about −14 ms here whenever Chromium presented at the next vsync.
+    expect(median, attempts[attempts.length - 1]).toBeGreaterThan(-FEW_MS);
+    expect(median, attempts[attempts.length - 1]).toBeLessThan(FEW_MS);
+    // Chunk by chunk: within a frame of the presentation for nearly all (a switch of Chromium's mode
+    // is followed after two samples), and no chunk 3 frames late (the offset is at most 2 frames; our
+    // probe itself can run up to a frame late on these shared cores).
+    expect(errors.filter((error) => Math.abs(error) <= FRAME_MS).length / errors.length, attempts[attempts.length - 1]).toBeGreaterThanOrEqual(0.9);
+    for (const row of judged) expect(row.errorMs as number, `chunk ${row.index} (frame ${row.frameSeqId})`).toBeLessThan(3 * FRAME_MS);
   });
 }

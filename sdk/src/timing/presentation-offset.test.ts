@@ -65,6 +65,13 @@ describe('presentation offset', () => {
     expect(offset.offsetMs).toBe(0);
   });
 
+  it('caps a sample at 1.25 frames: a frame the GPU process presented late is not a mode', () => {
+    const offset = new PresentationOffset();
+    const probes = probeFrames(offset, 1000, 4);
+    offset.addEntry((probes[2] as number) - 1, (probes[2] as number) + 60.1);
+    expect(offset.offsetMs).toBeCloseTo(1.25 * FRAME, 6);
+  });
+
   it('follows a switch between Chromium’s two modes: the latest sample, then the median of the last 3', () => {
     const offset = new PresentationOffset();
     const probes = probeFrames(offset, 1000, 16);

@@ -41,7 +41,8 @@ export class PresentationOffset {
     // Without cross-origin isolation the time is coarsened to 4 ms (on average 2 ms late).
     const coarse = presentationTime % 4 === 0 ? 2 : 0;
     const samples = this.offsetSamples;
-    samples.push(Math.max(0, presentationTime - coarse - probe));
+    // At most 1.25 frames: a frame presented later (the GPU process descheduled) is no mode of Chromium's.
+    samples.push(Math.min(1.25 * FRAME_MS, Math.max(0, presentationTime - coarse - probe)));
     if (samples.length > SAMPLES) samples.shift();
     // Until there are 3, the latest: the mean of one sample per mode would be wrong in both.
     this.offsetMs = samples.length < SAMPLES ? (samples[samples.length - 1] as number) : ([...samples].sort((a, b) => a - b)[1] as number);

@@ -87,7 +87,7 @@ describe('presentation watch', () => {
     expect(paragraph.hasAttribute('elementtiming')).toBe(false);
   });
 
-  it('waits 250 ms before marking the next element', async () => {
+  it('waits 100 ms before marking the next element', async () => {
     const { watch, observer } = startWatch();
     const first = document.createElement('p');
     watch.committed(await recordsOf(document.body, () => document.body.append(first)));
@@ -96,10 +96,10 @@ describe('presentation watch', () => {
     const clock = vi.spyOn(Date, 'now');
     const second = document.createElement('p');
     const records = await recordsOf(document.body, () => document.body.append(second));
-    clock.mockReturnValue(now + 200);
+    clock.mockReturnValue(now + 90);
     watch.committed(records);
     expect(second.hasAttribute('elementtiming')).toBe(false);
-    clock.mockReturnValue(now + 260);
+    clock.mockReturnValue(now + 110);
     watch.committed(records);
     expect(second.getAttribute('elementtiming')).toBe(MARK_ID);
   });

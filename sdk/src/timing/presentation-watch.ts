@@ -4,7 +4,7 @@ import { guard } from '../diag.js';
 const ATTR = 'elementtiming';
 export const MARK_ID = 'streamtrace';
 /** At most one element marked at a time, and the next one not before this long after. */
-const MARK_EVERY_MS = 250;
+const MARK_EVERY_MS = 100;
 /** No entry by then (it painted no text, the page is hidden): the attribute goes anyway. */
 const MARK_TIMEOUT_MS = 1000;
 /** Inline elements never get a text entry of their own (their block does). */
@@ -18,7 +18,7 @@ interface PresentedEntry extends PerformanceEntry {
 
 /**
  * Feeds PresentationOffset with Chromium's presentation times from Element Timing entries. Now and
- * then (one at a time, at most every 250 ms) a DOM commit that added an element (so it has painted
+ * then (one at a time, at most every 100 ms) a DOM commit that added an element (so it has painted
  * nothing yet) marks it with `elementtiming`; the attribute goes when its entry arrived (or after
  * 1 s). Nothing is inserted; an element that already has the attribute is left alone (every element
  * entry of the page is a sample anyway). Without Element Timing (other engines) no offset is learnt.
