@@ -1,6 +1,6 @@
 // Builds the panel twice: as an unpacked MV3 extension (dist/extension) and as the standalone
 // page the dev collector serves at `/` (dist/standalone). Usage: node build.mjs
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -56,22 +56,6 @@ async function buildPages(input, outDir, base) {
 }
 
 /**
- * The standalone page imports the UI's chunk dynamically (so the list request starts before the UI
- * has loaded); Vite only preloads static imports, so the browser would ask for that chunk only after
- * the entry has run. A `modulepreload` for every chunk the page does not list yet lets it download
- * beside the entry.
- */
-async function preloadChunks(dir, page) {
-  const file = resolve(dir, page);
-  const html = await readFile(file, 'utf8');
-  const chunks = (await readdir(resolve(dir, 'assets'))).filter((name) => name.endsWith('.js') && !html.includes(`assets/${name}`)).sort();
-  const links = chunks.map((name) => `<link rel="modulepreload" crossorigin href="./assets/${name}">`).join('\n    ');
-  if (!links) return;
-  if (!html.includes('</head>')) throw new Error(`${page} has no </head>`);
-  await writeFile(file, html.replace('</head>', `  ${links}\n  </head>`));
-}
-
-/**
  * The standalone page's first request, the message list, is started by a small classic script
  * inlined in its HTML (src/entries/standalone-early.ts), ahead of the module scripts: the list is
  * then on its way while the panel's code downloads and compiles, instead of after it has run.
@@ -124,6 +108,5 @@ await buildScript('src/entries/content.ts', extensionDir, 'content.js');
 await buildScript('src/entries/background.ts', extensionDir, 'background.js');
 await writeFile(resolve(extensionDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 await buildPages(['index'], standaloneDir, './');
-await preloadChunks(standaloneDir, 'index.html');
 await inlineEarlyScript(standaloneDir, 'index.html');
 console.log(`built ${extensionDir} and ${standaloneDir}`);

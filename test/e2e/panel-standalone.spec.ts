@@ -121,3 +121,37 @@ test('standalone panel on the dev collector: backfill, live feed, trace view', a
   await page.locator('.search').fill('standalone-4');
   await expect(page.locator('.message-row')).toHaveCount(1);
 });
+
+test('standalone panel: the list is requested by the page itself, once, before the panel code has run', async ({ page }) => {
+  await post(otlpTrace(7, Date.now() - 5000).body);
+  const events: string[] = [];
+  let listRequested!: () => void;
+  const listSeen = new Promise<void>((resolve) => {
+    listRequested = resolve;
+  });
+  page.on('request', (request) => {
+    const { pathname, search } = new URL(request.url());
+    if (pathname === '/api/traces') {
+      events.push(`request ${search}`);
+      if (!search.includes('spans=')) listRequested();
+    }
+  });
+  page.on('requestfinished', (request) => {
+    const { pathname, search } = new URL(request.url());
+    if (pathname === '/api/traces') events.push(`answered ${search}`);
+  });
+  // The panel's module is held back until the list has been asked for: only the page's inline
+  // script can have asked.
+  await page.route('**/index.js', async (route) => {
+    await listSeen;
+    await route.continue();
+  });
+  await page.goto(`${baseUrl}/?messages=50`);
+  await expect(page.locator('.message-row').first()).toBeVisible();
+  await expect(page.locator('.conn-connected')).toBeVisible();
+  await expect.poll(() => events.filter((event) => event.startsWith('answered ?limit=1&spans=1')).length).toBe(1);
+  // One list request (the adapter took the page's over), answered before the newest spans were asked for.
+  expect(events.filter((event) => event === 'request ?limit=50')).toHaveLength(1);
+  expect(events.indexOf('answered ?limit=50')).toBeGreaterThanOrEqual(0);
+  expect(events.indexOf('answered ?limit=50')).toBeLessThan(events.indexOf('request ?limit=1&spans=1'));
+});
