@@ -102,6 +102,15 @@ describe('collector adapter with a listing collector', () => {
     adapter.dispose!();
   });
 
+  it('says when the list is in, so a panel mounted then lists the rows in its first render', async () => {
+    const { adapter, events, subscribe } = rowsCollector(3, 41, true);
+    await adapter.listSettled;
+    subscribe();
+    const listed = events.find((event) => event.type === 'listed');
+    expect(listed?.type === 'listed' && listed.traces.map((trace) => trace.messageId)).toEqual(['m-1', 'm-2', 'm-3']);
+    adapter.dispose!();
+  });
+
   it('loads no spans up front when told not to (a page opened on one trace)', async () => {
     const { adapter, requests, spanNames } = rowsCollector(30, 41, false, false);
     await settle();

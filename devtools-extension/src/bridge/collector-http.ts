@@ -54,7 +54,16 @@ function traceIdsOf(resourceSpans: OtlpResourceSpans[]): Set<string> {
  * browser resumes EventSource with Last-Event-ID on its own; when the feed closes for good (e.g. the collector restarted) a new one
  * is opened with backoff, resuming after the last id seen.
  */
-export function createCollectorAdapter(options: CollectorAdapterOptions): PanelAdapter {
+/** The collector adapter; the page that makes it may wait for the list before showing the panel. */
+export interface CollectorAdapter extends PanelAdapter {
+  /**
+   * Settles once the list asked for at start has been answered and read, or has failed: a panel
+   * mounted after it draws the rows in its first render.
+   */
+  readonly listSettled: Promise<void>;
+}
+
+export function createCollectorAdapter(options: CollectorAdapterOptions): CollectorAdapter {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const createEventSource = options.createEventSource ?? ((url: string) => new EventSource(url) as unknown as EventSourceLike);
@@ -212,7 +221,7 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
   let whenSubscribed: (() => void) | undefined;
   const listRequest = fetchTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100);
   const prefetching = options.prefetch ?? true;
-  void listRequest
+  const listSettled = listRequest
     .catch(() => undefined)
     .then((listing) => {
       if (subscribed) begin(listing);
@@ -220,6 +229,7 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): PanelA
     });
 
   return {
+    listSettled,
     subscribe: (listener) => {
       const unsubscribe = listeners.add(listener);
       if (!subscribed) {
