@@ -1,8 +1,9 @@
 // Chromium's own paint timing as the truth for a plain page: the page is empty until the app
 // appends the first token, so Chromium's first-contentful-paint (a presentation time) is when that
 // token reached the screen. With only the script tag, the SDK's paint time for that chunk must
-// not be after it (README: paint "bounds presentation from below"), not before the chunk arrived
-// or was committed, and not implausibly early (more than a few frames before the screen).
+// not be after it (the app adds inline spans only, so the SDK learns no presentation offset and its
+// estimate is the frame's commit: README, a lower bound), not before the chunk arrived or was
+// committed, and not implausibly early (more than a few frames before the screen).
 import { expect, test } from '@playwright/test';
 import { attr, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
 
