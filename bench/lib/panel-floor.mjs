@@ -18,21 +18,18 @@ export async function floorDir(panelDir, messages) {
 }
 
 /**
- * Loads the panel once and saves its painted DOM (rows, toolbar, its <style>) without scripts or
- * preload links as `floor-static.html`: the same content as the list's first paint, with no code.
+ * Loads the panel once and saves the DOM of the frame that first showed the list (rows, toolbar,
+ * its <style>) without scripts or preload links as `floor-static.html`: the same content as the
+ * list's first paint, with no code.
  */
 export async function writeSnapshot({ browser, url, messages, dir }) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   try {
     const page = await context.newPage();
-    await page.addInitScript(installProbe, { listCount: messages });
+    await page.addInitScript(installProbe, { listCount: messages, snapshot: true });
     await page.goto(`${url}/?messages=${messages}`, { waitUntil: 'load' });
     await page.evaluate(listPainted, messages);
-    const html = await page.evaluate(() => {
-      const root = document.documentElement.cloneNode(true);
-      for (const element of root.querySelectorAll('script, link')) element.remove();
-      return `<!doctype html>\n${root.outerHTML}\n`;
-    });
+    const html = await page.evaluate(() => window.__bench.snapshot);
     await writeFile(join(dir, 'floor-static.html'), html);
   } finally {
     await context.close();

@@ -9,7 +9,7 @@
  * visible, so the list's paint is timed the same however early it comes (also before the load
  * event, when the bench's first evaluate could not yet be listening).
  */
-export function installProbe({ listCount } = {}) {
+export function installProbe({ listCount, snapshot = false } = {}) {
   const bench = { longTasks: [] };
   window.__bench = bench;
   // One GET per message: the default buffer (250 entries) would drop most of them.
@@ -43,7 +43,28 @@ export function installProbe({ listCount } = {}) {
     const box = row.getBoundingClientRect();
     return box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth;
   };
-  if (listCount !== undefined) bench.listPainted = bench.paintedWhen(() => bench.listVisible(listCount));
+  if (listCount === undefined) return;
+  bench.listPainted = bench.paintedWhen(() => {
+    if (!bench.listVisible(listCount)) return false;
+    // The DOM of the frame that first shows the list, without scripts and preload links (the
+    // static floor page of panel-floor.mjs); taken only in the load that asks for it.
+    if (snapshot) {
+      const root = document.documentElement.cloneNode(true);
+      for (const element of root.querySelectorAll('script, link')) element.remove();
+      bench.snapshot = `<!doctype html>\n${root.outerHTML}\n`;
+    }
+    return true;
+  });
+  // When the panel's UI (its toolbar) and then its first message row enter the DOM.
+  bench.marks = {};
+  const observer = new MutationObserver(() => {
+    if (bench.marks.uiMs === undefined && document.querySelector('.toolbar') !== null) bench.marks.uiMs = performance.now();
+    if (document.querySelector('.message-row') !== null) {
+      bench.marks.rowsMs = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true });
 }
 
 /** Page load (time origin) until the list says it holds `count` traces and shows its rows, painted. */
@@ -52,6 +73,18 @@ export async function listPainted(count) {
   // What the list was drawn from, answered before it was painted: the list with its rows
   // (`/api/traces?limit=N`), or older panels' bulk pages (`…&spans=1`) or per-trace GETs.
   const data = performance.getEntriesByType('resource').filter((entry) => /\/api\/(v3\/)?traces/.test(entry.name) && entry.responseEnd <= at);
+  // Where the load's time went (ms after navigation start; undefined where the page had no such step).
+  const resources = performance.getEntriesByType('resource');
+  const list = resources.find((entry) => /\/api\/traces\?limit=\d+$/.test(entry.name));
+  const scripts = resources.filter((entry) => new URL(entry.name).pathname.endsWith('.js'));
+  const steps = {
+    htmlMs: performance.getEntriesByType('navigation')[0]?.responseEnd,
+    listRequestMs: list?.startTime,
+    listAnswerMs: list?.responseEnd,
+    codeMs: scripts.length ? Math.max(...scripts.map((entry) => entry.responseEnd)) : undefined,
+    uiMs: window.__bench.marks?.uiMs,
+    rowsMs: window.__bench.marks?.rowsMs,
+  };
   return {
     paintedMs: at,
     requests: data.length,
@@ -60,6 +93,7 @@ export async function listPainted(count) {
     lastDataMs: data.length ? Math.max(...data.map((entry) => entry.responseEnd)) : NaN,
     bytes: data.reduce((sum, entry) => sum + (entry.encodedBodySize || 0), 0),
     rowsInDom: document.querySelectorAll('.message-row').length,
+    steps,
   };
 }
 
