@@ -72,8 +72,8 @@ export class PresentationWatch {
   private readonly onEntries = guard('presentation timing', (list: PerformanceObserverEntryList): void => {
     for (const entry of list.getEntries() as PresentedEntry[]) {
       if (entry.identifier === MARK_ID) this.unmark();
-      const { paintTime, presentationTime } = entry;
-      if (typeof paintTime === 'number' && typeof presentationTime === 'number' && presentationTime > 0) this.presentationOffset.addEntry(paintTime, presentationTime);
+      // Chromium 13x+ (PaintTimingMixin); without paintTime no probe matches, without presentationTime nothing is added.
+      if ((entry.presentationTime as number) > 0) this.presentationOffset.addEntry(entry.paintTime as number, entry.presentationTime as number);
     }
   });
 }
