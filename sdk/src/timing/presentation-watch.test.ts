@@ -104,6 +104,20 @@ describe('presentation watch', () => {
     expect(second.getAttribute('elementtiming')).toBe(MARK_ID);
   });
 
+  it('marks nothing while the page is hidden', async () => {
+    const { watch } = startWatch();
+    const paragraph = document.createElement('p');
+    const records = await recordsOf(document.body, () => document.body.append(paragraph));
+    const state = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    document.dispatchEvent(new Event('visibilitychange'));
+    watch.committed(records);
+    expect(paragraph.hasAttribute('elementtiming')).toBe(false);
+    state.mockReturnValue('visible');
+    document.dispatchEvent(new Event('visibilitychange'));
+    watch.committed(records);
+    expect(paragraph.getAttribute('elementtiming')).toBe(MARK_ID);
+  });
+
   it('leaves the app’s own elementtiming alone, and never marks inline elements or text', async () => {
     const { watch, observer } = startWatch();
     const own = document.createElement('section');

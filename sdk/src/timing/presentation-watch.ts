@@ -1,11 +1,12 @@
 import type { PresentationOffset } from './presentation-offset.js';
 import { guard } from '../diag.js';
+import { isHidden } from './clock.js';
 
 const ATTR = 'elementtiming';
 export const MARK_ID = 'streamtrace';
 /** At most one element marked at a time, and the next one not before this long after. */
 const MARK_EVERY_MS = 100;
-/** No entry by then (it painted no text, the page is hidden): the attribute goes anyway. */
+/** No entry by then (it painted no text, the page went hidden): the attribute goes anyway. */
 const MARK_TIMEOUT_MS = 1000;
 /** Inline elements never get a text entry of their own (their block does). */
 const INLINE = /^(A|B|BR|CODE|EM|I|SPAN|STRONG)$/;
@@ -51,7 +52,8 @@ export class PresentationWatch {
    * commit's first few records are looked at (O(1)) until one added a (non-inline) element.
    */
   committed(records: MutationRecord[]): void {
-    if (Date.now() < this.nextMarkAt) return;
+    // A hidden page paints nothing: no mark.
+    if (Date.now() < this.nextMarkAt || isHidden()) return;
     const element = unpaintedElement(records);
     if (element === undefined || element.hasAttribute(ATTR)) return;
     element.setAttribute(ATTR, MARK_ID);
