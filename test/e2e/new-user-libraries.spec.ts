@@ -7,7 +7,7 @@
 // (`cancel` for the library's own abort) and chunk counts that match what the app received.
 import { expect, test, type Page } from '@playwright/test';
 import { startStack } from '../../demo-backend/dist/stack/start-stack.js';
-import { bundleLibraryApps, startLibraryServer, type AnswerResult, type AppName, type BundleName, type LibraryServer } from './fixtures/library-pages.js';
+import { bundleLibraryApps, startLibraryServer, type AnswerResult, type AppName, type LibraryServer, type PageName } from './fixtures/library-pages.js';
 import { descendsFrom, findSpan, waitForTrace, SPAN_KIND, type FlatSpan } from './fixtures/traces.js';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -42,18 +42,36 @@ const PROMPT = 'zzz qqq';
 const STOP_AFTER = 5;
 
 type Call = [AppName, string, number?];
-type PageWindow = { apps?: Record<AppName, (run: string, prompt: string, stop?: number) => Promise<AnswerResult>>; pageErrors: string[]; st?: { flush(): Promise<void>; session: { id: string } } };
+type Sdk = { flush(): Promise<void>; session: { id: string } };
+type PageWindow = {
+  apps?: Record<AppName, (run: string, prompt: string, stop?: number) => Promise<AnswerResult>>;
+  pageErrors: string[];
+  st?: Sdk;
+  Streamtrace?: { instance?: Sdk };
+};
 
-/** Loads `/<bundle>.html`, runs the calls in order, flushes the SDK; returns results and session id. */
-async function runPage(page: Page, bundle: BundleName, calls: Call[]): Promise<{ results: AnswerResult[]; sessionId: string | undefined }> {
+/**
+ * Loads `/<name>.html` in a new tab (a session of its own: sessionStorage is per tab), runs the
+ * calls in order, flushes the SDK; returns results and session id.
+ */
+async function runPage(opener: Page, name: PageName, calls: Call[]): Promise<{ results: AnswerResult[]; sessionId: string | undefined }> {
+  const page = await opener.context().newPage();
+  try {
+    return await runInTab(page, name, calls);
+  } finally {
+    await page.close();
+  }
+}
+
+async function runInTab(page: Page, name: PageName, calls: Call[]): Promise<{ results: AnswerResult[]; sessionId: string | undefined }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await page.goto(`${server.base}/${bundle}.html`, { timeout: 20_000 });
+      await page.goto(`${server.base}/${name}.html`, { timeout: 20_000 });
       break;
     } catch (error) {
       // A navigation on this loaded machine now and then never reaches `load` (see new-user-server.ts).
       if (attempt >= 2) throw error;
-      process.stderr.write(`navigation to ${bundle}.html stalled, retrying: ${String(error)}\n`);
+      process.stderr.write(`navigation to ${name}.html stalled, retrying: ${String(error)}\n`);
     }
   }
   await page.waitForFunction(() => (window as unknown as PageWindow).apps !== undefined);
@@ -64,8 +82,14 @@ async function runPage(page: Page, bundle: BundleName, calls: Call[]): Promise<{
     return out;
   }, [calls, PROMPT] as const);
   expect(await page.evaluate(() => (window as unknown as PageWindow).pageErrors)).toEqual([]);
+  // A module that keeps fetch at load got the SDK's (init ran first), except where init came late.
+  const keptCurrent = await page.evaluate(() => (window as unknown as { fetchAtAppLoad: unknown }).fetchAtAppLoad === window.fetch);
+  expect(keptCurrent, `${name}: the apps' modules loaded after init`).toBe(name !== 'late');
   const sessionId = await page.evaluate(async () => {
-    const st = (window as unknown as PageWindow).st;
+    // A frame after the apps' last DOM change (frames lag under load), so paints are in before the flush.
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve, 0))));
+    const w = window as unknown as PageWindow;
+    const st = w.st ?? w.Streamtrace?.instance;
     await st?.flush();
     return st?.session.id;
   });
@@ -124,6 +148,25 @@ async function traceOf(result: AnswerResult, transport: 'fetch' | 'xhr'): Promis
   return { spans, message, stream, gatewayStream };
 }
 
+/** Every kept chunk: arrivals in index order, arrival ≤ commit ≤ paint, no paint without a commit. */
+function expectChunkOrder(stream: FlatSpan): void {
+  const chunks = stream.events
+    .filter((e) => e.name === 'chunk')
+    .map((e) => ({
+      index: Number(e.attributes['streamtrace.chunk.index']),
+      arrival: Number(e.attributes['streamtrace.chunk.arrival_ms']),
+      commit: e.attributes['streamtrace.chunk.commit_ms'] as number | undefined,
+      paint: e.attributes['streamtrace.chunk.paint_ms'] as number | undefined,
+    }))
+    .sort((a, b) => a.index - b.index);
+  expect(chunks.length).toBeGreaterThan(0);
+  chunks.forEach((c, i) => {
+    expect(c.arrival, `chunk ${c.index} arrival`).toBeGreaterThanOrEqual(i > 0 ? chunks[i - 1]!.arrival : 0);
+    if (c.commit !== undefined) expect(c.commit, `chunk ${c.index} commit`).toBeGreaterThanOrEqual(c.arrival);
+    if (c.paint !== undefined) expect(c.paint, `chunk ${c.index} paint`).toBeGreaterThanOrEqual(c.commit ?? Infinity);
+  });
+}
+
 /** A complete answer: complete everywhere, and (fetch) one chunk per SSE event the app received. */
 async function expectComplete(result: AnswerResult, transport: 'fetch' | 'xhr'): Promise<Traced> {
   const traced = await traceOf(result, transport);
@@ -132,6 +175,8 @@ async function expectComplete(result: AnswerResult, transport: 'fetch' | 'xhr'):
   expect(traced.gatewayStream.attributes['streamtrace.stream.outcome']).toBe('complete');
   expect(traced.gatewayStream.attributes['streamtrace.stream.events_sent']).toBe(result.events);
   expect(Number(traced.message.attributes['streamtrace.ttft_visible_ms'])).toBeGreaterThan(0);
+  expect(Number(traced.stream.attributes['streamtrace.chunk.first_paint_ms'])).toBeGreaterThanOrEqual(Number(traced.stream.attributes['streamtrace.chunk.first_arrival_ms']));
+  expectChunkOrder(traced.stream);
   if (transport === 'fetch') {
     expect(traced.stream.attributes['streamtrace.stream.chunks']).toBe(result.events);
     expect(result.events).toBe(result.done?.events);
@@ -150,6 +195,7 @@ async function expectCancelled(result: AnswerResult, transport: 'fetch' | 'xhr')
   expect(chunks).toBeLessThanOrEqual(sent);
   if (transport === 'fetch') expect(chunks).toBeGreaterThanOrEqual(result.events);
   else expect(chunks).toBeGreaterThanOrEqual(1);
+  expectChunkOrder(traced.stream);
   return traced;
 }
 
@@ -175,6 +221,19 @@ async function expectOneTracePerAnswer(sessionId: string | undefined, results: A
   await expect.poll(list).toEqual(results.map((r) => `chat.message ${r.start?.traceId}`).sort());
 }
 
+/** The SDK as the README sets it up: `init` in the app's first module, or the script tag. */
+type Variant = 'esm' | 'script' | 'late';
+const TRACED: Variant[] = ['esm', 'script'];
+
+/** The calls without the SDK and in each traced variant, at once, each in a tab of its own. */
+async function runAll(page: Page, calls: (variant: string) => Call[], variants: Variant[]) {
+  const [native, ...traced] = await Promise.all([
+    runPage(page, 'plain', calls('native')),
+    ...variants.map((v) => runPage(page, v, calls(v))),
+  ]);
+  return { native: native!.results, traced: traced.map((t, i) => ({ variant: variants[i]!, ...t })) };
+}
+
 test('axios: XHR adapter with onDownloadProgress and fetch adapter with responseType stream, stopped by its signal', async ({ page }) => {
   const calls = (v: string): Call[] => [
     ['axiosXhr', `xhr-${v}`],
@@ -182,7 +241,8 @@ test('axios: XHR adapter with onDownloadProgress and fetch adapter with response
     ['axiosXhr', `xhr-stop-${v}`, STOP_AFTER],
     ['axiosFetch', `fetch-stop-${v}`, STOP_AFTER],
   ];
-  const native = (await runPage(page, 'plain', calls('native'))).results;
+  // axios ships a browser build for a plain script tag too: both setups.
+  const { native, traced: runs } = await runAll(page, calls, TRACED);
   expectWholeAnswer(native[0]!);
   expect(visible(native[1]!)).toEqual(visible(native[0]!));
   for (const stopped of [native[2]!, native[3]!]) {
@@ -191,133 +251,133 @@ test('axios: XHR adapter with onDownloadProgress and fetch adapter with response
     expect(stopped.deltas).toBe(STOP_AFTER);
   }
 
-  const { results: traced, sessionId } = await runPage(page, 'esm', calls('esm'));
-  expect(visible(traced[0]!)).toEqual(visible(native[0]!));
-  expect(visible(traced[1]!)).toEqual(visible(native[1]!));
-  expect([traced[2]!.ended, traced[2]!.textAtStop, traced[3]!.ended, traced[3]!.textAtStop]).toEqual([native[2]!.ended, native[2]!.textAtStop, native[3]!.ended, native[3]!.textAtStop]);
+  await Promise.all(runs.map(async ({ variant, results: traced, sessionId }) => {
+    expect(visible(traced[0]!), variant).toEqual(visible(native[0]!));
+    expect(visible(traced[1]!), variant).toEqual(visible(native[1]!));
+    expect([traced[2]!.ended, traced[2]!.textAtStop, traced[3]!.ended, traced[3]!.textAtStop]).toEqual([native[2]!.ended, native[2]!.textAtStop, native[3]!.ended, native[3]!.textAtStop]);
 
-  // XHR: a chunk is one progress event (axios hands the app at most 3 a second of them); the bytes are the body's.
-  const xhr = await expectComplete(traced[0]!, 'xhr');
-  expect(xhr.stream.attributes['streamtrace.stream.bytes']).toBe(traced[0]!.bytes);
-  expect(Number(xhr.stream.attributes['streamtrace.stream.chunks'])).toBeGreaterThanOrEqual(Math.max(1, traced[0]!.progressCalls!));
-  await expectComplete(traced[1]!, 'fetch');
-  await expectCancelled(traced[2]!, 'xhr');
-  await expectCancelled(traced[3]!, 'fetch');
-  await expectOneTracePerAnswer(sessionId, traced);
+    // XHR: a chunk is one progress event (axios hands the app at most 3 a second of them), not one
+    // SSE event; the bytes are the whole body's.
+    const [xhr] = await Promise.all([
+      expectComplete(traced[0]!, 'xhr'),
+      expectComplete(traced[1]!, 'fetch'),
+      expectCancelled(traced[2]!, 'xhr'),
+      expectCancelled(traced[3]!, 'fetch'),
+      expectOneTracePerAnswer(sessionId, traced),
+    ]);
+    expect(xhr.stream.attributes['streamtrace.stream.bytes']).toBe(traced[0]!.bytes);
+    expect(Number(xhr.stream.attributes['streamtrace.stream.chunks'])).toBeGreaterThanOrEqual(Math.max(1, traced[0]!.progressCalls!));
+  }));
 });
 
+// ky and ofetch are ESM-only packages: their users bundle, so the README's npm setup.
 test('ky: the body reader and onDownloadProgress, stopped by its signal', async ({ page }) => {
   const calls = (v: string): Call[] => [
     ['kyReader', `reader-${v}`],
     ['kyProgress', `progress-${v}`],
     ['kyReader', `stop-${v}`, STOP_AFTER],
   ];
-  const native = (await runPage(page, 'plain', calls('native'))).results;
+  const { native, traced: [run] } = await runAll(page, calls, ['esm']);
   expectWholeAnswer(native[0]!);
   expect(visible(native[1]!)).toEqual(visible(native[0]!));
   expect(native[2]!.ended).toBe('AbortError');
   expect(native[0]!.text.startsWith(native[2]!.textAtStop!)).toBe(true);
 
-  const { results: traced, sessionId } = await runPage(page, 'esm', calls('esm'));
+  const traced = run!.results;
   expect(visible(traced[0]!)).toEqual(visible(native[0]!));
   expect(visible(traced[1]!)).toEqual(visible(native[1]!));
   expect([traced[2]!.ended, traced[2]!.textAtStop]).toEqual([native[2]!.ended, native[2]!.textAtStop]);
-  await expectComplete(traced[0]!, 'fetch');
-  // ky reads a clone of the response for its progress callback: still one stream, one chunk per event.
-  await expectComplete(traced[1]!, 'fetch');
-  await expectCancelled(traced[2]!, 'fetch');
-  await expectOneTracePerAnswer(sessionId, traced);
+  await Promise.all([
+    expectComplete(traced[0]!, 'fetch'),
+    // ky reads a clone of the response for its progress callback: still one stream, one chunk per event.
+    expectComplete(traced[1]!, 'fetch'),
+    expectCancelled(traced[2]!, 'fetch'),
+    expectOneTracePerAnswer(run!.sessionId, traced),
+  ]);
 });
 
-test("ofetch responseType 'stream': traced after the README's setup (and even with init after the import), stopped by its signal", async ({ page, browser }) => {
-  const calls = (v: string): Call[] => [
+test("ofetch responseType 'stream': traced after the README's setup (and even with init after the import), stopped by its signal", async ({ page }) => {
+  const calls = (v: string): Call[] => (v === 'late' ? [['ofetchStream', 'ofetch-late']] : [
     ['ofetchStream', `ofetch-${v}`],
     ['ofetchStream', `ofetch-stop-${v}`, STOP_AFTER],
-  ];
-  const native = (await runPage(page, 'plain', calls('native'))).results;
+  ]);
+  const { native, traced: [esm, late] } = await runAll(page, calls, ['esm', 'late']);
   expectWholeAnswer(native[0]!);
   expect(native[1]!.ended).toBe('AbortError');
 
-  const { results: traced, sessionId } = await runPage(page, 'esm', calls('esm'));
+  const traced = esm!.results;
   expect(visible(traced[0]!)).toEqual(visible(native[0]!));
   expect([traced[1]!.ended, traced[1]!.textAtStop]).toEqual([native[1]!.ended, native[1]!.textAtStop]);
-  await expectComplete(traced[0]!, 'fetch');
-  await expectCancelled(traced[1]!, 'fetch');
-  await expectOneTracePerAnswer(sessionId, traced);
-
-  // ofetch's browser build looks up globalThis.fetch per call: the import order does not matter.
-  // (A new tab: a session of its own.)
-  const tab = await browser.newPage();
-  try {
-    const late = await runPage(tab, 'late', [['ofetchStream', 'ofetch-late']]);
-    expect(visible(late.results[0]!)).toEqual(visible(native[0]!));
-    await expectComplete(late.results[0]!, 'fetch');
-    await expectOneTracePerAnswer(late.sessionId, late.results);
-  } finally {
-    await tab.close();
-  }
+  // ofetch's browser build looks up globalThis.fetch per call: even imported before init, it is traced.
+  expect(visible(late!.results[0]!)).toEqual(visible(native[0]!));
+  await Promise.all([
+    expectComplete(traced[0]!, 'fetch'),
+    expectCancelled(traced[1]!, 'fetch'),
+    expectOneTracePerAnswer(esm!.sessionId, traced),
+    expectComplete(late!.results[0]!, 'fetch'),
+    expectOneTracePerAnswer(late!.sessionId, late!.results),
+  ]);
 });
 
 test('eventsource-parser: EventSourceParserStream over fetch', async ({ page }) => {
-  const native = (await runPage(page, 'plain', [['espStream', 'esp-native']])).results;
+  const { native, traced: runs } = await runAll(page, (v) => [['espStream', `esp-${v}`]], TRACED);
   expectWholeAnswer(native[0]!);
-  const { results: traced, sessionId } = await runPage(page, 'esm', [['espStream', 'esp-esm']]);
-  expect(visible(traced[0]!)).toEqual(visible(native[0]!));
-  await expectComplete(traced[0]!, 'fetch');
-  await expectOneTracePerAnswer(sessionId, traced);
+  await Promise.all(runs.map(async ({ variant, results: traced, sessionId }) => {
+    expect(visible(traced[0]!), variant).toEqual(visible(native[0]!));
+    await Promise.all([expectComplete(traced[0]!, 'fetch'), expectOneTracePerAnswer(sessionId, traced)]);
+  }));
 });
 
 test('React 19: setState per chunk, committed by React later; chunk timing follows the real commits', async ({ page }) => {
-  const native = (await runPage(page, 'plain', [['reactChat', 'react-native']])).results;
-  expectWholeAnswer({ ...native[0]!, rendered: native[0]!.text });
-  expect(native[0]!.rendered).toBe(native[0]!.text);
+  const { native, traced: runs } = await runAll(page, (v) => [['reactChat', `react-${v}`]], TRACED);
+  expectWholeAnswer(native[0]!);
 
-  const { results: traced, sessionId } = await runPage(page, 'esm', [['reactChat', 'react-esm']]);
-  const app = traced[0]!;
-  expect(visible(app)).toEqual(visible(native[0]!));
-  const { stream, message } = await expectComplete(app, 'fetch');
-  await expectOneTracePerAnswer(sessionId, traced);
+  for (const { variant, results: traced, sessionId } of runs) {
+    const app = traced[0]!;
+    expect(visible(app), variant).toEqual(visible(native[0]!));
+    const [{ stream, message }] = await Promise.all([expectComplete(app, 'fetch'), expectOneTracePerAnswer(sessionId, traced)]);
 
-  const commits = app.commits!;
-  expect(commits.length, 'React committed during the stream').toBeGreaterThan(1);
-  const openedAt = Number(stream.startNs) / 1e6; // epoch ms
-  const chunks = stream.events
-    .filter((e) => e.name === 'chunk')
-    .map((e) => ({
-      index: Number(e.attributes['streamtrace.chunk.index']),
-      arrival: Number(e.attributes['streamtrace.chunk.arrival_ms']),
-      commit: e.attributes['streamtrace.chunk.commit_ms'] as number | undefined,
-      paint: e.attributes['streamtrace.chunk.paint_ms'] as number | undefined,
-    }))
-    .sort((a, b) => a.index - b.index);
-  expect(chunks.map((c) => c.index), 'one chunk event per chunk').toEqual(Array.from({ length: app.events }, (_, i) => i));
+    const commits = app.commits!;
+    expect(commits.length, 'React committed during the stream').toBeGreaterThan(1);
+    const openedAt = Number(stream.startNs) / 1e6; // epoch ms
+    const chunks = stream.events
+      .filter((e) => e.name === 'chunk')
+      .map((e) => ({
+        index: Number(e.attributes['streamtrace.chunk.index']),
+        arrival: Number(e.attributes['streamtrace.chunk.arrival_ms']),
+        commit: e.attributes['streamtrace.chunk.commit_ms'] as number | undefined,
+        paint: e.attributes['streamtrace.chunk.paint_ms'] as number | undefined,
+      }))
+      .sort((a, b) => a.index - b.index);
+    expect(chunks.map((c) => c.index), 'one chunk event per chunk').toEqual(Array.from({ length: app.events }, (_, i) => i));
 
-  // The chunks the page showed: those the app had received by its last commit.
-  const shown = Math.max(...commits.map((c) => c.received));
-  expect(stream.attributes['streamtrace.chunk.painted'], 'painted chunks = chunks the page showed').toBe(shown);
-  for (const c of chunks) {
-    // The app's commit that first held this chunk (React's own, in a later task than the read).
-    const k = commits.findIndex((x) => x.received > c.index);
-    if (k < 0) {
-      expect([c.index, c.commit, c.paint], 'a chunk no commit showed has no commit or paint').toEqual([c.index, undefined, undefined]);
-      continue;
+    // The chunks the page showed: those the app had received by its last commit.
+    const shown = Math.max(...commits.map((c) => c.received));
+    expect(stream.attributes['streamtrace.chunk.painted'], 'painted chunks = chunks the page showed').toBe(shown);
+    for (const c of chunks) {
+      // The app's commit that first held this chunk (React's own, in a later task than the read).
+      const k = commits.findIndex((x) => x.received > c.index);
+      if (k < 0) {
+        expect([c.index, c.commit, c.paint], 'a chunk no commit showed has no commit or paint').toEqual([c.index, undefined, undefined]);
+        continue;
+      }
+      expect(c.commit, `chunk ${c.index} commit`).toBeDefined();
+      expect(c.paint, `chunk ${c.index} paint`).toBeDefined();
+      expect(c.commit!, `chunk ${c.index}: arrival ≤ commit`).toBeGreaterThanOrEqual(c.arrival);
+      expect(c.paint!, `chunk ${c.index}: commit ≤ paint`).toBeGreaterThanOrEqual(c.commit!);
+      // Stamped at React's commit: not before it (1.5 ms: the SDK stamps a commit in the wall-clock
+      // millisecond of the latest read with that read's time), and before React's next commit.
+      expect(openedAt + c.commit!, `chunk ${c.index}: not before React's commit`).toBeGreaterThanOrEqual(commits[k]!.at - 1.5);
+      if (k + 1 < commits.length) expect(openedAt + c.commit!, `chunk ${c.index}: before the next commit`).toBeLessThanOrEqual(commits[k + 1]!.at);
     }
-    expect(c.commit, `chunk ${c.index} commit`).toBeDefined();
-    expect(c.paint, `chunk ${c.index} paint`).toBeDefined();
-    expect(c.commit!, `chunk ${c.index}: arrival ≤ commit`).toBeGreaterThanOrEqual(c.arrival);
-    expect(c.paint!, `chunk ${c.index}: commit ≤ paint`).toBeGreaterThanOrEqual(c.commit!);
-    // Stamped at React's commit: not before it (1.5 ms: the SDK stamps a commit in the wall-clock
-    // millisecond of the latest read with that read's time), and before React's next commit.
-    expect(openedAt + c.commit!, `chunk ${c.index}: not before React's commit`).toBeGreaterThanOrEqual(commits[k]!.at - 1.5);
-    if (k + 1 < commits.length) expect(openedAt + c.commit!, `chunk ${c.index}: before the next commit`).toBeLessThanOrEqual(commits[k + 1]!.at);
+    // React commits later than the read: not every commit is stamped at its chunk's arrival.
+    expect(chunks.some((c) => c.commit !== undefined && c.commit > c.arrival)).toBe(true);
+    // First paint attributes: the first visible chunk's.
+    const firstVisible = chunks.find((c) => c.index === stream.attributes['streamtrace.chunk.first_visible_index']);
+    expect(firstVisible?.paint).toBeDefined();
+    expect(stream.attributes['streamtrace.chunk.first_paint_ms']).toBe(firstVisible!.paint);
+    expect(stream.attributes['streamtrace.chunk.first_visible_arrival_ms']).toBe(firstVisible!.arrival);
+    expect(Number(stream.attributes['streamtrace.chunk.first_paint_ms'])).toBeGreaterThanOrEqual(Number(stream.attributes['streamtrace.chunk.first_arrival_ms']));
+    expect(Number(message.attributes['streamtrace.ttft_visible_ms'])).toBeGreaterThan(0);
   }
-  // React commits later than the read: not every commit is stamped at its chunk's arrival.
-  expect(chunks.some((c) => c.commit !== undefined && c.commit > c.arrival)).toBe(true);
-  // First paint attributes: the first visible chunk's.
-  const firstVisible = chunks.find((c) => c.index === stream.attributes['streamtrace.chunk.first_visible_index']);
-  expect(firstVisible?.paint).toBeDefined();
-  expect(stream.attributes['streamtrace.chunk.first_paint_ms']).toBe(firstVisible!.paint);
-  expect(stream.attributes['streamtrace.chunk.first_visible_arrival_ms']).toBe(firstVisible!.arrival);
-  expect(Number(stream.attributes['streamtrace.chunk.first_paint_ms'])).toBeGreaterThanOrEqual(Number(stream.attributes['streamtrace.chunk.first_arrival_ms']));
-  expect(Number(message.attributes['streamtrace.ttft_visible_ms'])).toBeGreaterThan(0);
 });
