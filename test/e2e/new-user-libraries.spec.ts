@@ -1,8 +1,9 @@
 // A new user's app with another client library: axios (XHR and fetch adapters), ky, ofetch,
 // eventsource-parser over fetch and a React 19 component, each streaming the real demo gateway's
-// answer. The SDK is set up exactly as sdk/README.md says for an npm app (`init` in its own module
-// imported first; the app code is unchanged). Each app must see the same answer with and without
-// the SDK; each answer must be one `chat.message` trace holding the browser's `chat.stream` and the
+// answer (cross-origin). The SDK is set up exactly as sdk/README.md says: for an npm app `init` in
+// its own module imported first (one Vite build, split into chunks), or the script tag; the app
+// code is unchanged. Each app must see the same answer with and without the SDK (tabs run side by
+// side); each answer must be one `chat.message` trace holding the browser's `chat.stream` and the
 // gateway's and model service's spans, with the context the request carried, the right outcome
 // (`cancel` for the library's own abort) and chunk counts that match what the app received.
 import { expect, test, type Page } from '@playwright/test';
