@@ -226,12 +226,13 @@ async function expectOneTracePerAnswer(sessionId: string | undefined, results: A
 type Variant = 'esm' | 'script' | 'late';
 const TRACED: Variant[] = ['esm', 'script'];
 
-/** The calls without the SDK and in each traced variant, at once, each in a tab of its own. */
-async function runAll(page: Page, calls: (variant: string) => Call[], variants: Variant[]) {
-  const [native, ...traced] = await Promise.all([
-    runPage(page, 'plain', calls('native')),
-    ...variants.map((v) => runPage(page, v, calls(v))),
-  ]);
+/** The calls without the SDK and in each traced variant, each in a tab of its own, at once or one after another. */
+async function runAll(page: Page, calls: (variant: string) => Call[], variants: Variant[], together = true) {
+  const names: PageName[] = ['plain', ...variants];
+  const runs = together
+    ? await Promise.all(names.map((n) => runPage(page, n, calls(n === 'plain' ? 'native' : n))))
+    : await names.reduce<Promise<Awaited<ReturnType<typeof runPage>>[]>>(async (done, n) => [...(await done), await runPage(page, n, calls(n === 'plain' ? 'native' : n))], Promise.resolve([]));
+  const [native, ...traced] = runs;
   return { native: native!.results, traced: traced.map((t, i) => ({ variant: variants[i]!, ...t })) };
 }
 
@@ -330,7 +331,8 @@ test('eventsource-parser: EventSourceParserStream over fetch', async ({ page }) 
 });
 
 test('React 19: setState per chunk, committed by React later; chunk timing follows the real commits', async ({ page }) => {
-  const { native, traced: runs } = await runAll(page, (v) => [['reactChat', `react-${v}`]], TRACED);
+  // One tab after another: paint timing wants the frames the other tabs would compete for.
+  const { native, traced: runs } = await runAll(page, (v) => [['reactChat', `react-${v}`]], TRACED, false);
   expectWholeAnswer(native[0]!);
 
   for (const { variant, results: traced, sessionId } of runs) {
