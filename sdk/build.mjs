@@ -54,7 +54,7 @@ const MANGLED_PROPS = `
   streamReconnecting streamRuntime streamSettled streamUrl takeData takeSpan timedType
   timelineOptions timeoutMs toBody totalBytes ttft ttftVisible unfollowRoots unsettledStreams
   valueStart visibleSince waitingNext waitingSpans wrappedStream wrappers writeAggregates writeSlot
-  addEntry markedElement
+  addEntry frameStart frameStarted lastElement markedElement watchedTarget watchTarget onTarget
   nextMarkAt offsetMs offsetSamples onEntries presentationOffset presentationWatch
   probeNext probeRing recordProbe unmark unmarkTimer
 `.trim().split(/\s+/);

@@ -91,8 +91,8 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   };
   const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);
   const presentationOffset = new PresentationOffset();
-  const scheduler = new FrameScheduler((error) => log.warn('paint timing failed', error), presentationOffset);
   const presentation = new PresentationWatch(presentationOffset);
+  const scheduler = new FrameScheduler((error) => log.warn('paint timing failed', error), presentationOffset, () => presentation.frameStarted());
   const runtime: Runtime = {
     config,
     tracer,

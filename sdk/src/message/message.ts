@@ -63,8 +63,8 @@ const MESSAGE_SETTLE_MS = 1000;
 
 export interface MessageDeps {
   runtime: Runtime;
-  /** Told of the render target's commits (it may mark an element for Element Timing). */
-  presentationWatch?: { committed(records: MutationRecord[]): void };
+  /** Told of the render target (it may mark an element the app adds there for Element Timing). */
+  presentationWatch?: { watchTarget(target: Node): void };
   onEnded(message: ChatMessage): void;
   startMessage(options: StartMessageOptions, links?: Link[]): ChatMessage;
 }
@@ -103,7 +103,7 @@ export class ChatMessage implements Message, MessageHandle {
       ROOT_CONTEXT,
     );
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);
-    this.commitObserver = new CommitObserver((at, records) => {
+    this.commitObserver = new CommitObserver((at) => {
       let needed = false;
       for (let i = 0; i < this.messageStreams.length; i++) {
         const stream = this.messageStreams[i] as StreamRecorder;
@@ -112,8 +112,7 @@ export class ChatMessage implements Message, MessageHandle {
       }
       // Only sampled-out streams past their first paint: their chunks need no more commit times.
       if (!needed) this.commitObserver.pause();
-      deps.presentationWatch?.committed(records);
-    });
+    }, (target) => deps.presentationWatch?.watchTarget(target));
   }
 
   /** The app cancelled this message (streams closing afterwards end as `cancel`). */

@@ -81,5 +81,22 @@ describe('commit observer flush', () => {
     observer.disconnect();
     target.remove();
   });
-});
 
+  it('tells onTarget of each target it connects to, not of each commit', async () => {
+    const first = document.createElement('div');
+    const second = document.createElement('div');
+    document.body.append(first, second);
+    const targets: Node[] = [];
+    const observer = new CommitObserver(() => undefined, (target) => targets.push(target));
+    observer.observe(first);
+    first.append('a');
+    await settle();
+    first.append('b');
+    await settle();
+    observer.observe(second);
+    expect(targets).toEqual([first, second]);
+    observer.disconnect();
+    first.remove();
+    second.remove();
+  });
+});

@@ -14,10 +14,13 @@ export class CommitObserver {
   private observerPaused = false;
   private unfollowRoots: (() => void) | undefined;
 
-  private declare readonly onCommit: (at: number, records: MutationRecord[]) => void;
+  private declare readonly onCommit: (at: number) => void;
+  private declare readonly onTarget: ((target: Node) => void) | undefined;
 
-  constructor(onCommit: (at: number, records: MutationRecord[]) => void) {
+  /** `onTarget`: told of each target it connects to (rare: not per commit). */
+  constructor(onCommit: (at: number) => void, onTarget?: (target: Node) => void) {
     this.onCommit = onCommit;
+    this.onTarget = onTarget;
   }
 
   /** Observes `target` (replacing the previous one); while paused, remembers it for resume(). */
@@ -46,11 +49,11 @@ export class CommitObserver {
 
   private connectTo(target: Node): void {
     if (typeof MutationObserver === 'undefined') return;
-    this.mutationObserver ??= new MutationObserver((records) => {
+    this.mutationObserver ??= new MutationObserver(() => {
       try {
         // In the task of the latest fetch read (same wall-clock ms): committed at that arrival.
         const arrival = sameTaskArrival();
-        this.onCommit(arrival >= 0 ? arrival : performance.now(), records);
+        this.onCommit(arrival >= 0 ? arrival : performance.now());
       } catch {
         // Timing is best effort; the page must never see our failure.
       }
@@ -59,6 +62,7 @@ export class CommitObserver {
     this.observedTarget = target;
     this.mutationObserver.observe(target, OPTIONS);
     this.followShadowRoots(target);
+    this.onTarget?.(target);
   }
 
   /** Mutations inside shadow roots under the target (web components) are commits too. */
@@ -89,8 +93,7 @@ export class CommitObserver {
    */
   flush(at: number): void {
     if (this.mutationObserver === undefined || this.observerPaused || this.observedTarget === undefined) return;
-    const records = this.mutationObserver.takeRecords();
-    if (records.length > 0) this.onCommit(at, records);
+    if (this.mutationObserver.takeRecords().length > 0) this.onCommit(at);
   }
 
   get observing(): Node | undefined {

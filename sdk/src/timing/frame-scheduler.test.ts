@@ -32,4 +32,21 @@ describe('frame scheduler', () => {
     expect(at).toBeGreaterThanOrEqual(before + 14.3);
     expect(at).toBeLessThanOrEqual(after + 14.3);
   });
+
+  it('runs its frame-start hook once per frame, before the frame is painted', async () => {
+    const order: string[] = [];
+    const scheduler = new FrameScheduler(() => undefined, new PresentationOffset(), () => order.push('frame start'));
+    const waiter: PaintWaiter = {
+      queuedForFrame: false,
+      beforeFrame: () => order.push('before frame'),
+      painted: () => order.push('painted'),
+    };
+    scheduler.request(waiter);
+    scheduler.request(waiter);
+    await new Promise<void>((resolve) => {
+      const check = (): void => (order.includes('painted') ? resolve() : void setTimeout(check, 5));
+      check();
+    });
+    expect(order).toEqual(['before frame', 'frame start', 'painted']);
+  });
 });

@@ -22,10 +22,13 @@ export class FrameScheduler {
 
   private declare readonly onError: (error: unknown) => void;
   private declare readonly presentationOffset: PresentationOffset | undefined;
+  private declare readonly frameStart: (() => void) | undefined;
 
-  constructor(onError: (error: unknown) => void, offset?: PresentationOffset) {
+  /** `frameStart`: runs at the start of each frame the scheduler waits for, before its paint. */
+  constructor(onError: (error: unknown) => void, offset?: PresentationOffset, frameStart?: () => void) {
     this.onError = onError;
     this.presentationOffset = offset;
+    this.frameStart = frameStart;
   }
 
   request(waiter: PaintWaiter): void {
@@ -52,6 +55,11 @@ export class FrameScheduler {
         this.onError(error);
       }
       waiter.queuedForFrame = false;
+    }
+    try {
+      this.frameStart?.();
+    } catch (error) {
+      this.onError(error);
     }
     setTimeout(this.onPainted, 0);
   };

@@ -27,108 +27,118 @@ class ElementTimingObserver {
   }
 }
 
-/** The mutation records of one DOM change, as the SDK's commit observer receives them. */
-async function recordsOf(target: Node, change: () => void): Promise<MutationRecord[]> {
-  const records: MutationRecord[] = [];
-  const observer = new MutationObserver((batch) => records.push(...batch));
-  observer.observe(target, { childList: true, subtree: true, characterData: true });
-  change();
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  records.push(...observer.takeRecords());
-  observer.disconnect();
-  return records;
-}
-
-function startWatch(): { watch: PresentationWatch; offset: PresentationOffset; observer: ElementTimingObserver; stop: () => void } {
+/** A watch on a render target that already holds a painted paragraph. */
+function startWatch(): { watch: PresentationWatch; offset: PresentationOffset; observer: ElementTimingObserver; answer: HTMLElement; stop: () => void } {
   vi.stubGlobal('PerformanceObserver', ElementTimingObserver);
+  const answer = document.createElement('div');
+  answer.innerHTML = '<p>Earlier text</p>';
+  document.body.append(answer);
   const offset = new PresentationOffset();
   const watch = new PresentationWatch(offset);
   const stop = watch.start();
-  return { watch, offset, observer: ElementTimingObserver.last as ElementTimingObserver, stop };
+  watch.watchTarget(answer);
+  return { watch, offset, observer: ElementTimingObserver.last as ElementTimingObserver, answer, stop };
+}
+
+function paragraph(text: string): HTMLParagraphElement {
+  const p = document.createElement('p');
+  p.textContent = text;
+  return p;
 }
 
 afterEach(() => {
   vi.useRealTimers();
+  vi.restoreAllMocks();
   vi.unstubAllGlobals();
   document.body.replaceChildren();
 });
 
 describe('presentation watch', () => {
-  it('marks an element a commit added and removes the mark when its Element Timing entry arrived', async () => {
-    const { watch, observer } = startWatch();
+  it('marks the element the app added before the frame paints it, and removes the mark when its entry arrived', () => {
+    const { watch, observer, answer } = startWatch();
     expect(observer.observed).toEqual(['element']);
-    const answer = document.createElement('div');
-    document.body.append(answer);
-    const paragraph = document.createElement('p');
-    paragraph.textContent = 'Hello';
-    watch.committed(await recordsOf(answer, () => answer.append(paragraph)));
-    expect(paragraph.getAttribute('elementtiming')).toBe(MARK_ID);
+    // What the target held when watched was painted already: never marked.
+    watch.frameStarted();
+    expect(answer.querySelector('[elementtiming]')).toBeNull();
 
-    // One at a time: the next commit's element is not marked while the first waits for its entry.
-    const second = document.createElement('p');
-    watch.committed(await recordsOf(answer, () => answer.append(second)));
+    const first = paragraph('Hello');
+    answer.append(first);
+    watch.frameStarted();
+    expect(first.getAttribute('elementtiming')).toBe(MARK_ID);
+
+    // One at a time: the next element is not marked while the first waits for its entry.
+    const second = paragraph('world');
+    answer.append(second);
+    watch.frameStarted();
     expect(second.hasAttribute('elementtiming')).toBe(false);
 
     observer.deliver([{ entryType: 'element', identifier: MARK_ID, paintTime: 100, presentationTime: 108 }]);
-    expect(paragraph.hasAttribute('elementtiming')).toBe(false);
-    expect(answer.outerHTML).toBe('<div><p>Hello</p><p></p></div>');
+    expect(first.hasAttribute('elementtiming')).toBe(false);
+    expect(answer.innerHTML).toBe('<p>Earlier text</p><p>Hello</p><p>world</p>');
   });
 
-  it('removes the mark after a second when no entry comes (hidden page, nothing painted)', async () => {
-    const { watch } = startWatch();
-    const paragraph = document.createElement('p');
-    const records = await recordsOf(document.body, () => document.body.append(paragraph));
+  it('removes the mark after a second when no entry comes (nothing painted, the page went hidden)', () => {
     vi.useFakeTimers();
-    watch.committed(records);
-    expect(paragraph.getAttribute('elementtiming')).toBe(MARK_ID);
+    const { watch, answer } = startWatch();
+    const added = paragraph('x');
+    answer.append(added);
+    watch.frameStarted();
+    expect(added.getAttribute('elementtiming')).toBe(MARK_ID);
     vi.advanceTimersByTime(999);
-    expect(paragraph.getAttribute('elementtiming')).toBe(MARK_ID);
+    expect(added.getAttribute('elementtiming')).toBe(MARK_ID);
     vi.advanceTimersByTime(1);
-    expect(paragraph.hasAttribute('elementtiming')).toBe(false);
+    expect(added.hasAttribute('elementtiming')).toBe(false);
   });
 
-  it('waits 100 ms before marking the next element', async () => {
-    const { watch, observer } = startWatch();
-    const first = document.createElement('p');
-    watch.committed(await recordsOf(document.body, () => document.body.append(first)));
+  it('waits 100 ms before marking the next element', () => {
+    const { watch, observer, answer } = startWatch();
+    answer.append(paragraph('a'));
+    watch.frameStarted();
     observer.deliver([{ entryType: 'element', identifier: MARK_ID }]);
     const now = Date.now();
-    const clock = vi.spyOn(Date, 'now');
-    const second = document.createElement('p');
-    const records = await recordsOf(document.body, () => document.body.append(second));
-    clock.mockReturnValue(now + 90);
-    watch.committed(records);
-    expect(second.hasAttribute('elementtiming')).toBe(false);
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 90);
+    const early = paragraph('b');
+    answer.append(early);
+    watch.frameStarted();
+    expect(early.hasAttribute('elementtiming')).toBe(false);
+    // Already seen (and painted in that frame): not marked later either.
     clock.mockReturnValue(now + 110);
-    watch.committed(records);
-    expect(second.getAttribute('elementtiming')).toBe(MARK_ID);
+    watch.frameStarted();
+    expect(early.hasAttribute('elementtiming')).toBe(false);
+    const next = paragraph('c');
+    answer.append(next);
+    watch.frameStarted();
+    expect(next.getAttribute('elementtiming')).toBe(MARK_ID);
   });
 
-  it('marks nothing while the page is hidden', async () => {
-    const { watch } = startWatch();
-    const paragraph = document.createElement('p');
-    const records = await recordsOf(document.body, () => document.body.append(paragraph));
+  it('marks nothing while the page is hidden', () => {
+    const { watch, answer } = startWatch();
     const state = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
     document.dispatchEvent(new Event('visibilitychange'));
-    watch.committed(records);
-    expect(paragraph.hasAttribute('elementtiming')).toBe(false);
+    const hidden = paragraph('h');
+    answer.append(hidden);
+    watch.frameStarted();
+    expect(hidden.hasAttribute('elementtiming')).toBe(false);
     state.mockReturnValue('visible');
     document.dispatchEvent(new Event('visibilitychange'));
-    watch.committed(records);
-    expect(paragraph.getAttribute('elementtiming')).toBe(MARK_ID);
+    const visible = paragraph('v');
+    answer.append(visible);
+    watch.frameStarted();
+    expect(visible.getAttribute('elementtiming')).toBe(MARK_ID);
   });
 
-  it('leaves the app’s own elementtiming alone, and never marks inline elements or text', async () => {
-    const { watch, observer } = startWatch();
+  it('leaves the app’s own elementtiming alone, and never marks inline elements or text', () => {
+    const { watch, observer, answer } = startWatch();
     const own = document.createElement('section');
     own.setAttribute('elementtiming', 'hero');
-    watch.committed(await recordsOf(document.body, () => document.body.append(own)));
+    answer.append(own);
+    watch.frameStarted();
     expect(own.getAttribute('elementtiming')).toBe('hero');
-    const span = document.createElement('span');
-    watch.committed(await recordsOf(own, () => own.append(span, 'text')));
-    expect(span.hasAttribute('elementtiming')).toBe(false);
-    watch.committed(await recordsOf(own, () => own.append('more text')));
-    expect(document.querySelectorAll('[elementtiming="streamtrace"]')).toHaveLength(0);
+    answer.append(document.createElement('span'), 'text');
+    watch.frameStarted();
+    answer.append('more text');
+    watch.frameStarted();
+    expect(answer.querySelectorAll('[elementtiming="streamtrace"]')).toHaveLength(0);
     // The app's entry ends nothing of ours and is not removed.
     observer.deliver([{ entryType: 'element', identifier: 'hero' }]);
     expect(own.getAttribute('elementtiming')).toBe('hero');
@@ -144,16 +154,17 @@ describe('presentation watch', () => {
     expect(offset.offsetMs).toBeCloseTo(14.1, 6);
   });
 
-  it('stopping disconnects, removes a pending mark and marks nothing more', async () => {
-    const { watch, observer, stop } = startWatch();
-    const paragraph = document.createElement('p');
-    const records = await recordsOf(document.body, () => document.body.append(paragraph));
-    watch.committed(records);
+  it('stopping disconnects, removes a pending mark and marks nothing more', () => {
+    const { watch, observer, stop, answer } = startWatch();
+    const added = paragraph('x');
+    answer.append(added);
+    watch.frameStarted();
     stop();
     expect(observer.disconnected).toBe(true);
-    expect(paragraph.hasAttribute('elementtiming')).toBe(false);
-    watch.committed(records);
-    expect(paragraph.hasAttribute('elementtiming')).toBe(false);
+    expect(added.hasAttribute('elementtiming')).toBe(false);
+    answer.append(paragraph('y'));
+    watch.frameStarted();
+    expect(answer.querySelector('[elementtiming]')).toBeNull();
   });
 
   it('observes nothing where Element Timing is not supported (no offset, as before)', () => {

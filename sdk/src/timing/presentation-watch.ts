@@ -8,7 +8,7 @@ export const MARK_ID = 'streamtrace';
 const MARK_EVERY_MS = 100;
 /** No entry by then (it painted no text, the page went hidden): the attribute goes anyway. */
 const MARK_TIMEOUT_MS = 1000;
-/** Inline elements never get a text entry of their own (their block does). */
+/** Inline elements get no text entry of their own (their block does). */
 const INLINE = /^(A|B|BR|CODE|EM|I|SPAN|STRONG)$/;
 
 interface PresentedEntry extends PerformanceEntry {
@@ -18,13 +18,17 @@ interface PresentedEntry extends PerformanceEntry {
 }
 
 /**
- * Feeds PresentationOffset with Chromium's presentation times from Element Timing entries. Now and
- * then (one at a time, at most every 100 ms) a DOM commit that added an element (so it has painted
- * nothing yet) marks it with `elementtiming`; the attribute goes when its entry arrived (or after
- * 1 s). Nothing is inserted; an element that already has the attribute is left alone (every element
- * entry of the page is a sample anyway). Without Element Timing (other engines) no offset is learnt.
+ * Feeds PresentationOffset with Chromium's presentation times from Element Timing entries. At the
+ * start of a frame the SDK waits for (its rAF, before the frame paints), when the message's render
+ * target has a new last element (a paragraph, list, code block the app just added, so it has not
+ * painted yet), that element is marked with `elementtiming` — one at a time, at most every 100 ms —
+ * and the attribute goes when its entry arrived (or after 1 s). One DOM read per frame, nothing per
+ * chunk. Nothing is inserted; an element that already has the attribute is left alone (every element
+ * entry of the page is a sample anyway). Without Element Timing (other engines) nothing is learnt.
  */
 export class PresentationWatch {
+  private watchedTarget: ParentNode | undefined;
+  private lastElement: Element | null = null;
   private markedElement: Element | undefined;
   private nextMarkAt = 0;
   private unmarkTimer: ReturnType<typeof setTimeout> | undefined;
@@ -47,15 +51,18 @@ export class PresentationWatch {
     };
   }
 
-  /**
-   * A DOM commit of a message's render target (`records`: its mutations). While a mark is due, each
-   * commit's first few records are looked at (O(1)) until one added a (non-inline) element.
-   */
-  committed(records: MutationRecord[]): void {
-    // A hidden page paints nothing: no mark.
-    if (Date.now() < this.nextMarkAt || isHidden()) return;
-    const element = unpaintedElement(records);
-    if (element === undefined || element.hasAttribute(ATTR)) return;
+  /** The render target of the latest message: what it holds now is painted already. */
+  watchTarget(target: Node): void {
+    this.watchedTarget = target as ParentNode;
+    this.lastElement = (target as ParentNode).lastElementChild;
+  }
+
+  /** Start of a frame (before it paints): marks the target's new last element when a mark is due. */
+  frameStarted(): void {
+    const element = this.watchedTarget?.lastElementChild;
+    if (element === this.lastElement || element == null) return;
+    this.lastElement = element;
+    if (Date.now() < this.nextMarkAt || isHidden() || INLINE.test(element.nodeName) || element.hasAttribute(ATTR)) return;
     element.setAttribute(ATTR, MARK_ID);
     this.markedElement = element;
     this.nextMarkAt = Infinity;
@@ -78,13 +85,4 @@ export class PresentationWatch {
       if ((entry.presentationTime as number) > 0) this.presentationOffset.addEntry(entry.paintTime as number, entry.presentationTime as number);
     }
   });
-}
-
-/** An element (not inline: those get no entry of their own) added by one of the commit's first records. */
-export function unpaintedElement(records: MutationRecord[]): Element | undefined {
-  for (let i = 0; i < records.length && i < 4; i++) {
-    const node = (records[i] as MutationRecord).addedNodes[0];
-    if (node !== undefined && node.nodeType === 1 && !INLINE.test(node.nodeName)) return node as Element;
-  }
-  return undefined;
 }
