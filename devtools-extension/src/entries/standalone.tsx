@@ -17,7 +17,8 @@ const { maxMessages, backfillLimit, trace } = standaloneOptions(location.search)
 const fetchEarly = fetchWithEarly(takeEarlyRequests(), (input, init) => fetch(input, init));
 const adapter = createCollectorAdapter({ baseUrl: location.origin, fetch: fetchEarly, backfillLimit, prefetch: !trace });
 // The panel is drawn once the list is in (or the wait is over), so the rows come in its first
-// render: no empty panel drawn, laid out and painted just before it.
-await Promise.race([adapter.listSettled, new Promise((resolve) => setTimeout(resolve, LIST_WAIT_MS))]);
+// render: no empty panel drawn, laid out and painted just before it. A page opened on one trace
+// (`?trace=`) mounts at once: its trace lookup starts at mount and should not wait for the list.
+if (!trace) await Promise.race([adapter.listSettled, new Promise((resolve) => setTimeout(resolve, LIST_WAIT_MS))]);
 const panel = mount({ adapter, container, options: { maxMessages, ...(trace ? { initialTrace: trace } : {}), showQueryEndpoint: false, defaults: { queryBaseUrl: location.origin } } });
 addEventListener('pagehide', () => panel.unmount(), { once: true });
