@@ -59,7 +59,7 @@ describe('collector adapter with a listing collector', () => {
     expect(listed?.type === 'listed' && listed.traces[99]).toMatchObject({ messageId: 'm-100', transport: 'fetch', ttftMs: 140, status: 'complete', isChatMessage: true, startMs: 100 });
     // Nothing stored after the list was made is missed: the feed resumes from its lastEventId.
     expect(sources.map((source) => source.url)).toEqual(['http://collector.test/api/live?lastEventId=41']);
-    // The newest trace's spans were asked for beside the list; the rest of a screenful after it.
+    // The newest trace's spans were asked for once the list was in; the rest of a screenful after it.
     expect(requests).toEqual(['/api/traces?limit=100', '/api/traces?limit=1&spans=1', `/api/traces?limit=${PREFETCH_TRACES - 1}&spans=1&offset=1`]);
     expect(spanNames()).toEqual(['root 100', ...Array.from({ length: PREFETCH_TRACES - 1 }, (_, i) => `root ${100 - PREFETCH_TRACES + 1 + i}`)]);
     // Opening the feed does not load everything again.
@@ -90,12 +90,13 @@ describe('collector adapter with a listing collector', () => {
 
   it('asks for the list at once and keeps its rows for the first subscriber (the UI loads meanwhile)', async () => {
     const { adapter, requests, events, sources, subscribe } = rowsCollector(3, 41, true);
-    expect(requests).toEqual(['/api/traces?limit=3', '/api/traces?limit=1&spans=1']);
+    expect(requests).toEqual(['/api/traces?limit=3']);
     await settle();
     expect(sources).toHaveLength(0);
     subscribe();
-    // The rows at once; the live feed once they are on screen.
+    // The rows at once, and the newest trace's spans asked for; the live feed once they are on screen.
     expect(events.filter((event) => event.type === 'listed')).toHaveLength(1);
+    expect(requests).toEqual(['/api/traces?limit=3', '/api/traces?limit=1&spans=1']);
     expect(sources).toHaveLength(0);
     await vi.waitFor(() => expect(sources).toHaveLength(1));
     adapter.dispose!();
