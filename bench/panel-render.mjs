@@ -1,7 +1,11 @@
 // DevTools panel UI cost (issue #6 item 5): the standalone panel page served by the real dev
 // collector, holding 1,000 chat messages whose newest is a 5,000-span agent trace, in headless
 // Chromium. Per run, a fresh page (`/?messages=1000`):
-//   list:  page load → the list shows all messages, painted. Current panel: one GET /api/traces
+//   list:  page load → the list shows all messages, painted (the counter says N traces and a row has
+//          a laid-out box on screen; polled every frame from the first one, by an init script),
+//          with in-page steps (HTML, list request and answer, the panel's .js, UI and rows in the
+//          DOM). Floors of the same run, same collector, same probe: a blank page and the list's
+//          first frame saved as static HTML (bench/lib/panel-floor.mjs). Current panel: one GET /api/traces
 //          whose summaries carry the rows (spans of the newest screenful follow, when idle); older
 //          builds: then bulk pages GET /api/traces?spans=1&offset=… or one GET /api/v3/traces/{id}
 //          per message. Split into HTTP time and the rest.
@@ -156,7 +160,9 @@ export async function runPanelRender({ runs = 5, messages = 1000, spans = 5000, 
 
 const ms = (x) => `${x.toFixed(1)} ms`;
 const mib = (x) => `${(x / 2 ** 20).toFixed(1)} MiB`;
-function stat(values, format) {
+function stat(all, format) {
+  const values = all.filter((value) => typeof value !== 'number' || Number.isFinite(value));
+  if (!values.length) return '—';
   return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
 }
 
@@ -166,7 +172,7 @@ export function panelTables({ variants, results, floors = [], data: { messages }
   const add = (label, get, format = ms, ratio = false) => {
     const cells = variants.map((variant) => {
       const values = results.filter((r) => r.variant === variant).map(get);
-      return `${stat(values, format)}${ratio ? ` ×${(median(values) / TARGET_MS).toFixed(2)}` : ''}`;
+      return `${stat(values, format)}${ratio ? ` ×${(median(values.filter(Number.isFinite)) / TARGET_MS).toFixed(2)}` : ''}`;
     });
     rows.push([label, ...cells]);
   };
@@ -189,6 +195,10 @@ export function panelTables({ variants, results, floors = [], data: { messages }
       rows.push([label, `${stat(values.map((f) => f.paintedMs), ms)}`, ...variants.slice(1).map(() => '(same run)')]);
       rows.push(['  main-thread CPU: all tasks', stat(cpu, ms), ...variants.slice(1).map(() => '')]);
     }
+  }
+  const steps = [['htmlMs', 'HTML received'], ['listRequestMs', 'list requested'], ['codeMs', "panel's .js files received"], ['listAnswerMs', 'list answer received'], ['uiMs', 'UI (toolbar) in the DOM'], ['rowsMs', 'message rows in the DOM']];
+  for (const [key, label] of steps) {
+    if (results.some((r) => r.list.steps?.[key] !== undefined)) add(`  after navigation start: ${label}`, (r) => r.list.steps?.[key] ?? NaN, ms);
   }
   add('  HTTP requests before the paint', (r) => r.list.requests, String);
   add('  HTTP: list request → last data response', (r) => r.list.lastDataMs - r.list.listRequestStartMs, ms);
