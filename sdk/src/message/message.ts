@@ -64,7 +64,7 @@ const MESSAGE_SETTLE_MS = 1000;
 export interface MessageDeps {
   runtime: Runtime;
   /** Told of the render target (it may mark an element the app adds there for Element Timing). */
-  presentationWatch?: { watchTarget(target: Node): void };
+  presentationWatch?: { watchTarget(target: Node): void; unmark(): void };
   onEnded(message: ChatMessage): void;
   startMessage(options: StartMessageOptions, links?: Link[]): ChatMessage;
 }
@@ -153,7 +153,10 @@ export class ChatMessage implements Message, MessageHandle {
   private unsettledStreams = 0;
 
   private readonly streamSettled = (): void => {
-    if (--this.unsettledStreams === 0) this.commitObserver.pause();
+    if (--this.unsettledStreams === 0) {
+      this.commitObserver.pause();
+      this.messageDeps.presentationWatch?.unmark();
+    }
   };
 
   chunkArrived(at: number): void {

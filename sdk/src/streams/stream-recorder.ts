@@ -13,8 +13,11 @@ import { openStreamsChanged } from '../vitals/long-frames.js';
 export type Transport = 'fetch' | 'eventsource' | 'websocket' | 'xhr';
 export type StreamOutcome = 'complete' | 'cancel' | 'error';
 
-/** After a stream ends, its last chunks may still be committed/painted: wait at most this long. */
-const SETTLE_MS = 300;
+/**
+ * After a stream ends, its last chunks may still be committed/painted: wait at most this long. A
+ * loaded renderer can draw no frame for most of a second; under the message's own 1 s limit.
+ */
+const SETTLE_MS = 900;
 const SERIES_CAPACITY_DEVTOOLS = 20_000;
 const SERIES_CAPACITY = 512;
 /** EventSource/WebSocket messages held between frames before their timestamp and data are read. */

@@ -77,17 +77,28 @@ describe('presentation watch', () => {
     expect(answer.innerHTML).toBe('<p>Earlier text</p><p>Hello</p><p>world</p>');
   });
 
-  it('removes the mark after a second when no entry comes (nothing painted, the page went hidden)', () => {
+  it('removes the mark after 300 ms when no entry comes (nothing painted, the page went hidden)', () => {
     vi.useFakeTimers();
     const { watch, answer } = startWatch();
     const added = paragraph('x');
     answer.append(added);
     watch.frameStarted();
     expect(added.getAttribute('elementtiming')).toBe(MARK_ID);
-    vi.advanceTimersByTime(999);
+    vi.advanceTimersByTime(299);
     expect(added.getAttribute('elementtiming')).toBe(MARK_ID);
     vi.advanceTimersByTime(1);
     expect(added.hasAttribute('elementtiming')).toBe(false);
+  });
+
+  it("removes the mark at once when told (the message's streams settled)", () => {
+    const { watch, answer } = startWatch();
+    const added = paragraph('x');
+    answer.append(added);
+    watch.frameStarted();
+    expect(added.getAttribute('elementtiming')).toBe(MARK_ID);
+    watch.unmark();
+    expect(added.hasAttribute('elementtiming')).toBe(false);
+    expect(answer.innerHTML).toBe('<p>Earlier text</p><p>x</p>');
   });
 
   it('waits 100 ms before marking the next element', () => {

@@ -7,7 +7,7 @@ export const MARK_ID = 'streamtrace';
 /** At most one element marked at a time, and the next one not before this long after. */
 const MARK_EVERY_MS = 100;
 /** No entry by then (it painted no text, the page went hidden): the attribute goes anyway. */
-const MARK_TIMEOUT_MS = 1000;
+const MARK_TIMEOUT_MS = 300;
 /** Inline elements get no text entry of their own (their block does). */
 const INLINE = /^(A|B|BR|CODE|EM|I|SPAN|STRONG)$/;
 
@@ -22,7 +22,7 @@ interface PresentedEntry extends PerformanceEntry {
  * start of a frame the SDK waits for (its rAF, before the frame paints), when the message's render
  * target has a new last element (a paragraph, list, code block the app just added, so it has not
  * painted yet), that element is marked with `elementtiming` — one at a time, at most every 100 ms —
- * and the attribute goes when its entry arrived (or after 1 s). One DOM read per frame, nothing per
+ * and the attribute goes when its entry arrived, when the message's streams settled, or after 300 ms. One DOM read per frame, nothing per
  * chunk. Nothing is inserted; an element that already has the attribute is left alone (every element
  * entry of the page is a sample anyway). Without Element Timing (other engines) nothing is learnt.
  */
@@ -69,7 +69,8 @@ export class PresentationWatch {
     this.unmarkTimer = setTimeout(this.unmark, MARK_TIMEOUT_MS);
   }
 
-  private readonly unmark = (): void => {
+  /** Removes the current mark (its entry came, it timed out, or the message's streams settled). */
+  readonly unmark = (): void => {
     clearTimeout(this.unmarkTimer);
     const element = this.markedElement;
     if (element === undefined) return;
