@@ -149,9 +149,9 @@ async function traceOf(result: AnswerResult, transport: 'fetch' | 'xhr'): Promis
   return { spans, message, stream, gatewayStream };
 }
 
-/** Every kept chunk: arrivals in index order, arrival ≤ commit ≤ paint, no paint without a commit. */
-function expectChunkOrder(stream: FlatSpan): void {
-  const chunks = stream.events
+/** A stream span's `chunk` events in index order: arrival, commit and paint (ms from the stream's open). */
+const chunkEvents = (stream: FlatSpan): { index: number; arrival: number; commit?: number; paint?: number }[] =>
+  stream.events
     .filter((e) => e.name === 'chunk')
     .map((e) => ({
       index: Number(e.attributes['streamtrace.chunk.index']),
@@ -160,6 +160,10 @@ function expectChunkOrder(stream: FlatSpan): void {
       paint: e.attributes['streamtrace.chunk.paint_ms'] as number | undefined,
     }))
     .sort((a, b) => a.index - b.index);
+
+/** Every kept chunk: arrivals in index order, arrival ≤ commit ≤ paint, no paint without a commit. */
+function expectChunkOrder(stream: FlatSpan): void {
+  const chunks = chunkEvents(stream);
   expect(chunks.length).toBeGreaterThan(0);
   chunks.forEach((c, i) => {
     expect(c.arrival, `chunk ${c.index} arrival`).toBeGreaterThanOrEqual(i > 0 ? chunks[i - 1]!.arrival : 0);
@@ -343,15 +347,7 @@ test('React 19: setState per chunk, committed by React later; chunk timing follo
     const commits = app.commits!;
     expect(commits.length, 'React committed during the stream').toBeGreaterThan(1);
     const openedAt = Number(stream.startNs) / 1e6; // epoch ms
-    const chunks = stream.events
-      .filter((e) => e.name === 'chunk')
-      .map((e) => ({
-        index: Number(e.attributes['streamtrace.chunk.index']),
-        arrival: Number(e.attributes['streamtrace.chunk.arrival_ms']),
-        commit: e.attributes['streamtrace.chunk.commit_ms'] as number | undefined,
-        paint: e.attributes['streamtrace.chunk.paint_ms'] as number | undefined,
-      }))
-      .sort((a, b) => a.index - b.index);
+    const chunks = chunkEvents(stream);
     expect(chunks.map((c) => c.index), 'one chunk event per chunk').toEqual(Array.from({ length: app.events }, (_, i) => i));
 
     // The chunks the page showed: those the app had received by its last commit.
