@@ -101,6 +101,14 @@ describe('presentation watch', () => {
     expect(answer.innerHTML).toBe('<p>Earlier text</p><p>x</p>');
   });
 
+  it('never marks an element that paints nothing (a script another library appends)', () => {
+    const { watch, answer } = startWatch();
+    const script = document.createElement('script');
+    answer.append(script);
+    watch.frameStarted();
+    expect(script.hasAttribute('elementtiming')).toBe(false);
+  });
+
   it('waits 100 ms before marking the next element', () => {
     const { watch, observer, answer } = startWatch();
     answer.append(paragraph('a'));

@@ -8,8 +8,11 @@ export const MARK_ID = 'streamtrace';
 const MARK_EVERY_MS = 100;
 /** No entry by then (it painted no text, the page went hidden): the attribute goes anyway. */
 const MARK_TIMEOUT_MS = 300;
-/** Inline elements get no text entry of their own (their block does). */
-const INLINE = /^(A|B|BR|CODE|EM|I|SPAN|STRONG)$/;
+/**
+ * Never marked: inline elements get no text entry of their own (their block does); elements that
+ * paint nothing (another script appending to a body-wide render target) would only wait out the timeout.
+ */
+const UNMARKED = /^(A|B|BR|CODE|EM|I|SPAN|STRONG|SCRIPT|STYLE|LINK|META|TEMPLATE|NOSCRIPT)$/;
 
 interface PresentedEntry extends PerformanceEntry {
   paintTime?: number;
@@ -62,7 +65,7 @@ export class PresentationWatch {
     const element = this.watchedTarget?.lastElementChild;
     if (element === this.lastElement || element == null) return;
     this.lastElement = element;
-    if (Date.now() < this.nextMarkAt || isHidden() || INLINE.test(element.nodeName) || element.hasAttribute(ATTR)) return;
+    if (Date.now() < this.nextMarkAt || isHidden() || UNMARKED.test(element.nodeName) || element.hasAttribute(ATTR)) return;
     element.setAttribute(ATTR, MARK_ID);
     this.markedElement = element;
     this.nextMarkAt = Infinity;
