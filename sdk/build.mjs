@@ -27,27 +27,27 @@ const MANGLED_PROPS = `
   bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
   childSpan chunkArrived chunkCount chunkSeries chunkTimeline clockNow closedByClient closeSocket
   commitAt commitCursor commitObserver commitsNeeded committedLight connectTo contextValues
-  conversation currentAt currentEvent currentRule dataLength dataParts decide decided delayMs
-  displaced doneCursor drain dropExcess endedAt endLine endNow endRequested endSpan errorForMessage
+  conversation currentRule dataLength dataParts decide decided delayMs
+  displaced doneCursor drain dropExcess endedAt endNow endRequested endSpan errorForMessage
   eventArriving eventBytes eventDelivered eventQueue eventsDropped eventSizes evictOldest
   explicitTarget exportQueue failedHead fieldIndex finalise finaliseUpTo findSlowestMin finishing
   finishMessage finishTimeline firstArrival firstByteAt firstPaint firstResponse firstUsed
   firstVisibleArrival firstVisibleIndex flushCommits followShadowRoots gapMax handOver hasPending
   heldBytes heldSize heldTraces inactivityMs inFlight inFrame initialBackoffMs inValue isData
   isHidden keepContent keepSample lastArrival lastBucket lastEvent lastRequestAt lastValue latencyHist
-  lightOnly lineBuffer lineIsData lineLength lineParts lineStart longFrame longFrames longFramesMax
+  lightOnly lineIsData lineLength lineParts lineStart longFrame longFrames longFramesMax
   longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxMs maxPending
   maxSpansPerTrace maxTraces messageDeps messageFor messageId messageStreams mutationObserver
   needsCommits newId nextTargetCheck observedTarget offerSample observerPaused onCommit onEnded onError onEvent
   onEvents onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages openStream
   openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek pendingTarget
-  pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions pump pushByte
+  pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions pump
   quantile queuedCount queuedForFrame queuedSpans queueOptions rafPending randomSource randomUnit
   rateNow reconnectPending reconnects recordsUnsampled redactHook refreshMs refreshTimer
-  requestPaint requestRule resetEvent resolveSettled responded retryTimer ringArrival ringBytes
+  requestPaint requestRule resolveSettled responded retryTimer ringArrival ringBytes
   ringCap ringCommit ringPaint ringSource ruleOptions ruleStopped sampleCount sampledInner
   sampleNext sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler scheduleRefresh
-  selectChunk selectedEvents sendBatch sendNow sessionIdOf sessionRef setBytes settle settledOnce
+  selectChunk selectedEvents sendBatch sendNow sessionIdOf sessionRef settle settledOnce
   settleNow settlers settleTimer shutDown skipCount slots slowestCount slowestMinLatency
   slowestMinSlot slowestStart slowestUsed spanHooks spanProcessors spanResource stallCount stallMs
   stallStart stallTotal stallUsed stopFollowingShadowRoots streamEnded streamEvent

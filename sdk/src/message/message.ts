@@ -3,6 +3,7 @@ import type { Runtime } from '../runtime.js';
 import type { StreamRecorder, StreamOutcome } from '../streams/stream-recorder.js';
 import { errorType } from '../streams/stream-recorder.js';
 import { CommitObserver, findRenderTarget } from '../timing/commit-observer.js';
+import { round } from '../timing/chunk-timeline.js';
 import { now, toSpanTime } from '../timing/clock.js';
 import { randomId } from '../session/ids.js';
 import { safe } from '../diag.js';
@@ -302,8 +303,4 @@ export class ChatMessage implements Message, MessageHandle {
     span.addEvent(eventName, attributes);
     span.end();
   }
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }
