@@ -1,7 +1,7 @@
 import type { AdapterStatus, FetchTraceOptions, PanelAdapter } from './adapter';
 import { backfillTraces, prefetchNewest, requestNewest } from './collector-http-backfill';
 import type { PendingPage } from './collector-http-backfill';
-import { fetchTraceListing } from './trace-listing';
+import { fetchTraceListing, requestTraceListing } from './trace-listing';
 import type { TraceListItem, TraceListing } from './trace-listing';
 import { createListenerSet } from './listeners';
 import { parseTraceResponse } from './trace-shapes';
@@ -26,6 +26,8 @@ export interface CollectorAdapterOptions {
   createEventSource?: (url: string) => EventSourceLike;
   /** Recent traces loaded at start (the live feed carries everything after). */
   backfillLimit?: number;
+  /** That list's request, when the page already started it (requestTraceListing with the same limit). */
+  listRequest?: Promise<Response>;
   backoff?: { initialMs?: number; maxMs?: number };
   /**
    * Load the newest messages' spans right after the list (default true). A page opened to show one
@@ -49,12 +51,6 @@ function traceIdsOf(resourceSpans: OtlpResourceSpans[]): Set<string> {
   return ids;
 }
 
-/**
- * Reads the dev collector: recent traces listed by /api/traces with their rows (spans only for the
- * newest few; the rest when opened), then the /api/live SSE feed from the list's lastEventId. The
- * browser resumes EventSource with Last-Event-ID on its own; when the feed closes for good (e.g. the collector restarted) a new one
- * is opened with backoff, resuming after the last id seen.
- */
 /** The collector adapter; the page that makes it may wait for the list before showing the panel. */
 export interface CollectorAdapter extends PanelAdapter {
   /**
@@ -64,6 +60,12 @@ export interface CollectorAdapter extends PanelAdapter {
   readonly listSettled: Promise<void>;
 }
 
+/**
+ * Reads the dev collector: recent traces listed by /api/traces with their rows (spans only for the
+ * newest few; the rest when opened), then the /api/live SSE feed from the list's lastEventId. The
+ * browser resumes EventSource with Last-Event-ID on its own; when the feed closes for good (e.g. the collector restarted) a new one
+ * is opened with backoff, resuming after the last id seen.
+ */
 export function createCollectorAdapter(options: CollectorAdapterOptions): CollectorAdapter {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -221,7 +223,7 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): Collec
   // them before it returns, so the panel's first render already lists them.
   let subscribed = false;
   let whenSubscribed: (() => void) | undefined;
-  const listRequest = fetchTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100);
+  const listRequest = fetchTraceListing(options.listRequest ?? requestTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100));
   const prefetching = options.prefetch ?? true;
   const listSettled = listRequest
     .catch(() => undefined)

@@ -111,11 +111,13 @@ export interface TraceListing {
 }
 
 /** The list request's URL; the standalone page also starts it from its HTML (`early-requests.ts`). */
-export const listingUrl = (baseUrl: string, limit: number): string => `${baseUrl}/api/traces?limit=${limit}`;
+/** `GET /api/traces?limit=N`: the request fetchTraceListing reads (the standalone page starts it early). */
+export const requestTraceListing = (baseUrl: string, doFetch: typeof fetch, limit: number): Promise<Response> =>
+  doFetch(`${baseUrl}/api/traces?limit=${limit}`, { headers: { accept: 'application/json' } });
 
-/** `GET /api/traces?limit=N` with its rows; undefined when the answer carries no rows (or failed). */
-export async function fetchTraceListing(baseUrl: string, doFetch: typeof fetch, limit: number): Promise<TraceListing | undefined> {
-  const response = await doFetch(listingUrl(baseUrl, limit), { headers: { accept: 'application/json' } });
+/** The answer of requestTraceListing with its rows; undefined when it carries no rows (or failed). */
+export async function fetchTraceListing(request: Promise<Response>): Promise<TraceListing | undefined> {
+  const response = await request;
   if (!response.ok) return undefined;
   const body: unknown = await response.json();
   const traces = parseTraceListing(body);

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createCollectorAdapter } from '../bridge/collector-http';
 import type { PanelEvent } from '../bridge/adapter';
-import { listingUrl } from '../bridge/trace-listing';
+import { requestTraceListing } from '../bridge/trace-listing';
 import { FakeEventSource } from '../testing/fake-event-source';
 import { traceIdOf } from '../testing/otlp-fixtures';
-import { EARLY_REQUESTS_KEY, fetchWithEarly, startEarlyRequests, takeEarlyRequests } from './early-requests';
+import { EARLY_LIST_KEY, leaveEarlyList, takeEarlyList } from './early-requests';
 
 const BASE = 'http://collector.test';
 const row = (n: number) => ({ traceId: traceIdOf(n), rootName: 'chat.message', services: ['browser'], spanCount: 1, errorCount: 0, startTimeUnixNano: '1000000', status: 'complete', messageId: `m-${n}`, message: {} });
@@ -20,63 +20,60 @@ function recordingFetch(answer: (url: string) => Response = () => new Response('
   return { urls, doFetch };
 }
 
-describe('early requests of the standalone page', () => {
-  it('answers the first GET of an early URL with the request already made, and later ones from the network', async () => {
-    const network = recordingFetch(() => new Response('network'));
-    const early = startEarlyRequests([`${BASE}/a`], async () => new Response('early'));
-    const doFetch = fetchWithEarly(early, network.doFetch);
-    expect(await (await doFetch(`${BASE}/a`, { headers: { accept: 'application/json' } })).text()).toBe('early');
-    expect(await (await doFetch(`${BASE}/a`)).text()).toBe('network');
-    expect(await (await doFetch(`${BASE}/b`)).text()).toBe('network');
-    expect(network.urls).toEqual([`${BASE}/a`, `${BASE}/b`]);
+function adapterWith(listRequest: Promise<Response> | undefined, network: ReturnType<typeof recordingFetch>) {
+  const sources: FakeEventSource[] = [];
+  const adapter = createCollectorAdapter({
+    baseUrl: BASE,
+    fetch: network.doFetch,
+    backfillLimit: 50,
+    ...(listRequest ? { listRequest } : {}),
+    prefetch: false,
+    createEventSource: (url) => {
+      const source = new FakeEventSource(url);
+      sources.push(source);
+      return source;
+    },
   });
+  const events: PanelEvent[] = [];
+  adapter.subscribe((event) => events.push(event));
+  return { adapter, sources, events };
+}
 
-  it('leaves requests with a method or an abort signal to the network', async () => {
-    const network = recordingFetch(() => new Response('network'));
-    const doFetch = fetchWithEarly(startEarlyRequests([`${BASE}/a`], async () => new Response('early')), network.doFetch);
-    expect(await (await doFetch(`${BASE}/a`, { method: 'POST' })).text()).toBe('network');
-    expect(await (await doFetch(`${BASE}/a`, { signal: new AbortController().signal })).text()).toBe('network');
-    expect(await (await doFetch(`${BASE}/a`)).text()).toBe('early');
-  });
-
-  it('hands a failed early request to its taker as a rejection, and none unhandled before', async () => {
-    // An unhandled rejection would fail this run (vitest reports them as errors).
-    const early = startEarlyRequests([`${BASE}/a`], async () => {
-      throw new TypeError('connection refused');
-    });
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    await expect(fetchWithEarly(early, recordingFetch().doFetch)(`${BASE}/a`)).rejects.toThrow('connection refused');
-  });
-
+describe('the early list request of the standalone page', () => {
   it('is taken once from where the inline script left it', () => {
-    const scope: Record<string, unknown> = { [EARLY_REQUESTS_KEY]: startEarlyRequests([`${BASE}/a`], async () => new Response('')) };
-    expect(takeEarlyRequests(scope)?.has(`${BASE}/a`)).toBe(true);
-    expect(takeEarlyRequests(scope)).toBeUndefined();
-    expect(takeEarlyRequests({ [EARLY_REQUESTS_KEY]: 'not requests' })).toBeUndefined();
+    const scope: Record<string, unknown> = {};
+    const request = Promise.resolve(new Response(''));
+    leaveEarlyList(request, scope);
+    expect(takeEarlyList(scope)).toBe(request);
+    expect(takeEarlyList(scope)).toBeUndefined();
+    expect(takeEarlyList({ [EARLY_LIST_KEY]: 'not a request' })).toBeUndefined();
+  });
+
+  it('asks for the list the adapter would ask for', async () => {
+    const network = recordingFetch();
+    await requestTraceListing(BASE, network.doFetch, 50);
+    expect(network.urls).toEqual([`${BASE}/api/traces?limit=50`]);
   });
 
   it('lets the collector adapter list from the early answer without asking for the list again', async () => {
-    const early = startEarlyRequests([listingUrl(BASE, 50)], async () => listing(2, 1));
     const network = recordingFetch(() => listing(9));
-    const sources: FakeEventSource[] = [];
-    const adapter = createCollectorAdapter({
-      baseUrl: BASE,
-      fetch: fetchWithEarly(early, network.doFetch),
-      backfillLimit: 50,
-      prefetch: false,
-      createEventSource: (url) => {
-        const source = new FakeEventSource(url);
-        sources.push(source);
-        return source;
-      },
-    });
-    const events: PanelEvent[] = [];
-    adapter.subscribe((event) => events.push(event));
+    const { adapter, sources, events } = adapterWith(Promise.resolve(listing(2, 1)), network);
     await vi.waitFor(() => expect(sources).toHaveLength(1));
     const listed = events.find((event) => event.type === 'listed');
     expect(listed?.type === 'listed' && listed.traces.map((trace) => trace.messageId)).toEqual(['m-1', 'm-2']);
     expect(sources[0]!.url).toBe(`${BASE}/api/live?lastEventId=7`);
     expect(network.urls.filter((url) => url.includes('/api/traces?limit='))).toEqual([]);
+    adapter.dispose?.();
+  });
+
+  it('a failed early request leaves no unhandled rejection, and the panel still follows the live feed', async () => {
+    // An unhandled rejection would fail this run (vitest reports them as errors).
+    const scope: Record<string, unknown> = {};
+    leaveEarlyList(Promise.reject(new TypeError('connection refused')), scope);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const { adapter, sources } = adapterWith(takeEarlyList(scope), recordingFetch());
+    await vi.waitFor(() => expect(sources).toHaveLength(1));
+    expect(sources[0]!.url).toBe(`${BASE}/api/live`);
     adapter.dispose?.();
   });
 });

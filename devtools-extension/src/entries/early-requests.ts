@@ -1,45 +1,18 @@
 /**
- * Requests the standalone page starts from a small script inlined in its HTML, while the panel's
- * modules are still downloading and compiling; the entry's adapter takes each over the first time
- * it asks for the same URL, so the answer is already on its way (or there).
+ * The message list's request, started by a small script inlined in the standalone page's HTML while
+ * the panel's module is still downloading and compiling; the entry hands it to the collector adapter.
  */
-export type EarlyRequests = Map<string, Promise<Response>>;
+export const EARLY_LIST_KEY = '__streamtraceEarlyList';
 
-/** Where the inline script leaves them for the entry module. */
-export const EARLY_REQUESTS_KEY = '__streamtraceEarlyRequests';
-
-const JSON_INIT: RequestInit = { headers: { accept: 'application/json' } };
-
-/** Starts a GET (accept JSON) per URL; a failure waits for the taker, without an unhandled rejection. */
-export function startEarlyRequests(urls: string[], doFetch: typeof fetch): EarlyRequests {
-  const early: EarlyRequests = new Map();
-  for (const url of urls) {
-    const response = doFetch(url, JSON_INIT);
-    response.catch(() => undefined);
-    early.set(url, response);
-  }
-  return early;
+/** Leaves `request` for the entry module; a failure waits for the taker, without an unhandled rejection. */
+export function leaveEarlyList(request: Promise<Response>, scope: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): void {
+  request.catch(() => undefined);
+  scope[EARLY_LIST_KEY] = request;
 }
 
-/**
- * A fetch that answers a plain GET of a URL in `early` with that request, once; everything else
- * (and any later request of the same URL) goes to `doFetch`.
- */
-export function fetchWithEarly(early: EarlyRequests | undefined, doFetch: typeof fetch): typeof fetch {
-  return (input, init) => {
-    const url = typeof input === 'string' ? input : undefined;
-    const pending = url === undefined || (init?.method ?? 'GET') !== 'GET' || init?.signal ? undefined : early?.get(url);
-    if (pending && url !== undefined) {
-      early?.delete(url);
-      return pending;
-    }
-    return doFetch(input, init);
-  };
-}
-
-/** The requests the page's inline script started, taken (later calls find none). */
-export function takeEarlyRequests(scope: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): EarlyRequests | undefined {
-  const early = scope[EARLY_REQUESTS_KEY];
-  delete scope[EARLY_REQUESTS_KEY];
-  return early instanceof Map ? (early as EarlyRequests) : undefined;
+/** The request the page's inline script started, taken (later calls find none). */
+export function takeEarlyList(scope: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): Promise<Response> | undefined {
+  const early = scope[EARLY_LIST_KEY];
+  delete scope[EARLY_LIST_KEY];
+  return early instanceof Promise ? (early as Promise<Response>) : undefined;
 }

@@ -1,7 +1,7 @@
 import { createCollectorAdapter } from '../bridge/collector-http';
 import { mount } from '../ui/mount';
 import { standaloneOptions } from './standalone-options';
-import { fetchWithEarly, takeEarlyRequests } from './early-requests';
+import { takeEarlyList } from './early-requests';
 
 // Served by the dev collector at `/`: reads the collector on the page's own origin. The page's
 // inline script asked for the message list while this module was still downloading
@@ -14,8 +14,8 @@ const LIST_WAIT_MS = 500;
 const container = document.getElementById('app');
 if (!container) throw new Error('index.html has no #app element');
 const { maxMessages, backfillLimit, trace } = standaloneOptions(location.search);
-const fetchEarly = fetchWithEarly(takeEarlyRequests(), (input, init) => fetch(input, init));
-const adapter = createCollectorAdapter({ baseUrl: location.origin, fetch: fetchEarly, backfillLimit, prefetch: !trace });
+const listRequest = takeEarlyList();
+const adapter = createCollectorAdapter({ baseUrl: location.origin, backfillLimit, ...(listRequest ? { listRequest } : {}), prefetch: !trace });
 // The panel is drawn once the list is in (or the wait is over), so the rows come in its first
 // render: no empty panel drawn, laid out and painted just before it. A page opened on one trace
 // (`?trace=`) mounts at once: its trace lookup starts at mount and should not wait for the list.
