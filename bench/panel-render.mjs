@@ -28,6 +28,7 @@ import { parseArgs } from './lib/args.mjs';
 import { median, printTable } from './lib/table.mjs';
 import { panelDataSet, exportBodies } from './lib/panel-traces.mjs';
 import { panelBuildDir, postBodies, startCollector } from './lib/panel-collector.mjs';
+import { cpuDelta, cpuMetrics } from './lib/page-cpu.mjs';
 import { clickUntilWaterfall, installProbe, listPainted, lookupSettled, scrollWaterfall, searchAndClear } from './lib/panel-probe.mjs';
 
 export const TARGET_MS = 200;
@@ -38,14 +39,6 @@ export const TARGET_MS = 200;
  * (two elements), and the panel's own painted DOM saved as static HTML (same elements and CSS, no script).
  */
 const FLOOR_PAGES = [{ name: 'blank', path: '/floor-blank.html' }, { name: 'static', path: '/floor-static.html' }];
-
-async function cpuMetrics(cdp) {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  const pick = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
-  return { scriptMs: pick('ScriptDuration'), taskMs: pick('TaskDuration'), layoutMs: pick('LayoutDuration') + pick('RecalcStyleDuration') };
-}
-/** The counters restart when a navigation moves the page to a new renderer: then `b` is the whole. */
-const cpuDelta = (a, b) => (b.taskMs < a.taskMs ? b : { scriptMs: b.scriptMs - a.scriptMs, taskMs: b.taskMs - a.taskMs, layoutMs: b.layoutMs - a.layoutMs });
 
 async function heapAfterGc(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');

@@ -5,6 +5,7 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installProbe, listPainted } from './panel-probe.mjs';
+import { cpuDelta, cpuMetrics } from './page-cpu.mjs';
 
 /** A copy of the panel build plus `floor-blank.html`; the static page is added by writeSnapshot. */
 export async function floorDir(panelDir, messages) {
@@ -36,11 +37,6 @@ export async function writeSnapshot({ browser, url, messages, dir }) {
   }
 }
 
-async function taskMs(cdp) {
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
-}
-
 /** A fresh context opens `url`: navigation start → the counter and a row on screen, painted. */
 export async function measureFloor({ browser, url, messages }) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
@@ -49,11 +45,10 @@ export async function measureFloor({ browser, url, messages }) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     await page.addInitScript(installProbe, { listCount: messages });
-    const before = await taskMs(cdp);
+    const before = await cpuMetrics(cdp);
     await page.goto(url, { waitUntil: 'load' });
     const { paintedMs } = await page.evaluate(listPainted, messages);
-    const after = await taskMs(cdp);
-    return { paintedMs, cpu: { taskMs: after < before ? after : after - before } };
+    return { paintedMs, cpu: { taskMs: cpuDelta(before, await cpuMetrics(cdp)).taskMs } };
   } finally {
     await context.close();
   }

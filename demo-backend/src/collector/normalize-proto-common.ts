@@ -182,10 +182,6 @@ export interface ProtoEnvelope<Item, Scoped extends { schemaUrl?: string }, Reso
   resourced(resource: Resource, scoped: Scoped[]): Resourced;
 }
 
-/**
- * Reads an `Export*ServiceRequest` (field 1: Resource*; in it 1: resource, 2: Scope*, 3: schema_url),
- * keeping only resources that still hold scopes. ShapeError and ProtoError pass through.
- */
 /** A `Scope{Spans,Logs}` message: its scope, the items `readItem` kept, its schema URL and how many items were rejected. */
 function readScopedItems<Item>(
   reader: WireReader,
@@ -222,6 +218,10 @@ function readScopedItems<Item>(
   return { scope, items, schemaUrl, rejected };
 }
 
+/**
+ * Reads an `Export*ServiceRequest` (field 1: Resource*; in it 1: resource, 2: Scope*, 3: schema_url),
+ * keeping only resources that still hold scopes. ShapeError and ProtoError pass through.
+ */
 export function readEnvelope<Item, Scoped extends { schemaUrl?: string }, Resourced extends { schemaUrl?: string }>(
   bytes: Buffer,
   resourcesKey: string,
