@@ -4,7 +4,7 @@
 // @microsoft/fetch-event-source stopped with its AbortController. The app must see exactly what
 // it sees without the SDK, and every stream must be counted and ended the way the app ended it.
 import { expect, test, type Page } from '@playwright/test';
-import { attr, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+import { streamTagged, attr, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -209,7 +209,7 @@ test('XMLHttpRequest variants: sync, responseType json/arraybuffer/blob/document
   expect(native).toEqual([['sync', 200, '{"ok":true}'], ['json', 200, '{"ok":true}'], ['arraybuffer', 200, 11], ['blob', 200, 11], ['document', 200, 'null'], ['timeout', 0, 4]]);
   expect(await run('/xhr-traced.html')).toEqual(native);
   await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
-  const find = (x: string): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`x=${x}`));
+  const find = (x: string): OtlpSpan | undefined => streamTagged(server.spans(), 'x', x);
   const names = ['sync', 'json', 'arraybuffer', 'blob', 'document', 'timeout'];
   await expect.poll(() => names.filter((x) => find(x)).length).toBe(names.length);
   for (const x of names.slice(0, 5)) {

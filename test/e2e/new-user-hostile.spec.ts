@@ -3,7 +3,7 @@
 // inside an event, an HTTP error, and thousands of streams. The app must get exactly what it
 // gets natively, the page must not break, and what the SDK keeps and exports must stay bounded.
 import { expect, test } from '@playwright/test';
-import { attr, gotoPage, scriptTagPage, sseSha256, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+import { messageOf, streamTagged, attr, gotoPage, scriptTagPage, sseSha256, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -37,8 +37,7 @@ const app = `
     esHostileQuery: () => listen('/sse?count=3&traceparent=00-zz-zz-zz&tracestate=%00%ff&session_id=%3Cscript%3E&message_id=' + 'x'.repeat(3000) + '&t=esHostileQuery'),
   };`;
 
-const streamOf = (spans: OtlpSpan[], t: string): OtlpSpan | undefined =>
-  spans.find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`t=${t}`));
+const streamOf = (spans: OtlpSpan[], t: string): OtlpSpan | undefined => streamTagged(spans, 't', t);
 
 test('broken and hostile responses: the app gets the native bytes, the page never breaks, spans stay small and say what happened', async ({ page }) => {
   server.setPage('/hostile.html', scriptTagPage({ endpoint: `${server.base}/v1/traces`, propagateTo: `${server.base}/`, extra: 'data-capture-content="true"' }, app));
@@ -169,7 +168,7 @@ test('floods: 200k SSE events in a few reads, 50k EventSource messages, 20k WebS
   expect(await page.evaluate(() => (window as unknown as { pageErrors: string[] }).pageErrors)).toEqual([]);
   await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
   const expected: Record<string, number> = { floodFetch: 200_001, floodEs: 50_001, floodWs: 20_001 };
-  const find = (t: string): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`t=${t}`));
+  const find = (t: string): OtlpSpan | undefined => streamOf(server.spans(), t);
   await expect.poll(() => Object.keys(expected).filter((t) => find(t)).length).toBe(3);
   for (const [t, chunks] of Object.entries(expected)) {
     const span = find(t) as OtlpSpan;
@@ -202,11 +201,11 @@ test('EventSource refused by the server (wrong content-type, 500, 204, 404 page)
   expect(native).toEqual(cases.map(() => ['error:2']));
   expect(await run('/refused.html')).toEqual(native);
   await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
-  const find = (r: string): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`r=${r}`));
+  const find = (r: string): OtlpSpan | undefined => streamTagged(server.spans(), 'r', r);
   await expect.poll(() => ['plain', '500', '204', '404'].filter((r) => find(r)).length).toBe(4);
   for (const r of ['plain', '500', '204', '404']) {
     const stream = find(r) as OtlpSpan;
-    const message = server.spans().find((s) => s.spanId === stream.parentSpanId);
+    const message = messageOf(server.spans(), stream);
     expect([r, attr(stream, 'streamtrace.stream.outcome'), attr(stream, 'error.type'), attr(stream, 'streamtrace.stream.chunks'), attr(message, 'streamtrace.message.outcome')])
       .toEqual([r, 'error', 'eventsource_error', 0, 'error']);
   }

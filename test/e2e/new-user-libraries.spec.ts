@@ -8,7 +8,8 @@
 // (`cancel` for the library's own abort) and chunk counts that match what the app received.
 import { expect, test, type Page } from '@playwright/test';
 import { startStack } from '../../demo-backend/dist/stack/start-stack.js';
-import { bundleLibraryApps, startLibraryServer, type AnswerResult, type AppName, type LibraryServer, type PageName } from './fixtures/library-pages.js';
+import { bundleLibraryApps, startLibraryServer, type AnswerResult, type AppName, type Apps, type LibraryServer, type PageName } from './fixtures/library-pages.js';
+import { gotoPage } from './fixtures/new-user-server.js';
 import { descendsFrom, findSpan, waitForTrace, SPAN_KIND, type FlatSpan } from './fixtures/traces.js';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -45,7 +46,7 @@ const STOP_AFTER = 5;
 type Call = [AppName, string, number?];
 type Sdk = { flush(): Promise<void>; session: { id: string } };
 type PageWindow = {
-  apps?: Record<AppName, (run: string, prompt: string, stop?: number) => Promise<AnswerResult>>;
+  apps?: Apps;
   pageErrors: string[];
   st?: Sdk;
   Streamtrace?: { instance?: Sdk };
@@ -65,16 +66,7 @@ async function runPage(opener: Page, name: PageName, calls: Call[]): Promise<{ r
 }
 
 async function runInTab(page: Page, name: PageName, calls: Call[]): Promise<{ results: AnswerResult[]; sessionId: string | undefined }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.goto(`${server.base}/${name}.html`, { timeout: 20_000 });
-      break;
-    } catch (error) {
-      // A navigation on this loaded machine now and then never reaches `load` (see new-user-server.ts).
-      if (attempt >= 2) throw error;
-      process.stderr.write(`navigation to ${name}.html stalled, retrying: ${String(error)}\n`);
-    }
-  }
+  await gotoPage(page, undefined, `${server.base}/${name}.html`);
   await page.waitForFunction(() => (window as unknown as PageWindow).apps !== undefined);
   const results = await page.evaluate(async ([list, prompt]) => {
     const apps = (window as unknown as PageWindow).apps!;
@@ -143,7 +135,8 @@ async function traceOf(result: AnswerResult, transport: 'fetch' | 'xhr'): Promis
   // Session and message ids reached the gateway (headers) and came back in its start event.
   const sessionId = message.attributes['session.id'];
   const messageId = message.attributes['streamtrace.message.id'];
-  expect(String(sessionId)).toMatch(/\S/);
+  expect(sessionId).toMatch(/^[\da-f]{32}$/);
+  expect(messageId).toMatch(/^[\da-f]{32}$/);
   expect(result.start).toEqual({ traceId, sessionId, messageId });
   expect([gatewayStream.attributes['session.id'], gatewayStream.attributes['streamtrace.message.id']]).toEqual([sessionId, messageId]);
   return { spans, message, stream, gatewayStream };

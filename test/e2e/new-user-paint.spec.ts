@@ -5,7 +5,7 @@
 // estimate is the frame's commit: README, a lower bound), not before the chunk arrived or was
 // committed, and not implausibly early (more than a few frames before the screen).
 import { expect, test } from '@playwright/test';
-import { attr, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+import { streamTagged, attr, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -44,7 +44,7 @@ for (const transport of ['eventsource', 'fetch', 'websocket']) {
     await page.evaluate((t) => (window as unknown as { streams: Record<string, () => Promise<void>> }).streams[t]!(), transport);
     const fcp = await page.evaluate(() => (window as unknown as { fcp: Promise<number> }).fcp);
     await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
-    const find = (): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`p=${transport}`));
+    const find = (): OtlpSpan | undefined => streamTagged(server.spans(), 'p', transport);
     await expect.poll(() => find() !== undefined).toBe(true);
     const stream = find() as OtlpSpan & { startTimeUnixNano: string };
     const start = Number(BigInt(stream.startTimeUnixNano) / 1000n) / 1000; // epoch ms

@@ -4,7 +4,7 @@
 // the app's real commit — never before the chunk arrived, never before the app rendered — and
 // its paint must follow its commit.
 import { expect, test } from '@playwright/test';
-import { attr, chunkEvents, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type ChunkEvent, type OtlpSpan } from './fixtures/new-user-server.js';
+import { messageOf, streamTagged, attr, chunkEvents, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type ChunkEvent, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -36,10 +36,10 @@ for (const how of ['append', 'textData', 'nextFrame', 'timer']) {
     await gotoPage(page, server, `${server.base}/render.html`);
     await page.evaluate((h) => (window as unknown as { go(h: string): Promise<void> }).go(h), how);
     await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
-    const find = (): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`how=${how}`));
+    const find = (): OtlpSpan | undefined => streamTagged(server.spans(), 'how', how);
     await expect.poll(() => find() !== undefined).toBe(true);
     const stream = find() as OtlpSpan;
-    const message = server.spans().find((s) => s.spanId === stream.parentSpanId) as OtlpSpan;
+    const message = messageOf(server.spans(), stream) as OtlpSpan;
     const list = chunkEvents(stream);
     const deltas = list.filter((c) => c.index < 4);
     expect(deltas).toHaveLength(4);

@@ -8,9 +8,10 @@
 // stop as `cancel`, and the model service's spans in the same trace.
 import { expect, test, type Page } from '@playwright/test';
 import { startStack } from '../../demo-backend/dist/stack/start-stack.js';
-import type { RunResult } from './fixtures/ai-app.js';
+import type { Apps, RunResult } from './fixtures/ai-app.js';
 import { bundleAiApps } from './fixtures/ai-bundle.js';
 import { AI_ANSWER_WORDS, startAiServer, type AiServer, type LoggedRequest } from './fixtures/ai-server.js';
+import { gotoPage } from './fixtures/new-user-server.js';
 import { descendsFrom, findSpan, waitForTrace, SPAN_KIND, type FlatSpan } from './fixtures/traces.js';
 
 type Variant = 'native' | 'script' | 'esm';
@@ -54,17 +55,11 @@ test.afterAll(async () => {
   await stack?.stop();
 });
 
-interface Apps {
-  openaiStream(run: string, prompt: string): Promise<RunResult>;
-  openaiAbort(run: string, prompt: string, after: number, how: 'controller' | 'signal'): Promise<RunResult>;
-  aiChat(run: string, text: string): Promise<RunResult>;
-  aiStop(run: string, text: string, afterChars: number): Promise<RunResult>;
-}
 type PageWindow = { apps?: Apps; pageErrors: string[]; st?: { flush(): Promise<void> }; Streamtrace?: { instance?: { flush(): Promise<void> } } };
 
 /** Loads the variant's page, runs `calls` (app method + arguments) in order, flushes the SDK. */
 async function runPage(page: Page, variant: Variant, calls: [keyof Apps, ...unknown[]][]): Promise<RunResult[]> {
-  await page.goto(`${server.base}/${variant}.html`);
+  await gotoPage(page, undefined, `${server.base}/${variant}.html`);
   await page.waitForFunction(() => (window as unknown as PageWindow).apps !== undefined);
   const results = await page.evaluate(async (list) => {
     const apps = (window as unknown as PageWindow).apps as unknown as Record<string, (...args: unknown[]) => Promise<RunResult>>;
@@ -114,7 +109,8 @@ async function browserTrace(run: string, extra: (spans: FlatSpan[]) => boolean =
   // The ids the request carried are the message's.
   expect(request.headers['x-session-id']).toBe(message.attributes['session.id']);
   expect(request.headers['x-message-id']).toBe(message.attributes['streamtrace.message.id']);
-  expect(String(message.attributes['session.id'])).not.toBe('');
+  expect(message.attributes['session.id']).toMatch(/^[\da-f]{32}$/);
+  expect(message.attributes['streamtrace.message.id']).toMatch(/^[\da-f]{32}$/);
   // Chunk events: an answer shorter than the event budget (100) keeps one event per chunk.
   const chunks = Number(stream.attributes['streamtrace.stream.chunks']);
   const indexes = stream.events.filter((e) => e.name === 'chunk').map((e) => Number(e.attributes['streamtrace.chunk.index']));

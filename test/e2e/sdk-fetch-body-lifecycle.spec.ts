@@ -2,7 +2,7 @@
 // (and the auto message) as `cancel`, BYOB readers work as on the network's own byte stream, and a
 // body the app drops unread ends as `cancel` (`body_unread`) once collected — never one still held.
 import { expect, test, type Page } from '@playwright/test';
-import { attr, scriptTagPage, sseSha256, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
+import { messageOf, streamTagged, attr, scriptTagPage, sseSha256, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -14,10 +14,7 @@ test.afterAll(async () => {
 
 const page = (base: string, app: string): string => scriptTagPage({ endpoint: `${base}/v1/traces`, propagateTo: `${base}/sse` }, app);
 
-const streamOf = (spans: OtlpSpan[], tag: string): OtlpSpan | undefined =>
-  spans.find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`tag=${tag}`));
-const messageOf = (spans: OtlpSpan[], stream: OtlpSpan | undefined): OtlpSpan | undefined =>
-  spans.find((s) => s.name === 'chat.message' && s.spanId === stream?.parentSpanId);
+const streamOf = (spans: OtlpSpan[], tag: string): OtlpSpan | undefined => streamTagged(spans, 'tag', tag);
 const isError = (span: OtlpSpan | undefined): boolean => span?.status?.code === 2 || span?.status?.code === 'STATUS_CODE_ERROR';
 const cancelReason = (span: OtlpSpan | undefined): unknown =>
   attr(span?.events?.find((e) => e.name === 'stream.cancel'), 'streamtrace.cancel.reason');

@@ -3,7 +3,7 @@
 // and paint must still be the widget's own render — open or closed root, attached in the
 // custom element's constructor before the element is inserted, or marked data-streamtrace-message.
 import { expect, test } from '@playwright/test';
-import { attr, chunkEvents, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type ChunkEvent, type OtlpSpan } from './fixtures/new-user-server.js';
+import { messageOf, streamTagged, attr, chunkEvents, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
 
 let server: NewUserServer;
 test.beforeAll(async () => {
@@ -44,10 +44,10 @@ for (const [mode, marked] of [['open', false], ['closed', false], ['open', true]
     await page.evaluate(() => (window as unknown as { churn(): void }).churn());
     await page.waitForTimeout(400);
     await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
-    const find = (): OtlpSpan | undefined => server.spans().find((s) => s.name === 'chat.stream' && String(attr(s, 'url.full')).endsWith(`tag=${tag}`));
+    const find = (): OtlpSpan | undefined => streamTagged(server.spans(), 'tag', tag);
     await expect.poll(() => find() !== undefined).toBe(true);
     const stream = find() as OtlpSpan;
-    const message = server.spans().find((s) => s.spanId === stream.parentSpanId) as OtlpSpan;
+    const message = messageOf(server.spans(), stream) as OtlpSpan;
     const list = chunkEvents(stream);
     const deltas = list.filter((c) => c.index < 4);
     expect(deltas).toHaveLength(4);
