@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { resolveConfig } from '../config.js';
-import { createSession } from '../session/session.js';
-import { createStore } from '../session/storage.js';
-import { ChatMessage } from '../message/message.js';
+import { testMessage, testRuntime } from '../runtime.test-helpers.js';
 import { StreamRecorder } from './stream-recorder.js';
 import { observeBody } from './fetch-body.js';
-import type { Runtime } from '../runtime.js';
 
 const encoder = new TextEncoder();
 const EVENTS = ['data: {"type":"delta","text":"héllo"}\n\n', 'data: {"type":"delta","text":"wörld"}\n\n', 'data: {"type":"done"}\n\n'];
@@ -15,18 +12,8 @@ const EVENTS = ['data: {"type":"delta","text":"héllo"}\n\n', 'data: {"type":"de
 function recorder(): { stream: StreamRecorder; span(): Promise<ReadableSpan | undefined> } {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const runtime: Runtime = {
-    config: resolveConfig({}),
-    tracer: provider.getTracer('test'),
-    session: createSession({ store: createStore('memory'), inactivityMs: 1e9, maxAgeMs: 1e9 }),
-    scheduler: { request: () => {} },
-    devtools: { active: false, chunks: () => {} },
-    openStreams: new Set(),
-    finishing: new Set(),
-    settlers: new Set(),
-    enabled: true,
-  };
-  const message = new ChatMessage({ runtime, onEnded: () => {}, startMessage: () => { throw new Error('unused'); } }, {}, false);
+  const runtime = testRuntime(resolveConfig({}), provider.getTracer('test'));
+  const message = testMessage(runtime);
   const stream = new StreamRecorder(runtime, message, 'fetch', new URL('http://127.0.0.1/sse'), 'GET');
   return {
     stream,

@@ -3,13 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resolveConfig } from '../config.js';
-import { createSession } from '../session/session.js';
-import { createStore } from '../session/storage.js';
-import { ChatMessage } from '../message/message.js';
+import { testMessage, testRuntime } from '../runtime.test-helpers.js';
 import { SessionSampler } from '../sampling/session-sampler.js';
 import { StreamRecorder } from './stream-recorder.js';
 import { instrumentFetch } from './fetch.js';
-import type { Runtime } from '../runtime.js';
 
 let base = '';
 const server = createServer((_req, res) => {
@@ -27,18 +24,8 @@ async function fetchWith(rate: number): Promise<{ response: Response; text: stri
   const exporter = new InMemorySpanExporter();
   const config = resolveConfig({ sampleRate: rate, keepUnsampled: false });
   const provider = new BasicTracerProvider({ sampler: new SessionSampler(() => 's1', rate, false), spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const runtime: Runtime = {
-    config,
-    tracer: provider.getTracer('test'),
-    session: createSession({ store: createStore('memory'), inactivityMs: 1e9, maxAgeMs: 1e9 }),
-    scheduler: { request: () => {} },
-    devtools: { active: false, chunks: () => {} },
-    openStreams: new Set(),
-    finishing: new Set(),
-    settlers: new Set(),
-    enabled: true,
-  };
-  const message = new ChatMessage({ runtime, onEnded: () => {}, startMessage: () => { throw new Error('unused'); } }, {}, false);
+  const runtime = testRuntime(config, provider.getTracer('test'));
+  const message = testMessage(runtime);
   const uninstall = instrumentFetch({
     config,
     enabled: () => true,

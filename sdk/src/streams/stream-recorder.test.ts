@@ -2,11 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resolveConfig, type StreamtraceOptions } from '../config.js';
-import { createSession } from '../session/session.js';
-import { createStore } from '../session/storage.js';
-import { ChatMessage } from '../message/message.js';
+import { testMessage, testRuntime } from '../runtime.test-helpers.js';
 import { StreamRecorder } from './stream-recorder.js';
-import type { Runtime } from '../runtime.js';
 import type { PaintWaiter } from '../timing/frame-scheduler.js';
 import { SessionSampler } from '../sampling/session-sampler.js';
 import { UnsampledBuffer } from '../sampling/unsampled-buffer.js';
@@ -21,18 +18,8 @@ function setup(options: StreamtraceOptions = {}, sampledOut = false) {
       })
     : new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const waiting: PaintWaiter[] = [];
-  const runtime: Runtime = {
-    config: resolveConfig(options),
-    tracer: provider.getTracer('test'),
-    session: createSession({ store: createStore('memory'), inactivityMs: 1e9, maxAgeMs: 1e9 }),
-    scheduler: { request: (w) => void waiting.push(w) },
-    devtools: { active: false, chunks: () => {} },
-    openStreams: new Set(),
-    finishing: new Set(),
-    settlers: new Set(),
-    enabled: true,
-  };
-  const message = new ChatMessage({ runtime, onEnded: () => {}, startMessage: () => { throw new Error('unused'); } }, { conversationId: 'c1' }, false);
+  const runtime = testRuntime(resolveConfig(options), provider.getTracer('test'), { request: (w) => void waiting.push(w) });
+  const message = testMessage(runtime, { conversationId: 'c1' });
   /** Simulates one frame: everything committed so far is painted at `at`. */
   const frame = (at: number): void => {
     for (const w of waiting.splice(0)) {
