@@ -121,6 +121,20 @@ const inlineEnums = {
   },
 };
 
+// The script tag bundles sdk/src/api-lite.ts in place of @opentelemetry/api: the few functions it
+// uses, on the same global registry as the app's copy (-1.8 KiB gzip). ESM builds keep the package.
+const apiLite = join(root, 'src/api-lite.ts');
+const useApiLite = {
+  name: 'streamtrace-api-lite',
+  enforce: 'pre',
+  resolveId: {
+    filter: { id: /^@opentelemetry\/api$/ },
+    handler(source, importer) {
+      return importer === apiLite || !importer?.startsWith(join(root, 'src')) ? undefined : apiLite;
+    },
+  },
+};
+
 rmSync(dist, { recursive: true, force: true });
 
 const common = { configFile: false, root, logLevel: 'warn', publicDir: false, plugins: [inlineEnums] };
@@ -146,9 +160,10 @@ await build({
 
 await build({
   ...common,
+  plugins: [inlineEnums, useApiLite],
   define: { 'process.env.NODE_ENV': '"production"' },
-  // The script tag bundles @opentelemetry/api's own ES2017+ build (`esnext`, browser platform files):
-  // the same package and global registry as the app's copy, without the ES5 helpers (-0.5 KiB gzip).
+  // Packages' ES2017+ builds (`esnext`, browser platform files), without ES5 helpers, where they
+  // have one (any enum the inlining above missed comes from @opentelemetry/api's esnext build).
   resolve: { conditions: ['esnext', 'browser', 'production'], mainFields: ['browser', 'esnext', 'module'] },
   build: {
     outDir: dist,

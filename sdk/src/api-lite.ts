@@ -1,0 +1,111 @@
+import type { Context, ContextAPI, DiagAPI, DiagLogger, Span, SpanContext, TraceAPI } from '@opentelemetry/api';
+
+/**
+ * The part of `@opentelemetry/api` 1.9 the script tag uses, speaking the same global registry
+ * (`Symbol.for('opentelemetry.js.api.1')`, version check, context keys) as the app's own copy: a
+ * context manager or diag logger registered there is used here, and contexts and spans pass both
+ * ways. sdk/build.mjs puts it in place of the package in the IIFE only (-1.8 KiB gzip); ESM users
+ * get the real package. api-lite.test.ts checks it against the real one.
+ */
+const KEY = Symbol.for('opentelemetry.js.api.1');
+const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
+
+/** What the real api 1.9.0 accepts from the registry: 1.x with x ≥ 9, no prerelease. */
+function registered<T>(type: string): T | undefined {
+  const api = (globalThis as Record<symbol, Record<string, unknown> | undefined>)[KEY];
+  const match = /^1\.(\d+)\.\d+$/.exec(String(api?.version));
+  return match && +match[1]! >= 9 ? (api![type] as T | undefined) : undefined;
+}
+
+class BaseContext implements Context {
+  #values: Map<symbol, unknown>;
+  constructor(values?: Map<symbol, unknown>) {
+    this.#values = new Map(values);
+  }
+  getValue(key: symbol): unknown {
+    return this.#values.get(key);
+  }
+  setValue(key: symbol, value: unknown): Context {
+    const next = new BaseContext(this.#values);
+    next.#values.set(key, value);
+    return next;
+  }
+  deleteValue(key: symbol): Context {
+    const next = new BaseContext(this.#values);
+    next.#values.delete(key);
+    return next;
+  }
+}
+
+export const ROOT_CONTEXT: Context = new BaseContext();
+
+type Manager = Pick<ContextAPI, 'active' | 'with'>;
+const manager = (): Manager => registered<Manager>('context') ?? noopManager;
+const noopManager: Manager = { active: () => ROOT_CONTEXT, with: (_context, fn, thisArg, ...args) => fn.call(thisArg, ...args) };
+
+export const context: Manager = {
+  active: () => manager().active(),
+  with: (ctx, fn, thisArg, ...args) => manager().with(ctx, fn, thisArg, ...args),
+};
+
+class NonRecordingSpan implements Span {
+  #context: SpanContext;
+  constructor(spanContext: SpanContext) {
+    this.#context = spanContext;
+  }
+  spanContext(): SpanContext {
+    return this.#context;
+  }
+  setAttribute(): this {
+    return this;
+  }
+  setAttributes(): this {
+    return this;
+  }
+  addEvent(): this {
+    return this;
+  }
+  addLink(): this {
+    return this;
+  }
+  addLinks(): this {
+    return this;
+  }
+  setStatus(): this {
+    return this;
+  }
+  updateName(): this {
+    return this;
+  }
+  end(): void {}
+  isRecording(): boolean {
+    return false;
+  }
+  recordException(): void {}
+}
+
+const isValid = (id: string, length: number): boolean => new RegExp(`^[\\da-f]{${length}}$`, 'i').test(id) && !/^0+$/.test(id);
+const getSpan = (ctx: Context): Span | undefined => (ctx.getValue(SPAN_KEY) as Span | undefined) || undefined;
+const setSpan = (ctx: Context, span: Span): Context => ctx.setValue(SPAN_KEY, span);
+const wrapSpanContext = (spanContext: SpanContext): Span => new NonRecordingSpan(spanContext);
+
+export const trace: Pick<TraceAPI, 'getSpan' | 'setSpan' | 'deleteSpan' | 'getSpanContext' | 'setSpanContext' | 'isSpanContextValid' | 'wrapSpanContext'> = {
+  getSpan,
+  setSpan,
+  deleteSpan: (ctx) => ctx.deleteValue(SPAN_KEY),
+  getSpanContext: (ctx) => getSpan(ctx)?.spanContext(),
+  setSpanContext: (ctx, spanContext) => setSpan(ctx, wrapSpanContext(spanContext)),
+  isSpanContextValid: (spanContext) => isValid(spanContext.traceId, 32) && isValid(spanContext.spanId, 16),
+  wrapSpanContext,
+};
+
+const LEVELS = ['error', 'warn', 'info', 'debug', 'verbose'] as const;
+
+/** Like the real component logger: each call goes to the diag logger registered at that moment, namespace first. */
+export const diag: Pick<DiagAPI, 'createComponentLogger'> = {
+  createComponentLogger: ({ namespace }) =>
+    Object.fromEntries(LEVELS.map((level) => [level, (...args: unknown[]) => registered<DiagLogger>('diag')?.[level](namespace || 'DiagComponentLogger', ...args)])) as unknown as DiagLogger,
+};
+
+// Enum members are written as numbers by sdk/build.mjs; these keep the importers' named imports resolvable.
+export { SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
