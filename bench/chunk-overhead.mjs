@@ -4,15 +4,18 @@
 // ((program) and GC included). Median of N runs, SDK order alternating between runs; heap growth after GC.
 // `node bench/chunk-overhead.mjs [--runs 3] [--chunks 10000] [--sdks streamtrace,otel-web,...] [--transports fetch] [--json]`
 // `[--sample-rate R] [--keep-unsampled 0]`: our quick start with that `sampleRate` / `keepUnsampled` (docs/performance.md "Sampling").
-// `[--hot-by-transport 1]`: also list our hottest functions per transport.
+// `[--hot-by-transport 1] [--hot-limit 10]`: also list our hottest functions per transport (that many).
 // `[--compare-dist DIR]`: also measure the IIFE in DIR (another build's sdk/dist) as `streamtrace-b`, in
 // the same runs and alternating order as ours: a before/after comparison on equal machine load.
+// The default rows end with three floors (`floor-intercept`, `floor-timestamp`, `floor-commit`; bench/quickstarts/floor.js):
+// listener wrapping and the fetch body pipe alone, plus one stored timestamp per chunk, plus a DOM commit check per
+// chunk — how much of a budget mere interception and the least per-chunk timing take on this page.
 // `[--max-sample-us 1000]`: one profile sample counts for at most that long (a loaded machine deschedules the
 // renderer; the gap would be charged to whichever function ran last). Default: no cap (the documented method).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchChromium } from './lib/browser.mjs';
-import { browserScripts, oursBuilt } from './lib/sdks.mjs';
+import { browserScripts, FLOORS, oursBuilt } from './lib/sdks.mjs';
 import { startBenchServer } from './lib/server.mjs';
 import { measureStream, TRANSPORTS } from './lib/stream-run.mjs';
 import { parseArgs } from './lib/args.mjs';
@@ -20,6 +23,8 @@ import { median, printTable } from './lib/table.mjs';
 import { hotFunctions, printHotFunctions } from './lib/hot-functions.mjs';
 
 export const SDKS = ['streamtrace', 'otel-web', 'honeycomb', 'faro', 'sentry', 'datadog'];
+/** Rows that are no SDK but the least any per-chunk timer must do on this page (bench/quickstarts/floor.js). */
+export const FLOOR_IDS = FLOORS.map((f) => f.id);
 
 /** Our script-tag quick start with `sampleRate` / `keepUnsampled` added to its init options. */
 function withSampling(scripts, sampleRate, keepUnsampled) {
@@ -107,7 +112,7 @@ export function overheadTables({ scripts, results }, { sdks, transports, chunks 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const opts = parseArgs(process.argv.slice(2), { runs: 3, chunks: 10000, sdks: SDKS, transports: TRANSPORTS, json: false });
+  const opts = parseArgs(process.argv.slice(2), { runs: 3, chunks: 10000, sdks: [...SDKS, ...FLOOR_IDS], transports: TRANSPORTS, json: false });
   if (!oursBuilt()) opts.sdks = opts.sdks.filter((s) => s !== 'streamtrace');
   if (opts['compare-dist'] !== undefined && !opts.sdks.includes('streamtrace-b')) opts.sdks = [...opts.sdks, 'streamtrace-b'];
   const started = performance.now();
@@ -139,7 +144,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (opts['hot-by-transport'] && opts.transports.length > 1) {
       for (const transport of opts.transports) {
         console.log(`\nStreamtrace: top self-time functions, ${transport}\n`);
-        printHotFunctions(hotFunctions({ ...measured, results: measured.results.filter((r) => r.transport === transport) }, 'streamtrace', 10));
+        printHotFunctions(hotFunctions({ ...measured, results: measured.results.filter((r) => r.transport === transport) }, 'streamtrace', Number(opts['hot-limit'] ?? 10)));
       }
     }
   }

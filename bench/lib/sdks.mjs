@@ -18,6 +18,12 @@ export const COMPETITORS = [
   { id: 'sentry', label: 'Sentry browser + tracing', entry: quickstart('sentry.js') },
   { id: 'datadog', label: 'Datadog RUM', entry: quickstart('datadog.js') },
 ];
+/** The floor of any per-chunk timer on the same page (bench/quickstarts/floor.js): interception alone, then plus one stored timestamp per chunk, then plus a DOM commit check per chunk. */
+export const FLOORS = [
+  { id: 'floor-intercept', label: 'floor: interception only', entry: quickstart('floor-intercept.js') },
+  { id: 'floor-timestamp', label: 'floor: interception + timeStamp per chunk', entry: quickstart('floor-timestamp.js') },
+  { id: 'floor-commit', label: 'floor: + DOM commit check per chunk', entry: quickstart('floor-commit.js') },
+];
 export const OTEL_EQUIVALENT = { id: 'otel-web-vitals', label: 'OpenTelemetry web + fetch + XHR instrumentation + web-vitals', entry: quickstart('otel-web-vitals.js') };
 export const OTEL_CORE = { id: 'otel-core', label: 'OpenTelemetry provider + OTLP exporter alone', entry: quickstart('otel-core.js') };
 export const OURS_ESM = { id: 'streamtrace-esm', label: 'Streamtrace (ESM init, bundled)', entry: quickstart('streamtrace-esm.js') };
@@ -63,7 +69,7 @@ export async function browserScripts(ids) {
         ],
       });
     } else {
-      const sdk = [...COMPETITORS, OTEL_CORE].find((s) => s.id === id);
+      const sdk = [...COMPETITORS, ...FLOORS, OTEL_CORE].find((s) => s.id === id);
       if (sdk === undefined) throw new Error(`unknown SDK ${id}`);
       out.set(id, { label: sdk.label, files: [{ name: `${id}.js`, body: await bundle(sdk.entry) }] });
     }
