@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 const root = dirname(fileURLToPath(import.meta.url));
+/** Where the collector embeds the message list (src/entries/embedded-listing.ts, EMBEDDED_LISTING_MARKER). */
+const LISTING_MARKER = '<!--streamtrace:listing-->';
 const pages = resolve(root, 'pages');
 const extensionDir = resolve(root, 'dist/extension');
 const standaloneDir = resolve(root, 'dist/standalone');
@@ -56,9 +58,10 @@ async function buildPages(input, outDir, base) {
 }
 
 /**
- * The standalone page's first request, the message list, is started by a small classic script
- * inlined in its HTML (src/entries/standalone-early.ts), ahead of the module scripts: the list is
- * then on its way while the panel's code downloads and compiles, instead of after it has run.
+ * The standalone page's inline classic script (src/entries/standalone-early.ts), last in its body,
+ * after #app: it runs while the module downloads and compiles, reads the message list the collector
+ * embedded where the page marks it (src/entries/embedded-listing.ts), else requests it, and draws
+ * the panel's first frame from it; the module then takes the list and that frame over.
  */
 async function inlineEarlyScript(dir, page) {
   const scratch = resolve(root, 'dist/.early');
@@ -68,9 +71,9 @@ async function inlineEarlyScript(dir, page) {
   if (/<\/script/i.test(code)) throw new Error('the early script contains </script');
   const file = resolve(dir, page);
   const html = await readFile(file, 'utf8');
-  const at = html.indexOf('<script type="module"');
-  if (at < 0) throw new Error(`${page} has no module script`);
-  await writeFile(file, `${html.slice(0, at)}<script>${code}</script>\n    ${html.slice(at)}`);
+  const at = html.lastIndexOf('</body>');
+  if (at < 0) throw new Error(`${page} has no </body>`);
+  await writeFile(file, `${html.slice(0, at)}  ${LISTING_MARKER}\n    <script>${code}</script>\n  ${html.slice(at)}`);
 }
 
 const manifest = {

@@ -6,6 +6,7 @@ import { handleMetrics } from './metrics/handle-metrics.js';
 import { handleGetLogs, handleGetTrace, parseMetricQuery, sendJson } from './query.js';
 import { handleListTraces } from './query-bulk.js';
 import { handleSampling } from './sampling-rule.js';
+import { servePanelPage } from './panel-page.js';
 import { serveStatic } from './static-files.js';
 import type { CorsPolicy } from './cors.js';
 import type { Forwarder } from './forwarder.js';
@@ -90,6 +91,9 @@ export function createRouter(deps: RouterDeps): Route {
     match = /^\/api\/logs\/([^/]+)$/.exec(path);
     if (match?.[1]) return handleGetLogs(res, logs, match[1]);
     if (path.startsWith('/api/') || path.startsWith('/v1/')) throw new HttpError(404, 'no such route');
+    // The panel page carries the list it loads first (panel-page.ts).
+    const panelList = (limit: number) => ({ traces: spans.list({ limit }), lastEventId: live.lastEventId() });
+    if ((path === '/' || path === '/index.html') && deps.panelDir && (await servePanelPage(req, res, deps.panelDir, url.searchParams, panelList))) return;
     return serveStatic(req, res, deps.panelDir, path);
   };
 }

@@ -28,6 +28,8 @@ export interface CollectorAdapterOptions {
   backfillLimit?: number;
   /** That list's request, when the page already started it (requestTraceListing with the same limit). */
   listRequest?: Promise<Response>;
+  /** That list already read (fetchTraceListing of such a request): the standalone page's inline script reads it first. */
+  listing?: Promise<TraceListing | undefined>;
   backoff?: { initialMs?: number; maxMs?: number };
   /**
    * Load the newest messages' spans right after the list (default true). A page opened to show one
@@ -223,7 +225,7 @@ export function createCollectorAdapter(options: CollectorAdapterOptions): Collec
   // them before it returns, so the panel's first render already lists them.
   let subscribed = false;
   let whenSubscribed: (() => void) | undefined;
-  const listRequest = fetchTraceListing(options.listRequest ?? requestTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100));
+  const listRequest = options.listing ?? fetchTraceListing(options.listRequest ?? requestTraceListing(baseUrl, doFetch, options.backfillLimit ?? 100));
   const prefetching = options.prefetch ?? true;
   const listSettled = listRequest
     .catch(() => undefined)

@@ -110,18 +110,21 @@ export interface TraceListing {
   lastEventId?: number;
 }
 
-/** The list request's URL; the standalone page also starts it from its HTML (`early-requests.ts`). */
 /** `GET /api/traces?limit=N`: the request fetchTraceListing reads (the standalone page starts it early). */
 export const requestTraceListing = (baseUrl: string, doFetch: typeof fetch, limit: number): Promise<Response> =>
   doFetch(`${baseUrl}/api/traces?limit=${limit}`, { headers: { accept: 'application/json' } });
+
+/** A `GET /api/traces` answer's rows and lastEventId; undefined when it carries no rows. */
+export function readTraceListing(body: unknown): TraceListing | undefined {
+  const traces = parseTraceListing(body);
+  if (!traces) return undefined;
+  const lastEventId = isObject(body) ? body.lastEventId : undefined;
+  return typeof lastEventId === 'number' && Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? { traces, lastEventId } : { traces };
+}
 
 /** The answer of requestTraceListing with its rows; undefined when it carries no rows (or failed). */
 export async function fetchTraceListing(request: Promise<Response>): Promise<TraceListing | undefined> {
   const response = await request;
   if (!response.ok) return undefined;
-  const body: unknown = await response.json();
-  const traces = parseTraceListing(body);
-  if (!traces) return undefined;
-  const lastEventId = isObject(body) ? body.lastEventId : undefined;
-  return typeof lastEventId === 'number' && Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? { traces, lastEventId } : { traces };
+  return readTraceListing(await response.json());
 }

@@ -1,18 +1,29 @@
+import type { TraceListing } from '../bridge/trace-listing';
+
 /**
- * The message list's request, started by a small script inlined in the standalone page's HTML while
- * the panel's module is still downloading and compiling; the entry hands it to the collector adapter.
+ * The message list, requested and read by a small script inlined in the standalone page's HTML
+ * while the panel's module is still downloading and compiling (standalone-early.ts); the entry
+ * hands it to the collector adapter.
  */
 export const EARLY_LIST_KEY = '__streamtraceEarlyList';
 
-/** Leaves `request` for the entry module; a failure waits for the taker, without an unhandled rejection. */
-export function leaveEarlyList(request: Promise<Response>, scope: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): void {
-  request.catch(() => undefined);
-  scope[EARLY_LIST_KEY] = request;
+export interface EarlyList {
+  /** The list's answer, read (undefined when it carried no rows; rejected when it failed). */
+  listing: Promise<TraceListing | undefined>;
+  /** Whether the inline script drew the panel's first frame from it (first-frame.ts). */
+  drawn: Promise<boolean>;
 }
 
-/** The request the page's inline script started, taken (later calls find none). */
-export function takeEarlyList(scope: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): Promise<Response> | undefined {
-  const early = scope[EARLY_LIST_KEY];
+/** Leaves `early` for the entry module; a failure waits for the taker, without an unhandled rejection. */
+export function leaveEarlyList(early: EarlyList, scope: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): void {
+  early.listing.catch(() => undefined);
+  early.drawn.catch(() => undefined);
+  scope[EARLY_LIST_KEY] = early;
+}
+
+/** What the page's inline script left, taken (later calls find nothing). */
+export function takeEarlyList(scope: Record<string, unknown> = globalThis as unknown as Record<string, unknown>): EarlyList | undefined {
+  const early = scope[EARLY_LIST_KEY] as Partial<EarlyList> | undefined;
   delete scope[EARLY_LIST_KEY];
-  return early instanceof Promise ? (early as Promise<Response>) : undefined;
+  return early?.listing instanceof Promise && early.drawn instanceof Promise ? (early as EarlyList) : undefined;
 }

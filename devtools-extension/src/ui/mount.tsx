@@ -6,7 +6,7 @@ import { createPanelController } from './models/controller';
 import type { PanelStore } from './models/store';
 import { loadSettings } from './settings';
 import type { PanelSettings, SettingsStorage } from './settings';
-import { PANEL_CSS } from './styles';
+import { FIRST_FRAME_STYLE, PANEL_CSS, PANEL_STYLE_ATTRIBUTE } from './styles';
 import { BURST_RENDER_INTERVAL_MS, browserClock, createRenderSchedule } from './render-schedule';
 
 export interface MountOptions {
@@ -48,9 +48,16 @@ export function mount({ adapter, container, options = {} }: MountArgs): MountedP
     queryBaseUrl: options.defaults?.queryBaseUrl ?? 'http://127.0.0.1:4318',
     traceUrlTemplate: options.defaults?.traceUrlTemplate ?? '',
   });
-  const style = document.createElement('style');
-  style.textContent = PANEL_CSS;
-  container.ownerDocument.head.appendChild(style);
+  // The standalone page's first frame (entries/first-frame.ts) may have added the stylesheet: it is
+  // taken over (once), else each panel adds its own.
+  const head = container.ownerDocument.head;
+  const found = head.querySelector<HTMLStyleElement>(`style[${PANEL_STYLE_ATTRIBUTE}="${FIRST_FRAME_STYLE}"]`);
+  const style = found ?? container.ownerDocument.createElement('style');
+  style.setAttribute(PANEL_STYLE_ATTRIBUTE, '');
+  if (!found) {
+    style.textContent = PANEL_CSS;
+    head.appendChild(style);
+  }
   container.classList.add('st-container');
   const controller = createPanelController(adapter, store);
   render(

@@ -1,4 +1,10 @@
 // Injected as one <style> element by mount(); plain CSS so the extension needs no CSS pipeline.
+
+/** Marks the panel's <style> element; mount() takes over one whose value is FIRST_FRAME_STYLE. */
+export const PANEL_STYLE_ATTRIBUTE = 'data-streamtrace-panel';
+/** Added by the standalone page's first frame (entries/first-frame.ts), before the panel mounts. */
+export const FIRST_FRAME_STYLE = 'first-frame';
+
 export const PANEL_CSS = `
 .st-container {
   --bg: #ffffff; --bg-alt: #f6f7f9; --bg-hover: #eef1f5; --bg-sel: #dde8fb; --fg: #1f2328; --muted: #656d76;

@@ -1,26 +1,13 @@
 import type { MessageRow } from '../models/messages';
 import { formatClock, formatMs } from '../format';
 import { VirtualList } from './VirtualList';
+import { MESSAGE_ROW_HEIGHT, STATUS_TEXT, countText, errorText, rowTooltip } from './message-row-text';
 
 export interface MessageListProps {
   rows: MessageRow[];
   selected?: string;
   onSelect: (traceId: string) => void;
 }
-
-// Three single-line rows of text; each line clips instead of wrapping, so rows never overlap.
-const ROW_HEIGHT = 60;
-
-function rowTooltip(row: MessageRow): string {
-  return [
-    `trace ${row.traceId}`,
-    row.messageId ? `message ${row.messageId}` : '',
-    row.sessionId ? `session ${row.sessionId}` : '',
-    row.conversationId ? `conversation ${row.conversationId}` : '',
-  ].filter(Boolean).join('\n');
-}
-
-const STATUS_TEXT: Record<MessageRow['status'], string> = { complete: 'ok', cancel: 'cancelled', error: 'error', pending: 'pending' };
 
 export function MessageList({ rows, selected, onSelect }: MessageListProps) {
   if (!rows.length) {
@@ -42,7 +29,7 @@ export function MessageList({ rows, selected, onSelect }: MessageListProps) {
       className="message-list"
       label="Messages"
       items={rows}
-      rowHeight={ROW_HEIGHT}
+      rowHeight={MESSAGE_ROW_HEIGHT}
       getKey={(row) => row.traceId}
       scrollToIndex={rows.findIndex((row) => row.traceId === selected)}
       renderRow={(row) => (
@@ -61,8 +48,8 @@ export function MessageList({ rows, selected, onSelect }: MessageListProps) {
           </span>
           <span class="message-meta">
             <span title="duration">{formatMs(row.durationMs)}</span>
-            <span>{row.chunks !== undefined ? `${row.chunks} chunks` : `${row.spanCount} spans`}</span>
-            {row.errorCount > 0 ? <span class="text-error">{`${row.errorCount} error span${row.errorCount === 1 ? '' : 's'}`}</span> : null}
+            <span>{countText(row)}</span>
+            {row.errorCount > 0 ? <span class="text-error">{errorText(row)}</span> : null}
             {row.isChatMessage ? null : <span class="message-root">{row.title}</span>}
           </span>
           {row.preview

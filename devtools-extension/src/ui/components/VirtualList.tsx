@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { scrollTopToShow, virtualWindow } from './virtual-window';
+import { DEFAULT_FALLBACK_HEIGHT, DEFAULT_OVERSCAN, scrollTopToShow, virtualWindow } from './virtual-window';
 
 export interface VirtualListProps<T> {
   items: T[];
@@ -18,7 +18,7 @@ export interface VirtualListProps<T> {
 
 /** Fixed-height rows; only the rows in view (plus overscan) exist in the DOM. */
 export function VirtualList<T>(props: VirtualListProps<T>) {
-  const { items, rowHeight, overscan = 8, fallbackHeight = 600 } = props;
+  const { items, rowHeight, overscan = DEFAULT_OVERSCAN, fallbackHeight = DEFAULT_FALLBACK_HEIGHT } = props;
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(0);

@@ -4,6 +4,10 @@ export interface VirtualWindow {
   last: number;
 }
 
+/** VirtualList's defaults: rows drawn beyond the viewport, and the height assumed until measured. */
+export const DEFAULT_OVERSCAN = 8;
+export const DEFAULT_FALLBACK_HEIGHT = 600;
+
 export function virtualWindow(scrollTop: number, viewportHeight: number, rowHeight: number, count: number, overscan: number): VirtualWindow {
   const top = Math.max(0, scrollTop);
   const first = Math.min(count, Math.max(0, Math.floor(top / rowHeight) - overscan));

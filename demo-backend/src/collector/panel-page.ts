@@ -1,0 +1,69 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { resolve, sep } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+// The standalone panel's page (`GET /`) with the message list it loads at start already in it:
+// the page then draws its list without a request of its own (devtools-extension
+// src/entries/embedded-listing.ts reads it). The list is what `GET /api/traces?limit=N` answers
+// at that moment (with lastEventId, so the page's live feed resumes without a gap).
+
+/** Where the panel's index.html asks for the list; a page without it is served as it is. */
+export const LISTING_MARKER = '<!--streamtrace:listing-->';
+export const LISTING_ELEMENT_ID = 'streamtrace-listing';
+
+const DEFAULT_LIST = 100;
+const MAX_LIST = 1000;
+
+/**
+ * The list the standalone panel loads at start for its URL (its standalone-options.ts):
+ * `?messages=N` → min(N, 1000), anything else → 100. A page whose own rule differs sees another
+ * `data-limit` and asks for its list as before.
+ */
+export function panelListLimit(params: URLSearchParams): number {
+  const raw = params.get('messages');
+  const value = raw === null || raw.trim() === '' ? Number.NaN : Number(raw);
+  return Number.isInteger(value) && value >= 1 ? Math.min(MAX_LIST, value) : DEFAULT_LIST;
+}
+
+/**
+ * `html` with `listing` as `<script type="application/json" id="streamtrace-listing" data-limit="N">`
+ * at the marker; `<` is written as `\u003c` (the same JSON), so no string in it can end the element.
+ * Undefined when the page has no marker.
+ */
+export function embedListing(html: string, limit: number, listing: unknown): string | undefined {
+  const at = html.indexOf(LISTING_MARKER);
+  if (at < 0) return undefined;
+  const json = JSON.stringify(listing).replace(/</g, '\\u003c');
+  return `${html.slice(0, at)}<script type="application/json" id="${LISTING_ELEMENT_ID}" data-limit="${limit}">${json}</script>${html.slice(at + LISTING_MARKER.length)}`;
+}
+
+/**
+ * Serves `root`/index.html with the list from `list(limit)` embedded; false (nothing sent) when
+ * there is no such file inside `root` or it has no marker: the caller serves it as a static file.
+ */
+export async function servePanelPage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  root: string,
+  params: URLSearchParams,
+  list: (limit: number) => unknown,
+): Promise<boolean> {
+  const base = resolve(root);
+  const file = resolve(base, 'index.html');
+  if (!(await stat(file).catch(() => undefined))?.isFile()) return false;
+  const [realBase, realFile] = await Promise.all([realpath(base), realpath(file)]);
+  if (!realFile.startsWith(realBase + sep)) return false;
+  const limit = panelListLimit(params);
+  const page = embedListing(await readFile(file, 'utf8'), limit, list(limit));
+  if (page === undefined) return false;
+  const body = Buffer.from(page);
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': body.length,
+    // A snapshot of the list: never reused.
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(req.method === 'HEAD' ? undefined : body);
+  return true;
+}

@@ -1,0 +1,25 @@
+import { readTraceListing } from '../bridge/trace-listing';
+import type { TraceListing } from '../bridge/trace-listing';
+
+/**
+ * The dev collector serving the standalone page puts the message list it would answer to
+ * `GET /api/traces?limit=N` into the page, where the page marks the spot with
+ * EMBEDDED_LISTING_MARKER: `<script type="application/json" id="streamtrace-listing" data-limit="N">`.
+ * The page then lists without a request (the list is ready when the page's first script runs).
+ */
+export const EMBEDDED_LISTING_ID = 'streamtrace-listing';
+export const EMBEDDED_LISTING_MARKER = '<!--streamtrace:listing-->';
+
+/**
+ * The embedded list when the page has one for `limit`; undefined when there is none, it was made
+ * for another limit, or it does not read as a list (the page then asks for the list).
+ */
+export function embeddedListing(document: Document, limit: number): TraceListing | undefined {
+  const element = document.getElementById(EMBEDDED_LISTING_ID);
+  if (!element || element.getAttribute('data-limit') !== String(limit)) return undefined;
+  try {
+    return readTraceListing(JSON.parse(element.textContent ?? ''));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCollectorAdapter } from '../bridge/collector-http';
+import { readTraceListing } from '../bridge/trace-listing';
+import type { TraceListing } from '../bridge/trace-listing';
+import { FakeEventSource } from '../testing/fake-event-source';
+import { traceIdOf } from '../testing/otlp-fixtures';
+import { memoryStorage } from '../testing/panel-mount';
+import { mount } from '../ui/mount';
+import type { MountedPanel } from '../ui/mount';
+import { PANEL_STYLE_ATTRIBUTE } from '../ui/styles';
+import { drawFirstFrame, firstFrameHtml } from './first-frame';
+
+const BASE = 'http://collector.test';
+const SOURCE = `collector ${BASE}`;
+const nanos = (ms: number): string => (BigInt(ms) * 1_000_000n).toString();
+
+/** Summaries as the collector lists them (newest first), covering what a row can show. */
+function listing(count = 30): TraceListing {
+  const traces = Array.from({ length: count }, (_, i) => {
+    const n = count - i;
+    const startMs = 1_700_000_000_000 + n * 1500;
+    const base = {
+      traceId: traceIdOf(n), rootName: 'chat.message', rootService: 'chat-web', services: ['chat-web'], spanCount: 8 + n, errorCount: n % 7 === 0 ? 1 : n % 11 === 0 ? 2 : 0,
+      startTimeUnixNano: nanos(startMs), durationMs: 900 + n, updatedAtMs: startMs, rootDurationMs: 900 + n * 37.5,
+      status: n % 5 === 0 ? 'error' : n % 9 === 0 ? 'cancel' : n === count ? 'pending' : 'complete',
+      sessionId: `session-${n % 3}`,
+    };
+    // Every fourth trace is not a chat message (a backend-only request): listed only with "all traces".
+    if (n % 4 === 0) return { ...base, rootName: 'GET /health <probe>', status: 'complete' };
+    return {
+      ...base, messageId: `msg-${n}`,
+      message: {
+        startTimeUnixNano: nanos(startMs), conversationId: `conv-${n % 2}`,
+        ...(n % 3 ? { transport: n % 2 ? 'fetch' : 'websocket', ttftVisibleMs: 120 + n * 3.3 } : {}),
+        ...(n % 6 === 1 ? { chunks: 40 + n } : {}),
+        ...(n % 5 === 2 ? { preview: `Answer ${n}: "quotes" & <tags> stay text` } : {}),
+      },
+    };
+  });
+  return readTraceListing({ traces, lastEventId: 3 })!;
+}
+
+let panel: MountedPanel | undefined;
+afterEach(() => {
+  panel?.unmount();
+  panel = undefined;
+  document.head.innerHTML = '';
+  document.body.innerHTML = '';
+});
+
+/** The standalone panel on a collector whose list is `read` (taken over as the early list). */
+async function mountStandalone(container: HTMLElement, read: TraceListing): Promise<MountedPanel> {
+  const adapter = createCollectorAdapter({
+    baseUrl: BASE,
+    fetch: (async () => new Response('{}', { status: 404 })) as unknown as typeof fetch,
+    listing: Promise.resolve(read),
+    prefetch: false,
+    createEventSource: (url) => new FakeEventSource(url),
+  });
+  await adapter.listSettled;
+  // No act(): the panel's first render only, before any effect runs (as in the first frame).
+  return mount({ adapter, container, options: { maxMessages: 1000, showQueryEndpoint: false, settingsStorage: memoryStorage(), schedule: (render) => render() } });
+}
+
+const newContainer = (): HTMLElement => document.body.appendChild(document.createElement('div'));
+
+describe("the standalone page's first frame", () => {
+  it("is the panel's own first render of the same list, element for element", async () => {
+    const read = listing();
+    const drawn = newContainer();
+    expect(drawFirstFrame(drawn, read.traces, SOURCE)).toBe(true);
+    const rendered = newContainer();
+    panel = await mountStandalone(rendered, read);
+    expect(drawn.innerHTML).toBe(rendered.innerHTML);
+    expect(drawn.className).toBe(rendered.className);
+    // What the frame shows: chat messages only, newest first, a window of rows.
+    expect(drawn.querySelector('.counts')?.textContent).toBe('23 of 30 traces');
+    expect(drawn.querySelector('.message-row')?.getAttribute('data-trace-id')).toBe(traceIdOf(30));
+    expect(drawn.querySelectorAll('.message-row')).toHaveLength(18);
+    expect(drawn.querySelector('.message-preview')?.textContent).toBe('Answer 27: "quotes" & <tags> stay text');
+  });
+
+  it('says "N traces" and leaves out the conversation filter when every trace is one conversation\'s message', async () => {
+    const read = listing(3);
+    for (const trace of read.traces) delete trace.conversationId;
+    const drawn = newContainer();
+    drawFirstFrame(drawn, read.traces, SOURCE);
+    const rendered = newContainer();
+    panel = await mountStandalone(rendered, read);
+    expect(drawn.innerHTML).toBe(rendered.innerHTML);
+    expect(drawn.querySelector('.counts')?.textContent).toBe('3 traces');
+    expect(drawn.querySelector('.conversation-filter')).toBeNull();
+  });
+
+  it('is taken over by the panel: its elements stay, rows open traces, and the stylesheet is not added twice', async () => {
+    const read = listing();
+    const container = newContainer();
+    drawFirstFrame(container, read.traces, SOURCE);
+    const firstRow = container.querySelector<HTMLButtonElement>('.message-row');
+    panel = await mountStandalone(container, read);
+    expect(container.querySelector('.message-row')).toBe(firstRow);
+    expect(document.head.querySelectorAll(`style[${PANEL_STYLE_ATTRIBUTE}]`)).toHaveLength(1);
+    // Once painted, the filters list their sessions, as in any panel.
+    await vi.waitFor(() => expect([...container.querySelectorAll('.session-filter option')].map((option) => option.textContent)).toEqual(['All sessions', 'session-0', 'session-1', 'session-2']));
+    firstRow!.click();
+    await vi.waitFor(() => expect(firstRow!.classList.contains('selected')).toBe(true));
+    expect(container.querySelector('.st-detail')?.textContent).toContain(`Loading trace ${traceIdOf(30)}`);
+  });
+
+  it('draws nothing without a chat message to show, or over a panel already there', () => {
+    const read = listing(4);
+    expect(firstFrameHtml(read.traces.filter((trace) => !trace.isChatMessage), SOURCE)).toBeUndefined();
+    expect(firstFrameHtml([], SOURCE)).toBeUndefined();
+    const container = newContainer();
+    container.append(document.createElement('div'));
+    expect(drawFirstFrame(container, read.traces, SOURCE)).toBe(false);
+    expect(container.querySelector('.message-row')).toBeNull();
+  });
+});
