@@ -1,14 +1,14 @@
 import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config.js';
 import type { Session } from '../session/session.js';
-import { SessionSampler } from '../sampling/session-sampler.js';
 import { SessionSpanProcessor } from '../session/processor.js';
+import { SessionSampler } from '../sampling/session-sampler.js';
 import { SDK_VERSION } from '../version.js';
 import { ExportQueue } from './export-queue.js';
-import { TracerProvider } from './tracer.js';
 import { createFetchSender } from './fetch-sender.js';
 import { RedactionProcessor } from './redaction.js';
 import { BatchProcessor } from './batch.js';
+import { TracerProvider } from './tracer.js';
 
 const MAX_BATCH = 256;
 

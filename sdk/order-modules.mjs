@@ -1,0 +1,124 @@
+// Picks the order of modules in the script tag (sdk/bundle-order.json, read by build.mjs) that
+// gzips smallest: gzip finds repeats only within 32 KiB, so which modules sit near each other
+// matters (~0.5 KiB on this file). Run after `node build.mjs`; it searches on the built file's
+// minified modules (cut out through its source map, reordered as the bundler would order them:
+// every module after what it imports), then rebuilds and keeps the new order only if the real
+// file is smaller. `node order-modules.mjs [--iterations N]`.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const orderFile = join(root, 'bundle-order.json');
+const file = join(root, 'dist/streamtrace.iife.js');
+const iterations = Number(process.argv[process.argv.indexOf('--iterations') + 1]) || 6000;
+const gz = (text) => gzipSync(text, { level: 9 }).length;
+const build = () => {
+  execFileSync(process.execPath, [join(root, 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return gz(readFileSync(file));
+};
+
+/** The built file cut into one text per source module, in file order, plus what precedes them. */
+function modulesOf() {
+  const code = readFileSync(file, 'utf8');
+  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
+  const VLQ = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]));
+  const first = new Map();
+  let offset = 0;
+  let source = 0;
+  for (const line of map.mappings.split(';')) {
+    let col = 0;
+    for (const segment of line.split(',')) {
+      if (!segment) continue;
+      const fields = [];
+      let value = 0;
+      let shift = 0;
+      for (const c of segment) {
+        const digit = VLQ.get(c);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      col += fields[0];
+      if (fields.length >= 4) {
+        source += fields[1];
+        if (!first.has(source)) first.set(source, offset + col);
+      }
+    }
+    offset = code.indexOf('\n', offset) + 1 || code.length;
+  }
+  const ordered = [...first.entries()].sort((a, b) => a[1] - b[1]);
+  const modules = ordered.map(([s, start], i) => ({ path: resolve(dirname(file), map.sources[s]), text: code.slice(start, ordered[i + 1]?.[1] ?? code.length) }));
+  return { head: code.slice(0, ordered[0][1]), modules };
+}
+
+/** Runtime imports of a module, in order, as absolute paths of modules in the bundle. */
+function importsOf(path, known) {
+  const out = [];
+  const source = readFileSync(path, 'utf8');
+  for (const m of source.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)) {
+    const spec = m[1];
+    let target;
+    if (spec === '@opentelemetry/api') target = join(root, 'src/api-lite.ts');
+    else if (spec.startsWith('.')) target = resolve(dirname(path), spec.replace(/\.js$/, '.ts'));
+    else target = [...known].find((k) => k.includes(`/node_modules/${spec}/`));
+    if (target && known.has(target) && target !== path) out.push(target);
+  }
+  return out;
+}
+
+/** How the bundler orders modules when the entry first imports `priority` in turn: depth first, imports before importers. */
+function effectiveOrder(priority, graph) {
+  const seen = new Set();
+  const order = [];
+  const visit = (m) => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    for (const dep of graph.get(m) ?? []) visit(dep);
+    order.push(m);
+  };
+  for (const m of priority) visit(m);
+  return order;
+}
+
+const key = (path) => (path.includes('/node_modules/') ? path.slice(path.lastIndexOf('/node_modules/') + 14).split('/')[0] : relative(root, path));
+const before = build();
+const { head, modules } = modulesOf();
+const text = new Map(modules.map((m) => [m.path, m.text]));
+const known = new Set(text.keys());
+const entry = join(root, 'src/script-tag.ts');
+const graph = new Map([...known].map((p) => [p, importsOf(p, known)]));
+const size = (priority) => gz(head + effectiveOrder([...priority, entry], graph).map((p) => text.get(p)).join(''));
+
+let best = modules.map((m) => m.path).filter((p) => p !== entry);
+let bestSize = size(best);
+process.stderr.write(`built ${before} B; searching ${iterations} orders of ${best.length} modules from ${bestSize} B\n`);
+let seed = 20261127;
+const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+for (let i = 0; i < iterations; i++) {
+  const next = best.slice();
+  const [moved] = next.splice(Math.floor(random() * next.length), 1);
+  next.splice(Math.floor(random() * next.length), 0, moved);
+  const s = size(next);
+  if (s < bestSize) {
+    best = next;
+    bestSize = s;
+  }
+}
+process.stderr.write(`searched: ${bestSize} B\n`);
+const previous = existsSync(orderFile) ? readFileSync(orderFile, 'utf8') : undefined;
+writeFileSync(orderFile, `${JSON.stringify(effectiveOrder(best, graph).map(key), null, 1)}\n`);
+const after = build();
+if (after < before) console.log(`sdk/bundle-order.json: script tag ${before} → ${after} B gzip`);
+else {
+  if (previous === undefined) writeFileSync(orderFile, '[]\n');
+  else writeFileSync(orderFile, previous);
+  build();
+  console.log(`no smaller order found (${after} B ≥ ${before} B); sdk/bundle-order.json unchanged`);
+}
