@@ -78,7 +78,7 @@ export interface ResolvedConfig {
   instrument: { fetch: boolean; eventSource: boolean; webSocket: boolean; xhr: boolean };
 }
 
-function finite(value: unknown, fallback: number, min: number, max: number): number {
+function finite(value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }
 
@@ -92,13 +92,13 @@ export function resolveConfig(options: StreamtraceOptions = {}): ResolvedConfig 
     samplingRuleUrl: typeof options.samplingRuleUrl === 'string' && options.samplingRuleUrl !== '' ? options.samplingRuleUrl : undefined,
     samplingRuleRefreshMs: finite(options.samplingRuleRefreshMs, 5 * 60_000, 10_000, 24 * 3_600_000),
     keepUnsampled: options.keepUnsampled !== false,
-    keepSlowMs: finite(options.keepSlowMs, 5000, 0, Number.MAX_SAFE_INTEGER),
+    keepSlowMs: finite(options.keepSlowMs, 5000, 0),
     captureErrors: options.captureErrors !== false,
     captureContent: options.captureContent === true,
     storage: options.sessionStorage === 'local' || options.sessionStorage === 'memory' ? options.sessionStorage : 'session',
-    sessionInactivityMs: finite(options.sessionInactivityMs, 30 * 60_000, 1, Number.MAX_SAFE_INTEGER),
-    sessionMaxAgeMs: finite(options.sessionMaxAgeMs, 4 * 3_600_000, 1, Number.MAX_SAFE_INTEGER),
-    stallThresholdMs: finite(options.stallThresholdMs, 2000, 1, Number.MAX_SAFE_INTEGER),
+    sessionInactivityMs: finite(options.sessionInactivityMs, 30 * 60_000, 1),
+    sessionMaxAgeMs: finite(options.sessionMaxAgeMs, 4 * 3_600_000, 1),
+    stallThresholdMs: finite(options.stallThresholdMs, 2000, 1),
     maxChunkEvents: Math.round(finite(options.maxChunkEvents, 100, 0, 1000)),
     pageHealth: options.pageHealth !== false,
     resourceAttributes: { ...options.resourceAttributes },

@@ -28,7 +28,7 @@ export function sanitize(input: Attributes | undefined): [Attributes, number] {
   let dropped = 0;
   for (const key in input) {
     const value = input[key];
-    if (!Object.prototype.hasOwnProperty.call(input, key) || key === '' || value == null || !isValue(value)) continue;
+    if (!Object.hasOwn(input!, key) || key === '' || value == null || !isValue(value)) continue;
     if (count++ < LIMIT) out[key] = Array.isArray(value) ? (value.slice() as AttributeValue) : value;
     else dropped++;
   }
@@ -107,7 +107,7 @@ export class RecordingSpan implements Span {
   }
 
   setAttributes(attributes: Attributes): this {
-    for (const key in attributes) if (Object.prototype.hasOwnProperty.call(attributes, key)) this.setAttribute(key, attributes[key]);
+    for (const key in attributes) if (Object.hasOwn(attributes, key)) this.setAttribute(key, attributes[key]);
     return this;
   }
 

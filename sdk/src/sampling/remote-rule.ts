@@ -74,15 +74,15 @@ export class RemoteSamplingRule {
 
   private async requestRule(): Promise<void> {
     this.lastRequestAt = this.clockNow();
-    const controller = typeof AbortController === 'function' ? new AbortController() : undefined;
-    const timeout = setTimeout(() => controller?.abort(), this.ruleOptions.timeoutMs ?? 3000);
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(), this.ruleOptions.timeoutMs ?? 3000);
     try {
       const response = await this.ruleOptions.fetch(this.ruleOptions.url, {
         method: 'GET',
         credentials: 'omit',
         cache: 'no-store',
         headers: { accept: 'application/json' },
-        ...(controller ? { signal: controller.signal } : {}),
+        signal: controller.signal,
       });
       if (!response.ok) {
         log.debug(`sampling rule: ${this.ruleOptions.url} answered ${response.status}`);
