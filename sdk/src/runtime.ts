@@ -1,4 +1,4 @@
-import type { Tracer } from '@opentelemetry/api';
+import type { SpanTracer } from './export/tracer.js';
 import type { ResolvedConfig } from './config.js';
 import type { Session } from './session/session.js';
 import type { PaintWaiter } from './timing/frame-scheduler.js';
@@ -19,7 +19,7 @@ export interface DevtoolsSink {
 /** Shared state of one `init()`; passed explicitly so modules stay free of globals. */
 export interface Runtime {
   readonly config: ResolvedConfig;
-  readonly tracer: Tracer;
+  readonly tracer: SpanTracer;
   readonly session: Session;
   readonly scheduler: { request(waiter: PaintWaiter): void };
   devtools: DevtoolsSink;

@@ -25,6 +25,9 @@ function fanOut(processors: SpanProcessor[]): Pick<SpanProcessor, 'onStart' | 'o
   return { onStart: each('onStart'), onEnding: each('onEnding'), onEnd: each('onEnd') };
 }
 
+/** The part of an OpenTelemetry `Tracer` the SDK uses (it never makes spans active itself). */
+export type SpanTracer = Pick<Tracer, 'startSpan'>;
+
 export interface TracerProviderOptions {
   resource: Record<string, string | number | boolean>;
   sampler: Sampler;
@@ -50,7 +53,7 @@ export class TracerProvider {
     this.spanResource = { attributes: { ...options.resource } } as unknown as ReadableSpan['resource'];
   }
 
-  getTracer(name: string, version?: string): Tracer {
+  getTracer(name: string, version?: string): SpanTracer {
     const scope = { name, version };
     const startSpan = (spanName: string, spanOptions: SpanOptions = {}, ctx: Context = apiContext.active()): ApiSpan => {
       if (spanOptions.root) ctx = trace.deleteSpan(ctx);
@@ -80,15 +83,7 @@ export class TracerProvider {
       this.processors.onStart(span, ctx);
       return span;
     };
-    return {
-      startSpan,
-      startActiveSpan<F extends (span: ApiSpan) => unknown>(spanName: string, ...args: unknown[]): ReturnType<F> {
-        const fn = args.pop() as F;
-        const [spanOptions, ctx = apiContext.active()] = args as [SpanOptions | undefined, Context | undefined];
-        const span = startSpan(spanName, spanOptions, ctx);
-        return apiContext.with(trace.setSpan(ctx, span), fn as (s: ApiSpan) => ReturnType<F>, undefined, span);
-      },
-    };
+    return { startSpan };
   }
 
   forceFlush(): Promise<void> {

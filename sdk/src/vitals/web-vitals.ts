@@ -1,10 +1,10 @@
-import type { Tracer } from '@opentelemetry/api';
+import type { SpanTracer } from '../export/tracer.js';
 import { onCLS, onFCP, onINP, onLCP, onTTFB, type Metric } from 'web-vitals';
 import { attributionAttributes } from './attribution.js';
 import { guard } from '../diag.js';
 
 /** Each web-vital report becomes a small `browser.web_vitals` span carrying one `browser.web_vital` event. */
-export function startWebVitals(tracer: Tracer, enabled: () => boolean): void {
+export function startWebVitals(tracer: SpanTracer, enabled: () => boolean): void {
   const report = guard('web-vitals report', (metric: Metric) => {
     if (!enabled()) return;
     const span = tracer.startSpan('browser.web_vitals', { attributes: { 'browser.web_vital.name': metric.name } });
