@@ -104,7 +104,7 @@ const LEVELS = ['error', 'warn', 'info', 'debug', 'verbose'] as const;
 /** Like the real component logger: each call goes to the diag logger registered at that moment, namespace first. */
 export const diag: Pick<DiagAPI, 'createComponentLogger'> = {
   createComponentLogger: ({ namespace }) =>
-    Object.fromEntries(LEVELS.map((level) => [level, (...args: unknown[]) => registered<DiagLogger>('diag')?.[level](namespace || 'DiagComponentLogger', ...args)])) as unknown as DiagLogger,
+    Object.fromEntries(LEVELS.map((level) => [level, (...args: unknown[]) => registered<DiagLogger>('diag')?.[level](namespace, ...args)])) as unknown as DiagLogger,
 };
 
 // Enum members are written as numbers by sdk/build.mjs; these keep the importers' named imports resolvable.

@@ -2,7 +2,6 @@ import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config.js';
 import type { Session } from '../session/session.js';
 import { SessionSpanProcessor } from '../session/processor.js';
-import { SessionSampler } from '../sampling/session-sampler.js';
 import { SDK_VERSION } from '../version.js';
 import { ExportQueue } from './export-queue.js';
 import { createFetchSender } from './fetch-sender.js';
@@ -18,7 +17,7 @@ export interface Pipeline {
   queue: ExportQueue;
 }
 
-export function createProvider(config: ResolvedConfig, session: Session, extra: SpanProcessor[], sampler?: Sampler): Pipeline {
+export function createProvider(config: ResolvedConfig, session: Session, extra: SpanProcessor[], sampler: Sampler): Pipeline {
   const queue = new ExportQueue({
     send: createFetchSender({ url: config.endpoint, headers: config.exportHeaders, timeoutMs: config.exportTimeoutMillis }),
     maxPending: config.maxQueueSize,
@@ -36,7 +35,7 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
   };
   const provider = new TracerProvider({
     resource,
-    sampler: sampler ?? new SessionSampler(() => session.peek(), config.sampleRate),
+    sampler,
     spanProcessors: [
       new SessionSpanProcessor(session),
       new RedactionProcessor(config.redactAttribute, config.captureContent),

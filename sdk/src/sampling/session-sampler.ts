@@ -43,8 +43,4 @@ export class SessionSampler implements Sampler {
     if (isSessionSampled(this.sessionIdOf(), this.rateNow())) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
     return { decision: this.recordsUnsampled ? SamplingDecision.RECORD : SamplingDecision.NOT_RECORD };
   }
-
-  toString(): string {
-    return `SessionSampler{${this.rateNow()}}`;
-  }
 }

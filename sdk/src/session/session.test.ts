@@ -17,7 +17,7 @@ describe('session', () => {
     t = 900;
     expect(session.touch()).toEqual({ id: 's1', started: false });
     t = 1800;
-    expect(session.id).toBe('s1');
+    expect(session.peek()).toBe('s1');
   });
 
   it('rotates after inactivity and records the previous id', () => {
@@ -66,16 +66,16 @@ describe('session', () => {
   it('uses sessionStorage by default and falls back to memory when storage is blocked', () => {
     const store = createStore('session');
     const session = createSession({ store, inactivityMs: 1000, maxAgeMs: 10_000 });
-    const id = session.id;
+    const id = session.peek();
     expect(JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? '{}').id).toBe(id);
 
     const original = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
     Object.defineProperty(globalThis, 'localStorage', { configurable: true, get: () => { throw new DOMException('blocked', 'SecurityError'); } });
     try {
       const blocked = createSession({ store: createStore('local'), inactivityMs: 1000, maxAgeMs: 10_000 });
-      const blockedId = blocked.id;
+      const blockedId = blocked.peek();
       expect(blockedId).toMatch(/^[\da-f]{32}$/);
-      expect(blocked.id).toBe(blockedId);
+      expect(blocked.peek()).toBe(blockedId);
     } finally {
       if (original) Object.defineProperty(globalThis, 'localStorage', original);
     }

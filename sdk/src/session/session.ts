@@ -19,9 +19,7 @@ export interface SessionOptions {
 }
 
 export interface Session {
-  /** The current id, rotating first if the session expired. */
-  readonly id: string;
-  /** Current id without rotating or touching (used by the sampler). */
+  /** The current id (rotating first if the session expired), without marking activity. */
   peek(): string;
   /** Marks activity; rotates an expired session. Returns a start notice once per new session. */
   touch(): { id: string; started: boolean; previousId?: string };
@@ -74,9 +72,6 @@ export function createSession(options: SessionOptions): Session {
   };
 
   return {
-    get id() {
-      return current(now()).id;
-    },
     peek() {
       return current(now()).id;
     },

@@ -68,14 +68,15 @@ export function attributionOf(metric: Metric): Record<string, string | number | 
     }
     case 'LCP': {
       const lcp = entries[entries.length - 1] as LcpEntry | undefined;
-      if (lcp === undefined || nav === undefined) return { target: lcp && (selector(lcp.element) ?? (lcp.id ? `#${lcp.id}` : undefined)) };
+      const target = lcp && (selector(lcp.element) ?? (lcp.id ? `#${lcp.id}` : undefined));
+      if (lcp === undefined || nav === undefined) return { target };
       const start = activation(nav);
       const resource = lcp.url ? (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name === lcp.url) : undefined;
       const firstByte = ttfb(nav);
       const requestStart = Math.max(firstByte, resource ? (resource.requestStart || resource.startTime) - start : 0);
       const responseEnd = Math.min(metric.value, Math.max(requestStart, resource ? resource.responseEnd - start : 0));
       return {
-        target: selector(lcp.element) ?? (lcp.id ? `#${lcp.id}` : undefined),
+        target,
         ttfb_ms: firstByte,
         resource_load_ms: responseEnd - requestStart,
         render_delay_ms: metric.value - responseEnd,
