@@ -25,7 +25,7 @@ import type { Runtime } from './runtime.js';
 import { log, safe } from './diag.js';
 import { SDK_VERSION } from './version.js';
 import { SessionSampler, isSessionSampled } from './sampling/session-sampler.js';
-import { RemoteSamplingRule } from './sampling/remote-rule.js';
+import { createRemoteSamplingRule } from './sampling/remote-rule.js';
 import { UnsampledBuffer } from './sampling/unsampled-buffer.js';
 import { SampledOnly } from './sampling/sampled-only.js';
 import type { SamplingState } from './sampling/state.js';
@@ -74,7 +74,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   const nativeFetch = typeof fetch === 'function' ? fetch.bind(globalThis) : undefined;
   const rule =
     config.samplingRuleUrl !== undefined && nativeFetch !== undefined
-      ? new RemoteSamplingRule({ url: config.samplingRuleUrl, fetch: nativeFetch, refreshMs: config.samplingRuleRefreshMs })
+      ? createRemoteSamplingRule({ url: config.samplingRuleUrl, fetch: nativeFetch, refreshMs: config.samplingRuleRefreshMs })
       : undefined;
   const sampleRate = (): number => rule?.current()?.sampleRate ?? config.sampleRate;
   let exportKept: (spans: ReadableSpan[]) => void = () => undefined;

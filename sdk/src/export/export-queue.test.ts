@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { ExportQueue, type SendOutcome } from './export-queue.js';
+import { createExportQueue, type SendOutcome } from './export-queue.js';
 import { parseRetryAfter } from './fetch-sender.js';
 
 const span = (name: string): ReadableSpan => ({ name }) as unknown as ReadableSpan;
@@ -14,7 +14,7 @@ describe('ExportQueue', () => {
     vi.useFakeTimers();
     const delivered: string[] = [];
     const outcomes: SendOutcome[] = [{ kind: 'retry', reason: 'down' }, { kind: 'retry', afterMs: 5000, reason: '429' }];
-    const q = new ExportQueue({ maxPending: 10, maxBatch: 10, initialBackoffMs: 100, serialize, send: async (body) => {
+    const q = createExportQueue({ maxPending: 10, maxBatch: 10, initialBackoffMs: 100, serialize, send: async (body) => {
       const next = outcomes.shift() ?? { kind: 'ok' };
       if (next.kind === 'ok') delivered.push(...names(body));
       return next;
@@ -33,7 +33,7 @@ describe('ExportQueue', () => {
   });
 
   it('drops the oldest beyond maxPending and counts them', async () => {
-    const q = new ExportQueue({ maxPending: 3, maxBatch: 10, initialBackoffMs: 60_000, serialize, send: async () => ({ kind: 'retry', reason: 'down' }) });
+    const q = createExportQueue({ maxPending: 3, maxBatch: 10, initialBackoffMs: 60_000, serialize, send: async () => ({ kind: 'retry', reason: 'down' }) });
     q.export([span('1')], () => {});
     await q.forceFlush();
     q.export([span('2'), span('3'), span('4'), span('5')], () => {});
@@ -43,7 +43,7 @@ describe('ExportQueue', () => {
 
   it('drops a refused batch (no resend) and keeps going', async () => {
     const sent: string[][] = [];
-    const q = new ExportQueue({ maxPending: 10, maxBatch: 1, serialize, send: async (body) => {
+    const q = createExportQueue({ maxPending: 10, maxBatch: 1, serialize, send: async (body) => {
       sent.push(names(body));
       return sent.length === 1 ? { kind: 'drop', reason: 'status 500' } : { kind: 'ok' };
     } });

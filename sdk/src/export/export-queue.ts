@@ -35,7 +35,16 @@ export interface ExportQueueOptions {
   /** First retry delay; doubles per failure up to `maxBackoffMs`. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
-  serialize?: (spans: ReadableSpan[]) => Uint8Array | undefined;
+  serialize?: (spans: ReadableSpan[]) => Uint8Array;
+}
+
+/** The export queue as the batch processor and the SDK use it. */
+export interface ExportQueue extends Pick<SpanExporter, 'export' | 'forceFlush' | 'shutdown'> {
+  readonly stats: ExportStats;
+  /** Sends what waits now, ignoring any backoff (the page is being hidden or closed). */
+  sendNow(): void;
+  /** Resolves once the queue is empty or the collector failed (a retry is then scheduled). */
+  forceFlush(): Promise<void>;
 }
 
 /**
@@ -44,118 +53,108 @@ export interface ExportQueueOptions {
  * retried with exponential backoff (or `Retry-After`) while the collector is unreachable, and
  * dropped — oldest first, counted — when more than `maxPending` wait.
  */
-export class ExportQueue implements SpanExporter {
-  readonly stats: ExportStats = { spansExported: 0, spansDropped: 0, spansPending: 0, exportFailures: 0, exportRetries: 0 };
-  private queuedSpans: ReadableSpan[] = [];
-  /** How many spans at the head of `pending` have failed before (their next send is a retry). */
-  private failedHead = 0;
-  private readonly inFlight = new Set<Promise<void>>();
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private backoffMs: number;
-  private shutDown = false;
-  private readonly toBody: (spans: ReadableSpan[]) => Uint8Array | undefined;
+export function createExportQueue(options: ExportQueueOptions): ExportQueue {
+  const stats: ExportStats = { spansExported: 0, spansDropped: 0, spansPending: 0, exportFailures: 0, exportRetries: 0 };
+  const initialBackoffMs = options.initialBackoffMs ?? 1000;
+  const toBody = options.serialize ?? encodeOtlpJson;
+  const queued: ReadableSpan[] = [];
+  /** How many spans at the head of `queued` have failed before (their next send is a retry). */
+  let failedHead = 0;
+  const inFlight = new Set<Promise<void>>();
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let backoffMs = initialBackoffMs;
+  let shutDown = false;
 
-  private readonly queueOptions: ExportQueueOptions;
-
-  constructor(options: ExportQueueOptions) {
-    this.queueOptions = options;
-    this.backoffMs = options.initialBackoffMs ?? 1000;
-    this.toBody = options.serialize ?? (encodeOtlpJson);
-  }
-
-  export(spans: ReadableSpan[], resultCallback: (result: { code: 0 | 1; error?: Error }) => void): void {
-    if (this.shutDown) {
-      resultCallback({ code: 1, error: new Error('exporter shut down') });
-      return;
-    }
-    this.queuedSpans.push(...spans);
-    this.dropExcess();
-    resultCallback({ code: 0 });
-    this.pump(false);
-  }
-
-  /** Sends what waits now, ignoring any backoff (the page is being hidden or closed). */
-  sendNow(): void {
-    this.pump(true);
-  }
-
-  /** Resolves once the queue is empty or the collector failed (a retry is then scheduled). */
-  async forceFlush(): Promise<void> {
-    this.pump(true);
-    while (this.inFlight.size > 0) {
-      await Promise.all(Array.from(this.inFlight));
-      if (this.retryTimer !== undefined || this.queuedSpans.length === 0) return;
-      this.pump(true);
-    }
-  }
-
-  async shutdown(): Promise<void> {
-    await this.forceFlush();
-    this.shutDown = true;
-    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-  }
-
-  private dropExcess(): void {
-    const excess = this.queuedSpans.length - this.queueOptions.maxPending;
+  const dropExcess = (): void => {
+    const excess = queued.length - options.maxPending;
     if (excess > 0) {
-      this.queuedSpans.splice(0, excess);
-      this.failedHead = Math.max(0, this.failedHead - excess);
-      this.stats.spansDropped += excess;
+      queued.splice(0, excess);
+      failedHead = Math.max(0, failedHead - excess);
+      stats.spansDropped += excess;
     }
-    this.stats.spansPending = this.queuedSpans.length;
-  }
+    stats.spansPending = queued.length;
+  };
 
-  private pump(urgent: boolean): void {
+  const pump = (urgent: boolean): void => {
     // One request at a time; a page going away may add one more so a slow request cannot hold back its last spans.
-    if (this.inFlight.size >= (urgent ? 2 : 1) || this.queuedSpans.length === 0 || this.shutDown) return;
-    if (this.retryTimer !== undefined) {
+    if (inFlight.size >= (urgent ? 2 : 1) || queued.length === 0 || shutDown) return;
+    if (retryTimer !== undefined) {
       if (!urgent) return;
-      clearTimeout(this.retryTimer);
-      this.retryTimer = undefined;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
     }
-    const batch = this.queuedSpans.splice(0, this.queueOptions.maxBatch);
-    const retried = Math.min(this.failedHead, batch.length);
-    this.failedHead -= retried;
-    if (retried > 0) this.stats.exportRetries++;
-    this.stats.spansPending = this.queuedSpans.length;
-    const sending: Promise<void> = this.sendBatch(batch, urgent).finally(() => {
-      this.inFlight.delete(sending);
-      if (this.retryTimer === undefined) this.pump(false);
+    const batch = queued.splice(0, options.maxBatch);
+    const retried = Math.min(failedHead, batch.length);
+    failedHead -= retried;
+    if (retried > 0) stats.exportRetries++;
+    stats.spansPending = queued.length;
+    const sending: Promise<void> = sendBatch(batch, urgent).finally(() => {
+      inFlight.delete(sending);
+      if (retryTimer === undefined) pump(false);
     });
-    this.inFlight.add(sending);
-  }
+    inFlight.add(sending);
+  };
 
-  private async sendBatch(batch: ReadableSpan[], urgent: boolean): Promise<void> {
+  const sendBatch = async (batch: ReadableSpan[], urgent: boolean): Promise<void> => {
     let outcome: SendOutcome;
     try {
-      const body = this.toBody(batch);
-      outcome = body === undefined ? { kind: 'drop', reason: 'nothing to serialize' } : await this.queueOptions.send(body, urgent);
+      outcome = await options.send(toBody(batch), urgent);
     } catch (error) {
       outcome = { kind: 'drop', reason: String(error) };
     }
     if (outcome.kind === 'ok') {
-      this.stats.spansExported += batch.length;
-      this.backoffMs = this.queueOptions.initialBackoffMs ?? 1000;
+      stats.spansExported += batch.length;
+      backoffMs = initialBackoffMs;
       return;
     }
-    this.stats.exportFailures++;
+    stats.exportFailures++;
     if (outcome.kind === 'drop') {
-      this.stats.spansDropped += batch.length;
+      stats.spansDropped += batch.length;
       log.debug(`export dropped ${batch.length} spans: ${outcome.reason}`);
       return;
     }
     // Back to the head, in order; they were never delivered, so resending cannot duplicate them.
-    this.queuedSpans.unshift(...batch);
-    this.failedHead += batch.length;
-    this.dropExcess();
+    queued.unshift(...batch);
+    failedHead += batch.length;
+    dropExcess();
     const jitter = 0.8 + Math.random() * 0.4;
-    const delay = outcome.afterMs !== undefined ? Math.max(outcome.afterMs, 0) : this.backoffMs * jitter;
-    this.backoffMs = Math.min(this.backoffMs * 2, this.queueOptions.maxBackoffMs ?? 60_000);
-    log.debug(`export failed (${outcome.reason}); ${this.queuedSpans.length} spans kept, retry in ${Math.round(delay)} ms`);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.pump(false);
+    const delay = outcome.afterMs !== undefined ? Math.max(outcome.afterMs, 0) : backoffMs * jitter;
+    backoffMs = Math.min(backoffMs * 2, options.maxBackoffMs ?? 60_000);
+    log.debug(`export failed (${outcome.reason}); ${queued.length} spans kept, retry in ${Math.round(delay)} ms`);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      pump(false);
     }, delay);
-  }
+  };
+
+  const forceFlush = async (): Promise<void> => {
+    pump(true);
+    while (inFlight.size > 0) {
+      await Promise.all(Array.from(inFlight));
+      if (retryTimer !== undefined || queued.length === 0) return;
+      pump(true);
+    }
+  };
+
+  return {
+    stats,
+    export(spans, resultCallback) {
+      if (shutDown) {
+        resultCallback({ code: 1, error: new Error('exporter shut down') });
+        return;
+      }
+      queued.push(...spans);
+      dropExcess();
+      resultCallback({ code: 0 });
+      pump(false);
+    },
+    sendNow: () => pump(true),
+    forceFlush,
+    async shutdown() {
+      await forceFlush();
+      shutDown = true;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+    },
+  };
 }

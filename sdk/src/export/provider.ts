@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config.js';
 import type { Session } from '../session/session.js';
 import { SessionSpanProcessor } from '../session/processor.js';
 import { SDK_VERSION } from '../version.js';
-import { ExportQueue } from './export-queue.js';
+import { createExportQueue, type ExportQueue } from './export-queue.js';
 import { createFetchSender } from './fetch-sender.js';
 import { RedactionProcessor } from './redaction.js';
 import { BatchProcessor } from './batch.js';
@@ -18,7 +18,7 @@ export interface Pipeline {
 }
 
 export function createProvider(config: ResolvedConfig, session: Session, extra: SpanProcessor[], sampler: Sampler): Pipeline {
-  const queue = new ExportQueue({
+  const queue = createExportQueue({
     send: createFetchSender({ url: config.endpoint, headers: config.exportHeaders, timeoutMs: config.exportTimeoutMillis }),
     maxPending: config.maxQueueSize,
     maxBatch: MAX_BATCH,

@@ -11,73 +11,38 @@ export interface RemoteRuleOptions {
   now?: () => number;
 }
 
+/** The collector's sampling rule as the SDK follows it. */
+export interface RemoteSamplingRule {
+  /** The rule in force now, if any (an expired rule is forgotten). */
+  current(): SamplingRule | undefined;
+  start(): void;
+  /** Page became visible again: refresh if the last request is old enough. */
+  visible(): void;
+  stop(): void;
+  /** Requests the rule now (one request at a time); resolves when it was applied or failed. */
+  refresh(): Promise<void>;
+}
+
 /**
  * Keeps the collector's sampling rule: requested at start (never awaited by `init()`), again every
  * `refreshMs`, and when the page becomes visible if the last request is at least `refreshMs` old
  * (background tabs throttle timers). A failed request keeps the previous rule until it expires;
  * failures go to `diag` only.
  */
-export class RemoteSamplingRule {
-  private currentRule: SamplingRule | undefined;
-  private lastRequestAt = -Infinity;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private inFlight: Promise<void> | undefined;
-  private ruleStopped = false;
-  private readonly clockNow: () => number;
+export function createRemoteSamplingRule(options: RemoteRuleOptions): RemoteSamplingRule {
+  const now = options.now ?? Date.now;
+  let rule: SamplingRule | undefined;
+  let lastRequestAt = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let inFlight: Promise<void> | undefined;
+  let stopped = false;
 
-  private readonly ruleOptions: RemoteRuleOptions;
-
-  constructor(options: RemoteRuleOptions) {
-    this.ruleOptions = options;
-    this.clockNow = options.now ?? Date.now;
-  }
-
-  /** The rule in force now, if any (an expired rule is forgotten). */
-  current(): SamplingRule | undefined {
-    if (this.currentRule !== undefined && this.currentRule.expiresAt <= this.clockNow()) this.currentRule = undefined;
-    return this.currentRule;
-  }
-
-  start(): void {
-    void this.refresh();
-  }
-
-  /** Page became visible again: refresh if the last request is old enough. */
-  visible(): void {
-    if (this.clockNow() - this.lastRequestAt >= this.ruleOptions.refreshMs) void this.refresh();
-  }
-
-  stop(): void {
-    this.ruleStopped = true;
-    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
-    this.refreshTimer = undefined;
-  }
-
-  /** Requests the rule now (one request at a time); resolves when it was applied or failed. */
-  refresh(): Promise<void> {
-    if (this.ruleStopped) return Promise.resolve();
-    this.inFlight ??= this.requestRule().finally(() => {
-      this.inFlight = undefined;
-      this.scheduleRefresh();
-    });
-    return this.inFlight;
-  }
-
-  private scheduleRefresh(): void {
-    if (this.ruleStopped) return;
-    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      void this.refresh();
-    }, this.ruleOptions.refreshMs);
-  }
-
-  private async requestRule(): Promise<void> {
-    this.lastRequestAt = this.clockNow();
+  const request = async (): Promise<void> => {
+    lastRequestAt = now();
     const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(), this.ruleOptions.timeoutMs ?? 3000);
+    const timeout = setTimeout(() => controller.abort(), options.timeoutMs ?? 3000);
     try {
-      const response = await this.ruleOptions.fetch(this.ruleOptions.url, {
+      const response = await options.fetch(options.url, {
         method: 'GET',
         credentials: 'omit',
         cache: 'no-store',
@@ -85,20 +50,52 @@ export class RemoteSamplingRule {
         signal: controller.signal,
       });
       if (!response.ok) {
-        log.debug(`sampling rule: ${this.ruleOptions.url} answered ${response.status}`);
+        log.debug(`sampling rule: ${options.url} answered ${response.status}`);
         return;
       }
-      const parsed = parseSamplingRule(await response.json(), this.clockNow());
+      const parsed = parseSamplingRule(await response.json(), now());
       if (parsed === undefined) {
         log.debug('sampling rule: malformed answer ignored');
         return;
       }
-      if (this.ruleStopped) return;
-      this.currentRule = parsed ?? undefined;
+      if (stopped) return;
+      rule = parsed ?? undefined;
     } catch (error) {
       log.debug('sampling rule request failed', error);
     } finally {
       clearTimeout(timeout);
     }
-  }
+  };
+
+  const self: RemoteSamplingRule = {
+    current() {
+      if (rule !== undefined && rule.expiresAt <= now()) rule = undefined;
+      return rule;
+    },
+    start() {
+      void self.refresh();
+    },
+    visible() {
+      if (now() - lastRequestAt >= options.refreshMs) void self.refresh();
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      timer = undefined;
+    },
+    refresh() {
+      if (stopped) return Promise.resolve();
+      inFlight ??= request().finally(() => {
+        inFlight = undefined;
+        if (stopped) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = undefined;
+          void self.refresh();
+        }, options.refreshMs);
+      });
+      return inFlight;
+    },
+  };
+  return self;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MAX_RULE_LIFETIME_MS, parseSamplingRule } from './rule.js';
-import { RemoteSamplingRule } from './remote-rule.js';
+import { createRemoteSamplingRule } from './remote-rule.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
@@ -38,7 +38,7 @@ describe('remote sampling rule', () => {
       async () => answer({ error: 'x' }, 500),
     ];
     const fetchRule = vi.fn(() => (replies.shift() as () => Promise<Response>)());
-    const rule = new RemoteSamplingRule({ url: 'http://c/api/sampling', fetch: fetchRule as unknown as typeof fetch, refreshMs: 300_000, now: () => clock });
+    const rule = createRemoteSamplingRule({ url: 'http://c/api/sampling', fetch: fetchRule as unknown as typeof fetch, refreshMs: 300_000, now: () => clock });
     expect(rule.current()).toBeUndefined();
     await rule.refresh();
     expect(rule.current()).toEqual({ sampleRate: 1, expiresAt: T0 + 600_000, reason: 'incident-123' });
@@ -59,7 +59,7 @@ describe('remote sampling rule', () => {
 
   it('a "no rule" answer clears an earlier rule', async () => {
     const replies = [answer({ sampleRate: 0.5, ttlSeconds: 60 }), answer({ sampleRate: null })];
-    const rule = new RemoteSamplingRule({ url: 'http://c/api/sampling', fetch: (async () => replies.shift()) as unknown as typeof fetch, refreshMs: 60_000 });
+    const rule = createRemoteSamplingRule({ url: 'http://c/api/sampling', fetch: (async () => replies.shift()) as unknown as typeof fetch, refreshMs: 60_000 });
     await rule.refresh();
     expect(rule.current()?.sampleRate).toBe(0.5);
     await rule.refresh();
