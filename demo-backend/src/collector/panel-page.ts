@@ -25,21 +25,26 @@ export function panelListLimit(params: URLSearchParams): number {
   return Number.isInteger(value) && value >= 1 ? Math.min(MAX_LIST, value) : DEFAULT_LIST;
 }
 
-/**
- * `html` with `listing` as `<script type="application/json" id="streamtrace-listing" data-limit="N">`
- * at the marker; `<` is written as `\u003c` (the same JSON), so no string in it can end the element.
- * Undefined when the page has no marker.
- */
-export function embedListing(html: string, limit: number, listing: unknown): string | undefined {
+/** The page's two parts around its marker; undefined when it has none. */
+export function splitAtMarker(html: string): [string, string] | undefined {
   const at = html.indexOf(LISTING_MARKER);
-  if (at < 0) return undefined;
-  const json = JSON.stringify(listing).replace(/</g, '\\u003c');
-  return `${html.slice(0, at)}<script type="application/json" id="${LISTING_ELEMENT_ID}" data-limit="${limit}">${json}</script>${html.slice(at + LISTING_MARKER.length)}`;
+  return at < 0 ? undefined : [html.slice(0, at), html.slice(at + LISTING_MARKER.length)];
 }
 
 /**
- * Serves `root`/index.html with the list from `list(limit)` embedded; false (nothing sent) when
- * there is no such file inside `root` or it has no marker: the caller serves it as a static file.
+ * `listing` as `<script type="application/json" id="streamtrace-listing" data-limit="N">`; `<` is
+ * written as `\u003c` (the same JSON), so no string in it can end the element.
+ */
+export function listingElement(limit: number, listing: unknown): string {
+  const json = JSON.stringify(listing).replace(/</g, '\\u003c');
+  return `<script type="application/json" id="${LISTING_ELEMENT_ID}" data-limit="${limit}">${json}</script>`;
+}
+
+/**
+ * Serves `root`/index.html with the list from `list(limit)` at its marker; false (nothing sent)
+ * when there is no such file inside `root` or it has no marker: the caller serves it as a static
+ * file. The page up to the marker (its <head>, so the browser starts on the panel's script) goes
+ * out before the list is made.
  */
 export async function servePanelPage(
   req: IncomingMessage,
@@ -53,17 +58,23 @@ export async function servePanelPage(
   if (!(await stat(file).catch(() => undefined))?.isFile()) return false;
   const [realBase, realFile] = await Promise.all([realpath(base), realpath(file)]);
   if (!realFile.startsWith(realBase + sep)) return false;
-  const limit = panelListLimit(params);
-  const page = embedListing(await readFile(file, 'utf8'), limit, list(limit));
-  if (page === undefined) return false;
-  const body = Buffer.from(page);
+  const parts = splitAtMarker(await readFile(file, 'utf8'));
+  if (!parts) return false;
   res.writeHead(200, {
     'content-type': 'text/html; charset=utf-8',
-    'content-length': body.length,
     // A snapshot of the list: never reused.
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
   });
-  res.end(req.method === 'HEAD' ? undefined : body);
+  if (req.method === 'HEAD') {
+    res.end();
+    return true;
+  }
+  res.write(parts[0]);
+  // Let the first part leave before the (synchronous) list is made.
+  await new Promise((resolveLater) => setImmediate(resolveLater));
+  if (res.destroyed) return true;
+  const limit = panelListLimit(params);
+  res.end(`${listingElement(limit, list(limit))}${parts[1]}`);
   return true;
 }

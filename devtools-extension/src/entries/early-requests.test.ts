@@ -44,7 +44,7 @@ function adapterWith(listing: Promise<TraceListing | undefined> | undefined, net
 describe('the early list request of the standalone page', () => {
   it('is taken once from where the inline script left it', () => {
     const scope: Record<string, unknown> = {};
-    const early = { listing: Promise.resolve(undefined), drawn: Promise.resolve(false) };
+    const early = { listing: Promise.resolve(undefined), drawn: Promise.resolve(undefined) };
     leaveEarlyList(early, scope);
     expect(takeEarlyList(scope)).toBe(early);
     expect(takeEarlyList(scope)).toBeUndefined();
@@ -72,7 +72,7 @@ describe('the early list request of the standalone page', () => {
     // An unhandled rejection would fail this run (vitest reports them as errors).
     const scope: Record<string, unknown> = {};
     const listing = fetchTraceListing(Promise.reject(new TypeError('connection refused')));
-    leaveEarlyList({ listing, drawn: listing.then(() => true) }, scope);
+    leaveEarlyList({ listing, drawn: listing.then(() => undefined) }, scope);
     await new Promise((resolve) => setTimeout(resolve, 10));
     const { adapter, sources } = adapterWith(takeEarlyList(scope)?.listing, recordingFetch());
     await vi.waitFor(() => expect(sources).toHaveLength(1));

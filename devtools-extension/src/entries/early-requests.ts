@@ -1,4 +1,5 @@
 import type { TraceListing } from '../bridge/trace-listing';
+import type { FirstFrame } from './first-frame';
 
 /**
  * The message list, requested and read by a small script inlined in the standalone page's HTML
@@ -10,8 +11,8 @@ export const EARLY_LIST_KEY = '__streamtraceEarlyList';
 export interface EarlyList {
   /** The list's answer, read (undefined when it carried no rows; rejected when it failed). */
   listing: Promise<TraceListing | undefined>;
-  /** Whether the inline script drew the panel's first frame from it (first-frame.ts). */
-  drawn: Promise<boolean>;
+  /** The panel's first frame, when the inline script drew it from that list (first-frame.ts). */
+  drawn: Promise<FirstFrame | undefined>;
 }
 
 /** Leaves `early` for the entry module; a failure waits for the taker, without an unhandled rejection. */

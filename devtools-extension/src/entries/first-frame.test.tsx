@@ -6,7 +6,7 @@ import { FakeEventSource } from '../testing/fake-event-source';
 import { traceIdOf } from '../testing/otlp-fixtures';
 import { memoryStorage } from '../testing/panel-mount';
 import { mount } from '../ui/mount';
-import type { MountedPanel } from '../ui/mount';
+import type { MountOptions, MountedPanel } from '../ui/mount';
 import { PANEL_STYLE_ATTRIBUTE } from '../ui/styles';
 import { drawFirstFrame, firstFrameHtml } from './first-frame';
 
@@ -49,7 +49,7 @@ afterEach(() => {
 });
 
 /** The standalone panel on a collector whose list is `read` (taken over as the early list). */
-async function mountStandalone(container: HTMLElement, read: TraceListing): Promise<MountedPanel> {
+async function mountStandalone(container: HTMLElement, read: TraceListing, options: MountOptions = {}): Promise<MountedPanel> {
   const adapter = createCollectorAdapter({
     baseUrl: BASE,
     fetch: (async () => new Response('{}', { status: 404 })) as unknown as typeof fetch,
@@ -59,7 +59,7 @@ async function mountStandalone(container: HTMLElement, read: TraceListing): Prom
   });
   await adapter.listSettled;
   // No act(): the panel's first render only, before any effect runs (as in the first frame).
-  return mount({ adapter, container, options: { maxMessages: 1000, showQueryEndpoint: false, settingsStorage: memoryStorage(), schedule: (render) => render() } });
+  return mount({ adapter, container, options: { maxMessages: 1000, showQueryEndpoint: false, settingsStorage: memoryStorage(), schedule: (render) => render(), ...options } });
 }
 
 const newContainer = (): HTMLElement => document.body.appendChild(document.createElement('div'));
@@ -68,7 +68,7 @@ describe("the standalone page's first frame", () => {
   it("is the panel's own first render of the same list, element for element", async () => {
     const read = listing();
     const drawn = newContainer();
-    expect(drawFirstFrame(drawn, read.traces, SOURCE)).toBe(true);
+    expect(drawFirstFrame(drawn, read.traces, SOURCE)).toBeDefined();
     const rendered = newContainer();
     panel = await mountStandalone(rendered, read);
     expect(drawn.innerHTML).toBe(rendered.innerHTML);
@@ -107,13 +107,36 @@ describe("the standalone page's first frame", () => {
     expect(container.querySelector('.st-detail')?.textContent).toContain(`Loading trace ${traceIdOf(30)}`);
   });
 
+  it('keeps what was typed, ticked and clicked before the panel took over', async () => {
+    const read = listing();
+    const container = newContainer();
+    const frame = drawFirstFrame(container, read.traces, SOURCE)!;
+    const search = container.querySelector<HTMLInputElement>('input.search')!;
+    search.value = 'msg-2';
+    container.querySelector<HTMLInputElement>('.all-traces input')!.checked = true;
+    const row = container.querySelector<HTMLElement>(`.message-row[data-trace-id="${traceIdOf(29)}"]`)!;
+    row.querySelector<HTMLElement>('.message-time')!.click();
+    expect(row.classList.contains('selected')).toBe(true);
+    const input = frame.takeOver();
+    expect(input).toEqual({ search: 'msg-2', allTraces: true, selected: traceIdOf(29) });
+    panel = await mountStandalone(container, read, { initialSearch: input.search, initialAllTraces: input.allTraces, initialTrace: input.selected! });
+    // msg-2 and msg-21…29, less traces 24 and 28 (backend-only: no message id to match).
+    expect(container.querySelector('.counts')?.textContent).toBe('8 of 30 traces');
+    expect(search.value).toBe('msg-2');
+    expect(container.querySelector('.message-row.selected')?.getAttribute('data-trace-id')).toBe(traceIdOf(29));
+    expect(container.querySelector('.st-detail')?.textContent).toContain(`Loading trace ${traceIdOf(29)}`);
+    // Taken over: clicks are the panel's from now on.
+    container.querySelector<HTMLElement>(`.message-row[data-trace-id="${traceIdOf(27)}"]`)!.click();
+    expect(frame.takeOver().selected).toBe(traceIdOf(29));
+  });
+
   it('draws nothing without a chat message to show, or over a panel already there', () => {
     const read = listing(4);
     expect(firstFrameHtml(read.traces.filter((trace) => !trace.isChatMessage), SOURCE)).toBeUndefined();
     expect(firstFrameHtml([], SOURCE)).toBeUndefined();
     const container = newContainer();
     container.append(document.createElement('div'));
-    expect(drawFirstFrame(container, read.traces, SOURCE)).toBe(false);
+    expect(drawFirstFrame(container, read.traces, SOURCE)).toBeUndefined();
     expect(container.querySelector('.message-row')).toBeNull();
   });
 });

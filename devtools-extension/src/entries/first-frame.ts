@@ -1,5 +1,5 @@
 import type { TraceListItem } from '../bridge/trace-listing';
-import { distinctValues, filterMessages, listedRow } from '../ui/models/messages';
+import { listedRow, newestFirst } from '../ui/models/messages';
 import type { MessageRow } from '../ui/models/messages';
 import { formatClock, formatMs } from '../ui/format';
 import { FIRST_FRAME_STYLE, PANEL_CSS, PANEL_STYLE_ATTRIBUTE } from '../ui/styles';
@@ -43,15 +43,15 @@ function rowHtml(row: MessageRow, index: number): string {
  * would show no message (the panel's own "no messages" page is left to the panel).
  */
 export function firstFrameHtml(traces: TraceListItem[], source: string): string | undefined {
-  const rows: MessageRow[] = [];
-  for (const item of traces) rows.push(listedRow(item));
-  const shown = filterMessages(rows, { chatOnly: true });
-  if (!shown.length) return undefined;
-  const { first, last } = virtualWindow(0, DEFAULT_FALLBACK_HEIGHT, MESSAGE_ROW_HEIGHT, shown.length, DEFAULT_OVERSCAN);
+  // As the panel's first render filters and sorts its rows (filterMessages, chat messages only),
+  // without making a row for each of the 1,000 traces: only the shown ones need one.
+  const chat = traces.filter((trace) => trace.isChatMessage).sort(newestFirst);
+  if (!chat.length) return undefined;
+  const { first, last } = virtualWindow(0, DEFAULT_FALLBACK_HEIGHT, MESSAGE_ROW_HEIGHT, chat.length, DEFAULT_OVERSCAN);
   let list = '';
-  for (let i = first; i < last; i++) list += rowHtml(shown[i]!, i);
-  const counts = shown.length === rows.length ? `${rows.length} traces` : `${shown.length} of ${rows.length} traces`;
-  const conversations = distinctValues(rows, 'conversationId').length > 1
+  for (let i = first; i < last; i++) list += rowHtml(listedRow(chat[i]!), i);
+  const counts = chat.length === traces.length ? `${traces.length} traces` : `${chat.length} of ${traces.length} traces`;
+  const conversations = new Set(traces.map((trace) => trace.conversationId).filter(Boolean)).size > 1
     ? '<select class="conversation-filter" aria-label="Conversation"><option value="">All conversations</option></select>'
     : '';
   return '<div class="st-root"><div class="toolbar" role="toolbar"><span class="brand">Streamtrace</span>'
@@ -66,18 +66,32 @@ export function firstFrameHtml(traces: TraceListItem[], source: string): string 
     + '<div class="tabs" role="tablist"><button type="button" role="tab" class="tab active" aria-selected="true">Messages</button>'
     + '<button type="button" role="tab" class="tab" aria-selected="false">Dashboard</button></div>'
     + '<div class="st-main"><section class="st-list"><div class="message-list-wrap"><div class="vlist message-list" role="list" aria-label="Messages">'
-    + `<div class="vlist-spacer" style="height: ${shown.length * MESSAGE_ROW_HEIGHT}px;">${list}</div></div></div></section>`
+    + `<div class="vlist-spacer" style="height: ${chat.length * MESSAGE_ROW_HEIGHT}px;">${list}</div></div></div></section>`
     + '<section class="st-detail"><div class="empty">Select a message to see its trace.</div></section></div></div>';
+}
+
+/** What was done in the first frame before the panel took it over; the panel starts from it. */
+export interface FirstFrameInput {
+  search: string;
+  allTraces: boolean;
+  /** The message row clicked last. */
+  selected?: string;
+}
+
+export interface FirstFrame {
+  /** Reads what was typed, ticked and clicked so far, and stops listening for clicks. */
+  takeOver(): FirstFrameInput;
 }
 
 /**
  * Draws the first frame into `container` (with the panel's stylesheet, as mount() would add it);
- * false when there is nothing to draw or the container already holds something.
+ * undefined when there is nothing to draw or the container already holds something. Until the
+ * panel takes over, a click on a row selects it (the panel opens that trace when it mounts).
  */
-export function drawFirstFrame(container: HTMLElement, traces: TraceListItem[], source: string): boolean {
-  if (container.firstChild) return false;
+export function drawFirstFrame(container: HTMLElement, traces: TraceListItem[], source: string): FirstFrame | undefined {
+  if (container.firstChild) return undefined;
   const html = firstFrameHtml(traces, source);
-  if (html === undefined) return false;
+  if (html === undefined) return undefined;
   const document = container.ownerDocument;
   if (!document.head.querySelector(`style[${PANEL_STYLE_ATTRIBUTE}="${FIRST_FRAME_STYLE}"]`)) {
     const style = document.createElement('style');
@@ -87,5 +101,22 @@ export function drawFirstFrame(container: HTMLElement, traces: TraceListItem[], 
   }
   container.classList.add('st-container');
   container.innerHTML = html;
-  return true;
+  let selected: string | undefined;
+  const onClick = (event: Event): void => {
+    const row = (event.target as Element | null)?.closest?.('.message-row');
+    const traceId = row?.getAttribute('data-trace-id');
+    if (!row || !traceId) return;
+    selected = traceId;
+    for (const other of container.querySelectorAll('.message-row.selected')) other.classList.remove('selected');
+    row.classList.add('selected');
+  };
+  container.addEventListener('click', onClick);
+  return {
+    takeOver() {
+      container.removeEventListener('click', onClick);
+      const search = container.querySelector<HTMLInputElement>('input.search')?.value ?? '';
+      const allTraces = container.querySelector<HTMLInputElement>('.all-traces input')?.checked ?? false;
+      return selected ? { search, allTraces, selected } : { search, allTraces };
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { fetchTraceListing, requestTraceListing } from '../bridge/trace-listing';
 import { drawFirstFrame } from './first-frame';
+import type { FirstFrame } from './first-frame';
 import { leaveEarlyList } from './early-requests';
 import { embeddedListing } from './embedded-listing';
 import { standaloneOptions } from './standalone-options';
@@ -15,8 +16,8 @@ const listing = embedded
   ? Promise.resolve(embedded)
   : fetchTraceListing(requestTraceListing(location.origin, (input, init) => fetch(input, init), backfillLimit));
 
-const draw = (read: Awaited<typeof listing>): boolean => {
+const draw = (read: Awaited<typeof listing>): FirstFrame | undefined => {
   const container = document.getElementById('app');
-  return Boolean(read && container && !trace && drawFirstFrame(container, read.traces, `collector ${location.origin}`));
+  return read && container && !trace ? drawFirstFrame(container, read.traces, `collector ${location.origin}`) : undefined;
 };
 leaveEarlyList({ listing, drawn: embedded ? Promise.resolve(draw(embedded)) : listing.then(draw) });

@@ -25,9 +25,23 @@ const adapter = createCollectorAdapter({ baseUrl: location.origin, backfillLimit
 // the list, the panel's render (its first one costs far more than the frame) waits until that
 // frame is on screen. A page opened on one trace (`?trace=`) mounts at once: its trace lookup
 // starts at mount and should not wait for the list.
-if (!trace) {
-  const drawn = await Promise.race([Promise.all([adapter.listSettled, early?.drawn ?? false]).then(([, drew]) => drew), wait(LIST_WAIT_MS, false)]);
-  if (drawn) await afterNextPaint();
-}
-const panel = mount({ adapter, container, options: { maxMessages, ...(trace ? { initialTrace: trace } : {}), showQueryEndpoint: false, defaults: { queryBaseUrl: location.origin } } });
+const drawn = trace
+  ? undefined
+  : await Promise.race([Promise.all([adapter.listSettled, early?.drawn]).then(([, frame]) => frame), wait(LIST_WAIT_MS, undefined)]);
+if (drawn) await afterNextPaint();
+// What was typed or clicked in the drawn frame meanwhile carries over into the panel.
+const input = drawn?.takeOver();
+const initialTrace = trace ?? input?.selected;
+const panel = mount({
+  adapter,
+  container,
+  options: {
+    maxMessages,
+    ...(initialTrace ? { initialTrace } : {}),
+    ...(input?.search ? { initialSearch: input.search } : {}),
+    ...(input?.allTraces ? { initialAllTraces: true } : {}),
+    showQueryEndpoint: false,
+    defaults: { queryBaseUrl: location.origin },
+  },
+});
 addEventListener('pagehide', () => panel.unmount(), { once: true });

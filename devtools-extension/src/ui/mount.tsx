@@ -19,6 +19,9 @@ export interface MountOptions {
   schedule?: (render: () => void) => void;
   /** A trace to open at start (looked up through the adapter, like a click on a message). */
   initialTrace?: string;
+  /** Search text and "all traces" at start (what was typed into the standalone page's first frame). */
+  initialSearch?: string;
+  initialAllTraces?: boolean;
 }
 
 export interface MountArgs {
@@ -67,6 +70,8 @@ export function mount({ adapter, container, options = {} }: MountArgs): MountedP
       settingsStorage={settingsStorage}
       showQueryEndpoint={options.showQueryEndpoint ?? true}
       initialTrace={options.initialTrace}
+      initialSearch={options.initialSearch}
+      initialAllTraces={options.initialAllTraces}
       schedule={options.schedule ?? createRenderSchedule(BURST_RENDER_INTERVAL_MS, browserClock)}
     />,
     container,

@@ -20,16 +20,19 @@ export interface AppProps {
   schedule: (render: () => void) => void;
   /** Selected at start: its spans are looked up through the adapter. */
   initialTrace?: string | undefined;
+  /** Search text and "all traces" at start (typed into the standalone page's first frame). */
+  initialSearch?: string | undefined;
+  initialAllTraces?: boolean | undefined;
 }
 
-export function App({ controller, settings: initialSettings, settingsStorage, showQueryEndpoint, schedule, initialTrace }: AppProps) {
+export function App({ controller, settings: initialSettings, settingsStorage, showQueryEndpoint, schedule, initialTrace, initialSearch, initialAllTraces }: AppProps) {
   const { adapter, store } = controller;
   const [, setTick] = useState(0);
   const [selected, setSelected] = useState<string | undefined>(initialTrace);
-  const [search, setSearch] = useState('');
+  const [search, setSearch] = useState(initialSearch ?? '');
   const [session, setSession] = useState('');
   const [conversation, setConversation] = useState('');
-  const [allTraces, setAllTraces] = useState(false);
+  const [allTraces, setAllTraces] = useState(initialAllTraces ?? false);
   const [showSettings, setShowSettings] = useState(false);
   const [settings, setSettings] = useState(initialSettings);
   const [lookup, setLookup] = useState('');

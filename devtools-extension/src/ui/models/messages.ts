@@ -160,8 +160,12 @@ export function filterMessages(rows: MessageRow[], filter: MessageFilter): Messa
     .filter((row) =>
       !needle || [row.traceId, row.messageId, row.sessionId, row.conversationId, row.title, row.preview].some((value) => value?.toLowerCase().includes(needle)),
     )
-    .sort((a, b) => b.startMs - a.startMs || a.traceId.localeCompare(b.traceId));
+    .sort(newestFirst);
 }
+
+/** The list's order: newest first, then by trace id. */
+export const newestFirst = (a: Pick<MessageRow, 'startMs' | 'traceId'>, b: Pick<MessageRow, 'startMs' | 'traceId'>): number =>
+  b.startMs - a.startMs || a.traceId.localeCompare(b.traceId);
 
 export function distinctValues(rows: MessageRow[], key: 'sessionId' | 'conversationId'): string[] {
   const values = new Set<string>();
