@@ -1,5 +1,4 @@
-import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ExportQueue } from './export-queue.js';
 
 export interface BatchOptions {
@@ -14,44 +13,33 @@ export interface BatchOptions {
  * as soon as `maxBatch` are waiting, and synchronously on `forceFlush()` (the SDK calls it when the
  * page is hidden or left, then sends right away). The queue bounds memory and counts drops.
  */
-export class BatchProcessor implements SpanProcessor {
-  private waitingSpans: ReadableSpan[] = [];
-  private batchTimer: ReturnType<typeof setTimeout> | undefined;
-  private batchClosed = false;
-
-  private readonly exportQueue: ExportQueue;
-  private readonly batchOptions: BatchOptions;
-
-  constructor(queue: ExportQueue, options: BatchOptions) {
-    this.exportQueue = queue;
-    this.batchOptions = options;
-  }
-
-  onStart(_span: Span, _parentContext: Context): void {}
-
-  onEnd(span: ReadableSpan): void {
-    if (this.batchClosed || (span.spanContext().traceFlags & 1) === 0) return;
-    this.waitingSpans.push(span);
-    if (this.waitingSpans.length >= this.batchOptions.maxBatch) this.handOver();
-    else this.batchTimer ??= setTimeout(() => this.handOver(), this.batchOptions.delayMs);
-  }
-
-  private handOver(): void {
-    clearTimeout(this.batchTimer);
-    this.batchTimer = undefined;
-    const spans = this.waitingSpans;
-    this.waitingSpans = [];
-    if (spans.length > 0) this.exportQueue.export(spans, () => undefined);
-  }
-
-  forceFlush(): Promise<void> {
-    this.handOver();
-    return Promise.resolve();
-  }
-
-  async shutdown(): Promise<void> {
-    await this.forceFlush();
-    this.batchClosed = true;
-    await this.exportQueue.shutdown();
-  }
+export function createBatchProcessor(queue: ExportQueue, options: BatchOptions): SpanProcessor {
+  let waiting: ReadableSpan[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const handOver = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    const spans = waiting;
+    waiting = [];
+    if (spans.length > 0) queue.export(spans, () => undefined);
+  };
+  return {
+    onStart() {},
+    onEnd(span) {
+      if (closed || (span.spanContext().traceFlags & 1) === 0) return;
+      waiting.push(span);
+      if (waiting.length >= options.maxBatch) handOver();
+      else timer ??= setTimeout(handOver, options.delayMs);
+    },
+    forceFlush() {
+      handOver();
+      return Promise.resolve();
+    },
+    async shutdown() {
+      handOver();
+      closed = true;
+      await queue.shutdown();
+    },
+  };
 }

@@ -6,7 +6,7 @@ import { SDK_VERSION } from '../version.js';
 import { createExportQueue, type ExportQueue } from './export-queue.js';
 import { createFetchSender } from './fetch-sender.js';
 import { RedactionProcessor } from './redaction.js';
-import { BatchProcessor } from './batch.js';
+import { createBatchProcessor } from './batch.js';
 import { TracerProvider } from './tracer.js';
 
 const MAX_BATCH = 256;
@@ -42,7 +42,7 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
       ...extra,
       // Batches sampled spans into the queue (the SDK flushes it on visibilitychange→hidden and
       // pagehide); the queue bounds memory and retries while the collector is unreachable.
-      new BatchProcessor(queue, { delayMs: config.scheduledDelayMillis, maxBatch: MAX_BATCH }),
+      createBatchProcessor(queue, { delayMs: config.scheduledDelayMillis, maxBatch: MAX_BATCH }),
     ],
   });
   return { provider, queue };

@@ -5,7 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { toOtlpJson } from './otlp-json.js';
 import { TracerProvider, randomId } from './tracer.js';
-import { BatchProcessor } from './batch.js';
+import { createBatchProcessor } from './batch.js';
 import { createExportQueue } from './export-queue.js';
 
 /** Decides by span name: `drop*` NOT_RECORD, `record*` RECORD (not sampled), else RECORD_AND_SAMPLED; adds one attribute. */
@@ -118,7 +118,7 @@ describe('BatchProcessor', () => {
   it('hands sampled spans to the queue after the delay, at once when a batch is full or on forceFlush, and never unsampled ones', async () => {
     const sent: number[] = [];
     const queue = createExportQueue({ maxPending: 100, maxBatch: 100, serialize: (spans) => new Uint8Array(spans.length), send: async (body) => (sent.push(body.length), { kind: 'ok' }) });
-    const batch = new BatchProcessor(queue, { delayMs: 60_000, maxBatch: 3 });
+    const batch = createBatchProcessor(queue, { delayMs: 60_000, maxBatch: 3 });
     const tracer = new TracerProvider({ resource: {}, sampler: byName, spanProcessors: [batch] }).getTracer('t');
     for (const name of ['a', 'b', 'record.x', 'c']) tracer.startSpan(name).end();
     await queue.forceFlush();
