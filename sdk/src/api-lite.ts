@@ -18,27 +18,18 @@ function registered<T>(type: string): T | undefined {
   return match && +match[1]! >= 9 ? (api![type] as T | undefined) : undefined;
 }
 
-class BaseContext implements Context {
-  #values: Map<symbol, unknown>;
-  constructor(values?: Map<symbol, unknown>) {
-    this.#values = new Map(values);
-  }
-  getValue(key: symbol): unknown {
-    return this.#values.get(key);
-  }
-  setValue(key: symbol, value: unknown): Context {
-    const next = new BaseContext(this.#values);
-    next.#values.set(key, value);
-    return next;
-  }
-  deleteValue(key: symbol): Context {
-    const next = new BaseContext(this.#values);
-    next.#values.delete(key);
-    return next;
-  }
-}
+/** An immutable context: setting or deleting a value gives a new one (as the real api's BaseContext). */
+const contextOf = (values: Map<symbol, unknown>): Context => ({
+  getValue: (key) => values.get(key),
+  setValue: (key, value) => contextOf(new Map(values).set(key, value)),
+  deleteValue: (key) => {
+    const next = new Map(values);
+    next.delete(key);
+    return contextOf(next);
+  },
+});
 
-export const ROOT_CONTEXT: Context = new BaseContext();
+export const ROOT_CONTEXT: Context = contextOf(new Map());
 
 /** The active context: the registered context manager's, else the root context (the real api's no-op manager). */
 export const context: Pick<ContextAPI, 'active'> = {
