@@ -5,10 +5,12 @@
 //          a laid-out box on screen; polled every frame from the first one, by an init script),
 //          with in-page steps (HTML, list request and answer, the panel's .js, UI and rows in the
 //          DOM). Floors of the same run, same collector, same probe: a blank page and the list's
-//          first frame saved as static HTML (bench/lib/panel-floor.mjs). Current panel: one GET /api/traces
-//          whose summaries carry the rows (spans of the newest screenful follow, when idle); older
-//          builds: then bulk pages GET /api/traces?spans=1&offset=… or one GET /api/v3/traces/{id}
-//          per message. Split into HTTP time and the rest.
+//          first frame saved as static HTML (bench/lib/panel-floor.mjs). Current panel: the
+//          collector puts the list (what GET /api/traces answers) in the page itself and the page's
+//          inline script draws the first frame from it, no request (the panel's module renders over
+//          it after that paint); older builds: one GET /api/traces whose summaries carry the rows,
+//          or bulk pages GET /api/traces?spans=1&offset=…, or one GET /api/v3/traces/{id} per
+//          message. Split into HTTP time and the rest (none for the list in the page).
 //   trace: click on the big (newest) message → its waterfall rows in the DOM and painted;
 //          then the panel's backend lookup (polls until the span count settles) and its long tasks;
 //          a scroll to the waterfall's middle; another message, then the big one again (code warm);

@@ -55,7 +55,8 @@ export function installProbe({ listCount, snapshot = false } = {}) {
     }
     return true;
   });
-  // When the panel's UI (its toolbar) and then its first message row enter the DOM.
+  // When the panel's UI (its toolbar) and then its first message row enter the DOM (drawn by the
+  // standalone page's inline script, for panels that draw their first frame from the page).
   bench.marks = {};
   const observer = new MutationObserver(() => {
     if (bench.marks.uiMs === undefined && document.querySelector('.toolbar') !== null) bench.marks.uiMs = performance.now();

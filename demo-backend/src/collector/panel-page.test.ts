@@ -87,6 +87,7 @@ describe('panel page helpers', () => {
   it('embeds only where the page marks the spot', () => {
     expect(splitAtMarker('<p>no marker</p>')).toBeUndefined();
     expect(splitAtMarker(`a${LISTING_MARKER}b`)).toEqual(['a', 'b']);
+    expect(listingElement(5, { note: 'Paris — “quoted” …' })).toBe('<script type="application/json" id="streamtrace-listing" data-limit="5">{"note":"Paris \\u2014 \\u201cquoted\\u201d \\u2026"}</script>');
     expect(listingElement(5, { traces: [], note: '</script>' })).toBe('<script type="application/json" id="streamtrace-listing" data-limit="5">{"traces":[],"note":"\\u003c/script>"}</script>');
   });
 });

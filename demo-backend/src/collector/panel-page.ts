@@ -33,10 +33,11 @@ export function splitAtMarker(html: string): [string, string] | undefined {
 
 /**
  * `listing` as `<script type="application/json" id="streamtrace-listing" data-limit="N">`; `<` is
- * written as `\u003c` (the same JSON), so no string in it can end the element.
+ * written as `\u003c` (the same JSON), so no string in it can end the element, and so is any
+ * character past ASCII (the browser then decodes the page as 8-bit text, which is faster).
  */
 export function listingElement(limit: number, listing: unknown): string {
-  const json = JSON.stringify(listing).replace(/</g, '\\u003c');
+  const json = JSON.stringify(listing).replace(/[<\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `<script type="application/json" id="${LISTING_ELEMENT_ID}" data-limit="${limit}">${json}</script>`;
 }
 
