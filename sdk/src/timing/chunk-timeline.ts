@@ -171,16 +171,20 @@ export class ChunkTimeline implements PaintWaiter {
     this.ringCommit[r] = -1;
     this.ringPaint[r] = -1;
     const hidden = this.timelineOptions.isHidden();
-    this.ringSource[r] = (hidden ? SRC_HIDDEN : SRC_PENDING) | stall;
-    if (committed !== true) return i;
-    if (hidden || this.commitCursor !== i || i < this.doneCursor) this.commitAt(at);
-    else {
-      // commitAt(at) where every older chunk is committed already: no loop, no paint request per chunk.
-      this.ringCommit[r] = at;
-      this.ringSource[r] = CAUSED_COMMIT | stall;
-      this.commitCursor = i + 1;
-      if (!this.queuedForFrame) this.timelineOptions.requestPaint(this);
+    if (committed === true) {
+      if (!hidden && this.commitCursor === i && i >= this.doneCursor) {
+        // The usual case of commitAt(at), without its loop: every older chunk is committed already.
+        this.ringCommit[r] = at;
+        this.ringSource[r] = CAUSED_COMMIT | stall;
+        this.commitCursor = i + 1;
+        if (!this.queuedForFrame) this.timelineOptions.requestPaint(this);
+        return i;
+      }
+      this.ringSource[r] = (hidden ? SRC_HIDDEN : SRC_PENDING) | stall;
+      this.commitAt(at);
+      return i;
     }
+    this.ringSource[r] = (hidden ? SRC_HIDDEN : SRC_PENDING) | stall;
     return i;
   }
 
