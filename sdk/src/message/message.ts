@@ -105,9 +105,12 @@ export class ChatMessage implements Message, MessageHandle {
     );
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);
     this.commitObserver = new CommitObserver((at) => {
-      const streams = this.messageStreams;
       let needed = false;
-      for (let i = 0; i < streams.length; i++) if ((streams[i] as StreamRecorder).committed(at)) needed = true;
+      for (let i = 0; i < this.messageStreams.length; i++) {
+        const stream = this.messageStreams[i] as StreamRecorder;
+        stream.committed(at);
+        if (stream.needsCommits) needed = true;
+      }
       // Only sampled-out streams past their first paint: their chunks need no more commit times.
       if (!needed) this.commitObserver.pause();
     }, (target) => deps.presentationWatch?.watchTarget(target));

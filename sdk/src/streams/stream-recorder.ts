@@ -174,16 +174,15 @@ export class StreamRecorder implements OpenStream {
     this.queuedCount = 0;
     const timeline = this.chunkTimeline as ChunkTimeline;
     const capture = this.captureContent;
-    const queue = this.eventQueue;
-    const atArrival = this.atArrival;
     let at = 0;
     for (let k = 0; k < n; k++) {
-      const event = queue[k] as MessageEvent;
-      queue[k] = undefined;
+      const event = this.eventQueue[k] as MessageEvent;
+      this.eventQueue[k] = undefined;
       at = eventTime(event);
       const data: unknown = event.data;
-      timeline.arrived(typeof data === 'string' ? data.length : payloadBytes(data), at, atArrival[k] === 1);
+      timeline.arrived(payloadBytes(data), at);
       if (capture && typeof data === 'string') this.captureData(data);
+      if (this.atArrival[k] === 1) timeline.commitAt(at);
     }
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
   }
@@ -201,19 +200,18 @@ export class StreamRecorder implements OpenStream {
 
   /**
    * The DOM target of the message changed at `at`; AT_ARRIVAL: in the task of our latest chunk (a
-   * renderer that appends inside its listener), i.e. at that chunk's arrival. Returns whether this
-   * stream still wants commit times (needsCommits).
+   * renderer that appends inside its listener), i.e. at that chunk's arrival.
    */
-  committed(at: number): boolean {
+  committed(at: number): void {
     const timeline = this.chunkTimeline;
-    if (timeline === undefined) return false;
-    if (at !== AT_ARRIVAL) {
-      this.drain();
-      timeline.commitAt(at);
-    } else if (this.queuedCount > 0) this.atArrival[this.queuedCount - 1] = 1;
-    else timeline.commitAt(timeline.lastArrival);
-    // Returns needsCommits, read here where the timeline is at hand (once per DOM commit).
-    return !timeline.lightOnly || timeline.firstPaint < 0;
+    if (timeline === undefined) return;
+    if (at === AT_ARRIVAL) {
+      if (this.queuedCount > 0) this.atArrival[this.queuedCount - 1] = 1;
+      else timeline.commitAt(timeline.lastArrival);
+      return;
+    }
+    this.drain();
+    timeline.commitAt(at);
   }
 
   streamReconnecting(): void {

@@ -32,33 +32,6 @@ describe('chunk timeline', () => {
     expect(t.latencyHist.maxMs).toBe(23);
   });
 
-  it('times a chunk rendered in its listener (arrived with committed) exactly as arrived + commitAt at its arrival', () => {
-    let hidden = false;
-    const feed = (combined: boolean) => {
-      const { t, frame } = timeline({ isHidden: () => hidden, randomSource: () => 0.5 });
-      for (let i = 0; i < 300; i++) {
-        hidden = i >= 200 && i < 220;
-        const at = 10 + i * 2 + (i === 150 ? 200 : 0);
-        // Every fifth chunk renders nothing (metadata): the next rendered chunk's commit covers it.
-        const rendered = i % 5 !== 3;
-        if (combined) t.arrived(3, at, rendered);
-        else {
-          t.arrived(3, at);
-          if (rendered) t.commitAt(at);
-        }
-        if (i % 40 === 39) frame(at + 16);
-      }
-      hidden = false;
-      frame(1000);
-      t.finishTimeline();
-      return { series: t.chunkSeries((x) => x), events: t.selectedEvents(), p95: t.latencyHist.quantile(0.95), firstVisible: t.firstVisibleIndex };
-    };
-    const combined = feed(true);
-    expect(combined).toEqual(feed(false));
-    expect(combined.series.filter((c) => c.paintSource === 'raf').length).toBeGreaterThan(20);
-    expect(combined.series.find((c) => c.index === 243)).toMatchObject({ commitMs: 10 + 244 * 2, paintSource: 'raf' });
-  });
-
   it('does not invent a paint for chunks committed before the page became visible again', () => {
     let visibleSince = 0;
     const { t, frame } = timeline({ visibleSince: () => visibleSince });

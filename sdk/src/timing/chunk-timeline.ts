@@ -137,11 +137,8 @@ export class ChunkTimeline implements PaintWaiter {
     if (max === 0) this.firstUsed = true;
   }
 
-  /**
-   * A chunk reached the SDK at `at` (performance.now()); returns its index. `committed`: the app
-   * rendered it before we saw its arrival (in its listener), i.e. commitAt(at) right after.
-   */
-  arrived(bytes: number, at: number, committed?: boolean): number {
+  /** A chunk reached the SDK at `at` (performance.now()); returns its index. */
+  arrived(bytes: number, at: number): number {
     if (this.lightOnly && (this.firstArrival < 0 ? at > this.promoteAfter : at - this.lastArrival > this.promoteOnGapMs)) this.promote();
     const light = this.lightOnly;
     if (!light && this.chunkCount - this.doneCursor >= this.ringCap) this.finalise(this.doneCursor, true);
@@ -162,7 +159,6 @@ export class ChunkTimeline implements PaintWaiter {
       this.eventsDropped++;
       // After the first paint a light timeline has nothing left to learn from commits and paints.
       if (this.firstPaint >= 0) this.doneCursor = this.commitCursor = this.chunkCount;
-      else if (committed === true) this.commitAt(at);
       return i;
     }
     const r = i % this.ringCap;
@@ -170,21 +166,7 @@ export class ChunkTimeline implements PaintWaiter {
     this.ringArrival[r] = at;
     this.ringCommit[r] = -1;
     this.ringPaint[r] = -1;
-    const hidden = this.timelineOptions.isHidden();
-    if (committed === true) {
-      if (!hidden && this.commitCursor === i && i >= this.doneCursor) {
-        // The usual case of commitAt(at), without its loop: every older chunk is committed already.
-        this.ringCommit[r] = at;
-        this.ringSource[r] = CAUSED_COMMIT | stall;
-        this.commitCursor = i + 1;
-        if (!this.queuedForFrame) this.timelineOptions.requestPaint(this);
-        return i;
-      }
-      this.ringSource[r] = (hidden ? SRC_HIDDEN : SRC_PENDING) | stall;
-      this.commitAt(at);
-      return i;
-    }
-    this.ringSource[r] = (hidden ? SRC_HIDDEN : SRC_PENDING) | stall;
+    this.ringSource[r] = (this.timelineOptions.isHidden() ? SRC_HIDDEN : SRC_PENDING) | stall;
     return i;
   }
 
