@@ -23,37 +23,37 @@ const external = (id) => deps.some((dep) => id === dep || id.startsWith(`${dep}/
 // looked up by a string (e.g. `onEnding`). A name not listed simply stays as written.
 const MANGLED_PROPS = `
   addSample addStream afterCR afterMs appHeaders arrived atArrival atStreamStart attachSocket
-  backoffMs batchClosed batchOptions batchTimer beforeFrame bomSkip bucketCounts
+  beforeFrame bomSkip bucketCounts
   bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
-  childSpan chunkArrived chunkCount chunkSeries chunkTimeline clockNow closedByClient closeSocket
+  childSpan chunkArrived chunkCount chunkSeries chunkTimeline closedByClient closeSocket
   commitAt commitCursor commitObserver commitsNeeded committedLight connectTo contextValues
-  conversation currentRule dataLength dataParts decide decided delayMs
-  displaced doneCursor drain dropExcess endedAt endNow endRequested endSpan errorForMessage
+  conversation dataLength dataParts decide decided delayMs
+  displaced doneCursor drain endedAt endNow endRequested endSpan errorForMessage
   eventArriving eventBytes eventDelivered eventQueue eventsDropped eventSizes evictOldest
-  explicitTarget exportQueue failedHead fieldIndex finalise finaliseUpTo findSlowestMin finishing
+  explicitTarget fieldIndex finalise finaliseUpTo findSlowestMin finishing
   finishMessage finishTimeline firstArrival firstByteAt firstPaint firstResponse firstUsed
-  firstVisibleArrival firstVisibleIndex flushCommits followShadowRoots gapMax handOver hasPending
-  heldBytes heldSize heldTraces inactivityMs inFlight inFrame initialBackoffMs inValue isData
-  isHidden keepContent keepSample lastArrival lastBucket lastEvent lastRequestAt lastValue latencyHist
+  firstVisibleArrival firstVisibleIndex flushCommits followShadowRoots gapMax hasPending
+  heldBytes heldSize heldTraces inactivityMs inFrame initialBackoffMs inValue isData
+  isHidden keepContent keepSample lastArrival lastBucket lastEvent lastValue latencyHist
   lightOnly lineIsData lineLength lineParts lineStart longFrame longFrames longFramesMax
   longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxMs maxPending
   maxSpansPerTrace maxTraces messageDeps messageFor messageId messageStreams mutationObserver
   needsCommits newId nextTargetCheck observedTarget offerSample observerPaused onCommit onEnded onError onEvent
   onEvents onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages openStream
   openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek pendingTarget
-  pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions pump
-  quantile queuedCount queuedForFrame queuedSpans queueOptions rafPending randomSource randomUnit
-  rateNow reconnectPending reconnects recordsUnsampled redactHook refreshMs refreshTimer
-  requestPaint requestRule resolveSettled responded retryTimer ringArrival ringBytes
-  ringCap ringCommit ringPaint ringSource ruleOptions ruleStopped sampleCount sampledInner
-  sampleNext sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler scheduleRefresh
-  selectChunk selectedEvents sendBatch sendNow sessionIdOf sessionRef settle settledOnce
-  settleNow settlers settleTimer shutDown skipCount slots slowestCount slowestMinLatency
+  pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions
+  quantile queuedCount queuedForFrame rafPending randomSource randomUnit
+  rateNow reconnectPending reconnects recordsUnsampled redactHook refreshMs
+  requestPaint resolveSettled responded ringArrival ringBytes
+  ringCap ringCommit ringPaint ringSource sampleCount sampledInner
+  sampleNext sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler
+  selectChunk selectedEvents sendNow sessionIdOf sessionRef settle settledOnce
+  settleNow settlers settleTimer skipCount slots slowestCount slowestMinLatency
   slowestMinSlot slowestStart slowestUsed spanHooks spanProcessors spanResource stallCount stallMs
   stallStart stallTotal stallUsed stopFollowingShadowRoots streamEnded streamEvent
   streamReconnecting streamRuntime streamSettled streamUrl takeData takeSpan timedType
-  timelineOptions timeoutMs toBody totalBytes ttft ttftVisible unfollowRoots unsettledStreams
-  valueStart visibleSince waitingNext waitingSpans wrappedStream wrappers writeAggregates writeSlot
+  timelineOptions timeoutMs totalBytes ttft ttftVisible unfollowRoots unsettledStreams
+  valueStart visibleSince waitingNext wrappedStream wrappers writeAggregates writeSlot
   addEntry frameStart frameStarted lastElement markedElement watchedTarget watchTarget onTarget
   nextMarkAt offsetMs offsetSamples onEntries presentationOffset presentationWatch
   probeNext probeRing recordProbe unmark unmarkTimer
@@ -190,7 +190,9 @@ await build({
     target: 'es2022',
     minify: true,
     sourcemap: true,
-    rolldownOptions: { optimization: { inlineConst: { mode: 'all', pass: 2 } }, output: { minify: { mangleProps: { include: mangledPropsRegExp } } } },
+    // `symbols: false`: the global `Streamtrace` is a plain object, without the module namespace's
+    // Symbol.toStringTag 'Module' (-20 B gzip; `String(Streamtrace)` is then "[object Object]").
+    rolldownOptions: { optimization: { inlineConst: { mode: 'all', pass: 2 } }, output: { generatedCode: { symbols: false }, minify: { mangleProps: { include: mangledPropsRegExp } } } },
     lib: {
       entry: join(root, 'src/script-tag.ts'),
       name: 'Streamtrace',
