@@ -1,5 +1,7 @@
 // Bundle size of each quick start, built in the same run: esbuild (bundle, minify, browser, IIFE),
-// gzip -9 and brotli (max), with the ratio to our shipped IIFE. `node bench/bundle-size.mjs [--json]`
+// gzip -9 and brotli (max), with the ratio to our shipped IIFE. `node bench/bundle-size.mjs [--json]
+// [--before <old streamtrace.iife.js>]` (an earlier build of the script tag, with its .map: one more
+// row, and its per-folder breakdown beside the current one).
 import { readFileSync } from 'node:fs';
 import { COMPETITORS, OTEL_CORE, OTEL_EQUIVALENT, OURS_ESM, bundle, oursBuilt, oursIife } from './lib/sdks.mjs';
 import { compressedSizes } from './lib/compressed.mjs';
@@ -19,8 +21,11 @@ const kib = (n) => (n / 1024).toFixed(1);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = performance.now();
+  const beforeAt = process.argv.indexOf('--before');
+  const before = beforeAt > 0 ? process.argv[beforeAt + 1] : undefined;
   const rows = await measureBundleSizes();
   const ours = rows[0];
+  if (before !== undefined) rows.splice(1, 0, { id: 'streamtrace-iife-before', label: 'Streamtrace (IIFE, --before build)', ...compressedSizes(readFileSync(before)) });
   if (process.argv.includes('--json')) console.log(JSON.stringify(rows, null, 2));
   console.log('\nBundle size of each quick start (esbuild minify+bundle, browser, IIFE)\n');
   printTable(
@@ -33,9 +38,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const tag = shippedGzipBreakdown(oursIife);
   console.log("\nWhere the shipped script tag's bytes come from (its source map, by package / our folder;");
   console.log(`gzip = marginal cost, scaled to the file's ${kib(tag.total)} KiB)\n`);
-  printTable(
-    ['package / folder', 'min KiB', 'gzip KiB', 'gzip share'],
-    tag.groups.map((g) => [g.name, kib(g.minBytes), kib(g.bytes), `${((g.bytes / tag.total) * 100).toFixed(0)}%`]),
-  );
+  if (before === undefined) {
+    printTable(
+      ['package / folder', 'min KiB', 'gzip KiB', 'gzip share'],
+      tag.groups.map((g) => [g.name, kib(g.minBytes), kib(g.bytes), `${((g.bytes / tag.total) * 100).toFixed(0)}%`]),
+    );
+  } else {
+    const old = new Map(shippedGzipBreakdown(before).groups.map((g) => [g.name, g]));
+    const names = [...new Set([...tag.groups.map((g) => g.name), ...old.keys()])];
+    const now = new Map(tag.groups.map((g) => [g.name, g]));
+    printTable(
+      ['package / folder', 'min KiB before', 'min KiB', 'gzip KiB before', 'gzip KiB', 'gzip B change'],
+      names.map((n) => [n, kib(old.get(n)?.minBytes ?? 0), kib(now.get(n)?.minBytes ?? 0), kib(old.get(n)?.bytes ?? 0), kib(now.get(n)?.bytes ?? 0), String((now.get(n)?.bytes ?? 0) - (old.get(n)?.bytes ?? 0))]),
+    );
+  }
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
