@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { hexId, otlpJson, postJson } from './fixtures.test-helpers.js';
 import { LISTING_MARKER, listingElement, panelListLimit, splitAtMarker } from './panel-page.js';
+import { panelRows } from './panel-rows.js';
+import type { PanelRows } from './panel-rows.js';
+import type { TraceSummary } from './trace-summary.js';
 import { startCollector } from './start.js';
 import type { RunningCollector } from './start.js';
 
@@ -20,7 +23,7 @@ afterEach(async () => {
 const PAGE = `<!doctype html><title>panel</title><body><div id="app"></div>${LISTING_MARKER}<script>/* early */</script></body>`;
 
 /** The embedded list of a served page, as the page's script reads it. */
-function embedded(html: string): { limit: string; body: { traces: { traceId: string; rootName: string }[]; lastEventId: number } } {
+function embedded(html: string): { limit: string; body: PanelRows } {
   const match = /<script type="application\/json" id="streamtrace-listing" data-limit="(\d+)">([^<]*)<\/script>/.exec(html);
   if (!match) throw new Error(`no embedded list in ${html.slice(0, 200)}`);
   return { limit: match[1]!, body: JSON.parse(match[2]!) };
@@ -48,9 +51,10 @@ describe('the panel page with its message list', () => {
     expect(html).toContain('<script>/* early */</script>');
     const { limit, body } = embedded(html);
     expect(limit).toBe('2');
-    const api = (await (await fetch(`${collector.url}/api/traces?limit=2`)).json()) as typeof body;
-    expect(body).toEqual(api);
-    expect(body.traces.map((trace) => trace.rootName)).toEqual(['root 2', 'root 1']);
+    // The list GET /api/traces answers, in its compact form.
+    const api = (await (await fetch(`${collector.url}/api/traces?limit=2`)).json()) as { traces: TraceSummary[]; lastEventId: number };
+    expect(body).toEqual(panelRows(api.traces, api.lastEventId));
+    expect(body.rows.map((row) => row[1])).toEqual(['root 2', 'root 1']);
 
     expect(embedded(await (await fetch(`${collector.url}/index.html`)).text()).limit).toBe('100');
     const head = await fetch(`${collector.url}/`, { method: 'HEAD' });
@@ -63,7 +67,7 @@ describe('the panel page with its message list', () => {
     await postJson(`${collector.url}/v1/traces`, otlpJson('svc', [{ traceId: hexId(16), name: '</script><script>alert(1)</script><!--' }]));
     const html = await (await fetch(`${collector.url}/`)).text();
     expect(html).not.toContain('<script>alert(1)');
-    expect(embedded(html).body.traces[0]!.rootName).toBe('</script><script>alert(1)</script><!--');
+    expect(embedded(html).body.rows[0]![1]).toBe('</script><script>alert(1)</script><!--');
   });
 
   it('serves a page without the marker as it is', async () => {

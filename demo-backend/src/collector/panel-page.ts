@@ -5,7 +5,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 // The standalone panel's page (`GET /`) with the message list it loads at start already in it:
 // the page then draws its list without a request of its own (devtools-extension
 // src/entries/embedded-listing.ts reads it). The list is what `GET /api/traces?limit=N` answers
-// at that moment (with lastEventId, so the page's live feed resumes without a gap).
+// at that moment, in the compact form of panel-rows.ts (with lastEventId, so the page's live feed
+// resumes without a gap).
 
 /** Where the panel's index.html asks for the list; a page without it is served as it is. */
 export const LISTING_MARKER = '<!--streamtrace:listing-->';

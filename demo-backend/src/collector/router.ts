@@ -7,6 +7,7 @@ import { handleGetLogs, handleGetTrace, parseMetricQuery, sendJson } from './que
 import { handleListTraces } from './query-bulk.js';
 import { handleSampling } from './sampling-rule.js';
 import { servePanelPage } from './panel-page.js';
+import { panelRows } from './panel-rows.js';
 import { serveStatic } from './static-files.js';
 import type { CorsPolicy } from './cors.js';
 import type { Forwarder } from './forwarder.js';
@@ -92,7 +93,7 @@ export function createRouter(deps: RouterDeps): Route {
     if (match?.[1]) return handleGetLogs(res, logs, match[1]);
     if (path.startsWith('/api/') || path.startsWith('/v1/')) throw new HttpError(404, 'no such route');
     // The panel page carries the list it loads first (panel-page.ts).
-    const panelList = (limit: number) => ({ traces: spans.list({ limit }), lastEventId: live.lastEventId() });
+    const panelList = (limit: number) => panelRows(spans.list({ limit }), live.lastEventId());
     if ((path === '/' || path === '/index.html') && deps.panelDir && (await servePanelPage(req, res, deps.panelDir, url.searchParams, panelList))) return;
     return serveStatic(req, res, deps.panelDir, path);
   };

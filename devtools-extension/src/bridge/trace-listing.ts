@@ -45,9 +45,12 @@ function strings(value: unknown): string[] {
   return out;
 }
 
-// Runs once per listed trace when the panel opens (1,000 times for a full list): one object
-// literal and plain assignments, no per-row closures or spreads.
-function item(raw: Json): TraceListItem | undefined {
+/**
+ * One summary of the list (a `GET /api/traces` entry) as its row; undefined when it is not one.
+ * Runs once per listed trace when the panel opens (1,000 times for a full list): one object
+ * literal and plain assignments, no per-row closures or spreads.
+ */
+export function parseTraceItem(raw: Record<string, unknown>): TraceListItem | undefined {
   const id = raw.traceId;
   const status = raw.status;
   if (typeof id !== 'string' || typeof status !== 'string' || !STATUSES.has(status)) return undefined;
@@ -96,7 +99,7 @@ export function parseTraceListing(body: unknown): TraceListItem[] | undefined {
   const out: TraceListItem[] = [];
   for (const raw of traces) {
     if (!isObject(raw)) continue;
-    const parsed = item(raw);
+    const parsed = parseTraceItem(raw);
     if (!parsed) return undefined;
     out.push(parsed);
   }

@@ -98,6 +98,9 @@ describe('the list the collector embeds in the standalone page', () => {
     expect(embeddedListing(page('50', body), 50)).toEqual(readTraceListing(JSON.parse(body)));
     expect(embeddedListing(page('50', body), 50)?.lastEventId).toBe(12);
     expect(embeddedListing(page('50', body), 50)?.traces.map((trace) => trace.messageId)).toEqual(['m-2', 'm-1']);
+    // The collector's compact form of the same list.
+    const rows = { format: 'rows-1', lastEventId: 12, services: ['browser'], rows: [2, 1].map((n) => [traceIdOf(n), 'chat.message', [0], 1, 0, '1000000', 'complete', null, null, `m-${n}`, [null, null, null, null, null, null]]) };
+    expect(embeddedListing(page('50', JSON.stringify(rows)), 50)).toEqual(readTraceListing(JSON.parse(body)));
   });
 
   it('is ignored when made for another list size, unreadable, or absent (the page asks for its list)', () => {

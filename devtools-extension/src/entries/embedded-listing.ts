@@ -1,11 +1,13 @@
+import { readListingRows } from '../bridge/listing-rows';
 import { readTraceListing } from '../bridge/trace-listing';
 import type { TraceListing } from '../bridge/trace-listing';
 
 /**
  * The dev collector serving the standalone page puts the message list it would answer to
- * `GET /api/traces?limit=N` into the page, where the page marks the spot with
- * EMBEDDED_LISTING_MARKER: `<script type="application/json" id="streamtrace-listing" data-limit="N">`.
- * The page then lists without a request (the list is ready when the page's first script runs).
+ * `GET /api/traces?limit=N` into the page (in its compact `rows-1` form, listing-rows.ts, or as
+ * that answer), where the page marks the spot with EMBEDDED_LISTING_MARKER:
+ * `<script type="application/json" id="streamtrace-listing" data-limit="N">`. The page then lists
+ * without a request (the list is ready when the page's first script runs).
  */
 export const EMBEDDED_LISTING_ID = 'streamtrace-listing';
 export const EMBEDDED_LISTING_MARKER = '<!--streamtrace:listing-->';
@@ -18,7 +20,8 @@ export function embeddedListing(document: Document, limit: number): TraceListing
   const element = document.getElementById(EMBEDDED_LISTING_ID);
   if (!element || element.getAttribute('data-limit') !== String(limit)) return undefined;
   try {
-    return readTraceListing(JSON.parse(element.textContent ?? ''));
+    const body: unknown = JSON.parse(element.textContent ?? '');
+    return readListingRows(body) ?? readTraceListing(body);
   } catch {
     return undefined;
   }
