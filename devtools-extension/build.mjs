@@ -9,6 +9,8 @@ import { build } from 'vite';
 const root = dirname(fileURLToPath(import.meta.url));
 /** Where the collector embeds the message list (src/entries/embedded-listing.ts, EMBEDDED_LISTING_MARKER). */
 const LISTING_MARKER = '<!--streamtrace:listing-->';
+/** Marks the preload of the panel's module, which the early script starts (src/entries/panel-module.ts). */
+const PANEL_MODULE_ATTRIBUTE = 'data-streamtrace-module';
 const pages = resolve(root, 'pages');
 const extensionDir = resolve(root, 'dist/extension');
 const standaloneDir = resolve(root, 'dist/standalone');
@@ -75,7 +77,12 @@ async function inlineEarlyScript(dir, page) {
   const ascii = code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   new vm.Script(ascii);
   const file = resolve(dir, page);
-  const html = await readFile(file, 'utf8');
+  // The panel's module is only preloaded by the HTML: the early script starts it once the first
+  // frame has been drawn (or at once when it draws none), so its evaluation never comes between
+  // the drawn list and that frame.
+  const module = /<script type="module" crossorigin src="([^"]+)"><\/script>/;
+  const html = (await readFile(file, 'utf8')).replace(module, (_, src) => `<link rel="modulepreload" crossorigin href="${src}" ${PANEL_MODULE_ATTRIBUTE}>`);
+  if (!html.includes(PANEL_MODULE_ATTRIBUTE)) throw new Error(`${page} has no module script`);
   const at = html.lastIndexOf('</body>');
   if (at < 0) throw new Error(`${page} has no </body>`);
   await writeFile(file, `${html.slice(0, at)}  ${LISTING_MARKER}\n    <script>${ascii}</script>\n  ${html.slice(at)}`);
