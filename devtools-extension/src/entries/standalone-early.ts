@@ -13,7 +13,9 @@ import { standaloneOptions } from './standalone-options';
 // takes the list over and renders over that frame. A page opened on one trace (`?trace=`) is drawn
 // by the panel itself.
 const { backfillLimit, trace } = standaloneOptions(location.search);
-const embedded = embeddedListing(document, backfillLimit);
+// A page opened on one trace asks for the list beside its trace lookup, as before: reading the
+// embedded list here would hold up the start of the panel (and of that lookup).
+const embedded = trace ? undefined : embeddedListing(document, backfillLimit);
 const listing = embedded
   ? Promise.resolve(embedded)
   : fetchTraceListing(requestTraceListing(location.origin, (input, init) => fetch(input, init), backfillLimit));
