@@ -1,4 +1,4 @@
-import { parseTraceItem } from './trace-listing';
+import { nanosToMs, parseTraceItem } from './trace-listing';
 import type { TraceListItem, TraceListing } from './trace-listing';
 
 /**
@@ -55,3 +55,50 @@ export function readListingRows(body: unknown): TraceListing | undefined {
   const { lastEventId } = body;
   return typeof lastEventId === 'number' && Number.isSafeInteger(lastEventId) && lastEventId >= 0 ? { traces, lastEventId } : { traces };
 }
+
+/** What the standalone page's first frame needs of a list (first-frame.ts FirstFrameView). */
+export interface ListingRowsView {
+  /** The `limit` newest chat messages (newest first, then by trace id). */
+  rows: TraceListItem[];
+  shown: number;
+  total: number;
+  conversations: boolean;
+}
+
+/**
+ * The first frame's view of a `rows-1` list without reading every row into a list item: one pass
+ * keeps the `limit` newest chat messages (the panel's order: start, newest first, then trace id),
+ * and only those are read. Undefined when it is not such a list or a kept row does not read.
+ */
+export function listingRowsView(body: unknown, limit: number): ListingRowsView | undefined {
+  if (!isObject(body) || body.format !== LISTING_ROWS_FORMAT || !Array.isArray(body.rows) || !Array.isArray(body.services)) return undefined;
+  const kept: { startMs: number; traceId: string; raw: unknown[] }[] = [];
+  let shown = 0;
+  let conversation: unknown;
+  let conversations = false;
+  for (const raw of body.rows as unknown[]) {
+    if (!Array.isArray(raw) || !Array.isArray(raw[10])) continue;
+    shown++;
+    const message = raw[10] as unknown[];
+    if (!conversations && typeof message[1] === 'string' && message[1]) {
+      if (conversation === undefined) conversation = message[1];
+      else if (conversation !== message[1]) conversations = true;
+    }
+    const entry = { startMs: nanosToMs(message[0]) || nanosToMs(raw[5]), traceId: String(raw[0]).toLowerCase(), raw };
+    if (kept.length === limit && newest(entry, kept[kept.length - 1]!) >= 0) continue;
+    let at = kept.length;
+    while (at > 0 && newest(entry, kept[at - 1]!) < 0) at--;
+    kept.splice(at, 0, entry);
+    if (kept.length > limit) kept.pop();
+  }
+  const rows: TraceListItem[] = [];
+  for (const entry of kept) {
+    const parsed = row(entry.raw, body.services);
+    if (!parsed) return undefined;
+    rows.push(parsed);
+  }
+  return { rows, shown, total: body.rows.length, conversations };
+}
+
+/** The list's order (messages.ts newestFirst): start, newest first, then trace id. */
+const newest = (a: { startMs: number; traceId: string }, b: { startMs: number; traceId: string }): number => b.startMs - a.startMs || a.traceId.localeCompare(b.traceId);

@@ -31,7 +31,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
 /** Decimal nanoseconds to epoch milliseconds (µs precision), 0 when it is not one. */
-function nanosToMs(value: unknown): number {
+export function nanosToMs(value: unknown): number {
   if (typeof value !== 'string' || !DIGITS.test(value)) return 0;
   return (Number(value.slice(0, -6) || '0') * 1000 + Number(value.slice(-6, -3) || '0')) / 1000;
 }

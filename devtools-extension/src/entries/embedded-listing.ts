@@ -12,17 +12,25 @@ import type { TraceListing } from '../bridge/trace-listing';
 export const EMBEDDED_LISTING_ID = 'streamtrace-listing';
 export const EMBEDDED_LISTING_MARKER = '<!--streamtrace:listing-->';
 
+/** The embedded list's JSON when the page has one for `limit`; undefined when there is none, it was made for another limit, or it is not JSON. */
+export function embeddedBody(document: Document, limit: number): unknown {
+  const element = document.getElementById(EMBEDDED_LISTING_ID);
+  if (!element || element.getAttribute('data-limit') !== String(limit)) return undefined;
+  try {
+    return JSON.parse(element.textContent ?? '') as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An embedded list's JSON read as a list (either form); undefined when it does not read as one. */
+export const readEmbedded = (body: unknown): TraceListing | undefined => readListingRows(body) ?? readTraceListing(body);
+
 /**
  * The embedded list when the page has one for `limit`; undefined when there is none, it was made
  * for another limit, or it does not read as a list (the page then asks for the list).
  */
 export function embeddedListing(document: Document, limit: number): TraceListing | undefined {
-  const element = document.getElementById(EMBEDDED_LISTING_ID);
-  if (!element || element.getAttribute('data-limit') !== String(limit)) return undefined;
-  try {
-    const body: unknown = JSON.parse(element.textContent ?? '');
-    return readListingRows(body) ?? readTraceListing(body);
-  } catch {
-    return undefined;
-  }
+  const body = embeddedBody(document, limit);
+  return body === undefined ? undefined : readEmbedded(body);
 }

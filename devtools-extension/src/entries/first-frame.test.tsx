@@ -8,7 +8,8 @@ import { memoryStorage } from '../testing/panel-mount';
 import { mount } from '../ui/mount';
 import type { MountOptions, MountedPanel } from '../ui/mount';
 import { PANEL_STYLE_ATTRIBUTE } from '../ui/styles';
-import { drawFirstFrame, firstFrameHtml } from './first-frame';
+import { FIRST_FRAME_ROWS, drawFirstFrame, firstFrameHtml, firstFrameView } from './first-frame';
+import { listingRowsView, readListingRows } from '../bridge/listing-rows';
 
 const BASE = 'http://collector.test';
 const SOURCE = `collector ${BASE}`;
@@ -16,6 +17,25 @@ const nanos = (ms: number): string => (BigInt(ms) * 1_000_000n).toString();
 
 /** Summaries as the collector lists them (newest first), covering what a row can show. */
 function listing(count = 30): TraceListing {
+  return readTraceListing({ traces: summaries(count), lastEventId: 3 })!;
+}
+
+/** The same list in the collector's compact form (demo-backend src/collector/panel-rows.ts). */
+function compact(count = 30) {
+  const services: string[] = [];
+  const index = (name: string) => (services.includes(name) ? services.indexOf(name) : services.push(name) - 1);
+  const rows = summaries(count).map((trace) => {
+    const m = (trace as { message?: Record<string, unknown> }).message;
+    const t = trace as Record<string, unknown>;
+    return [
+      t.traceId, t.rootName, (t.services as string[]).map(index), t.spanCount, t.errorCount, t.startTimeUnixNano, t.status, t.rootDurationMs ?? null, t.sessionId ?? null, t.messageId ?? null,
+      m ? [m.startTimeUnixNano ?? null, m.conversationId ?? null, m.transport ?? null, m.ttftVisibleMs ?? null, m.chunks ?? null, m.preview ?? null] : null,
+    ];
+  });
+  return { format: 'rows-1', lastEventId: 3, services, rows };
+}
+
+function summaries(count: number) {
   const traces = Array.from({ length: count }, (_, i) => {
     const n = count - i;
     const startMs = 1_700_000_000_000 + n * 1500;
@@ -37,7 +57,8 @@ function listing(count = 30): TraceListing {
       },
     };
   });
-  return readTraceListing({ traces, lastEventId: 3 })!;
+  // Not in the panel's order (newest message first): the first frame sorts them as the panel does.
+  return traces.reverse();
 }
 
 let panel: MountedPanel | undefined;
@@ -78,6 +99,19 @@ describe("the standalone page's first frame", () => {
     expect(drawn.querySelector('.message-row')?.getAttribute('data-trace-id')).toBe(traceIdOf(30));
     expect(drawn.querySelectorAll('.message-row')).toHaveLength(18);
     expect(drawn.querySelector('.message-preview')?.textContent).toBe('Answer 27: "quotes" & <tags> stay text');
+  });
+
+  it('is drawn the same from the compact list, reading only the rows it shows', () => {
+    const view = listingRowsView(compact(), FIRST_FRAME_ROWS);
+    expect(view).toEqual(firstFrameView(listing().traces));
+    expect(view?.rows).toHaveLength(FIRST_FRAME_ROWS);
+    expect(readListingRows(compact())).toEqual(listing());
+    const fromRows = newContainer();
+    drawFirstFrame(fromRows, view!, SOURCE);
+    const fromList = newContainer();
+    drawFirstFrame(fromList, listing().traces, SOURCE);
+    expect(fromRows.innerHTML).toBe(fromList.innerHTML);
+    expect(listingRowsView({ traces: [] }, FIRST_FRAME_ROWS)).toBeUndefined();
   });
 
   it('says "N traces" and leaves out the conversation filter when every trace is one conversation\'s message', async () => {

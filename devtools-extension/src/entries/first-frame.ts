@@ -37,21 +37,44 @@ function rowHtml(row: MessageRow, index: number): string {
     + `<span class="message-line">${line}</span><span class="message-meta">${meta}</span>${last}</button></div>`;
 }
 
-/**
- * The panel's DOM for `traces` (newest first, as `/api/traces` lists them) read from `source`
- * (the adapter's status source, e.g. `collector http://127.0.0.1:4318`); undefined when the list
- * would show no message (the panel's own "no messages" page is left to the panel).
- */
-export function firstFrameHtml(traces: TraceListItem[], source: string): string | undefined {
-  // As the panel's first render filters and sorts its rows (filterMessages, chat messages only),
-  // without making a row for each of the 1,000 traces: only the shown ones need one.
+/** What the first frame shows of a list: the rows in its window and the counts around them. */
+export interface FirstFrameView {
+  /** The first rows of the shown (chat) messages, newest first: as many as the window holds. */
+  rows: TraceListItem[];
+  /** Chat messages (shown) and all listed traces. */
+  shown: number;
+  total: number;
+  /** Whether the traces belong to more than one conversation (the conversation filter shows). */
+  conversations: boolean;
+}
+
+/** Rows the first frame's window holds at most: the list before it has been measured. */
+export const FIRST_FRAME_ROWS = virtualWindow(0, DEFAULT_FALLBACK_HEIGHT, MESSAGE_ROW_HEIGHT, Number.MAX_SAFE_INTEGER, DEFAULT_OVERSCAN).last;
+
+/** The view of `traces` (as `/api/traces` lists them), as the panel's first render filters and sorts them. */
+export function firstFrameView(traces: TraceListItem[]): FirstFrameView {
   const chat = traces.filter((trace) => trace.isChatMessage).sort(newestFirst);
-  if (!chat.length) return undefined;
-  const { first, last } = virtualWindow(0, DEFAULT_FALLBACK_HEIGHT, MESSAGE_ROW_HEIGHT, chat.length, DEFAULT_OVERSCAN);
+  return {
+    rows: chat.slice(0, FIRST_FRAME_ROWS),
+    shown: chat.length,
+    total: traces.length,
+    conversations: new Set(traces.map((trace) => trace.conversationId).filter(Boolean)).size > 1,
+  };
+}
+
+/**
+ * The panel's DOM for `traces` (or their view) read from `source` (the adapter's status source,
+ * e.g. `collector http://127.0.0.1:4318`); undefined when the list would show no message (the
+ * panel's own "no messages" page is left to the panel).
+ */
+export function firstFrameHtml(traces: TraceListItem[] | FirstFrameView, source: string): string | undefined {
+  const view = Array.isArray(traces) ? firstFrameView(traces) : traces;
+  if (!view.shown) return undefined;
+  const { first, last } = virtualWindow(0, DEFAULT_FALLBACK_HEIGHT, MESSAGE_ROW_HEIGHT, view.shown, DEFAULT_OVERSCAN);
   let list = '';
-  for (let i = first; i < last; i++) list += rowHtml(listedRow(chat[i]!), i);
-  const counts = chat.length === traces.length ? `${traces.length} traces` : `${chat.length} of ${traces.length} traces`;
-  const conversations = new Set(traces.map((trace) => trace.conversationId).filter(Boolean)).size > 1
+  for (let i = first; i < last; i++) list += rowHtml(listedRow(view.rows[i]!), i);
+  const counts = view.shown === view.total ? `${view.total} traces` : `${view.shown} of ${view.total} traces`;
+  const conversations = view.conversations
     ? '<select class="conversation-filter" aria-label="Conversation"><option value="">All conversations</option></select>'
     : '';
   return '<div class="st-root"><div class="toolbar" role="toolbar"><span class="brand">Streamtrace</span>'
@@ -66,7 +89,7 @@ export function firstFrameHtml(traces: TraceListItem[], source: string): string 
     + '<div class="tabs" role="tablist"><button type="button" role="tab" class="tab active" aria-selected="true">Messages</button>'
     + '<button type="button" role="tab" class="tab" aria-selected="false">Dashboard</button></div>'
     + '<div class="st-main"><section class="st-list"><div class="message-list-wrap"><div class="vlist message-list" role="list" aria-label="Messages">'
-    + `<div class="vlist-spacer" style="height: ${chat.length * MESSAGE_ROW_HEIGHT}px;">${list}</div></div></div></section>`
+    + `<div class="vlist-spacer" style="height: ${view.shown * MESSAGE_ROW_HEIGHT}px;">${list}</div></div></div></section>`
     + '<section class="st-detail"><div class="empty">Select a message to see its trace.</div></section></div></div>';
 }
 
@@ -88,7 +111,7 @@ export interface FirstFrame {
  * undefined when there is nothing to draw or the container already holds something. Until the
  * panel takes over, a click on a row selects it (the panel opens that trace when it mounts).
  */
-export function drawFirstFrame(container: HTMLElement, traces: TraceListItem[], source: string): FirstFrame | undefined {
+export function drawFirstFrame(container: HTMLElement, traces: TraceListItem[] | FirstFrameView, source: string): FirstFrame | undefined {
   if (container.firstChild) return undefined;
   const html = firstFrameHtml(traces, source);
   if (html === undefined) return undefined;

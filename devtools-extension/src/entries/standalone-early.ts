@@ -1,8 +1,10 @@
+import { listingRowsView } from '../bridge/listing-rows';
 import { fetchTraceListing, requestTraceListing } from '../bridge/trace-listing';
-import { drawFirstFrame } from './first-frame';
-import type { FirstFrame } from './first-frame';
+import type { TraceListItem, TraceListing } from '../bridge/trace-listing';
+import { FIRST_FRAME_ROWS, drawFirstFrame } from './first-frame';
+import type { FirstFrame, FirstFrameView } from './first-frame';
 import { leaveEarlyList } from './early-requests';
-import { embeddedListing } from './embedded-listing';
+import { embeddedBody, readEmbedded } from './embedded-listing';
 import { startPanelModuleAfter } from './panel-module';
 import { standaloneOptions } from './standalone-options';
 
@@ -15,22 +17,28 @@ import { standaloneOptions } from './standalone-options';
 const { backfillLimit, trace } = standaloneOptions(location.search);
 // A page opened on one trace asks for the list beside its trace lookup, as before: reading the
 // embedded list here would hold up the start of the panel (and of that lookup).
-const embedded = trace ? undefined : embeddedListing(document, backfillLimit);
-const listing = embedded
-  ? Promise.resolve(embedded)
-  : fetchTraceListing(requestTraceListing(location.origin, (input, init) => fetch(input, init), backfillLimit));
+const body = trace ? undefined : embeddedBody(document, backfillLimit);
+const request = (): Promise<TraceListing | undefined> =>
+  fetchTraceListing(requestTraceListing(location.origin, (input, init) => fetch(input, init), backfillLimit));
+// The compact list: the first frame reads only the rows it shows; the whole list is read after
+// that frame (the panel's module starts after it too). Otherwise the list is read (or asked for) now.
+const view = body === undefined ? undefined : listingRowsView(body, FIRST_FRAME_ROWS);
+const read = body === undefined || view ? undefined : readEmbedded(body);
+const listing: Promise<TraceListing | undefined> = view
+  ? new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(readEmbedded(body) ?? request()), 0)))
+  : read ? Promise.resolve(read) : request();
 
-const draw = (read: Awaited<typeof listing>): FirstFrame | undefined => {
+const draw = (shown: TraceListItem[] | FirstFrameView | undefined): FirstFrame | undefined => {
   const container = document.getElementById('app');
   try {
-    return read && container && !trace ? drawFirstFrame(container, read.traces, `collector ${location.origin}`) : undefined;
+    return shown && container && !trace ? drawFirstFrame(container, shown, `collector ${location.origin}`) : undefined;
   } catch (error) {
     // The panel draws itself then; its module must start whatever happened here.
     console.error('[streamtrace] first frame failed', error);
     return undefined;
   }
 };
-const frame = embedded ? draw(embedded) : undefined;
-leaveEarlyList({ listing, drawn: embedded ? Promise.resolve(frame) : listing.then(draw) });
+const frame = view ? draw(view) : read ? draw(read.traces) : undefined;
+leaveEarlyList({ listing, drawn: view || read ? Promise.resolve(frame) : listing.then((answer) => draw(answer?.traces)) });
 // The panel's module: after the drawn frame, or at once when the list has to be asked for.
 startPanelModuleAfter(document, frame !== undefined);
