@@ -2,7 +2,7 @@ import type { TraceSummary } from './trace-summary.js';
 
 // The message list embedded in the panel page (panel-page.ts), in a compact form: the summaries'
 // fields the panel's list reads, by position, service names listed once. A 1,000-message list is
-// ~230 KB instead of the ~535 KB of `GET /api/traces`, which the page has to decode, scan and parse
+// ~205 KB instead of the ~535 KB of `GET /api/traces`, which the page has to decode, scan and parse
 // before its first frame. Read by devtools-extension src/bridge/listing-rows.ts.
 
 export const PANEL_ROWS_FORMAT = 'rows-1';
