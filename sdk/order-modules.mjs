@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { SourceMapConsumer } from 'source-map-js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const orderFile = join(root, 'bundle-order.json');
@@ -23,38 +24,16 @@ const build = () => {
 /** The built file cut into one text per source module, in file order, plus what precedes them. */
 function modulesOf() {
   const code = readFileSync(file, 'utf8');
-  const map = JSON.parse(readFileSync(`${file}.map`, 'utf8'));
-  const VLQ = new Map([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].map((c, i) => [c, i]));
+  const consumer = new SourceMapConsumer(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+  const lineStarts = [0];
+  for (let i = 0; i < code.length; i++) if (code[i] === '\n') lineStarts.push(i + 1);
   const first = new Map();
-  let offset = 0;
-  let source = 0;
-  for (const line of map.mappings.split(';')) {
-    let col = 0;
-    for (const segment of line.split(',')) {
-      if (!segment) continue;
-      const fields = [];
-      let value = 0;
-      let shift = 0;
-      for (const c of segment) {
-        const digit = VLQ.get(c);
-        value += (digit & 31) << shift;
-        if (digit & 32) shift += 5;
-        else {
-          fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      col += fields[0];
-      if (fields.length >= 4) {
-        source += fields[1];
-        if (!first.has(source)) first.set(source, offset + col);
-      }
-    }
-    offset = code.indexOf('\n', offset) + 1 || code.length;
-  }
+  consumer.eachMapping((mapping) => {
+    if (mapping.source === null || first.has(mapping.source)) return;
+    first.set(mapping.source, lineStarts[mapping.generatedLine - 1] + mapping.generatedColumn);
+  }, null, SourceMapConsumer.GENERATED_ORDER);
   const ordered = [...first.entries()].sort((a, b) => a[1] - b[1]);
-  const modules = ordered.map(([s, start], i) => ({ path: resolve(dirname(file), map.sources[s]), text: code.slice(start, ordered[i + 1]?.[1] ?? code.length) }));
+  const modules = ordered.map(([source, start], i) => ({ path: resolve(dirname(file), source), text: code.slice(start, ordered[i + 1]?.[1] ?? code.length) }));
   return { head: code.slice(0, ordered[0][1]), modules };
 }
 
