@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PANEL_MODULE_ATTRIBUTE, startPanelModule, startPanelModuleAfter } from './panel-module';
+
+beforeAll(() => {
+  // happy-dom loads no script files; without this it logs each started module as a load failure.
+  const settings = (window as unknown as { happyDOM?: { settings?: { handleDisabledFileLoadingAsSuccess?: boolean } } }).happyDOM?.settings;
+  if (settings) settings.handleDisabledFileLoadingAsSuccess = true;
+});
 
 /** A page as the standalone build makes it: the module only preloaded. */
 function page(doc: Document): Document {
