@@ -1,4 +1,4 @@
-import { nanosToMs, parseTraceItem } from './trace-listing';
+import { nanosToMs, newestFirst, parseTraceItem } from './trace-listing';
 import type { TraceListItem, TraceListing } from './trace-listing';
 
 /**
@@ -85,9 +85,9 @@ export function listingRowsView(body: unknown, limit: number): ListingRowsView |
       else if (conversation !== message[1]) conversations = true;
     }
     const entry = { startMs: nanosToMs(message[0]) || nanosToMs(raw[5]), traceId: String(raw[0]).toLowerCase(), raw };
-    if (kept.length === limit && newest(entry, kept[kept.length - 1]!) >= 0) continue;
+    if (kept.length === limit && newestFirst(entry, kept[kept.length - 1]!) >= 0) continue;
     let at = kept.length;
-    while (at > 0 && newest(entry, kept[at - 1]!) < 0) at--;
+    while (at > 0 && newestFirst(entry, kept[at - 1]!) < 0) at--;
     kept.splice(at, 0, entry);
     if (kept.length > limit) kept.pop();
   }
@@ -99,6 +99,3 @@ export function listingRowsView(body: unknown, limit: number): ListingRowsView |
   }
   return { rows, shown, total: body.rows.length, conversations };
 }
-
-/** The list's order (messages.ts newestFirst): start, newest first, then trace id. */
-const newest = (a: { startMs: number; traceId: string }, b: { startMs: number; traceId: string }): number => b.startMs - a.startMs || a.traceId.localeCompare(b.traceId);

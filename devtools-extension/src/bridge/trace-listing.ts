@@ -45,6 +45,10 @@ function strings(value: unknown): string[] {
   return out;
 }
 
+/** The message list's order: newest first, then by trace id. */
+export const newestFirst = (a: { startMs: number; traceId: string }, b: { startMs: number; traceId: string }): number =>
+  b.startMs - a.startMs || a.traceId.localeCompare(b.traceId);
+
 /**
  * One summary of the list (a `GET /api/traces` entry) as its row; undefined when it is not one.
  * Runs once per listed trace when the panel opens (1,000 times for a full list): one object

@@ -1,5 +1,6 @@
 import type { TraceListItem } from '../bridge/trace-listing';
-import { listedRow, newestFirst } from '../ui/models/messages';
+import { newestFirst } from '../bridge/trace-listing';
+import { listedRow } from '../ui/models/messages';
 import type { MessageRow } from '../ui/models/messages';
 import { formatClock, formatMs } from '../ui/format';
 import { FIRST_FRAME_STYLE, PANEL_CSS, PANEL_STYLE_ATTRIBUTE } from '../ui/styles';

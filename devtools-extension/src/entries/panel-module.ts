@@ -21,8 +21,13 @@ export function startPanelModule(document: Document): void {
 /** What schedules the start: the page's window. */
 export type FrameScheduler = Pick<Window, 'requestAnimationFrame' | 'setTimeout'>;
 
+/** Runs `run` in the first task after the next frame has been drawn. */
+export function afterNextFrame(run: () => void, frames: FrameScheduler = window): void {
+  frames.requestAnimationFrame(() => frames.setTimeout(run, 0));
+}
+
 /** Starts the module after the next frame has been drawn (`drawn`), else at once. */
 export function startPanelModuleAfter(document: Document, drawn: boolean, frames: FrameScheduler | null = document.defaultView): void {
-  if (drawn && frames) frames.requestAnimationFrame(() => frames.setTimeout(() => startPanelModule(document), 0));
+  if (drawn && frames) afterNextFrame(() => startPanelModule(document), frames);
   else startPanelModule(document);
 }

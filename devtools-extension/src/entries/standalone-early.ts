@@ -5,7 +5,7 @@ import { FIRST_FRAME_ROWS, drawFirstFrame } from './first-frame';
 import type { FirstFrame, FirstFrameView } from './first-frame';
 import { leaveEarlyList } from './early-requests';
 import { embeddedBody, readEmbedded } from './embedded-listing';
-import { startPanelModuleAfter } from './panel-module';
+import { afterNextFrame, startPanelModuleAfter } from './panel-module';
 import { standaloneOptions } from './standalone-options';
 
 // Inlined at the end of the standalone page's <body> (build.mjs) as a classic script, so it runs
@@ -25,7 +25,7 @@ const request = (): Promise<TraceListing | undefined> =>
 const view = body === undefined ? undefined : listingRowsView(body, FIRST_FRAME_ROWS);
 const read = body === undefined || view ? undefined : readEmbedded(body);
 const listing: Promise<TraceListing | undefined> = view
-  ? new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(readEmbedded(body) ?? request()), 0)))
+  ? new Promise((resolve) => afterNextFrame(() => resolve(readEmbedded(body) ?? request())))
   : read ? Promise.resolve(read) : request();
 
 const draw = (shown: TraceListItem[] | FirstFrameView | undefined): FirstFrame | undefined => {

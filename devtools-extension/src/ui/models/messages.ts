@@ -1,4 +1,5 @@
 import type { ChunkPoint } from '../../bridge/otlp-types';
+import { newestFirst } from '../../bridge/trace-listing';
 import type { TraceListItem } from '../../bridge/trace-listing';
 import type { SpanRecord } from './span-record';
 import { STATUS_ERROR, numberAttr, stringAttr } from './span-record';
@@ -163,9 +164,6 @@ export function filterMessages(rows: MessageRow[], filter: MessageFilter): Messa
     .sort(newestFirst);
 }
 
-/** The list's order: newest first, then by trace id. */
-export const newestFirst = (a: Pick<MessageRow, 'startMs' | 'traceId'>, b: Pick<MessageRow, 'startMs' | 'traceId'>): number =>
-  b.startMs - a.startMs || a.traceId.localeCompare(b.traceId);
 
 export function distinctValues(rows: MessageRow[], key: 'sessionId' | 'conversationId'): string[] {
   const values = new Set<string>();
