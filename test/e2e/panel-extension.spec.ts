@@ -1,5 +1,4 @@
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -7,6 +6,7 @@ import type { BrowserContext, Page } from '@playwright/test';
 import { extensionWorker, launchWithExtension, repo, tabIdOf } from './fixtures/extension.js';
 import type { ExtensionBrowser } from './fixtures/extension.js';
 import { screenshotDir as imgDir } from './fixtures/screenshots.js';
+import { listenLocal } from './fixtures/listen.js';
 
 // The unpacked MV3 extension in real Chromium: a page posts protocol-v1 messages (as the SDK
 // does), the panel page shows them live, backend spans come from a query endpoint (Jaeger v3
@@ -101,8 +101,7 @@ test.beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end(PAGE);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = await listenLocal(server);
   browser = await launchWithExtension('panel-e2e-', { width: 1280, height: 820 });
   context = browser.context;
 });

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -8,6 +7,7 @@ import type { BrowserContext } from '@playwright/test';
 import { extensionWorker, launchWithExtension, repo, tabIdOf } from './fixtures/extension.js';
 import type { ExtensionBrowser } from './fixtures/extension.js';
 import { screenshotDir as imgDir } from './fixtures/screenshots.js';
+import { listenLocal } from './fixtures/listen.js';
 
 // The real browser SDK (script-tag build, DevTools hook on) in a page of our own that streams an
 // answer over fetch: the extension panel must show that message with the SDK's own chunk series.
@@ -73,8 +73,7 @@ test.beforeAll(async () => {
       res.end(PAGE);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = await listenLocal(server);
   browser = await launchWithExtension('panel-sdk-', { width: 1280, height: 820 });
   context = browser.context;
 });
