@@ -26,7 +26,7 @@ const MANGLED_PROPS = `
   beforeFrame bomSkip bucketCounts
   bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
   childSpan chunkArrived chunkCount chunkSeries chunkTimeline closedByClient closeSocket
-  arrivedBatch commitAt commitCursor commitObserver commitWatch liveObserver queueAt queueBytes commitsNeeded committedLight connectTo contextValues
+  commitAt commitCursor commitObserver commitsNeeded committedLight connectTo contextValues
   conversation dataLength dataParts decide decided delayMs
   displaced doneCursor drain endedAt endNow endRequested endSpan errorForMessage
   eventArriving eventBytes eventDelivered eventQueue eventsDropped eventSizes evictOldest

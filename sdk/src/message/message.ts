@@ -49,8 +49,8 @@ export interface MessageHandle {
   addStream(stream: StreamRecorder): void;
   streamEnded(stream: StreamRecorder): void;
   chunkArrived(at: number): void;
-  /** The message's DOM commit watch: after the app's listener for a chunk, a change it made synchronously is that chunk's commit. */
-  readonly commitWatch: CommitObserver;
+  /** The app's listener for a chunk returned: a DOM change it made synchronously is that chunk's commit, at `at`. */
+  flushCommits(at: number): void;
   /** A stream wants commit times again (a sampled-out stream promoted to full recording). */
   commitsNeeded(): void;
   firstResponse(at: number): void;
@@ -80,7 +80,7 @@ export class ChatMessage implements Message, MessageHandle {
   nextTargetCheck = -1;
   private endRequested = false;
   private readonly messageStreams: StreamRecorder[] = [];
-  readonly commitWatch: CommitObserver;
+  private readonly commitObserver: CommitObserver;
   private explicitTarget = false;
   private firstByteAt = -1;
   private ttft = -1;
@@ -104,7 +104,7 @@ export class ChatMessage implements Message, MessageHandle {
       ROOT_CONTEXT,
     );
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);
-    this.commitWatch = new CommitObserver((at) => {
+    this.commitObserver = new CommitObserver((at) => {
       let needed = false;
       for (let i = 0; i < this.messageStreams.length; i++) {
         const stream = this.messageStreams[i] as StreamRecorder;
@@ -112,7 +112,7 @@ export class ChatMessage implements Message, MessageHandle {
         if (stream.needsCommits) needed = true;
       }
       // Only sampled-out streams past their first paint: their chunks need no more commit times.
-      if (!needed) this.commitWatch.pause();
+      if (!needed) this.commitObserver.pause();
     }, (target) => deps.presentationWatch?.watchTarget(target));
   }
 
@@ -132,7 +132,7 @@ export class ChatMessage implements Message, MessageHandle {
       this.nextTargetCheck = -1;
       if (element) {
         this.explicitTarget = true;
-        if (this.unsettledStreams > 0) this.commitWatch.observe(element);
+        if (this.unsettledStreams > 0) this.commitObserver.observe(element);
         else this.pendingTarget = element;
       } else {
         this.explicitTarget = false;
@@ -146,7 +146,7 @@ export class ChatMessage implements Message, MessageHandle {
   addStream(stream: StreamRecorder): void {
     this.messageStreams.push(stream);
     this.unsettledStreams++;
-    this.commitWatch.resume();
+    this.commitObserver.resume();
     void stream.settled.then(this.streamSettled);
   }
 
@@ -155,7 +155,7 @@ export class ChatMessage implements Message, MessageHandle {
 
   private readonly streamSettled = (): void => {
     if (--this.unsettledStreams === 0) {
-      this.commitWatch.pause();
+      this.commitObserver.pause();
       this.messageDeps.presentationWatch?.unmark();
     }
   };
@@ -164,7 +164,7 @@ export class ChatMessage implements Message, MessageHandle {
     if (this.ttft < 0) this.ttft = at;
     if (this.explicitTarget) {
       if (this.pendingTarget) {
-        this.commitWatch.observe(this.pendingTarget);
+        this.commitObserver.observe(this.pendingTarget);
         this.pendingTarget = undefined;
       }
       this.nextTargetCheck = Infinity;
@@ -173,16 +173,20 @@ export class ChatMessage implements Message, MessageHandle {
     this.nextTargetCheck = at + TARGET_RETRY_MS;
     const target = findRenderTarget(this.id);
     if (target) {
-      this.commitWatch.observe(target);
+      this.commitObserver.observe(target);
       // Found the exact element: stop looking.
       if (target.getAttribute('data-streamtrace-message') === this.id) this.nextTargetCheck = Infinity;
-    } else if (this.commitWatch.observing === undefined && typeof document !== 'undefined' && document.body) {
-      this.commitWatch.observe(document.body);
+    } else if (this.commitObserver.observing === undefined && typeof document !== 'undefined' && document.body) {
+      this.commitObserver.observe(document.body);
     }
   }
 
+  flushCommits(at: number): void {
+    this.commitObserver.flush(at);
+  }
+
   commitsNeeded(): void {
-    if (this.unsettledStreams > 0) this.commitWatch.resume();
+    if (this.unsettledStreams > 0) this.commitObserver.resume();
   }
 
   firstResponse(at: number): void {
@@ -255,7 +259,7 @@ export class ChatMessage implements Message, MessageHandle {
       if (this.ttftVisible >= 0) attributes['streamtrace.ttft_visible_ms'] = round(this.ttftVisible - this.startedAt);
       attributes['streamtrace.message.streams'] = this.messageStreams.length;
       this.span.setAttributes(attributes);
-      this.commitWatch.disconnect();
+      this.commitObserver.disconnect();
       this.span.end(toSpanTime(this.endedAt));
     });
     this.messageStreams.length = 0;

@@ -1,7 +1,6 @@
 import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { Runtime, OpenStream } from '../runtime.js';
 import type { MessageHandle } from '../message/message.js';
-import type { CommitObserver } from '../timing/commit-observer.js';
 import { ChunkTimeline, round } from '../timing/chunk-timeline.js';
 import { arrivalTime, eventTime, isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
@@ -53,14 +52,10 @@ export class StreamRecorder implements OpenStream {
    */
   private readonly eventQueue: (Event | undefined)[] = new Array<Event | undefined>(QUEUE_SIZE).fill(undefined);
   private readonly atArrival = new Uint8Array(QUEUE_SIZE);
-  /** drain()'s reads of the queued messages, handed to the timeline in one call. */
-  private readonly queueBytes = new Uint32Array(QUEUE_SIZE);
-  private readonly queueAt = new Float64Array(QUEUE_SIZE);
   private queuedCount = 0;
   private lastEvent: Event | undefined;
   private declare readonly streamRuntime: Runtime;
   declare readonly message: MessageHandle;
-  private declare readonly commitWatch: CommitObserver;
 
   constructor(
     streamRuntime: Runtime,
@@ -71,7 +66,6 @@ export class StreamRecorder implements OpenStream {
   ) {
     this.streamRuntime = streamRuntime;
     this.message = message;
-    this.commitWatch = message.commitWatch;
     const attributes: Attributes = {
       'streamtrace.stream.transport': transport,
       'url.full': sanitizeUrl(url),
@@ -170,8 +164,7 @@ export class StreamRecorder implements OpenStream {
 
   /** The app's first listener for the latest message returned (or threw): did it render the chunk? */
   eventDelivered(): void {
-    const observer = this.commitWatch.liveObserver;
-    if (observer !== undefined && observer.takeRecords().length > 0) this.commitWatch.onCommit(AT_ARRIVAL);
+    this.message.flushCommits(AT_ARRIVAL);
   }
 
   /** Reads the queued messages: arrival (`event.timeStamp`), size, content; commits made in their listeners. */
@@ -179,19 +172,19 @@ export class StreamRecorder implements OpenStream {
     const n = this.queuedCount;
     if (n === 0) return;
     this.queuedCount = 0;
+    const timeline = this.chunkTimeline as ChunkTimeline;
     const capture = this.captureContent;
-    const queue = this.eventQueue, bytes = this.queueBytes, at = this.queueAt;
+    let at = 0;
     for (let k = 0; k < n; k++) {
-      const event = queue[k] as MessageEvent;
-      queue[k] = undefined;
-      at[k] = eventTime(event);
+      const event = this.eventQueue[k] as MessageEvent;
+      this.eventQueue[k] = undefined;
+      at = eventTime(event);
       const data: unknown = event.data;
-      bytes[k] = payloadBytes(data);
+      timeline.arrived(payloadBytes(data), at);
       if (capture && typeof data === 'string') this.captureData(data);
+      if (this.atArrival[k] === 1) timeline.commitAt(at);
     }
-    (this.chunkTimeline as ChunkTimeline).arrivedBatch(bytes, at, this.atArrival, n);
-    const last = at[n - 1] as number;
-    if (last >= this.message.nextTargetCheck) this.message.chunkArrived(last);
+    if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
   }
 
   private captureData(data: string): void {

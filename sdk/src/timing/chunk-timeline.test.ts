@@ -16,61 +16,6 @@ function timeline(overrides: Partial<ConstructorParameters<typeof ChunkTimeline>
 }
 
 describe('chunk timeline', () => {
-  it('records a frame\'s queued chunks in one batch exactly as chunk by chunk (arrivals, commits at arrival, ring overflow, hidden frames, stalls)', () => {
-    let hidden = false;
-    const randomFrom = (seed: number) => (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    const one = timeline({ capacity: 16, maxEvents: 30, isHidden: () => hidden, randomSource: randomFrom(7) });
-    const batched = timeline({ capacity: 16, maxEvents: 30, isHidden: () => hidden, randomSource: randomFrom(7) });
-    const seriesOne: unknown[] = [];
-    const seriesBatched: unknown[] = [];
-    let clock = 0;
-    for (let frameNo = 0; frameNo < 60; frameNo++) {
-      hidden = frameNo % 17 === 16 || frameNo === 58;
-      const n = 1 + (frameNo * 7) % 24; // up to 24 chunks per frame: more than the ring holds
-      const bytes = new Uint32Array(n), at = new Float64Array(n), rendered = new Uint8Array(n);
-      for (let k = 0; k < n; k++) {
-        clock += frameNo === 30 && k === 0 ? 250 : 0.4;
-        bytes[k] = 1 + ((frameNo + k) % 9);
-        at[k] = clock;
-        rendered[k] = (frameNo + k) % 3 === 0 || (frameNo === 59 && k === n - 1) ? 0 : 1;
-      }
-      for (let k = 0; k < n; k++) {
-        one.t.arrived(bytes[k] as number, at[k] as number);
-        if (rendered[k] === 1) one.t.commitAt(at[k] as number);
-      }
-      batched.t.arrivedBatch(bytes, at, rendered, n);
-      clock += 16;
-      one.frame(clock);
-      batched.frame(clock);
-      seriesOne.push(one.t.chunkSeries((x) => x));
-      seriesBatched.push(batched.t.chunkSeries((x) => x));
-    }
-    one.t.finishTimeline();
-    batched.t.finishTimeline();
-    const view = (t: ChunkTimeline) => ({
-      series: t.chunkSeries((x) => x),
-      events: t.selectedEvents(),
-      counts: [t.chunkCount, t.totalBytes, t.gapMax, t.stallTotal, t.eventsDropped, t.firstPaint, t.firstVisibleIndex],
-      latency: [t.latencyHist.sampleTotal, t.latencyHist.maxMs, t.latencyHist.quantile(0.5)],
-    });
-    expect(view(batched.t)).toEqual(view(one.t));
-    expect(seriesBatched).toEqual(seriesOne);
-    expect(one.t.stallTotal).toBe(1);
-    expect(one.t.chunkSeries((x) => x).some((c) => c.paintSource === 'hidden')).toBe(true);
-    expect(one.t.chunkSeries((x) => x).some((c) => c.commitMs === undefined)).toBe(true);
-  });
-
-  it('in a batch committed while hidden, also marks the earlier chunks that waited for that commit as hidden', () => {
-    let hidden = false;
-    const { t, frame } = timeline({ isHidden: () => hidden });
-    t.arrivedBatch(new Uint32Array([5]), new Float64Array([10]), new Uint8Array([0]), 1); // queued a render, not done yet
-    frame(16);
-    hidden = true;
-    t.arrivedBatch(new Uint32Array([5]), new Float64Array([40]), new Uint8Array([1]), 1);
-    t.finishTimeline();
-    expect(t.chunkSeries((x) => x).map((c) => [c.commitMs, c.paintSource])).toEqual([[40, 'hidden'], [40, 'hidden']]);
-  });
-
   it("gives chunks committed before a frame that frame's paint, and later commits the next frame", () => {
     const { t, frame } = timeline();
     t.arrived(5, 10);

@@ -170,69 +170,6 @@ export class ChunkTimeline implements PaintWaiter {
     return i;
   }
 
-  /**
-   * The chunks queued since the last frame, in order: `bytes[k]`, `at[k]`, and `committedAt[k] === 1`
-   * when the app rendered chunk k inside its own listener (committed at its arrival). The same
-   * outcome as arrived() and commitAt() per chunk, in one loop over the ring.
-   */
-  arrivedBatch(bytes: Uint32Array, at: Float64Array, committedAt: Uint8Array, n: number): void {
-    if (this.lightOnly) {
-      for (let k = 0; k < n; k++) {
-        this.arrived(bytes[k] as number, at[k] as number);
-        if (committedAt[k] === 1) this.commitAt(at[k] as number);
-      }
-      return;
-    }
-    const hidden = this.timelineOptions.isHidden();
-    const stallMs = this.timelineOptions.stallMs;
-    const cap = this.ringCap, ringBytes = this.ringBytes, ringArrival = this.ringArrival, ringCommit = this.ringCommit, source = this.ringSource;
-    let committed = false;
-    for (let k = 0; k < n; k++) {
-      if (this.chunkCount - this.doneCursor >= cap) this.finalise(this.doneCursor, true);
-      const t = at[k] as number;
-      const b = bytes[k] as number;
-      const i = this.chunkCount++;
-      let s = hidden ? SRC_HIDDEN : SRC_PENDING;
-      this.totalBytes += b;
-      if (this.firstArrival < 0) this.firstArrival = t;
-      else {
-        const gap = t - this.lastArrival;
-        if (gap > this.gapMax) this.gapMax = gap;
-        if (gap > stallMs) {
-          this.stallTotal++;
-          s |= STALL;
-        }
-      }
-      this.lastArrival = t;
-      const r = i % cap;
-      ringBytes[r] = b;
-      ringArrival[r] = t;
-      this.ringPaint[r] = -1;
-      if (committedAt[k] === 1) {
-        // Every earlier chunk still without a commit waited for this one's (see commitAt()).
-        for (let j = this.commitCursor < this.doneCursor ? this.doneCursor : this.commitCursor; j < i; j++) {
-          const rj = j % cap;
-          ringCommit[rj] = t;
-          if (hidden) source[rj] = (source[rj] as number) | SRC_HIDDEN;
-        }
-        ringCommit[r] = t;
-        s |= CAUSED_COMMIT;
-        this.commitCursor = i + 1;
-        committed = true;
-      } else {
-        ringCommit[r] = -1;
-      }
-      source[r] = s;
-    }
-    if (!committed) return;
-    if (hidden) {
-      this.finaliseUpTo(this.commitCursor);
-      if (!this.hasPending) this.timelineOptions.onSettled();
-    } else {
-      this.timelineOptions.requestPaint(this);
-    }
-  }
-
   /** Full recording from the next chunk on (earlier chunks keep their aggregates only). */
   promote(): void {
     if (!this.lightOnly) return;

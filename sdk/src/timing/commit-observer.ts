@@ -13,10 +13,8 @@ export class CommitObserver {
   private observedTarget: Node | undefined;
   private observerPaused = false;
   private unfollowRoots: (() => void) | undefined;
-  /** The observer while it is connected and not paused: what a chunk's listener asks (see flush()). */
-  liveObserver: MutationObserver | undefined;
 
-  declare readonly onCommit: (at: number) => void;
+  private declare readonly onCommit: (at: number) => void;
   private declare readonly onTarget: ((target: Node) => void) | undefined;
 
   /** `onTarget`: told of each target it connects to (rare: not per commit). */
@@ -38,7 +36,6 @@ export class CommitObserver {
   pause(): void {
     if (this.observedTarget === undefined || this.observerPaused) return;
     this.observerPaused = true;
-    this.liveObserver = undefined;
     this.mutationObserver?.disconnect();
     this.stopFollowingShadowRoots();
   }
@@ -64,7 +61,6 @@ export class CommitObserver {
     this.mutationObserver.disconnect();
     this.observedTarget = target;
     this.mutationObserver.observe(target, OPTIONS);
-    this.liveObserver = this.mutationObserver;
     this.followShadowRoots(target);
     this.onTarget?.(target);
   }
@@ -96,8 +92,8 @@ export class CommitObserver {
    * without the observer's callback (one Blink→JS entry less for a renderer that appends inside it).
    */
   flush(at: number): void {
-    const observer = this.liveObserver;
-    if (observer !== undefined && observer.takeRecords().length > 0) this.onCommit(at);
+    if (this.mutationObserver === undefined || this.observerPaused || this.observedTarget === undefined) return;
+    if (this.mutationObserver.takeRecords().length > 0) this.onCommit(at);
   }
 
   get observing(): Node | undefined {
@@ -105,7 +101,6 @@ export class CommitObserver {
   }
 
   disconnect(): void {
-    this.liveObserver = undefined;
     this.mutationObserver?.disconnect();
     this.stopFollowingShadowRoots();
     this.observedTarget = undefined;
