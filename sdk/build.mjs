@@ -209,13 +209,15 @@ await build({
 });
 
 /**
- * A second minifier pass over the script tag, after oxc: terser's compressor (passes 2; inlines
- * single-use functions, joins and folds what oxc leaves) is -0.2 KiB gzip and -0.35 KiB brotli on
- * this file (docs/performance.md § 2). Default options only, none of terser's `unsafe*` ones nor
- * `pure_getters`; not `toplevel` (the global `Streamtrace` must stay). Property names stay as oxc
- * mangled them (terser's `mangle` renames locals only). The compile hint stays the first line and
- * the source map is composed with rolldown's, so it still maps to sdk/src. `terser` is a
- * devDependency; STREAMTRACE_TERSER=<path to terser's main.js> loads another copy.
+ * A second minifier pass over the script tag, after oxc: terser's compressor (passes 2; it inlines
+ * single-use functions and folds what oxc leaves) is -0.3 KiB gzip and -0.4 KiB brotli on this file
+ * with the module order searched again (docs/performance.md § 2; SWC instead: -0.1/-0.2 KiB).
+ * Default options only: terser's `unsafe` would turn `String(x)` into `"" + x` (throws for a Symbol),
+ * `pure_getters` would drop or move reads of app objects' getters; not `toplevel` (the global
+ * `Streamtrace` must stay). Property names stay as oxc mangled them (terser renames locals only).
+ * The compile hint stays the first line; the source map is composed with rolldown's, so it still
+ * maps to sdk/src. `terser` is a devDependency; STREAMTRACE_TERSER=<path to terser's main.js>
+ * loads another copy.
  */
 async function terserPass(file) {
   let terser;
