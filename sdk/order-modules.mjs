@@ -3,23 +3,34 @@
 // matters (~0.5 KiB on this file). Run after `node build.mjs`; it searches on the built file's
 // minified modules (cut out through its source map, reordered as the bundler would order them:
 // every module after what it imports), then rebuilds and keeps the new order only if the real
-// file is smaller. `node order-modules.mjs [--iterations N]`.
+// file is smaller. `--by brotli` scores orders by brotli quality 11 instead (as bench/lib/compressed.mjs),
+// ~80× slower per order, hence 600 by default; brotli's window holds the whole file, so there the
+// order moves only its context modelling (tens of bytes), and a gzip search can cost brotli ~50 B.
+// `node order-modules.mjs [--by gzip|brotli] [--iterations N]`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { SourceMapConsumer } from 'source-map-js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const orderFile = join(root, 'bundle-order.json');
 const file = join(root, 'dist/streamtrace.iife.js');
-const iterations = Number(process.argv[process.argv.indexOf('--iterations') + 1]) || 6000;
+const option = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const by = option('--by') ?? 'gzip';
 const gz = (text) => gzipSync(text, { level: 9 }).length;
+// As bench/lib/compressed.mjs measures it.
+const br = (text) => brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(text) } }).length;
+const score = { gzip: gz, brotli: br }[by];
+if (score === undefined) throw new Error(`order-modules.mjs: --by ${by}: use gzip or brotli`);
+const iterations = Number(option('--iterations')) || (by === 'gzip' ? 6000 : 600);
 const build = () => {
   execFileSync(process.execPath, [join(root, 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return gz(readFileSync(file));
+  const bytes = readFileSync(file);
+  return { gzip: gz(bytes), brotli: br(bytes), score: score(bytes) };
 };
+const sizes = (s) => `${s.gzip} B gzip, ${s.brotli} B brotli`;
 
 /** The built file cut into one text per source module, in file order, plus what precedes them. */
 function modulesOf() {
@@ -73,11 +84,11 @@ const text = new Map(modules.map((m) => [m.path, m.text]));
 const known = new Set(text.keys());
 const entry = join(root, 'src/script-tag.ts');
 const graph = new Map([...known].map((p) => [p, importsOf(p, known)]));
-const size = (priority) => gz(head + effectiveOrder([...priority, entry], graph).map((p) => text.get(p)).join(''));
+const size = (priority) => score(head + effectiveOrder([...priority, entry], graph).map((p) => text.get(p)).join(''));
 
 let best = modules.map((m) => m.path).filter((p) => p !== entry);
 let bestSize = size(best);
-process.stderr.write(`built ${before} B; searching ${iterations} orders of ${best.length} modules from ${bestSize} B\n`);
+process.stderr.write(`built ${sizes(before)}; searching ${iterations} orders of ${best.length} modules by ${by} from ${bestSize} B\n`);
 let seed = 20261127;
 const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
 for (let i = 0; i < iterations; i++) {
@@ -94,10 +105,10 @@ process.stderr.write(`searched: ${bestSize} B\n`);
 const previous = existsSync(orderFile) ? readFileSync(orderFile, 'utf8') : undefined;
 writeFileSync(orderFile, `${JSON.stringify(effectiveOrder(best, graph).map(key), null, 1)}\n`);
 const after = build();
-if (after < before) console.log(`sdk/bundle-order.json: script tag ${before} → ${after} B gzip`);
+if (after.score < before.score) console.log(`sdk/bundle-order.json: script tag ${sizes(before)} → ${sizes(after)}`);
 else {
   if (previous === undefined) writeFileSync(orderFile, '[]\n');
   else writeFileSync(orderFile, previous);
   build();
-  console.log(`no smaller order found (${after} B ≥ ${before} B); sdk/bundle-order.json unchanged`);
+  console.log(`no smaller order by ${by} found (${sizes(after)}; was ${sizes(before)}); sdk/bundle-order.json unchanged`);
 }
