@@ -135,6 +135,15 @@ describe('api-lite (the script tag’s @opentelemetry/api)', () => {
       sc('0af7651916cd43dd8448eb211c80319g', 'b7ad6b7169203331'),
       sc('0af7651916cd43dd8448eb211c80319c', 'b7ad6b716920333'),
       sc('', ''),
+      // Characters next to the hex ranges, and ones whose code differs from a digit or letter by one bit.
+      sc('0af7651916cd43dd8448eb211c80319c', 'b7ad6b716920333\u0011'),
+      sc('0af7651916cd43dd8448eb211c80319c', 'b7ad6b716920333/'),
+      sc('0af7651916cd43dd8448eb211c80319c', 'b7ad6b716920333:'),
+      sc('0af7651916cd43dd8448eb211c80319c', 'b7ad6b716920333@'),
+      sc('0af7651916cd43dd8448eb211c80319c', 'b7ad6b716920333`'),
+      sc('0af7651916cd43dd8448eb211c80319c', 'b7ad6b716920333G'),
+      sc('0af7651916cd43dd8448eb211c80319\u0143', 'b7ad6b7169203331'),
+      sc('0af7651916cd43dd8448eb211c80319c\n', 'b7ad6b7169203331'),
     ];
     const verdicts = cases.map((c) => lite.trace.isSpanContextValid(c));
     expect(verdicts).toEqual(cases.map((c) => real.trace.isSpanContextValid(c)));

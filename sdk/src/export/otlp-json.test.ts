@@ -78,4 +78,30 @@ describe('OTLP JSON encoder', () => {
     expect(server).toMatchObject({ parentSpanId: 'b7ad6b7169203331', traceId: '0af7651916cd43dd8448eb211c80319c', traceState: 'vendor=a,other=b', kind: 2, flags: 0x301 });
     expect((server?.events as { name: string }[])[0]?.name).toBe('exception');
   });
+
+  it('writes the same bytes as otlp-transformer for awkward values (escapes, non-finite numbers, nulls in arrays, times near zero)', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'we"b\\\n', 'ü\u2028': '😀' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const ours: ReadableSpan[] = [];
+    const own = new TracerProvider({ resource: { 'service.name': 'we"b\\\n', 'ü\u2028': '😀' }, sampler: alwaysOn, spanProcessors: [collect(ours)] });
+    for (const tracer of [provider.getTracer('s"cope', ''), own.getTracer('s"cope')]) {
+      const span = tracer.startSpan('na"me\t\u0001', {
+        attributes: { '': 'empty key', 'q"uote': 'line\nbreak\u0000', nan: NaN, inf: -Infinity, big: 2 ** 60, neg0: -0, tiny: 5e-324, mixed: [null, 1, undefined, 2] as number[], empty: [] },
+        startTime: [0, 5],
+      });
+      span.addEvent('e\u00e9', { s: '\\', n: 1.5e300 }, [1, 999_999_999]);
+      span.addEvent('later', {}, [1_700_000_000, 1]);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end([4_000_000_000, 0]);
+    }
+    await provider.forceFlush();
+    for (const spans of [exporter.getFinishedSpans(), ours]) {
+      expect(spans).toHaveLength(1);
+      const text1 = text(encodeOtlpJson(spans));
+      expect(text1).toBe(text(JsonTraceSerializer.serializeRequest(spans)));
+      expect(text1).toContain('"startTimeUnixNano":"5"');
+      expect(text1).toContain('"endTimeUnixNano":"4000000000000000000"');
+    }
+    expect(text(encodeOtlpJson([]))).toBe(text(JsonTraceSerializer.serializeRequest([])));
+  });
 });

@@ -25,6 +25,24 @@ describe('RedactionProcessor', () => {
     expect(kept.attributes['url.full']).toBe('http://h/s?message=hi');
   });
 
+  it('removes exactly the header-like keys (the name, or .name at the end), in any case, from spans and events', () => {
+    const pattern = /(^|\.)(authorization|cookie|set_cookie|set-cookie|proxy[-_]authorization)$/i;
+    const keys = [
+      'authorization', 'Authorization', 'COOKIE', 'set_cookie', 'Set-Cookie', 'proxy-authorization', 'Proxy_Authorization',
+      'http.request.header.authorization', 'http.response.header.set-cookie', 'a.b.Cookie', 'x.proxy_authorization',
+      'xauthorization', 'http.request.header.x-authorization', 'cookies', 'cookie.name', 'set.cookie', 'proxy.authorization.x',
+      'proxy authorization', 'setcookie', '', '.', '.cookie', 'cookie.', 'a..cookie', 'autHorizatİon', 'ſet-cookie', 'set-cooKie',
+      'K.cookie', 'streamtrace.chunk.index', 'url.full',
+    ];
+    const span = ended(Object.fromEntries(keys.map((k) => [k, 1])), Object.fromEntries(keys.map((k) => [k, 'v'])));
+    new RedactionProcessor(undefined, true).onEnd(span);
+    const kept = keys.filter((k) => !pattern.test(k));
+    expect(Object.keys(span.attributes)).toEqual(kept);
+    expect(Object.keys(span.events[0]?.attributes ?? {})).toEqual(kept);
+    expect(kept).not.toContain('Set-Cookie');
+    expect(kept).toContain('xauthorization');
+  });
+
   it('leaves URLs without content parameters untouched', () => {
     expect(redactContentParams('http://h/sse?count=5&delay=20')).toBe('http://h/sse?count=5&delay=20');
     expect(redactContentParams('http://h/sse?Prompt=x&q')).toBe('http://h/sse?Prompt=REDACTED&q');

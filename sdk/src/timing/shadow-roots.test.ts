@@ -5,6 +5,44 @@ import { hostedUnder, shadowRootsUnder, trackShadowRoots } from './shadow-roots.
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('shadow roots', () => {
+  // First: the module remembers which subtrees it searched for roots made before it was loaded.
+  it('finds open roots attached before tracking started, under the target asked about and in the whole document', async () => {
+    const target = document.createElement('div');
+    const other = document.createElement('div');
+    document.body.append(target, other);
+    const host = document.createElement('div');
+    target.append(host);
+    const preRoot = host.attachShadow({ mode: 'open' });
+    const ownRoot = target.attachShadow({ mode: 'open' });
+    ownRoot.append(document.createElement('slot'));
+    const otherRoot = other.appendChild(document.createElement('span')).attachShadow({ mode: 'open' });
+    const untrack = trackShadowRoots();
+
+    const commits: number[] = [];
+    const observer = new CommitObserver((at) => commits.push(at));
+    observer.observe(target);
+    preRoot.append('a');
+    await settle();
+    expect(commits).toHaveLength(1);
+    ownRoot.append('b');
+    await settle();
+    expect(commits).toHaveLength(2);
+    otherRoot.append('c');
+    await settle();
+    expect(commits).toHaveLength(2);
+
+    expect(new Set(shadowRootsUnder(target))).toEqual(new Set([preRoot, ownRoot]));
+    expect(shadowRootsUnder(other)).toEqual([otherRoot]);
+    const all = shadowRootsUnder(document);
+    expect(all).toEqual(expect.arrayContaining([preRoot, ownRoot, otherRoot]));
+    expect(new Set(all).size).toBe(all.length);
+
+    observer.disconnect();
+    untrack();
+    target.remove();
+    other.remove();
+  });
+
   it('a commit observer of a target sees mutations inside shadow roots under it, attached before or after it connected', async () => {
     const untrack = trackShadowRoots();
     const nativeName = Element.prototype.attachShadow.name;
