@@ -1,7 +1,7 @@
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 import type { Runtime } from '../runtime.js';
 import type { StreamRecorder, StreamOutcome } from '../streams/stream-recorder.js';
-import { errorType } from '../streams/stream-recorder.js';
+import { recordOutcome } from '../streams/stream-recorder.js';
 import { CommitObserver, findRenderTarget } from '../timing/commit-observer.js';
 import { round } from '../timing/chunk-timeline.js';
 import { now, toSpanTime } from '../timing/clock.js';
@@ -226,14 +226,7 @@ export class ChatMessage implements Message, MessageHandle {
       this.endedAt = now();
       this.messageDeps.onEnded(this);
       const span = this.span;
-      span.setAttribute('streamtrace.message.outcome', outcome);
-      if (outcome === 'cancel') {
-        span.addEvent('message.cancel', typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
-      } else if (outcome === 'error') {
-        span.setAttribute('error.type', errorType(detail));
-        span.setStatus({ code: SpanStatusCode.ERROR, ...(detail instanceof Error ? { message: detail.message.slice(0, 256) } : {}) });
-        if (detail instanceof Error) span.recordException(detail);
-      }
+      recordOutcome(span, 'message', outcome, detail);
       const streamOutcome: StreamOutcome = outcome;
       for (const stream of this.messageStreams) if (!stream.ended) stream.end(streamOutcome, detail);
       const settled = Promise.all(this.messageStreams.map((s) => s.settled)).then(() => undefined);

@@ -25,9 +25,13 @@ export function isSessionSampled(sessionId: string, rate: number): boolean {
  * unsampled buffer can keep erroring or slow messages.
  */
 export class SessionSampler implements Sampler {
-  private readonly rateNow: () => number;
+  private declare readonly rateNow: () => number;
+  private declare readonly sessionIdOf: () => string;
+  private declare readonly recordsUnsampled: boolean;
 
-  constructor(private readonly sessionIdOf: () => string, rate: number | (() => number), private readonly recordsUnsampled = false) {
+  constructor(sessionIdOf: () => string, rate: number | (() => number), recordsUnsampled = false) {
+    this.sessionIdOf = sessionIdOf;
+    this.recordsUnsampled = recordsUnsampled;
     this.rateNow = typeof rate === 'number' ? () => rate : rate;
   }
 

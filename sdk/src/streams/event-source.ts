@@ -36,12 +36,8 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
     closeSocket: (entry, close) => {
       const result = close();
       if (entry !== undefined) guard('EventSource close', () => {
-        const stream = entry.wrappedStream;
-        const closedBy = { 'streamtrace.stream.closed_by': 'client' };
         // Closing while the browser is reconnecting after an error means the app gave up on it.
-        if (stream.message.cancelled) stream.end('cancel', undefined, closedBy);
-        else if (entry.reconnectPending) stream.end('error', 'eventsource_error', closedBy);
-        else stream.end('complete', undefined, closedBy);
+        entry.wrappedStream.socketClosed(entry.reconnectPending ? 'eventsource_error' : undefined, { 'streamtrace.stream.closed_by': 'client' });
       })();
       return result;
     },

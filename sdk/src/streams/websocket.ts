@@ -31,9 +31,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
           'streamtrace.stream.closed_by': entry.closedByClient ? 'client' : 'server',
         };
         const normal = close.code === 1000 || close.code === 1005 || (entry.closedByClient && close.wasClean);
-        if (stream.message.cancelled) stream.end('cancel', undefined, attributes);
-        else if (failed || !normal) stream.end('error', `websocket_close_${close.code}`, attributes);
-        else stream.end('complete', undefined, attributes);
+        stream.socketClosed(failed || !normal ? `websocket_close_${close.code}` : undefined, attributes);
       }));
       return entry;
     },
