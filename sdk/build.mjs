@@ -25,7 +25,7 @@ const MANGLED_PROPS = `
   addSample addStream afterCR afterMs appHeaders arrived atArrival atStreamStart attachSocket
   beforeFrame bomSkip bucketCounts
   bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
-  childSpan chunkArrived chunkCount chunkSeries chunkTimeline closedByClient closeSocket
+  chunkArrived chunkCount chunkSeries chunkTimeline closedByClient closeSocket
   commitAt commitCursor commitObserver commitsNeeded committedLight connectTo contextValues
   conversation dataLength dataParts decide decided delayMs
   displaced doneCursor drain endedAt endNow endRequested endSpan errorForMessage
@@ -42,7 +42,7 @@ const MANGLED_PROPS = `
   onEvents onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages openStream
   openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek pendingTarget
   pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions
-  quantile queuedCount queuedForFrame rafPending randomSource randomUnit
+  quantile queuedCount queuedForFrame rafPending randomUnit
   rateNow reconnectPending reconnects recordsUnsampled redactHook refreshMs
   requestPaint resolveSettled responded ringArrival ringBytes
   ringCap ringCommit ringPaint ringSource sampleCount sampledInner
@@ -57,7 +57,7 @@ const MANGLED_PROPS = `
   addEntry frameStart frameStarted lastElement markedElement watchedTarget watchTarget onTarget
   nextMarkAt offsetMs offsetSamples onEntries presentationOffset presentationWatch
   probeNext probeRing recordProbe unmark unmarkTimer
-  socketClosed
+  socketClosed messageEvent
 `.trim().split(/\s+/);
 
 /** Fails the build if a listed name is also a name the host or a bundled dependency uses. */

@@ -265,14 +265,8 @@ export class ChatMessage implements Message, MessageHandle {
         { conversationId: this.conversation, ...options, attributes: { ...options?.attributes, 'streamtrace.message.regenerated_from': this.id } },
         [link],
       );
-      if (!this.endRequested) {
-        this.span.addEvent('message.regenerate', { 'streamtrace.message.next_id': next.id });
-        this.cancel('regenerate');
-      } else if (!this.ended) {
-        this.span.addEvent('message.regenerate', { 'streamtrace.message.next_id': next.id });
-      } else {
-        this.childSpan('chat.regenerate', 'message.regenerate', { 'streamtrace.message.next_id': next.id });
-      }
+      this.messageEvent('chat.regenerate', 'message.regenerate', { 'streamtrace.message.next_id': next.id });
+      if (!this.endRequested) this.cancel('regenerate');
       return next as Message;
     }, this as Message);
   }
@@ -280,19 +274,25 @@ export class ChatMessage implements Message, MessageHandle {
   feedback(feedback: FeedbackOptions): void {
     safe('feedback', () => {
       const attributes: Attributes = { 'gen_ai.evaluation.name': 'user_feedback', 'streamtrace.message.id': this.id };
-      if (typeof feedback.score === 'number' && Number.isFinite(feedback.score)) attributes['gen_ai.evaluation.score.value'] = feedback.score;
+      if (Number.isFinite(feedback.score)) attributes['gen_ai.evaluation.score.value'] = feedback.score as number;
       if (typeof feedback.label === 'string') attributes['gen_ai.evaluation.score.label'] = feedback.label.slice(0, 128);
       if (typeof feedback.comment === 'string' && this.messageDeps.runtime.config.captureContent) {
         attributes['gen_ai.evaluation.explanation'] = feedback.comment.slice(0, 2048);
       }
-      if (!this.ended) this.span.addEvent('gen_ai.evaluation.result', attributes);
-      else this.childSpan('chat.feedback', 'gen_ai.evaluation.result', attributes);
+      this.messageEvent('chat.feedback', 'gen_ai.evaluation.result', attributes);
     });
   }
 
-  /** A short span in this message's trace for something that happened after the message span ended. */
-  private childSpan(name: string, eventName: string, attributes: Attributes): void {
-    const span = this.messageDeps.runtime.tracer.startSpan(name, { attributes: { 'streamtrace.message.id': this.id } }, this.context);
+  /**
+   * An event on the message span; after that span ended, on a short span `spanName` in this
+   * message's trace instead.
+   */
+  private messageEvent(spanName: string, eventName: string, attributes: Attributes): void {
+    if (!this.ended) {
+      this.span.addEvent(eventName, attributes);
+      return;
+    }
+    const span = this.messageDeps.runtime.tracer.startSpan(spanName, { attributes: { 'streamtrace.message.id': this.id } }, this.context);
     span.addEvent(eventName, attributes);
     span.end();
   }

@@ -1,5 +1,5 @@
 import type { StreamRecorder } from './stream-recorder.js';
-import { redefine } from './native.js';
+import { redefine, wrapMethod } from './native.js';
 
 type Listener = EventListenerOrEventListenerObject;
 
@@ -88,22 +88,17 @@ export function installListenerWrapping(
 ): () => void {
   const restores: (() => void)[] = [];
   const define = (key: string, descriptor: PropertyDescriptor): void => void restores.push(redefine(prototype, key, descriptor));
-  const method = (key: 'addEventListener' | 'removeEventListener'): void => {
-    const original = (prototype as Record<string, unknown>)[key] as (...args: unknown[]) => unknown;
-    if (typeof original !== 'function') return;
-    define(key, {
-      value: new Proxy(original, {
-        apply(target, thisArg, args: unknown[]) {
-          const entry = lookup(thisArg);
-          if (entry !== undefined && args.length >= 2 && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
-            const registered = key === 'addEventListener' ? wrapperFor(entry, args[1]) : registeredFor(entry, args[1]);
-            args = [args[0], registered, ...args.slice(2)];
-          }
-          return Reflect.apply(target, thisArg, args);
-        },
+  const method = (key: 'addEventListener' | 'removeEventListener'): void =>
+    void restores.push(
+      wrapMethod(prototype as Record<string, unknown>, key, (target, thisArg, args) => {
+        const entry = lookup(thisArg);
+        if (entry !== undefined && args.length >= 2 && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
+          const registered = key === 'addEventListener' ? wrapperFor(entry, args[1]) : registeredFor(entry, args[1]);
+          args = [args[0], registered, ...args.slice(2)];
+        }
+        return Reflect.apply(target, thisArg, args);
       }),
-    });
-  };
+    );
   method('addEventListener');
   method('removeEventListener');
   const handler = Object.getOwnPropertyDescriptor(prototype, 'onmessage');

@@ -30,7 +30,6 @@ export interface TimelineOptions {
   stallMs: number;
   maxEvents: number;
   openedAt: number;
-  randomSource?: () => number;
   /** First chunk that got a paint time. */
   onFirstPaint: (at: number) => void;
   /** Every chunk so far has its final timing (called after commits/paints). */
@@ -418,7 +417,7 @@ export class ChunkTimeline implements PaintWaiter {
 
   private randomUnit(): number {
     // (0, 1): log(0) would be -Infinity.
-    return (this.timelineOptions.randomSource ?? Math.random)() || Number.MIN_VALUE;
+    return Math.random() || Number.MIN_VALUE;
   }
 
   private skipCount(): number {
