@@ -33,7 +33,7 @@ const MANGLED_PROPS = `
   explicitTarget fieldIndex finalise finaliseUpTo findSlowestMin finishing
   finishMessage finishTimeline firstArrival firstByteAt firstPaint firstResponse firstUsed
   firstVisibleArrival firstVisibleIndex flushCommits followShadowRoots gapMax hasPending
-  heldBytes heldSize heldTraces inactivityMs inFrame initialBackoffMs inValue isData
+  heldSize inactivityMs inFrame initialBackoffMs inValue isData
   isHidden keepContent keepSample lastArrival lastBucket lastEvent lastValue latencyHist
   lightOnly lineIsData lineLength lineParts lineStart longFrame longFrames longFramesMax
   longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxMs maxPending

@@ -84,15 +84,6 @@ export class UnsampledBuffer implements SpanProcessor {
     this.maxBytes = options.maxBytes ?? 256 * 1024;
   }
 
-  /** Estimated bytes held now. */
-  get heldBytes(): number {
-    return this.heldSize;
-  }
-
-  get heldTraces(): number {
-    return this.pendingTraces.size;
-  }
-
   onStart(_span: Span, _parentContext: Context): void {}
 
   onEnd(span: ReadableSpan): void {

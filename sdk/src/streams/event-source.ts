@@ -14,14 +14,14 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
     attachSocket: (instance, stream, native, on) => {
       const es = instance as EventSource;
       const entry = { ...wrappedTarget(stream), reconnectPending: false };
-      on('open', guard('EventSource open', () => {
+      on('open', () => {
         if (entry.reconnectPending) {
           entry.reconnectPending = false;
           stream.streamEvent('stream.reconnected');
         }
         stream.response({ 'http.response.status_code': 200 });
-      }));
-      on('error', guard('EventSource error', () => {
+      });
+      on('error', () => {
         if (es.readyState === (native as typeof EventSource).CLOSED) {
           stream.end('error', 'eventsource_error');
         } else if (!entry.reconnectPending) {
@@ -29,7 +29,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
           entry.reconnectPending = true;
           stream.streamReconnecting();
         }
-      }));
+      });
       return entry;
     },
     timedType: (type) => type !== 'open' && type !== 'error',

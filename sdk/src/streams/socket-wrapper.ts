@@ -4,6 +4,7 @@ import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
 import { wrapConstructor, wrapMethod } from './native.js';
 import { installListenerWrapping, recordingEntry, type WrappedTarget } from './listener-wrap.js';
+import { guard } from '../diag.js';
 
 type SocketClass = typeof EventSource | typeof WebSocket;
 
@@ -11,7 +12,10 @@ type SocketClass = typeof EventSource | typeof WebSocket;
 export interface SocketHooks<E extends WrappedTarget> {
   /** The URL to trace for the constructor's URL argument (already absolute), or undefined. */
   streamUrl(url: URL): URL | undefined;
-  /** A traced instance was created: its entry, after registering our own listeners on it with `on` (native addEventListener). */
+  /**
+   * A traced instance was created: its entry, after registering our own listeners on it with `on`
+   * (native addEventListener; a listener that throws is reported as `<name> <type> failed`).
+   */
   attachSocket(instance: InstanceType<SocketClass>, stream: StreamRecorder, native: SocketClass, on: (type: string, listener: (event: Event) => void) => void): E;
   /** The event types timed inside the app's listeners. */
   timedType(type: string): boolean;
@@ -60,7 +64,7 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
       stream.end('error', error);
       throw error;
     }
-    tracked.set(instance, hooks.attachSocket(instance, stream, target, (type, listener) => listen.call(instance, type, listener)));
+    tracked.set(instance, hooks.attachSocket(instance, stream, target, (type, listener) => listen.call(instance, type, guard(`${name} ${type}`, listener))));
     return instance;
   });
 

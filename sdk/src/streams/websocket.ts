@@ -1,7 +1,6 @@
 import { wrappedTarget, type WrappedTarget } from './listener-wrap.js';
 import type { InstrumentContext } from './instrument-context.js';
 import { instrumentSocket } from './socket-wrapper.js';
-import { guard } from '../diag.js';
 
 /**
  * Replaces `globalThis.WebSocket` by a Proxy of the native constructor (socket-wrapper.ts): instances
@@ -18,11 +17,11 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
       const ws = instance as WebSocket;
       const entry = { ...wrappedTarget(stream), closedByClient: false };
       let failed = false;
-      on('open', guard('WebSocket open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) })));
+      on('open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) }));
       on('error', () => {
         failed = true;
       });
-      on('close', guard('WebSocket close', (event: Event) => {
+      on('close', (event: Event) => {
         const close = event as CloseEvent;
         const attributes = {
           'streamtrace.websocket.close_code': close.code,
@@ -32,7 +31,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
         };
         const normal = close.code === 1000 || close.code === 1005 || (entry.closedByClient && close.wasClean);
         stream.socketClosed(failed || !normal ? `websocket_close_${close.code}` : undefined, attributes);
-      }));
+      });
       return entry;
     },
     timedType: (type) => type === 'message',

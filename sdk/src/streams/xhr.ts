@@ -72,19 +72,20 @@ function traceXhr(
     responded = true;
     stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => xhr.getResponseHeader(n)) });
   };
-  listen.call(xhr, 'progress', guard('XMLHttpRequest progress', (event: Event) => {
+  const on = (type: string, listener: (event: Event) => void): void => listen.call(xhr, type, guard('XMLHttpRequest ' + type, listener));
+  on('progress', (event) => {
     const progress = event as ProgressEvent;
     if (!responded) respond();
     stream.chunk(Math.max(0, progress.loaded - loaded));
     loaded = progress.loaded;
-  }));
-  listen.call(xhr, 'loadend', guard('XMLHttpRequest loadend', () => {
+  });
+  on('loadend', () => {
     if (!responded) respond();
     if (xhr.status === 0) stream.end(message.cancelled ? 'cancel' : 'error', 'xhr_network_error');
     else if (xhr.status >= 400) stream.end('error', String(xhr.status));
     else stream.end('complete');
-  }));
-  listen.call(xhr, 'abort', guard('XMLHttpRequest abort', () => stream.end('cancel', 'abort')));
+  });
+  on('abort', () => stream.end('cancel', 'abort'));
   // Fires before loadend (status 0): the app's own `timeout` expired, not the network.
-  listen.call(xhr, 'timeout', guard('XMLHttpRequest timeout', () => stream.end('error', 'timeout')));
+  on('timeout', () => stream.end('error', 'timeout'));
 }
