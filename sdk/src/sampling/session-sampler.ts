@@ -36,9 +36,8 @@ export class SessionSampler implements Sampler {
   }
 
   shouldSample(context: Context): SamplingResult {
-    const parentSpan = trace.getSpan(context);
-    const parent = parentSpan?.spanContext();
-    if (parentSpan !== undefined && parent !== undefined && trace.isSpanContextValid(parent)) {
+    const parent = trace.getSpan(context)?.spanContext();
+    if (parent !== undefined && trace.isSpanContextValid(parent)) {
       if ((parent.traceFlags & 1) === 1) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
       // A local unsampled parent was recorded (roots are, with recordUnsampled), even if it has ended since (`chat.feedback`).
       const record = this.recordsUnsampled && parent.isRemote !== true;

@@ -4,7 +4,7 @@ import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
 import { wrapConstructor, wrapMethod } from './native.js';
 import { installListenerWrapping, recordingEntry, type WrappedTarget } from './listener-wrap.js';
-import { guard } from '../diag.js';
+import { guard, safe } from '../diag.js';
 
 type SocketClass = typeof EventSource | typeof WebSocket;
 
@@ -36,26 +36,22 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
   const listen = EventTarget.prototype.addEventListener;
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
-    let stream: StreamRecorder | undefined;
     let tracedUrl = '';
-    if (ctx.enabled() && args.length > 0) {
-      try {
-        const raw = String(args[0]);
-        const absolute = toAbsoluteUrl(raw);
-        const url = absolute && hooks.streamUrl(absolute);
-        if (url) {
-          const propagate = shouldPropagate(url, ctx.config.propagateTo);
-          const message = ctx.messageFor(propagate);
-          if (message !== undefined) {
+    const stream =
+      ctx.enabled() && args.length > 0
+        ? safe(name + ' wrapper', (): StreamRecorder | undefined => {
+            const raw = String(args[0]);
+            const absolute = toAbsoluteUrl(raw);
+            const url = absolute && hooks.streamUrl(absolute);
+            if (!url) return undefined;
+            const propagate = shouldPropagate(url, ctx.config.propagateTo);
+            const message = ctx.messageFor(propagate);
+            if (message === undefined) return undefined;
             const opened = ctx.openStream(message, name.toLowerCase() as 'eventsource' | 'websocket', url, 'GET');
             tracedUrl = propagate ? injectUrlParams(url, opened.contextValues()).href : raw;
-            stream = opened;
-          }
-        }
-      } catch (error) {
-        ctx.reportError(name + ' wrapper', error);
-      }
-    }
+            return opened;
+          })
+        : undefined;
     if (stream === undefined) return Reflect.construct(target, args, newTarget as Function) as object;
     let instance: InstanceType<SocketClass>;
     try {

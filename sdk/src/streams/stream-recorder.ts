@@ -6,7 +6,7 @@ import { arrivalTime, eventTime, isHidden, now, toEpochMs, toSpanTime, visibleSi
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
 import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
-import { log } from '../diag.js';
+import { safe } from '../diag.js';
 import { track } from '../runtime.js';
 import { openStreamsChanged } from '../vitals/long-frames.js';
 
@@ -237,13 +237,7 @@ export class StreamRecorder implements OpenStream {
   /** Ends the stream once; later calls are ignored. */
   end(outcome: StreamOutcome, error?: unknown, attributes?: Attributes): void {
     if (this.ended) return;
-    if (this.queuedCount > 0) {
-      try {
-        this.drain();
-      } catch (error) {
-        log.warn('stream chunks failed', error);
-      }
-    }
+    if (this.queuedCount > 0) safe('stream chunks', () => this.drain());
     this.ended = true;
     this.lastEvent = undefined;
     this.outcome = outcome;
@@ -277,16 +271,14 @@ export class StreamRecorder implements OpenStream {
     const timeline = this.chunkTimeline;
     if (this.settledOnce) return;
     this.settledOnce = true;
-    try {
+    safe('stream aggregates', () => {
       timeline.finishTimeline();
       this.writeAggregates(timeline);
       if (this.streamRuntime.devtools.active) {
         const ctx = this.span.spanContext();
         this.streamRuntime.devtools.chunks(ctx.traceId, ctx.spanId, timeline.chunkSeries(toEpochMs));
       }
-    } catch (error) {
-      log.warn('stream aggregates failed', error);
-    }
+    });
     this.span.end(toSpanTime(this.endedAt));
     this.resolveSettled();
   }

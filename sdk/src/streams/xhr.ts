@@ -4,7 +4,7 @@ import { isExportUrl, shouldPropagate, toAbsoluteUrl } from '../propagation/matc
 import { contextHeaders } from '../propagation/context-values.js';
 import { serverAttributes } from '../propagation/server-context.js';
 import { wrapMethod } from './native.js';
-import { guard } from '../diag.js';
+import { guard, safe } from '../diag.js';
 
 interface XhrState {
   url: URL | undefined;
@@ -24,25 +24,19 @@ export function instrumentXhr(ctx: InstrumentContext): () => void {
   const listen = EventTarget.prototype.addEventListener;
   const undo = [
     wrapMethod(proto, 'open', (original, thisArg, args) => {
-      try {
-        states.set(thisArg as XMLHttpRequest, { url: toAbsoluteUrl(String(args[1])), method: String(args[0]), appHeaders: new Set() });
-      } catch (error) {
-        ctx.reportError('XMLHttpRequest.open', error);
-      }
+      safe('XMLHttpRequest.open', () => states.set(thisArg as XMLHttpRequest, { url: toAbsoluteUrl(String(args[1])), method: String(args[0]), appHeaders: new Set() }));
       return Reflect.apply(original, thisArg, args);
     }),
     wrapMethod(proto, 'setRequestHeader', (original, thisArg, args) => {
-      guard('XMLHttpRequest.setRequestHeader', () => states.get(thisArg as XMLHttpRequest)?.appHeaders.add(String(args[0]).toLowerCase()))();
+      safe('XMLHttpRequest.setRequestHeader', () => states.get(thisArg as XMLHttpRequest)?.appHeaders.add(String(args[0]).toLowerCase()));
       return Reflect.apply(original, thisArg, args);
     }),
     wrapMethod(proto, 'send', (original, thisArg, args) => {
       const xhr = thisArg as XMLHttpRequest;
-      try {
+      safe('XMLHttpRequest.send', () => {
         const state = states.get(xhr);
         if (ctx.enabled() && state?.url && !isExportUrl(state.url, ctx.config.endpoint)) traceXhr(ctx, xhr, state, setHeader, listen);
-      } catch (error) {
-        ctx.reportError('XMLHttpRequest.send', error);
-      }
+      });
       return Reflect.apply(original, thisArg, args);
     }),
   ];
