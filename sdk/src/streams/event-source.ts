@@ -1,7 +1,7 @@
 import { wrappedTarget, type WrappedTarget } from './listener-wrap.js';
 import type { InstrumentContext } from './instrument-context.js';
 import { instrumentSocket } from './socket-wrapper.js';
-import { guard } from '../diag.js';
+import { safe } from '../diag.js';
 
 /**
  * Replaces `globalThis.EventSource` by a Proxy of the native constructor (socket-wrapper.ts):
@@ -35,10 +35,8 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
     timedType: (type) => type !== 'open' && type !== 'error',
     closeSocket: (entry, close) => {
       const result = close();
-      if (entry !== undefined) guard('EventSource close', () => {
-        // Closing while the browser is reconnecting after an error means the app gave up on it.
-        entry.wrappedStream.socketClosed(entry.reconnectPending ? 'eventsource_error' : undefined, { 'streamtrace.stream.closed_by': 'client' });
-      })();
+      // Closing while the browser is reconnecting after an error means the app gave up on it.
+      if (entry !== undefined) safe('EventSource close', () => entry.wrappedStream.socketClosed(entry.reconnectPending ? 'eventsource_error' : undefined, { 'streamtrace.stream.closed_by': 'client' }));
       return result;
     },
   });

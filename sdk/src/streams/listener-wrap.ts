@@ -63,7 +63,7 @@ export function originalFor(target: WrappedTarget, registered: unknown): unknown
 
 /** Listeners of a stream that records nothing (a sampled-out session) are left unwrapped. */
 export function recordingEntry<T extends WrappedTarget>(entry: T | undefined): T | undefined {
-  return entry !== undefined && entry.wrappedStream.recording ? entry : undefined;
+  return entry?.wrappedStream.recording ? entry : undefined;
 }
 
 const canWrap = (listener: unknown): listener is Listener =>
