@@ -100,7 +100,7 @@ export class ChatMessage implements Message, MessageHandle {
     if (auto) attributes['streamtrace.message.auto'] = true;
     this.span = deps.runtime.tracer.startSpan(
       'chat.message',
-      { attributes, startTime: toSpanTime(this.startedAt), ...(links ? { links } : {}) },
+      { attributes, startTime: toSpanTime(this.startedAt), links },
       ROOT_CONTEXT,
     );
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);

@@ -452,7 +452,7 @@ export class ChunkTimeline implements PaintWaiter {
         arrivalMs: round((this.slots[o + 2] as number) - open),
         ...(commit >= 0 ? { commitMs: round(commit - open) } : {}),
         ...(paint >= 0 ? { paintMs: round(paint - open) } : {}),
-        reason: REASONS[this.slots[o + 5] as number] ?? 'sample',
+        reason: REASONS[this.slots[o + 5] as number] as ChunkEventReason,
       });
     }
     out.sort((a, b) => a.index - b.index);
