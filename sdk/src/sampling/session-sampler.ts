@@ -11,9 +11,8 @@ export function sessionBucket(sessionId: string): number {
   return (hash >>> 0) / 0x1_0000_0000;
 }
 
+/** The bucket is in [0, 1): every session is in at rate 1, none at rate 0. */
 export function isSessionSampled(sessionId: string, rate: number): boolean {
-  if (rate >= 1) return true;
-  if (rate <= 0) return false;
   return sessionBucket(sessionId) < rate;
 }
 

@@ -265,7 +265,7 @@ export class StreamRecorder implements OpenStream {
 
   private settle(): void {
     this.streamRuntime.settlers.delete(this.settleNow);
-    if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
+    clearTimeout(this.settleTimer);
     this.settleTimer = undefined;
     if (!this.ended || this.chunkTimeline === undefined) return;
     const timeline = this.chunkTimeline;
