@@ -45,7 +45,7 @@ function prepare(ctx: InstrumentContext, args: Parameters<Fetch>): { args: unkno
   const isRequest = typeof Request !== 'undefined' && input instanceof Request;
   const url = toAbsoluteUrl(isRequest ? (input as Request).url : input instanceof URL ? input.href : String(input));
   if (url === undefined || isExportUrl(url, ctx.config.endpoint)) return undefined;
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (!/^https?:$/.test(url.protocol)) return undefined;
   const propagate = shouldPropagate(url, ctx.config.propagateTo);
   const message = ctx.messageFor(propagate);
   if (message === undefined) return undefined;

@@ -10,8 +10,8 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
   return instrumentSocket<WrappedTarget & { closedByClient: boolean }>(ctx, 'WebSocket', {
     // Relative and http(s) URLs are valid WebSocket URLs in current browsers.
     streamUrl: (url) => {
-      if (url.protocol === 'http:' || url.protocol === 'https:') url = new URL(url.href.replace(/^http/, 'ws'));
-      return url.protocol === 'ws:' || url.protocol === 'wss:' ? url : undefined;
+      if (/^https?:$/.test(url.protocol)) url = new URL(url.href.replace(/^http/, 'ws'));
+      return /^wss?:$/.test(url.protocol) ? url : undefined;
     },
     attachSocket: (instance, stream, _native, on) => {
       const ws = instance as WebSocket;
