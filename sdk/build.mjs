@@ -49,7 +49,7 @@ const MANGLED_PROPS = `
   sampleNext sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler
   selectChunk selectedEvents sendNow sessionIdOf sessionRef settle settledOnce
   settleNow settlers settleTimer skipCount slots slowestCount slowestMinLatency
-  slowestMinSlot slowestStart slowestUsed spanHooks spanProcessors spanResource stallCount stallMs
+  slowestMinSlot slowestUsed spanHooks spanProcessors spanResource stallCount stallMs
   stallStart stallTotal stallUsed stopFollowingShadowRoots streamEnded streamEvent
   streamReconnecting streamRuntime streamSettled streamUrl takeData takeSpan timedType
   timelineOptions timeoutMs totalBytes ttft ttftVisible unfollowRoots unsettledStreams
