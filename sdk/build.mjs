@@ -57,7 +57,7 @@ const MANGLED_PROPS = `
   addEntry frameStart frameStarted lastElement markedElement watchedTarget watchTarget onTarget
   nextMarkAt offsetMs offsetSamples onEntries presentationOffset presentationWatch
   probeNext probeRing recordProbe unmark unmarkTimer
-  socketClosed messageEvent
+  socketClosed messageEvent pulled
 `.trim().split(/\s+/);
 
 /** Fails the build if a listed name is also a name the host or a bundled dependency uses. */
