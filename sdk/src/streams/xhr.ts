@@ -22,22 +22,18 @@ export function instrumentXhr(ctx: InstrumentContext): () => void {
   const states = new WeakMap<XMLHttpRequest, XhrState>();
   const setHeader = proto.setRequestHeader;
   const listen = EventTarget.prototype.addEventListener;
+  /** Runs `observe` (its failures reported as `XMLHttpRequest.<key> failed`) before the native method. */
+  const before = (key: 'open' | 'setRequestHeader' | 'send', observe: (xhr: XMLHttpRequest, args: unknown[]) => void): (() => void) =>
+    wrapMethod(proto, key, (original, thisArg, args) => {
+      safe('XMLHttpRequest.' + key, () => observe(thisArg as XMLHttpRequest, args));
+      return Reflect.apply(original, thisArg, args);
+    });
   const undo = [
-    wrapMethod(proto, 'open', (original, thisArg, args) => {
-      safe('XMLHttpRequest.open', () => states.set(thisArg as XMLHttpRequest, { url: toAbsoluteUrl(String(args[1])), method: String(args[0]), appHeaders: new Set() }));
-      return Reflect.apply(original, thisArg, args);
-    }),
-    wrapMethod(proto, 'setRequestHeader', (original, thisArg, args) => {
-      safe('XMLHttpRequest.setRequestHeader', () => states.get(thisArg as XMLHttpRequest)?.appHeaders.add(String(args[0]).toLowerCase()));
-      return Reflect.apply(original, thisArg, args);
-    }),
-    wrapMethod(proto, 'send', (original, thisArg, args) => {
-      const xhr = thisArg as XMLHttpRequest;
-      safe('XMLHttpRequest.send', () => {
-        const state = states.get(xhr);
-        if (ctx.enabled() && state?.url && !isExportUrl(state.url, ctx.config.endpoint)) traceXhr(ctx, xhr, state, setHeader, listen);
-      });
-      return Reflect.apply(original, thisArg, args);
+    before('open', (xhr, args) => states.set(xhr, { url: toAbsoluteUrl(String(args[1])), method: String(args[0]), appHeaders: new Set() })),
+    before('setRequestHeader', (xhr, args) => states.get(xhr)?.appHeaders.add(String(args[0]).toLowerCase())),
+    before('send', (xhr) => {
+      const state = states.get(xhr);
+      if (ctx.enabled() && state?.url && !isExportUrl(state.url, ctx.config.endpoint)) traceXhr(ctx, xhr, state, setHeader, listen);
     }),
   ];
   return () => undo.forEach((u) => u());
