@@ -25,7 +25,7 @@ const MANGLED_PROPS = `
   addSample addStream afterCR afterMs appHeaders arrived atArrival atStreamStart attachSocket
   beforeFrame bomSkip bucketCounts
   bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
-  childSpan chunkArrived chunkCount chunkSeries chunkTimeline closedByClient closeSocket
+  chunkArrived chunkCount chunkSeries chunkTimeline closedByClient closeSocket
   commitAt commitCursor commitObserver commitsNeeded committedLight connectTo contextValues
   conversation dataLength dataParts decide decided delayMs
   displaced doneCursor drain endedAt endNow endRequested endSpan errorForMessage
@@ -33,7 +33,7 @@ const MANGLED_PROPS = `
   explicitTarget fieldIndex finalise finaliseUpTo findSlowestMin finishing
   finishMessage finishTimeline firstArrival firstByteAt firstPaint firstResponse firstUsed
   firstVisibleArrival firstVisibleIndex flushCommits followShadowRoots gapMax hasPending
-  heldBytes heldSize heldTraces inactivityMs inFrame initialBackoffMs inValue isData
+  heldSize inactivityMs inFrame initialBackoffMs inValue isData
   isHidden keepContent keepSample lastArrival lastBucket lastEvent lastValue latencyHist
   lightOnly lineIsData lineLength lineParts lineStart longFrame longFrames longFramesMax
   longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxMs maxPending
@@ -42,14 +42,14 @@ const MANGLED_PROPS = `
   onEvents onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages openStream
   openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek pendingTarget
   pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions
-  quantile queuedCount queuedForFrame rafPending randomSource randomUnit
+  quantile queuedCount queuedForFrame rafPending randomUnit
   rateNow reconnectPending reconnects recordsUnsampled redactHook refreshMs
   requestPaint resolveSettled responded ringArrival ringBytes
   ringCap ringCommit ringPaint ringSource sampleCount sampledInner
   sampleNext sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler
   selectChunk selectedEvents sendNow sessionIdOf sessionRef settle settledOnce
   settleNow settlers settleTimer skipCount slots slowestCount slowestMinLatency
-  slowestMinSlot slowestStart slowestUsed spanHooks spanProcessors spanResource stallCount stallMs
+  slowestMinSlot slowestUsed spanHooks spanProcessors spanResource stallCount stallMs
   stallStart stallTotal stallUsed stopFollowingShadowRoots streamEnded streamEvent
   streamReconnecting streamRuntime streamSettled streamUrl takeData takeSpan timedType
   timelineOptions timeoutMs totalBytes ttft ttftVisible unfollowRoots unsettledStreams
@@ -57,6 +57,7 @@ const MANGLED_PROPS = `
   addEntry frameStart frameStarted lastElement markedElement watchedTarget watchTarget onTarget
   nextMarkAt offsetMs offsetSamples onEntries presentationOffset presentationWatch
   probeNext probeRing recordProbe unmark unmarkTimer
+  socketClosed messageEvent pulled
 `.trim().split(/\s+/);
 
 /** Fails the build if a listed name is also a name the host or a bundled dependency uses. */

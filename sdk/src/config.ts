@@ -79,7 +79,8 @@ export interface ResolvedConfig {
 }
 
 function finite(value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+  // Number.isFinite is false for anything but a finite number.
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value as number)) : fallback;
 }
 
 export function resolveConfig(options: StreamtraceOptions = {}): ResolvedConfig {

@@ -27,11 +27,5 @@ export function safeCall(what: string, fn: (() => unknown) | undefined): void {
 
 /** Wraps an SDK event listener so that a failure inside it is reported, never thrown into the page. */
 export function guard<A extends unknown[]>(what: string, fn: (...args: A) => void): (...args: A) => void {
-  return (...args: A) => {
-    try {
-      fn(...args);
-    } catch (error) {
-      log.warn(`${what} failed`, error);
-    }
-  };
+  return (...args: A) => void safe(what, () => fn(...args));
 }

@@ -23,14 +23,14 @@ export function init(options?: StreamtraceOptions): Streamtrace {
 }
 
 export function optionsFromScript(script: HTMLOrSVGScriptElement | null): StreamtraceOptions | undefined {
-  if (script === null || !(script instanceof HTMLScriptElement)) return undefined;
+  if (!(script instanceof HTMLScriptElement)) return undefined;
   const data = script.dataset;
   if (data.endpoint === undefined && data.serviceName === undefined) return undefined;
   const options: StreamtraceOptions = {};
   if (data.endpoint) options.endpoint = data.endpoint;
   if (data.serviceName) options.serviceName = data.serviceName;
   if (data.propagateTo) options.propagateTo = data.propagateTo.split(',').map((s) => s.trim()).filter(Boolean);
-  if (data.sampleRate !== undefined && data.sampleRate !== '') options.sampleRate = Number(data.sampleRate);
+  if (data.sampleRate) options.sampleRate = Number(data.sampleRate);
   if (data.samplingRuleUrl) options.samplingRuleUrl = data.samplingRuleUrl;
   if (data.captureContent !== undefined) options.captureContent = data.captureContent === '' || data.captureContent === 'true';
   return options;

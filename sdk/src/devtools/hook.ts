@@ -26,7 +26,7 @@ export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
   };
 
   const flush = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
+    clearTimeout(timer);
     timer = undefined;
     const spans = buffer;
     buffer = [];
@@ -58,7 +58,6 @@ export function createPageHook(options: PageHookOptions = {}): DevtoolsHook {
     flush,
     stop() {
       target.removeEventListener('message', onMessage as EventListener);
-      if (timer !== undefined) clearTimeout(timer);
       flush();
       active = false;
     },

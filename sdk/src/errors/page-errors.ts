@@ -16,7 +16,7 @@ export function watchPageErrors(target: Pick<Window, 'addEventListener' | 'remov
   const counts = new WeakMap<Span, number>();
   const record = (source: string, attributes: Attributes): void => {
     const span = currentSpan();
-    if (span === undefined || !span.isRecording()) return;
+    if (!span?.isRecording()) return;
     const count = counts.get(span) ?? 0;
     if (count >= MAX_ERRORS_PER_MESSAGE) return;
     counts.set(span, count + 1);
@@ -27,7 +27,7 @@ export function watchPageErrors(target: Pick<Window, 'addEventListener' | 'remov
     // Resource load failures do not bubble to window; only script errors reach this listener.
     if (typeof ErrorEvent === 'function' && !(event instanceof ErrorEvent)) return;
     const attributes = exceptionAttributes(e.error ?? undefined, typeof e.message === 'string' ? e.message : undefined);
-    if (e.error === null || e.error === undefined) attributes['exception.type'] = 'Error';
+    if (e.error == null) attributes['exception.type'] = 'Error';
     record('error', attributes);
   });
   const onRejection = guard('unhandledrejection listener', (event: Event) => {

@@ -1,7 +1,7 @@
-import { ROOT_CONTEXT, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import { ROOT_CONTEXT, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 import type { Runtime } from '../runtime.js';
 import type { StreamRecorder, StreamOutcome } from '../streams/stream-recorder.js';
-import { errorType } from '../streams/stream-recorder.js';
+import { recordOutcome } from '../streams/stream-recorder.js';
 import { CommitObserver, findRenderTarget } from '../timing/commit-observer.js';
 import { round } from '../timing/chunk-timeline.js';
 import { now, toSpanTime } from '../timing/clock.js';
@@ -100,7 +100,7 @@ export class ChatMessage implements Message, MessageHandle {
     if (auto) attributes['streamtrace.message.auto'] = true;
     this.span = deps.runtime.tracer.startSpan(
       'chat.message',
-      { attributes, startTime: toSpanTime(this.startedAt), ...(links ? { links } : {}) },
+      { attributes, startTime: toSpanTime(this.startedAt), links },
       ROOT_CONTEXT,
     );
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);
@@ -226,14 +226,7 @@ export class ChatMessage implements Message, MessageHandle {
       this.endedAt = now();
       this.messageDeps.onEnded(this);
       const span = this.span;
-      span.setAttribute('streamtrace.message.outcome', outcome);
-      if (outcome === 'cancel') {
-        span.addEvent('message.cancel', typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
-      } else if (outcome === 'error') {
-        span.setAttribute('error.type', errorType(detail));
-        span.setStatus({ code: SpanStatusCode.ERROR, ...(detail instanceof Error ? { message: detail.message.slice(0, 256) } : {}) });
-        if (detail instanceof Error) span.recordException(detail);
-      }
+      recordOutcome(span, 'message', outcome, detail);
       const streamOutcome: StreamOutcome = outcome;
       for (const stream of this.messageStreams) if (!stream.ended) stream.end(streamOutcome, detail);
       const settled = Promise.all(this.messageStreams.map((s) => s.settled)).then(() => undefined);
@@ -272,14 +265,8 @@ export class ChatMessage implements Message, MessageHandle {
         { conversationId: this.conversation, ...options, attributes: { ...options?.attributes, 'streamtrace.message.regenerated_from': this.id } },
         [link],
       );
-      if (!this.endRequested) {
-        this.span.addEvent('message.regenerate', { 'streamtrace.message.next_id': next.id });
-        this.cancel('regenerate');
-      } else if (!this.ended) {
-        this.span.addEvent('message.regenerate', { 'streamtrace.message.next_id': next.id });
-      } else {
-        this.childSpan('chat.regenerate', 'message.regenerate', { 'streamtrace.message.next_id': next.id });
-      }
+      this.messageEvent('chat.regenerate', 'message.regenerate', { 'streamtrace.message.next_id': next.id });
+      if (!this.endRequested) this.cancel('regenerate');
       return next as Message;
     }, this as Message);
   }
@@ -287,19 +274,25 @@ export class ChatMessage implements Message, MessageHandle {
   feedback(feedback: FeedbackOptions): void {
     safe('feedback', () => {
       const attributes: Attributes = { 'gen_ai.evaluation.name': 'user_feedback', 'streamtrace.message.id': this.id };
-      if (typeof feedback.score === 'number' && Number.isFinite(feedback.score)) attributes['gen_ai.evaluation.score.value'] = feedback.score;
+      if (Number.isFinite(feedback.score)) attributes['gen_ai.evaluation.score.value'] = feedback.score as number;
       if (typeof feedback.label === 'string') attributes['gen_ai.evaluation.score.label'] = feedback.label.slice(0, 128);
       if (typeof feedback.comment === 'string' && this.messageDeps.runtime.config.captureContent) {
         attributes['gen_ai.evaluation.explanation'] = feedback.comment.slice(0, 2048);
       }
-      if (!this.ended) this.span.addEvent('gen_ai.evaluation.result', attributes);
-      else this.childSpan('chat.feedback', 'gen_ai.evaluation.result', attributes);
+      this.messageEvent('chat.feedback', 'gen_ai.evaluation.result', attributes);
     });
   }
 
-  /** A short span in this message's trace for something that happened after the message span ended. */
-  private childSpan(name: string, eventName: string, attributes: Attributes): void {
-    const span = this.messageDeps.runtime.tracer.startSpan(name, { attributes: { 'streamtrace.message.id': this.id } }, this.context);
+  /**
+   * An event on the message span; after that span ended, on a short span `spanName` in this
+   * message's trace instead.
+   */
+  private messageEvent(spanName: string, eventName: string, attributes: Attributes): void {
+    if (!this.ended) {
+      this.span.addEvent(eventName, attributes);
+      return;
+    }
+    const span = this.messageDeps.runtime.tracer.startSpan(spanName, { attributes: { 'streamtrace.message.id': this.id } }, this.context);
     span.addEvent(eventName, attributes);
     span.end();
   }

@@ -36,8 +36,4 @@ export class MessageRegistry {
   all(): ChatMessage[] {
     return this.openMessages.slice();
   }
-
-  get size(): number {
-    return this.openMessages.length;
-  }
 }

@@ -5,7 +5,7 @@ export type KeptBy = 'error' | 'slow';
 
 export const KEPT_BY = 'streamtrace.sampling.kept_by';
 
-const num = (value: AttributeValue | undefined): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const num = (value: AttributeValue | undefined): number | undefined => (Number.isFinite(value) ? (value as number) : undefined);
 
 function durationMs(span: ReadableSpan): number {
   return span.duration[0] * 1000 + span.duration[1] / 1e6;

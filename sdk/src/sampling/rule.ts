@@ -18,11 +18,11 @@ export function parseSamplingRule(body: unknown, receivedAt: number): SamplingRu
   if (typeof body !== 'object' || body === null) return undefined;
   const value = body as Record<string, unknown>;
   if (value.sampleRate === null) return null;
-  const rate = value.sampleRate;
-  if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate > 1) return undefined;
+  const rate = value.sampleRate as number;
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) return undefined;
   let expiresAt: number;
-  if (typeof value.ttlSeconds === 'number' && Number.isFinite(value.ttlSeconds) && value.ttlSeconds > 0) {
-    expiresAt = receivedAt + value.ttlSeconds * 1000;
+  if (Number.isFinite(value.ttlSeconds) && (value.ttlSeconds as number) > 0) {
+    expiresAt = receivedAt + (value.ttlSeconds as number) * 1000;
   } else if (typeof value.expiresAt === 'string') {
     expiresAt = Date.parse(value.expiresAt);
     if (!Number.isFinite(expiresAt)) return undefined;

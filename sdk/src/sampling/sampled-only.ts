@@ -4,7 +4,7 @@ import { isSampled } from './unsampled-buffer.js';
 
 /** Passes only sampled spans to `inner` on end: recorded-but-unsampled spans stay inside the SDK until kept. */
 export class SampledOnly implements SpanProcessor {
-  private readonly sampledInner: SpanProcessor;
+  private declare readonly sampledInner: SpanProcessor;
 
   constructor(inner: SpanProcessor) {
     this.sampledInner = inner;

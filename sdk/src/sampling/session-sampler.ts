@@ -11,9 +11,8 @@ export function sessionBucket(sessionId: string): number {
   return (hash >>> 0) / 0x1_0000_0000;
 }
 
+/** The bucket is in [0, 1): every session is in at rate 1, none at rate 0. */
 export function isSessionSampled(sessionId: string, rate: number): boolean {
-  if (rate >= 1) return true;
-  if (rate <= 0) return false;
   return sessionBucket(sessionId) < rate;
 }
 
@@ -25,16 +24,19 @@ export function isSessionSampled(sessionId: string, rate: number): boolean {
  * unsampled buffer can keep erroring or slow messages.
  */
 export class SessionSampler implements Sampler {
-  private readonly rateNow: () => number;
+  private declare readonly rateNow: () => number;
+  private declare readonly sessionIdOf: () => string;
+  private declare readonly recordsUnsampled: boolean;
 
-  constructor(private readonly sessionIdOf: () => string, rate: number | (() => number), private readonly recordsUnsampled = false) {
+  constructor(sessionIdOf: () => string, rate: number | (() => number), recordsUnsampled = false) {
+    this.sessionIdOf = sessionIdOf;
+    this.recordsUnsampled = recordsUnsampled;
     this.rateNow = typeof rate === 'number' ? () => rate : rate;
   }
 
   shouldSample(context: Context): SamplingResult {
-    const parentSpan = trace.getSpan(context);
-    const parent = parentSpan?.spanContext();
-    if (parentSpan !== undefined && parent !== undefined && trace.isSpanContextValid(parent)) {
+    const parent = trace.getSpan(context)?.spanContext();
+    if (parent !== undefined && trace.isSpanContextValid(parent)) {
       if ((parent.traceFlags & 1) === 1) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
       // A local unsampled parent was recorded (roots are, with recordUnsampled), even if it has ended since (`chat.feedback`).
       const record = this.recordsUnsampled && parent.isRemote !== true;

@@ -71,26 +71,17 @@ export class UnsampledBuffer implements SpanProcessor {
   private readonly pendingTraces = new Map<string, Pending>();
   private readonly decided = new Map<string, KeptBy | false>();
   private heldSize = 0;
-  private readonly maxTraces: number;
-  private readonly maxSpansPerTrace: number;
-  private readonly maxBytes: number;
+  private declare readonly maxTraces: number;
+  private declare readonly maxSpansPerTrace: number;
+  private declare readonly maxBytes: number;
 
-  private readonly bufferOptions: UnsampledBufferOptions;
+  private declare readonly bufferOptions: UnsampledBufferOptions;
 
   constructor(options: UnsampledBufferOptions) {
     this.bufferOptions = options;
     this.maxTraces = options.maxTraces ?? 20;
     this.maxSpansPerTrace = options.maxSpansPerTrace ?? 64;
     this.maxBytes = options.maxBytes ?? 256 * 1024;
-  }
-
-  /** Estimated bytes held now. */
-  get heldBytes(): number {
-    return this.heldSize;
-  }
-
-  get heldTraces(): number {
-    return this.pendingTraces.size;
   }
 
   onStart(_span: Span, _parentContext: Context): void {}

@@ -1,7 +1,7 @@
 import { wrappedTarget, type WrappedTarget } from './listener-wrap.js';
 import type { InstrumentContext } from './instrument-context.js';
 import { instrumentSocket } from './socket-wrapper.js';
-import { guard } from '../diag.js';
+import { safe } from '../diag.js';
 
 /**
  * Replaces `globalThis.EventSource` by a Proxy of the native constructor (socket-wrapper.ts):
@@ -14,14 +14,14 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
     attachSocket: (instance, stream, native, on) => {
       const es = instance as EventSource;
       const entry = { ...wrappedTarget(stream), reconnectPending: false };
-      on('open', guard('EventSource open', () => {
+      on('open', () => {
         if (entry.reconnectPending) {
           entry.reconnectPending = false;
           stream.streamEvent('stream.reconnected');
         }
         stream.response({ 'http.response.status_code': 200 });
-      }));
-      on('error', guard('EventSource error', () => {
+      });
+      on('error', () => {
         if (es.readyState === (native as typeof EventSource).CLOSED) {
           stream.end('error', 'eventsource_error');
         } else if (!entry.reconnectPending) {
@@ -29,20 +29,14 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
           entry.reconnectPending = true;
           stream.streamReconnecting();
         }
-      }));
+      });
       return entry;
     },
     timedType: (type) => type !== 'open' && type !== 'error',
     closeSocket: (entry, close) => {
       const result = close();
-      if (entry !== undefined) guard('EventSource close', () => {
-        const stream = entry.wrappedStream;
-        const closedBy = { 'streamtrace.stream.closed_by': 'client' };
-        // Closing while the browser is reconnecting after an error means the app gave up on it.
-        if (stream.message.cancelled) stream.end('cancel', undefined, closedBy);
-        else if (entry.reconnectPending) stream.end('error', 'eventsource_error', closedBy);
-        else stream.end('complete', undefined, closedBy);
-      })();
+      // Closing while the browser is reconnecting after an error means the app gave up on it.
+      if (entry !== undefined) safe('EventSource close', () => entry.wrappedStream.socketClosed(entry.reconnectPending ? 'eventsource_error' : undefined, { 'streamtrace.stream.closed_by': 'client' }));
       return result;
     },
   });

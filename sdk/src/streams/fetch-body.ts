@@ -1,7 +1,7 @@
 import type { StreamRecorder } from './stream-recorder.js';
 import { SseParser } from './sse-parser.js';
 import { arrivalTime } from '../timing/clock.js';
-import { log } from '../diag.js';
+import { log, safe } from '../diag.js';
 
 /** The `streamtrace.cancel.reason` of a body the app dropped without reading it to the end. */
 export const BODY_UNREAD = 'body_unread';
@@ -25,11 +25,7 @@ function unreadRegistry(): FinalizationRegistry<Unread> | null {
       typeof FinalizationRegistry === 'function'
         ? new FinalizationRegistry<Unread>(({ stream, pipe, hold }) => {
             if (stream.ended) return;
-            try {
-              stream.end('cancel', BODY_UNREAD);
-            } catch (error) {
-              log.warn('fetch body unread failed', error);
-            }
+            safe('fetch body unread', () => stream.end('cancel', BODY_UNREAD));
             // As the browser does for a collected body: release the connection.
             hold.resume?.();
             pipe.abort(BODY_UNREAD);
@@ -120,11 +116,7 @@ function byteSource(
     // The app cancelled the body (reader.cancel(), body.cancel(), an aborted pipe).
     cancel(reason: unknown) {
       shared.done = true;
-      try {
-        stream.end('cancel', typeof reason === 'string' ? reason : aborted() ? 'abort' : 'reader.cancel');
-      } catch (error) {
-        log.warn('fetch body cancel failed', error);
-      }
+      safe('fetch body cancel', () => stream.end('cancel', typeof reason === 'string' ? reason : aborted() ? 'abort' : 'reader.cancel'));
       hold.resume?.();
       // Cancels the network body (with this reason) and releases the connection.
       pipe.abort(reason);
@@ -153,11 +145,7 @@ function observingSink(
   const fail = (error: unknown): void => {
     const shared = ref.deref();
     if (shared?.done === true) return;
-    try {
-      stream.end(aborted() ? 'cancel' : 'error', aborted() ? 'abort' : error);
-    } catch (failure) {
-      log.warn('fetch body error failed', failure);
-    }
+    safe('fetch body error', () => stream.end(aborted() ? 'cancel' : 'error', aborted() ? 'abort' : error));
     if (shared === undefined) return;
     shared.done = true;
     shared.controller.error(error);
@@ -204,13 +192,11 @@ function observingSink(
       const shared = ref.deref();
       if (shared === undefined) return void stream.end('cancel', BODY_UNREAD);
       shared.done = true;
-      try {
+      safe('fetch body end', () => {
         parser?.end();
         if (httpError) stream.end('error', httpError);
         else stream.end('complete');
-      } catch (error) {
-        log.warn('fetch body end failed', error);
-      }
+      });
       shared.controller.close();
       // A BYOB read waiting for bytes is answered "done" only through its request.
       shared.controller.byobRequest?.respond(0);

@@ -5,7 +5,7 @@ import { injectFetchHeaders } from '../propagation/inject-fetch.js';
 import { serverAttributes } from '../propagation/server-context.js';
 import { observeBody } from './fetch-body.js';
 import { wrapFunction } from './native.js';
-import { guard } from '../diag.js';
+import { guard, safe } from '../diag.js';
 
 type Fetch = typeof fetch;
 
@@ -15,12 +15,7 @@ export function instrumentFetch(ctx: InstrumentContext): () => void {
   if (typeof native !== 'function') return () => {};
   const wrapped = wrapFunction(native, (target, thisArg, args) => {
     if (!ctx.enabled()) return Reflect.apply(target, thisArg, args);
-    let traced: { args: unknown[]; stream: StreamRecorder; signal: AbortSignal | undefined } | undefined;
-    try {
-      traced = prepare(ctx, args as Parameters<Fetch>);
-    } catch (error) {
-      ctx.reportError('fetch wrapper', error);
-    }
+    const traced = safe('fetch wrapper', () => prepare(ctx, args as Parameters<Fetch>));
     if (traced === undefined) return Reflect.apply(target, thisArg, args);
     const { stream, signal } = traced;
     const onAbort = guard('fetch abort', (): void => stream.end('cancel', abortReason(signal)));
@@ -28,18 +23,13 @@ export function instrumentFetch(ctx: InstrumentContext): () => void {
     const promise = Reflect.apply(target, thisArg, traced.args) as Promise<Response>;
     return promise.then(
       (response) => {
-        try {
-          return observeResponse(response, stream, signal, () => signal?.removeEventListener('abort', onAbort));
-        } catch (error) {
-          ctx.reportError('fetch response', error);
-          return response;
-        }
+        return safe('fetch response', () => observeResponse(response, stream, signal, () => signal?.removeEventListener('abort', onAbort)), response);
       },
       (error: unknown) => {
-        guard('fetch failure', () => {
+        safe('fetch failure', () => {
           signal?.removeEventListener('abort', onAbort);
           stream.end(signal?.aborted ? 'cancel' : 'error', signal?.aborted ? abortReason(signal) : error);
-        })();
+        });
         throw error;
       },
     );
@@ -55,7 +45,7 @@ function prepare(ctx: InstrumentContext, args: Parameters<Fetch>): { args: unkno
   const isRequest = typeof Request !== 'undefined' && input instanceof Request;
   const url = toAbsoluteUrl(isRequest ? (input as Request).url : input instanceof URL ? input.href : String(input));
   if (url === undefined || isExportUrl(url, ctx.config.endpoint)) return undefined;
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (!/^https?:$/.test(url.protocol)) return undefined;
   const propagate = shouldPropagate(url, ctx.config.propagateTo);
   const message = ctx.messageFor(propagate);
   if (message === undefined) return undefined;

@@ -1,5 +1,5 @@
 import type { StreamRecorder } from './stream-recorder.js';
-import { redefine } from './native.js';
+import { redefine, wrapMethod } from './native.js';
 
 type Listener = EventListenerOrEventListenerObject;
 
@@ -56,21 +56,14 @@ function callListener(listener: Listener, thisArg: EventTarget, event: Event): u
   return Reflect.apply(handle as (event: Event) => unknown, listener, [event]);
 }
 
-/** The native registration argument for `listener`: its wrapper when one exists (removeEventListener). */
-export function registeredFor(target: WrappedTarget, listener: unknown): unknown {
-  return (typeof listener === 'object' && listener !== null) || typeof listener === 'function'
-    ? (target.wrappers.get(listener as object) ?? listener)
-    : listener;
-}
-
-/** The app's value for an `onmessage` read: its own function, not our wrapper. */
+/** The app's value for an `onmessage` read: its own function, not our wrapper (WeakMap.get of a non-object is undefined). */
 export function originalFor(target: WrappedTarget, registered: unknown): unknown {
-  return typeof registered === 'function' ? (target.originals.get(registered) ?? registered) : registered;
+  return target.originals.get(registered as object) ?? registered;
 }
 
 /** Listeners of a stream that records nothing (a sampled-out session) are left unwrapped. */
 export function recordingEntry<T extends WrappedTarget>(entry: T | undefined): T | undefined {
-  return entry !== undefined && entry.wrappedStream.recording ? entry : undefined;
+  return entry?.wrappedStream.recording ? entry : undefined;
 }
 
 const canWrap = (listener: unknown): listener is Listener =>
@@ -88,22 +81,18 @@ export function installListenerWrapping(
 ): () => void {
   const restores: (() => void)[] = [];
   const define = (key: string, descriptor: PropertyDescriptor): void => void restores.push(redefine(prototype, key, descriptor));
-  const method = (key: 'addEventListener' | 'removeEventListener'): void => {
-    const original = (prototype as Record<string, unknown>)[key] as (...args: unknown[]) => unknown;
-    if (typeof original !== 'function') return;
-    define(key, {
-      value: new Proxy(original, {
-        apply(target, thisArg, args: unknown[]) {
-          const entry = lookup(thisArg);
-          if (entry !== undefined && args.length >= 2 && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
-            const registered = key === 'addEventListener' ? wrapperFor(entry, args[1]) : registeredFor(entry, args[1]);
-            args = [args[0], registered, ...args.slice(2)];
-          }
-          return Reflect.apply(target, thisArg, args);
-        },
+  const method = (key: 'addEventListener' | 'removeEventListener'): void =>
+    void restores.push(
+      wrapMethod(prototype as Record<string, unknown>, key, (target, thisArg, args) => {
+        const entry = lookup(thisArg);
+        if (entry !== undefined && args.length >= 2 && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
+          // removeEventListener: the wrapper registered for that listener, when there is one.
+          const registered = key === 'addEventListener' ? wrapperFor(entry, args[1]) : (entry.wrappers.get(args[1]) ?? args[1]);
+          args = [args[0], registered, ...args.slice(2)];
+        }
+        return Reflect.apply(target, thisArg, args);
       }),
-    });
-  };
+    );
   method('addEventListener');
   method('removeEventListener');
   const handler = Object.getOwnPropertyDescriptor(prototype, 'onmessage');

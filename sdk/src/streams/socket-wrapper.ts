@@ -4,6 +4,7 @@ import { shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectUrlParams } from '../propagation/inject-url.js';
 import { wrapConstructor, wrapMethod } from './native.js';
 import { installListenerWrapping, recordingEntry, type WrappedTarget } from './listener-wrap.js';
+import { guard, safe } from '../diag.js';
 
 type SocketClass = typeof EventSource | typeof WebSocket;
 
@@ -11,7 +12,10 @@ type SocketClass = typeof EventSource | typeof WebSocket;
 export interface SocketHooks<E extends WrappedTarget> {
   /** The URL to trace for the constructor's URL argument (already absolute), or undefined. */
   streamUrl(url: URL): URL | undefined;
-  /** A traced instance was created: its entry, after registering our own listeners on it with `on` (native addEventListener). */
+  /**
+   * A traced instance was created: its entry, after registering our own listeners on it with `on`
+   * (native addEventListener; a listener that throws is reported as `<name> <type> failed`).
+   */
   attachSocket(instance: InstanceType<SocketClass>, stream: StreamRecorder, native: SocketClass, on: (type: string, listener: (event: Event) => void) => void): E;
   /** The event types timed inside the app's listeners. */
   timedType(type: string): boolean;
@@ -32,26 +36,22 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
   const listen = EventTarget.prototype.addEventListener;
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
-    let stream: StreamRecorder | undefined;
     let tracedUrl = '';
-    if (ctx.enabled() && args.length > 0) {
-      try {
-        const raw = String(args[0]);
-        const absolute = toAbsoluteUrl(raw);
-        const url = absolute && hooks.streamUrl(absolute);
-        if (url) {
-          const propagate = shouldPropagate(url, ctx.config.propagateTo);
-          const message = ctx.messageFor(propagate);
-          if (message !== undefined) {
+    const stream =
+      ctx.enabled() && args.length > 0
+        ? safe(name + ' wrapper', (): StreamRecorder | undefined => {
+            const raw = String(args[0]);
+            const absolute = toAbsoluteUrl(raw);
+            const url = absolute && hooks.streamUrl(absolute);
+            if (!url) return undefined;
+            const propagate = shouldPropagate(url, ctx.config.propagateTo);
+            const message = ctx.messageFor(propagate);
+            if (message === undefined) return undefined;
             const opened = ctx.openStream(message, name.toLowerCase() as 'eventsource' | 'websocket', url, 'GET');
             tracedUrl = propagate ? injectUrlParams(url, opened.contextValues()).href : raw;
-            stream = opened;
-          }
-        }
-      } catch (error) {
-        ctx.reportError(name + ' wrapper', error);
-      }
-    }
+            return opened;
+          })
+        : undefined;
     if (stream === undefined) return Reflect.construct(target, args, newTarget as Function) as object;
     let instance: InstanceType<SocketClass>;
     try {
@@ -60,7 +60,7 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
       stream.end('error', error);
       throw error;
     }
-    tracked.set(instance, hooks.attachSocket(instance, stream, target, (type, listener) => listen.call(instance, type, listener)));
+    tracked.set(instance, hooks.attachSocket(instance, stream, target, (type, listener) => listen.call(instance, type, guard(`${name} ${type}`, listener))));
     return instance;
   });
 

@@ -6,7 +6,7 @@ import { arrivalTime, eventTime, isHidden, now, toEpochMs, toSpanTime, visibleSi
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
 import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
-import { log } from '../diag.js';
+import { safe } from '../diag.js';
 import { track } from '../runtime.js';
 import { openStreamsChanged } from '../vitals/long-frames.js';
 
@@ -222,6 +222,12 @@ export class StreamRecorder implements OpenStream {
     if (this.recording && !this.ended) this.span.addEvent(name, attributes);
   }
 
+  /** The socket closed: cancelled with its message, else failed with `error`, else complete. */
+  socketClosed(error: string | undefined, attributes: Attributes): void {
+    if (this.message.cancelled) this.end('cancel', undefined, attributes);
+    else this.end(error === undefined ? 'complete' : 'error', error, attributes);
+  }
+
   longFrame(durationMs: number): void {
     this.longFrames++;
     this.longFramesTotal += durationMs;
@@ -231,13 +237,7 @@ export class StreamRecorder implements OpenStream {
   /** Ends the stream once; later calls are ignored. */
   end(outcome: StreamOutcome, error?: unknown, attributes?: Attributes): void {
     if (this.ended) return;
-    if (this.queuedCount > 0) {
-      try {
-        this.drain();
-      } catch (error) {
-        log.warn('stream chunks failed', error);
-      }
-    }
+    if (this.queuedCount > 0) safe('stream chunks', () => this.drain());
     this.ended = true;
     this.lastEvent = undefined;
     this.outcome = outcome;
@@ -249,15 +249,7 @@ export class StreamRecorder implements OpenStream {
       span.end();
       this.resolveSettled();
     } else {
-      span.setAttribute('streamtrace.stream.outcome', outcome);
-      if (attributes) span.setAttributes(attributes);
-      if (outcome === 'error') {
-        span.setAttribute('error.type', errorType(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, ...(error instanceof Error ? { message: error.message.slice(0, 256) } : {}) });
-        if (error instanceof Error) span.recordException(error);
-      } else if (outcome === 'cancel') {
-        span.addEvent('stream.cancel', typeof error === 'string' ? { 'streamtrace.cancel.reason': error.slice(0, 256) } : undefined);
-      }
+      recordOutcome(span, 'stream', outcome, error, attributes);
       if ((this.chunkTimeline as ChunkTimeline).hasPending) {
         this.settleTimer = setTimeout(this.settleNow, SETTLE_MS);
         this.streamRuntime.settlers.add(this.settleNow);
@@ -273,22 +265,20 @@ export class StreamRecorder implements OpenStream {
 
   private settle(): void {
     this.streamRuntime.settlers.delete(this.settleNow);
-    if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
+    clearTimeout(this.settleTimer);
     this.settleTimer = undefined;
     if (!this.ended || this.chunkTimeline === undefined) return;
     const timeline = this.chunkTimeline;
     if (this.settledOnce) return;
     this.settledOnce = true;
-    try {
+    safe('stream aggregates', () => {
       timeline.finishTimeline();
       this.writeAggregates(timeline);
       if (this.streamRuntime.devtools.active) {
         const ctx = this.span.spanContext();
         this.streamRuntime.devtools.chunks(ctx.traceId, ctx.spanId, timeline.chunkSeries(toEpochMs));
       }
-    } catch (error) {
-      log.warn('stream aggregates failed', error);
-    }
+    });
     this.span.end(toSpanTime(this.endedAt));
     this.resolveSettled();
   }
@@ -337,6 +327,21 @@ export class StreamRecorder implements OpenStream {
       if (chunk.paintMs !== undefined) eventAttributes['streamtrace.chunk.paint_ms'] = chunk.paintMs;
       span.addEvent('chunk', eventAttributes, toSpanTime(this.openedAt + chunk.arrivalMs));
     }
+  }
+}
+
+/**
+ * How a `chat.message` or `chat.stream` span ended: `streamtrace.<kind>.outcome` (then `attributes`),
+ * a `<kind>.cancel` event with the reason, or `error.type`, an ERROR status and the exception.
+ */
+export function recordOutcome(span: Span, kind: 'message' | 'stream', outcome: StreamOutcome, detail: unknown, attributes?: Attributes): void {
+  span.setAttributes({ [kind === 'stream' ? 'streamtrace.stream.outcome' : 'streamtrace.message.outcome']: outcome, ...attributes });
+  if (outcome === 'cancel') {
+    span.addEvent(kind === 'stream' ? 'stream.cancel' : 'message.cancel', typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
+  } else if (outcome === 'error') {
+    span.setAttribute('error.type', errorType(detail));
+    span.setStatus({ code: SpanStatusCode.ERROR, ...(detail instanceof Error ? { message: detail.message.slice(0, 256) } : {}) });
+    if (detail instanceof Error) span.recordException(detail);
   }
 }
 

@@ -1,7 +1,6 @@
 import { wrappedTarget, type WrappedTarget } from './listener-wrap.js';
 import type { InstrumentContext } from './instrument-context.js';
 import { instrumentSocket } from './socket-wrapper.js';
-import { guard } from '../diag.js';
 
 /**
  * Replaces `globalThis.WebSocket` by a Proxy of the native constructor (socket-wrapper.ts): instances
@@ -11,18 +10,18 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
   return instrumentSocket<WrappedTarget & { closedByClient: boolean }>(ctx, 'WebSocket', {
     // Relative and http(s) URLs are valid WebSocket URLs in current browsers.
     streamUrl: (url) => {
-      if (url.protocol === 'http:' || url.protocol === 'https:') url = new URL(url.href.replace(/^http/, 'ws'));
-      return url.protocol === 'ws:' || url.protocol === 'wss:' ? url : undefined;
+      if (/^https?:$/.test(url.protocol)) url = new URL(url.href.replace(/^http/, 'ws'));
+      return /^wss?:$/.test(url.protocol) ? url : undefined;
     },
     attachSocket: (instance, stream, _native, on) => {
       const ws = instance as WebSocket;
       const entry = { ...wrappedTarget(stream), closedByClient: false };
       let failed = false;
-      on('open', guard('WebSocket open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) })));
+      on('open', () => stream.response({ 'network.protocol.name': 'websocket', ...(ws.protocol ? { 'streamtrace.websocket.protocol': ws.protocol } : {}) }));
       on('error', () => {
         failed = true;
       });
-      on('close', guard('WebSocket close', (event: Event) => {
+      on('close', (event: Event) => {
         const close = event as CloseEvent;
         const attributes = {
           'streamtrace.websocket.close_code': close.code,
@@ -31,10 +30,8 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
           'streamtrace.stream.closed_by': entry.closedByClient ? 'client' : 'server',
         };
         const normal = close.code === 1000 || close.code === 1005 || (entry.closedByClient && close.wasClean);
-        if (stream.message.cancelled) stream.end('cancel', undefined, attributes);
-        else if (failed || !normal) stream.end('error', `websocket_close_${close.code}`, attributes);
-        else stream.end('complete', undefined, attributes);
-      }));
+        stream.socketClosed(failed || !normal ? `websocket_close_${close.code}` : undefined, attributes);
+      });
       return entry;
     },
     timedType: (type) => type === 'message',

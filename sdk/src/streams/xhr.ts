@@ -4,7 +4,7 @@ import { isExportUrl, shouldPropagate, toAbsoluteUrl } from '../propagation/matc
 import { contextHeaders } from '../propagation/context-values.js';
 import { serverAttributes } from '../propagation/server-context.js';
 import { wrapMethod } from './native.js';
-import { guard } from '../diag.js';
+import { guard, safe } from '../diag.js';
 
 interface XhrState {
   url: URL | undefined;
@@ -22,28 +22,18 @@ export function instrumentXhr(ctx: InstrumentContext): () => void {
   const states = new WeakMap<XMLHttpRequest, XhrState>();
   const setHeader = proto.setRequestHeader;
   const listen = EventTarget.prototype.addEventListener;
+  /** Runs `observe` (its failures reported as `XMLHttpRequest.<key> failed`) before the native method. */
+  const before = (key: 'open' | 'setRequestHeader' | 'send', observe: (xhr: XMLHttpRequest, args: unknown[]) => void): (() => void) =>
+    wrapMethod(proto, key, (original, thisArg, args) => {
+      safe('XMLHttpRequest.' + key, () => observe(thisArg as XMLHttpRequest, args));
+      return Reflect.apply(original, thisArg, args);
+    });
   const undo = [
-    wrapMethod(proto, 'open', (original, thisArg, args) => {
-      try {
-        states.set(thisArg as XMLHttpRequest, { url: toAbsoluteUrl(String(args[1])), method: String(args[0]), appHeaders: new Set() });
-      } catch (error) {
-        ctx.reportError('XMLHttpRequest.open', error);
-      }
-      return Reflect.apply(original, thisArg, args);
-    }),
-    wrapMethod(proto, 'setRequestHeader', (original, thisArg, args) => {
-      guard('XMLHttpRequest.setRequestHeader', () => states.get(thisArg as XMLHttpRequest)?.appHeaders.add(String(args[0]).toLowerCase()))();
-      return Reflect.apply(original, thisArg, args);
-    }),
-    wrapMethod(proto, 'send', (original, thisArg, args) => {
-      const xhr = thisArg as XMLHttpRequest;
-      try {
-        const state = states.get(xhr);
-        if (ctx.enabled() && state?.url && !isExportUrl(state.url, ctx.config.endpoint)) traceXhr(ctx, xhr, state, setHeader, listen);
-      } catch (error) {
-        ctx.reportError('XMLHttpRequest.send', error);
-      }
-      return Reflect.apply(original, thisArg, args);
+    before('open', (xhr, args) => states.set(xhr, { url: toAbsoluteUrl(String(args[1])), method: String(args[0]), appHeaders: new Set() })),
+    before('setRequestHeader', (xhr, args) => states.get(xhr)?.appHeaders.add(String(args[0]).toLowerCase())),
+    before('send', (xhr) => {
+      const state = states.get(xhr);
+      if (ctx.enabled() && state?.url && !isExportUrl(state.url, ctx.config.endpoint)) traceXhr(ctx, xhr, state, setHeader, listen);
     }),
   ];
   return () => undo.forEach((u) => u());
@@ -72,19 +62,20 @@ function traceXhr(
     responded = true;
     stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => xhr.getResponseHeader(n)) });
   };
-  listen.call(xhr, 'progress', guard('XMLHttpRequest progress', (event: Event) => {
+  const on = (type: string, listener: (event: Event) => void): void => listen.call(xhr, type, guard('XMLHttpRequest ' + type, listener));
+  on('progress', (event) => {
     const progress = event as ProgressEvent;
     if (!responded) respond();
     stream.chunk(Math.max(0, progress.loaded - loaded));
     loaded = progress.loaded;
-  }));
-  listen.call(xhr, 'loadend', guard('XMLHttpRequest loadend', () => {
+  });
+  on('loadend', () => {
     if (!responded) respond();
     if (xhr.status === 0) stream.end(message.cancelled ? 'cancel' : 'error', 'xhr_network_error');
     else if (xhr.status >= 400) stream.end('error', String(xhr.status));
     else stream.end('complete');
-  }));
-  listen.call(xhr, 'abort', guard('XMLHttpRequest abort', () => stream.end('cancel', 'abort')));
+  });
+  on('abort', () => stream.end('cancel', 'abort'));
   // Fires before loadend (status 0): the app's own `timeout` expired, not the network.
-  listen.call(xhr, 'timeout', guard('XMLHttpRequest timeout', () => stream.end('error', 'timeout')));
+  on('timeout', () => stream.end('error', 'timeout'));
 }

@@ -30,7 +30,6 @@ export interface TimelineOptions {
   stallMs: number;
   maxEvents: number;
   openedAt: number;
-  randomSource?: () => number;
   /** First chunk that got a paint time. */
   onFirstPaint: (at: number) => void;
   /** Every chunk so far has its final timing (called after commits/paints). */
@@ -57,6 +56,8 @@ export interface TimelineOptions {
 }
 
 const SLOT_FIELDS = 6; // index, bytes, arrival, commit, paint, reason
+/** Slot of the first slowest chunk (slot 0 is the first chunk). */
+const SLOWEST_START = 1;
 const REASONS: readonly ChunkEventReason[] = ['first', 'slowest', 'stall', 'sample'];
 
 /**
@@ -93,7 +94,6 @@ export class ChunkTimeline implements PaintWaiter {
 
   // Event slots: [first][slowest × k][stall × s][sample × r]
   private declare readonly slots: Float64Array;
-  private readonly slowestStart = 1;
   private declare readonly slowestCount: number;
   private declare readonly stallStart: number;
   private declare readonly stallCount: number;
@@ -130,8 +130,9 @@ export class ChunkTimeline implements PaintWaiter {
     const max = Math.max(0, timelineOptions.maxEvents | 0);
     const rest = Math.max(0, max - 1);
     this.slowestCount = this.stallCount = Math.min(20, Math.floor(rest / 4));
-    this.sampleCount = Math.max(0, rest - this.slowestCount - this.stallCount);
-    this.stallStart = this.slowestStart + this.slowestCount;
+    // rest − 2·⌊rest/4⌋ ≥ 0.
+    this.sampleCount = rest - this.slowestCount - this.stallCount;
+    this.stallStart = SLOWEST_START + this.slowestCount;
     this.sampleStart = this.stallStart + this.stallCount;
     this.slots = new Float64Array((1 + this.slowestCount + this.stallCount + this.sampleCount) * SLOT_FIELDS).fill(-1);
     if (max === 0) this.firstUsed = true;
@@ -358,7 +359,7 @@ export class ChunkTimeline implements PaintWaiter {
     }
     if (latency >= 0 && this.slowestCount > 0) {
       if (this.slowestUsed < this.slowestCount) {
-        this.writeSlot(this.slowestStart + this.slowestUsed++, i, r, 1);
+        this.writeSlot(SLOWEST_START + this.slowestUsed++, i, r, 1);
         if (this.slowestUsed === this.slowestCount) this.findSlowestMin();
         return;
       }
@@ -418,7 +419,7 @@ export class ChunkTimeline implements PaintWaiter {
 
   private randomUnit(): number {
     // (0, 1): log(0) would be -Infinity.
-    return (this.timelineOptions.randomSource ?? Math.random)() || Number.MIN_VALUE;
+    return Math.random() || Number.MIN_VALUE;
   }
 
   private skipCount(): number {
@@ -428,7 +429,7 @@ export class ChunkTimeline implements PaintWaiter {
 
   private findSlowestMin(): void {
     this.slowestMinLatency = Infinity;
-    for (let slot = this.slowestStart; slot < this.slowestStart + this.slowestCount; slot++) {
+    for (let slot = SLOWEST_START; slot < SLOWEST_START + this.slowestCount; slot++) {
       const o = slot * SLOT_FIELDS;
       const kept = (this.slots[o + 4] as number) - (this.slots[o + 2] as number);
       if (kept < this.slowestMinLatency) {
@@ -453,7 +454,7 @@ export class ChunkTimeline implements PaintWaiter {
         arrivalMs: round((this.slots[o + 2] as number) - open),
         ...(commit >= 0 ? { commitMs: round(commit - open) } : {}),
         ...(paint >= 0 ? { paintMs: round(paint - open) } : {}),
-        reason: REASONS[this.slots[o + 5] as number] ?? 'sample',
+        reason: REASONS[this.slots[o + 5] as number] as ChunkEventReason,
       });
     }
     out.sort((a, b) => a.index - b.index);
