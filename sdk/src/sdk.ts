@@ -141,9 +141,6 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     openStream(message, transport: Transport, url, method) {
       return new StreamRecorder(runtime, message, transport, url, method);
     },
-    reportError(what, error) {
-      log.warn(`${what} failed`, error);
-    },
   };
 
   const uninstall: (() => void)[] = [];

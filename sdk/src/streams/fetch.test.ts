@@ -31,7 +31,6 @@ async function fetchWith(rate: number): Promise<{ response: Response; text: stri
     enabled: () => true,
     messageFor: () => message,
     openStream: (m, transport, url, method) => new StreamRecorder(runtime, m, transport, url, method),
-    reportError: (what, error) => { throw new Error(`${what}: ${String(error)}`); },
   });
   try {
     const response = await fetch(`${base}/sse`);

@@ -10,5 +10,4 @@ export interface InstrumentContext {
   /** The message a new stream joins: the current one, or (for `propagateTo` URLs) a new auto-ended one. */
   messageFor(propagate: boolean): ChatMessage | undefined;
   openStream(message: ChatMessage, transport: Transport, url: URL, method?: string): StreamRecorder;
-  reportError(what: string, error: unknown): void;
 }
