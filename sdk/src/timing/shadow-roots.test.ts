@@ -5,7 +5,7 @@ import { hostedUnder, shadowRootsUnder, trackShadowRoots } from './shadow-roots.
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('shadow roots', () => {
-  // First: the module remembers which subtrees it searched for roots made before it was loaded.
+  // Runs first: roots made before tracking are found by the module's one scan of the page, at its first search.
   it('finds open roots attached before tracking started, under the target asked about and in the whole document', async () => {
     const target = document.createElement('div');
     const other = document.createElement('div');
