@@ -139,12 +139,13 @@ const useApiLite = {
   },
 };
 
-// Module order: sdk/bundle-order.json (written by `node order-modules.mjs`, which measures it on
-// the script tag) is imported first by the script tag's entry and by the ESM `index` entry, so
-// modules sit in that order (each still after what it imports). gzip only finds repeats within
-// 32 KiB, so the order changes the gzip size (-0.5 KiB on the script tag, -0.2 KiB on an app
-// bundling the ESM `init`). The ESM entry takes only our own modules, minus the other entries.
-// Names that no longer exist are skipped; modules not listed go where their importers put them.
+// Module order: sdk/bundle-order.json for the script tag and sdk/bundle-order-esm.json for the ESM
+// `index` entry (written by `node order-modules.mjs [--target esm]`, which measures them; the ESM
+// entry falls back to the script tag's order) are imported first by the entry, so modules sit in
+// that order (each still after what it imports). gzip only finds repeats within 32 KiB, so the
+// order changes the gzip size (-0.5 KiB on the script tag, -0.2 KiB on an app bundling the ESM
+// `init`). The ESM entry takes only our own modules, minus the other entries. Names that no
+// longer exist are skipped; modules not listed go where their importers put them.
 const scriptTag = join(root, 'src/script-tag.ts');
 const esmIndex = join(root, 'src/index.ts');
 const otherEntries = new Set(['src/script-tag.ts', 'src/devtools/index.ts', 'src/zone.ts']);
@@ -154,8 +155,9 @@ const moduleOrder = {
     filter: { id: /\/sdk\/src\/(script-tag|index)\.ts$/ },
     handler(code, id) {
       if (id !== scriptTag && id !== esmIndex) return undefined;
-      const order = JSON.parse(readFileSync(join(root, 'bundle-order.json'), 'utf8'));
-      const wanted = id === scriptTag ? order : order.filter((m) => m.startsWith('src/') && !otherEntries.has(m));
+      const esmOrder = join(root, 'bundle-order-esm.json');
+      const file = id === esmIndex && existsSync(esmOrder) ? esmOrder : join(root, 'bundle-order.json');
+      const wanted = JSON.parse(readFileSync(file, 'utf8')).filter((m) => id === scriptTag || (m.startsWith('src/') && !otherEntries.has(m)));
       const imports = wanted.filter((m) => m.startsWith('src/') ? existsSync(join(root, m)) : existsSync(join(root, '../node_modules', m)));
       // On the file's first line (an import): the source map stays right for every line.
       return { code: imports.map((m) => `import ${JSON.stringify(m.startsWith('src/') ? join(root, m) : m)};`).join('') + code, map: null };
@@ -182,7 +184,7 @@ await build({
       fileName: (_format, name) => `${name}.js`,
     },
     // sdk-trace-base is imported for types and enum members only (inlined above): no bare import left.
-    rolldownOptions: { external: (id, importer) => (id === '@opentelemetry/api' && importer !== zoneEntry ? false : external(id)), treeshake: { moduleSideEffects: (id, isExternal) => !(isExternal && id === '@opentelemetry/sdk-trace-base') } },
+    rolldownOptions: { optimization: { inlineConst: { mode: 'all', pass: 2 } }, external: (id, importer) => (id === '@opentelemetry/api' && importer !== zoneEntry ? false : external(id)), treeshake: { moduleSideEffects: (id, isExternal) => !(isExternal && id === '@opentelemetry/sdk-trace-base') } },
   },
 });
 

@@ -6,28 +6,48 @@
 // file is smaller. `--by brotli` scores orders by brotli quality 11 instead (as bench/lib/compressed.mjs),
 // ~80× slower per order, hence 600 by default; brotli's window holds the whole file, so there the
 // order moves only its context modelling (tens of bytes), and a gzip search can cost brotli ~50 B.
-// `node order-modules.mjs [--by gzip|brotli] [--iterations N]`.
+// `--target esm` orders the ESM `index` entry instead (sdk/bundle-order-esm.json): each candidate
+// is scored on the app bench/bundle-size.mjs measures (its quick start importing our `init`,
+// bundled by esbuild with the bench's options), as that is what an npm user ships.
+// `node order-modules.mjs [--target iife|esm] [--by gzip|brotli] [--iterations N]`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { SourceMapConsumer } from 'source-map-js';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const orderFile = join(root, 'bundle-order.json');
-const file = join(root, 'dist/streamtrace.iife.js');
 const option = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const target = option('--target') ?? 'iife';
+if (target !== 'iife' && target !== 'esm') throw new Error(`order-modules.mjs: --target ${target}: use iife or esm`);
+const esm = target === 'esm';
+const orderFile = join(root, esm ? 'bundle-order-esm.json' : 'bundle-order.json');
+const file = join(root, esm ? 'dist/index.js' : 'dist/streamtrace.iife.js');
+const entry = join(root, esm ? 'src/index.ts' : 'src/script-tag.ts');
 const by = option('--by') ?? 'gzip';
 const gz = (text) => gzipSync(text, { level: 9 }).length;
 // As bench/lib/compressed.mjs measures it.
 const br = (text) => brotliCompressSync(text, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(text) } }).length;
 const score = { gzip: gz, brotli: br }[by];
 if (score === undefined) throw new Error(`order-modules.mjs: --by ${by}: use gzip or brotli`);
-const iterations = Number(option('--iterations')) || (by === 'gzip' ? 6000 : 600);
-const build = () => {
+const iterations = Number(option('--iterations')) || (esm ? 400 : by === 'gzip' ? 6000 : 600);
+
+// --target esm: the bench's app bundle, built from a copy of dist whose index.js is the candidate.
+const bench = esm ? await import('../bench/lib/sdks.mjs') : undefined;
+const esbuild = esm ? await import('../bench/node_modules/esbuild/lib/main.js') : undefined;
+// Inside the repository, so the copy still resolves `web-vitals` from its node_modules.
+if (esm) mkdirSync(join(root, '../.tmp'), { recursive: true });
+const scratch = esm ? mkdtempSync(join(root, '../.tmp/order-esm-')) : undefined;
+const appOf = async (indexJs) => {
+  if (indexJs !== undefined) writeFileSync(join(scratch, 'index.js'), indexJs);
+  const result = await esbuild.build({ entryPoints: [bench.OURS_ESM.entry], ...bench.BUNDLE_OPTIONS, alias: { '@streamtrace/web': join(scratch, 'index.js') } });
+  return Buffer.from(result.outputFiles[0].contents);
+};
+const build = async () => {
   execFileSync(process.execPath, [join(root, 'build.mjs')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const bytes = readFileSync(file);
+  if (esm) cpSync(join(root, 'dist'), scratch, { recursive: true });
+  const bytes = esm ? await appOf() : readFileSync(file);
   const sizes = { gzip: gz(bytes), brotli: br(bytes) };
   return { ...sizes, score: sizes[by] };
 };
@@ -44,9 +64,19 @@ function modulesOf() {
     if (mapping.source === null || first.has(mapping.source)) return;
     first.set(mapping.source, lineStarts[mapping.generatedLine - 1] + mapping.generatedColumn);
   }, null, SourceMapConsumer.GENERATED_ORDER);
-  const ordered = [...first.entries()].sort((a, b) => a[1] - b[1]);
+  // The ESM build is not minified: each module starts on a line of its own (cut there, so a
+  // `var`/`function` keyword before the first mapped token stays with its module).
+  const ordered = [...first.entries()].sort((a, b) => a[1] - b[1]).map(([source, start]) => [source, esm ? code.lastIndexOf('\n', start - 1) + 1 : start]);
   const modules = ordered.map(([source, start], i) => ({ path: resolve(dirname(file), source), text: code.slice(start, ordered[i + 1]?.[1] ?? code.length) }));
   return { head: code.slice(0, ordered[0][1]), modules };
+}
+
+/** The source modules of a built file, in file order (first mapping of each). */
+function sourcesOf(path) {
+  const consumer = new SourceMapConsumer(JSON.parse(readFileSync(`${path}.map`, 'utf8')));
+  const seen = new Set();
+  consumer.eachMapping((mapping) => mapping.source !== null && seen.add(resolve(dirname(path), mapping.source)), null, SourceMapConsumer.GENERATED_ORDER);
+  return [...seen];
 }
 
 /** Runtime imports of a module, in order, as absolute paths of modules in the bundle. */
@@ -79,16 +109,18 @@ function effectiveOrder(priority, graph) {
 }
 
 const key = (path) => (path.includes('/node_modules/') ? path.slice(path.lastIndexOf('/node_modules/') + 14).split('/')[0] : relative(root, path));
-const before = build();
+const before = await build();
 const { head, modules } = modulesOf();
 const text = new Map(modules.map((m) => [m.path, m.text]));
 const known = new Set(text.keys());
-const entry = join(root, 'src/script-tag.ts');
 const graph = new Map([...known].map((p) => [p, importsOf(p, known)]));
-const size = (priority) => score(head + effectiveOrder([...priority, entry], graph).map((p) => text.get(p)).join(''));
+const size = async (priority) => {
+  const joined = head + effectiveOrder([...priority, entry], graph).map((p) => text.get(p) ?? '').join('');
+  return score(esm ? await appOf(joined) : joined);
+};
 
 let best = modules.map((m) => m.path).filter((p) => p !== entry);
-let bestSize = size(best);
+let bestSize = await size(best);
 process.stderr.write(`built ${sizes(before)}; searching ${iterations} orders of ${best.length} modules by ${by} from ${bestSize} B\n`);
 let seed = 20261127;
 const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
@@ -96,7 +128,7 @@ for (let i = 0; i < iterations; i++) {
   const next = best.slice();
   const [moved] = next.splice(Math.floor(random() * next.length), 1);
   next.splice(Math.floor(random() * next.length), 0, moved);
-  const s = size(next);
+  const s = await size(next);
   if (s < bestSize) {
     best = next;
     bestSize = s;
@@ -104,12 +136,17 @@ for (let i = 0; i < iterations; i++) {
 }
 process.stderr.write(`searched: ${bestSize} B\n`);
 const previous = existsSync(orderFile) ? readFileSync(orderFile, 'utf8') : undefined;
-writeFileSync(orderFile, `${JSON.stringify(effectiveOrder(best, graph).map(key), null, 1)}\n`);
-const after = build();
-if (after.score < before.score) console.log(`sdk/bundle-order.json: script tag ${sizes(before)} → ${sizes(after)}`);
+// ESM: the modules of the shared chunk(s) go first, in their built order, so that chunk stays as
+// it was during the search (otherwise its order follows the first imports of the new order).
+const shared = esm ? readdirSync(join(root, 'dist')).filter((f) => /^internal-.*\.js$/.test(f)).flatMap((f) => sourcesOf(join(root, 'dist', f))) : [];
+writeFileSync(orderFile, `${JSON.stringify([...shared, ...effectiveOrder(best, graph)].map(key), null, 1)}\n`);
+const after = await build();
+const what = esm ? 'app bundling the ESM init' : 'script tag';
+if (after.score < before.score) console.log(`sdk/${basename(orderFile)}: ${what} ${sizes(before)} → ${sizes(after)}`);
 else {
-  if (previous === undefined) writeFileSync(orderFile, '[]\n');
+  if (previous === undefined) rmSync(orderFile);
   else writeFileSync(orderFile, previous);
-  build();
-  console.log(`no smaller order by ${by} found (${sizes(after)}; was ${sizes(before)}); sdk/bundle-order.json unchanged`);
+  await build();
+  console.log(`no smaller order by ${by} found (${what}: ${sizes(after)}; was ${sizes(before)}); sdk/${basename(orderFile)} unchanged`);
 }
+if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
