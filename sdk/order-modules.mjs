@@ -9,7 +9,10 @@
 // `--target esm` orders the ESM `index` entry instead (sdk/bundle-order-esm.json): each candidate
 // is scored on the app bench/bundle-size.mjs measures (its quick start importing our `init`,
 // bundled by esbuild with the bench's options), as that is what an npm user ships.
-// `node order-modules.mjs [--target iife|esm] [--by gzip|brotli] [--iterations N]`.
+// `--estimate N` only prints the mean size over N fixed pseudo-random valid orders (same seed and
+// moves every time): one build's brotli size moves ±20–50 B with any edit, this mean (s.e. ≈ 3 B
+// at 64) says whether a source change made the file smaller.
+// `node order-modules.mjs [--target iife|esm] [--by gzip|brotli] [--iterations N | --estimate N]`.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -118,6 +121,24 @@ const size = async (priority) => {
   const joined = head + effectiveOrder([...priority, entry], graph).map((p) => text.get(p) ?? '').join('');
   return score(esm ? await appOf(joined) : joined);
 };
+
+const estimate = Number(option('--estimate')) || 0;
+if (estimate > 0) {
+  let state = 12345;
+  const draw = () => (state = (state * 16807) % 2147483647) / 2147483647;
+  const base = modules.map((m) => m.path).filter((p) => p !== entry);
+  const scores = [];
+  for (let k = 0; k < estimate; k++) {
+    const order = base.slice();
+    for (let j = 0; j < 40; j++) order.splice(Math.floor(draw() * order.length), 0, ...order.splice(Math.floor(draw() * order.length), 1));
+    scores.push(await size(order));
+  }
+  const mean = scores.reduce((a, b) => a + b, 0) / estimate;
+  const se = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / (estimate - 1) / estimate);
+  console.log(`${esm ? 'app bundling the ESM init' : 'script tag'}: built ${sizes(before)}; ${by} over ${estimate} fixed orders: mean ${mean.toFixed(1)} B (s.e. ${se.toFixed(1)})`);
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
+  process.exit(0);
+}
 
 let best = modules.map((m) => m.path).filter((p) => p !== entry);
 let bestSize = await size(best);
