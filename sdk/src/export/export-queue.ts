@@ -2,6 +2,8 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { encodeOtlpJson } from './otlp-json.js';
 import { log } from '../diag.js';
 
+const MAX_BACKOFF_MS = 60_000;
+
 /** Counters of the export pipeline, readable at any time through `st.stats()`. */
 export interface ExportStats {
   /** Spans the collector accepted (2xx). */
@@ -32,9 +34,8 @@ export interface ExportQueueOptions {
   maxPending: number;
   /** Spans per request. */
   maxBatch: number;
-  /** First retry delay; doubles per failure up to `maxBackoffMs`. */
+  /** First retry delay; doubles per failure up to `MAX_BACKOFF_MS`. */
   initialBackoffMs?: number;
-  maxBackoffMs?: number;
   serialize?: (spans: ReadableSpan[]) => Uint8Array;
 }
 
@@ -119,7 +120,7 @@ export function createExportQueue(options: ExportQueueOptions): ExportQueue {
     dropExcess();
     const jitter = 0.8 + Math.random() * 0.4;
     const delay = outcome.afterMs !== undefined ? Math.max(outcome.afterMs, 0) : backoffMs * jitter;
-    backoffMs = Math.min(backoffMs * 2, options.maxBackoffMs ?? 60_000);
+    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
     log.debug(`export failed (${outcome.reason}); ${queued.length} spans kept, retry in ${Math.round(delay)} ms`);
     retryTimer = setTimeout(() => {
       retryTimer = undefined;

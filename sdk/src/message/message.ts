@@ -229,10 +229,10 @@ export class ChatMessage implements Message, MessageHandle {
       recordOutcome(span, 'message', outcome, detail);
       const streamOutcome: StreamOutcome = outcome;
       for (const stream of this.messageStreams) if (!stream.ended) stream.end(streamOutcome, detail);
-      const settled = Promise.all(this.messageStreams.map((s) => s.settled)).then(() => undefined);
+      const settled = Promise.all(this.messageStreams.map((s) => s.settled));
       const runtime = this.messageDeps.runtime;
       runtime.settlers.add(this.endNow);
-      const done = Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, MESSAGE_SETTLE_MS))]).then(() =>
+      const done = Promise.race([settled, new Promise((resolve) => setTimeout(resolve, MESSAGE_SETTLE_MS))]).then(() =>
         this.endSpan(),
       );
       track(runtime, done);

@@ -9,8 +9,6 @@ export interface UnsampledBufferOptions {
   sink(spans: ReadableSpan[]): void;
   /** Traces (messages) buffered at once; the oldest is discarded beyond it. Default 20. */
   maxTraces?: number;
-  /** Spans kept per trace; later ones are discarded. Default 64. */
-  maxSpansPerTrace?: number;
   /** Estimated bytes held across all traces. Default 256 KiB. */
   maxBytes?: number;
 }
@@ -29,6 +27,8 @@ interface Pending {
   bytes: number;
 }
 
+/** Spans kept per trace; later ones are discarded. */
+const MAX_SPANS_PER_TRACE = 64;
 /** Decisions remembered for spans of a trace that end after its root (e.g. `chat.feedback`). */
 const MAX_DECIDED = 200;
 
@@ -72,7 +72,6 @@ export class UnsampledBuffer implements SpanProcessor {
   private readonly decided = new Map<string, KeptBy | false>();
   private heldSize = 0;
   private declare readonly maxTraces: number;
-  private declare readonly maxSpansPerTrace: number;
   private declare readonly maxBytes: number;
 
   private declare readonly bufferOptions: UnsampledBufferOptions;
@@ -80,7 +79,6 @@ export class UnsampledBuffer implements SpanProcessor {
   constructor(options: UnsampledBufferOptions) {
     this.bufferOptions = options;
     this.maxTraces = options.maxTraces ?? 20;
-    this.maxSpansPerTrace = options.maxSpansPerTrace ?? 64;
     this.maxBytes = options.maxBytes ?? 256 * 1024;
   }
 
@@ -105,7 +103,7 @@ export class UnsampledBuffer implements SpanProcessor {
       while (this.pendingTraces.size > this.maxTraces) this.evictOldest();
     }
     const size = estimateBytes(span);
-    if (entry.spans.length < this.maxSpansPerTrace) {
+    if (entry.spans.length < MAX_SPANS_PER_TRACE) {
       while (this.heldSize + size > this.maxBytes && this.pendingTraces.size > 1 && this.evictOldest(traceId));
       if (this.heldSize + size <= this.maxBytes) {
         entry.spans.push(span);

@@ -21,7 +21,7 @@ export interface SessionOptions {
 export interface Session {
   /** The current id (rotating first if the session expired), without marking activity. */
   peek(): string;
-  /** Marks activity; rotates an expired session. Returns a start notice once per new session. */
+  /** Marks activity; rotates an expired session. `started` is true once per new session; `previousId` is the session it replaced, if any. */
   touch(): { id: string; started: boolean; previousId?: string };
 }
 
@@ -38,7 +38,8 @@ function parse(raw: string | null): SessionRecord | undefined {
     const value = JSON.parse(raw) as Partial<SessionRecord>;
     if (typeof value.id === 'string' && STORED_ID.test(value.id) && typeof value.startedAt === 'number' && typeof value.lastActivity === 'number') {
       const { id, startedAt, lastActivity, previousId } = value;
-      return typeof previousId === 'string' && STORED_ID.test(previousId) ? { id, startedAt, lastActivity, previousId } : { id, startedAt, lastActivity };
+      // An undefined previousId is left out when the record is stored again (JSON).
+      return { id, startedAt, lastActivity, previousId: typeof previousId === 'string' && STORED_ID.test(previousId) ? previousId : undefined };
     }
   } catch {
     // corrupt entry: start a new session
@@ -63,8 +64,7 @@ export function createSession(options: SessionOptions): Session {
       record = stored;
     }
     if (record === undefined || expired(record, t)) {
-      const previousId = record?.id;
-      record = { id: newId(), startedAt: t, lastActivity: t, ...(previousId ? { previousId } : {}) };
+      record = { id: newId(), startedAt: t, lastActivity: t, previousId: record?.id };
       announced = false;
       options.store.set(SESSION_KEY, JSON.stringify(record));
     }
@@ -82,7 +82,7 @@ export function createSession(options: SessionOptions): Session {
       options.store.set(SESSION_KEY, JSON.stringify(r));
       const started = !announced;
       announced = true;
-      return started && r.previousId ? { id: r.id, started, previousId: r.previousId } : { id: r.id, started };
+      return { id: r.id, started, previousId: r.previousId };
     },
   };
 }
