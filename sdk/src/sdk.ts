@@ -92,7 +92,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);
   const presentationOffset = new PresentationOffset();
   const presentation = new PresentationWatch(presentationOffset);
-  const scheduler = new FrameScheduler((error) => log.warn('paint timing failed', error), presentationOffset, () => presentation.frameStarted());
+  const scheduler = new FrameScheduler(presentationOffset, () => presentation.frameStarted());
   const runtime: Runtime = {
     config,
     tracer,

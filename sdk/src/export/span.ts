@@ -59,7 +59,7 @@ export interface SpanInit {
   attributes: Attributes;
   resource: ReadableSpan['resource'];
   instrumentationScope: ReadableSpan['instrumentationScope'];
-  processor: Pick<SpanProcessor, 'onEnd'> & { onEnding?(span: Span): void };
+  processor: Pick<SpanProcessor, 'onEnd'>;
 }
 
 export class RecordingSpan implements Span {
@@ -187,7 +187,6 @@ export class RecordingSpan implements Span {
       this.endTime = this.startTime.slice() as HrTime;
       this.duration = [0, 0];
     }
-    this.spanHooks.onEnding?.(this);
     this.ended = true;
     this.spanHooks.onEnd(this);
   }

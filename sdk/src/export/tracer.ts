@@ -17,12 +17,12 @@ export function randomId(bytes: number): string {
   return id;
 }
 
-/** Calls every processor in order; one that throws never stops the others or the page. */
-function fanOut(processors: SpanProcessor[]): Pick<SpanProcessor, 'onStart' | 'onEnding' | 'onEnd'> {
-  const each = (hook: 'onStart' | 'onEnding' | 'onEnd') => (...args: unknown[]): void => {
+/** Calls every processor in order; one that throws never stops the others or the page. (None of the SDK's processors has `onEnding`.) */
+function fanOut(processors: SpanProcessor[]): Pick<SpanProcessor, 'onStart' | 'onEnd'> {
+  const each = (hook: 'onStart' | 'onEnd') => (...args: unknown[]): void => {
     for (const p of processors) safe(`span processor ${hook}`, () => (p[hook] as ((...a: unknown[]) => void) | undefined)?.apply(p, args));
   };
-  return { onStart: each('onStart'), onEnding: each('onEnding'), onEnd: each('onEnd') };
+  return { onStart: each('onStart'), onEnd: each('onEnd') };
 }
 
 /** The part of an OpenTelemetry `Tracer` the SDK uses (it never makes spans active itself). */

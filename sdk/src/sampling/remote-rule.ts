@@ -1,13 +1,15 @@
 import { log } from '../diag.js';
 import { parseSamplingRule, type SamplingRule } from './rule.js';
 
+/** A rule request without an answer after this long is abandoned. */
+const REQUEST_TIMEOUT_MS = 3000;
+
 export interface RemoteRuleOptions {
   url: string;
   /** The native fetch, captured before instrumentation: rule requests are never traced. */
   fetch: typeof fetch;
   /** Least time between two requests (timer and visibility return). */
   refreshMs: number;
-  timeoutMs?: number;
   now?: () => number;
 }
 
@@ -40,7 +42,7 @@ export function createRemoteSamplingRule(options: RemoteRuleOptions): RemoteSamp
   const request = async (): Promise<void> => {
     lastRequestAt = now();
     const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(), options.timeoutMs ?? 3000);
+    const timeout = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     try {
       const response = await options.fetch(options.url, {
         method: 'GET',

@@ -1,4 +1,5 @@
 import type { PresentationOffset } from './presentation-offset.js';
+import { log } from '../diag.js';
 
 /** Something waiting for the next paint: it marks what it has committed, then receives the paint time. */
 export interface PaintWaiter {
@@ -7,6 +8,8 @@ export interface PaintWaiter {
   beforeFrame(): void;
   painted(at: number): void;
 }
+
+const paintTimingFailed = (error: unknown): void => log.warn('paint timing failed', error);
 
 /**
  * One requestAnimationFrame per frame shared by every stream, then a zero-delay timer set inside the
@@ -20,13 +23,11 @@ export class FrameScheduler {
   private inFrame: PaintWaiter[] = [];
   private rafPending = false;
 
-  private declare readonly onError: (error: unknown) => void;
-  private declare readonly presentationOffset: PresentationOffset | undefined;
-  private declare readonly frameStart: (() => void) | undefined;
+  private declare readonly presentationOffset: PresentationOffset;
+  private declare readonly frameStart: () => void;
 
   /** `frameStart`: runs at the start of each frame the scheduler waits for, before its paint. */
-  constructor(onError: (error: unknown) => void, offset?: PresentationOffset, frameStart?: () => void) {
-    this.onError = onError;
+  constructor(offset: PresentationOffset, frameStart: () => void) {
     this.presentationOffset = offset;
     this.frameStart = frameStart;
   }
@@ -52,14 +53,14 @@ export class FrameScheduler {
         // Still marked queued: a waiter that commits while catching up is not queued for the next frame.
         waiter.beforeFrame();
       } catch (error) {
-        this.onError(error);
+        paintTimingFailed(error);
       }
       waiter.queuedForFrame = false;
     }
     try {
-      this.frameStart?.();
+      this.frameStart();
     } catch (error) {
-      this.onError(error);
+      paintTimingFailed(error);
     }
     setTimeout(this.onPainted, 0);
   };
@@ -67,16 +68,14 @@ export class FrameScheduler {
   private readonly onPainted = (): void => {
     let at = performance.now();
     const offset = this.presentationOffset;
-    if (offset !== undefined) {
-      offset.recordProbe(at);
-      at += offset.offsetMs;
-    }
+    offset.recordProbe(at);
+    at += offset.offsetMs;
     const frame = this.inFrame;
     for (let i = 0; i < frame.length; i++) {
       try {
         (frame[i] as PaintWaiter).painted(at);
       } catch (error) {
-        this.onError(error);
+        paintTimingFailed(error);
       }
     }
     frame.length = 0;
