@@ -13,7 +13,7 @@ export interface BatchOptions {
  * as soon as `maxBatch` are waiting, and synchronously on `forceFlush()` (the SDK calls it when the
  * page is hidden or left, then sends right away). The queue bounds memory and counts drops.
  */
-export function createBatchProcessor(queue: ExportQueue, options: BatchOptions): SpanProcessor {
+export function createBatchProcessor(queue: ExportQueue, options: BatchOptions): Pick<SpanProcessor, 'onEnd' | 'forceFlush' | 'shutdown'> {
   let waiting: ReadableSpan[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
@@ -25,7 +25,6 @@ export function createBatchProcessor(queue: ExportQueue, options: BatchOptions):
     if (spans.length > 0) queue.export(spans, () => undefined);
   };
   return {
-    onStart() {},
     onEnd(span) {
       if (closed || (span.spanContext().traceFlags & 1) === 0) return;
       waiting.push(span);

@@ -1,4 +1,4 @@
-import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config.js';
 import type { Session } from '../session/session.js';
 import { SessionSpanProcessor } from '../session/processor.js';
@@ -7,7 +7,7 @@ import { createExportQueue, type ExportQueue } from './export-queue.js';
 import { createFetchSender } from './fetch-sender.js';
 import { RedactionProcessor } from './redaction.js';
 import { createBatchProcessor } from './batch.js';
-import { TracerProvider } from './tracer.js';
+import { TracerProvider, type ProcessorHooks } from './tracer.js';
 
 const MAX_BATCH = 256;
 
@@ -17,7 +17,7 @@ export interface Pipeline {
   queue: ExportQueue;
 }
 
-export function createProvider(config: ResolvedConfig, session: Session, extra: SpanProcessor[], sampler: Sampler): Pipeline {
+export function createProvider(config: ResolvedConfig, session: Session, extra: ProcessorHooks[], sampler: Sampler): Pipeline {
   const queue = createExportQueue({
     send: createFetchSender({ url: config.endpoint, headers: config.exportHeaders, timeoutMs: config.exportTimeoutMillis }),
     maxPending: config.maxQueueSize,

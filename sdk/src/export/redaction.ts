@@ -1,5 +1,6 @@
-import type { AttributeValue, Attributes, Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ProcessorHooks } from './tracer.js';
 import { log, safe } from '../diag.js';
 
 /**
@@ -64,7 +65,7 @@ function redactAll(attributes: Attributes, span: { readonly name: string }, hook
 }
 
 /** Applies the redaction to ended spans; runs before every other processor's `onEnd`. */
-export class RedactionProcessor implements SpanProcessor {
+export class RedactionProcessor implements ProcessorHooks {
   private readonly redactHook: RedactAttribute | undefined;
   private readonly keepContent: boolean;
 
@@ -76,21 +77,11 @@ export class RedactionProcessor implements SpanProcessor {
     this.keepContent = captureContent;
   }
 
-  onStart(_span: Span, _parentContext: Context): void {}
-
   onEnd(span: ReadableSpan): void {
     safe('redaction', () => {
       // An ended span's attribute objects are still plain objects: edit them in place.
       redactAll(span.attributes as Attributes, span, this.redactHook, this.keepContent);
       for (const event of span.events) if (event.attributes) redactAll(event.attributes as Attributes, span, this.redactHook, this.keepContent);
     });
-  }
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
   }
 }

@@ -17,8 +17,11 @@ export function randomId(bytes: number): string {
   return id;
 }
 
+/** A span processor as the provider calls it: the hooks a processor has no use for may be left out. */
+export type ProcessorHooks = Partial<Pick<SpanProcessor, 'onStart' | 'onEnd' | 'forceFlush' | 'shutdown'>>;
+
 /** Calls every processor in order; one that throws never stops the others or the page. (None of the SDK's processors has `onEnding`.) */
-function fanOut(processors: SpanProcessor[]): Pick<SpanProcessor, 'onStart' | 'onEnd'> {
+function fanOut(processors: ProcessorHooks[]): Pick<SpanProcessor, 'onStart' | 'onEnd'> {
   const each = (hook: 'onStart' | 'onEnd') => (...args: unknown[]): void => {
     for (const p of processors) safe(`span processor ${hook}`, () => (p[hook] as ((...a: unknown[]) => void) | undefined)?.apply(p, args));
   };
@@ -31,7 +34,7 @@ export type SpanTracer = Pick<Tracer, 'startSpan'>;
 export interface TracerProviderOptions {
   resource: Record<string, string | number | boolean>;
   sampler: Sampler;
-  spanProcessors: SpanProcessor[];
+  spanProcessors: ProcessorHooks[];
 }
 
 /**
@@ -86,11 +89,11 @@ export class TracerProvider {
     return { startSpan };
   }
 
-  forceFlush(): Promise<void> {
-    return Promise.all(this.providerOptions.spanProcessors.map((p) => p.forceFlush())).then(() => undefined);
+  forceFlush(): Promise<unknown> {
+    return Promise.all(this.providerOptions.spanProcessors.map((p) => p.forceFlush?.()));
   }
 
-  shutdown(): Promise<void> {
-    return Promise.all(this.providerOptions.spanProcessors.map((p) => p.shutdown())).then(() => undefined);
+  shutdown(): Promise<unknown> {
+    return Promise.all(this.providerOptions.spanProcessors.map((p) => p.shutdown?.()));
   }
 }

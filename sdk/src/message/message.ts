@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 import type { Runtime } from '../runtime.js';
-import type { StreamRecorder, StreamOutcome } from '../streams/stream-recorder.js';
+import type { StreamRecorder } from '../streams/stream-recorder.js';
 import { recordOutcome } from '../streams/stream-recorder.js';
 import { CommitObserver, findRenderTarget } from '../timing/commit-observer.js';
 import { round } from '../timing/chunk-timeline.js';
@@ -227,8 +227,7 @@ export class ChatMessage implements Message, MessageHandle {
       this.messageDeps.onEnded(this);
       const span = this.span;
       recordOutcome(span, 'message', outcome, detail);
-      const streamOutcome: StreamOutcome = outcome;
-      for (const stream of this.messageStreams) if (!stream.ended) stream.end(streamOutcome, detail);
+      for (const stream of this.messageStreams) if (!stream.ended) stream.end(outcome, detail);
       const settled = Promise.all(this.messageStreams.map((s) => s.settled));
       const runtime = this.messageDeps.runtime;
       runtime.settlers.add(this.endNow);
@@ -260,10 +259,9 @@ export class ChatMessage implements Message, MessageHandle {
 
   regenerate(options?: StartMessageOptions): Message {
     return safe('regenerate', () => {
-      const link: Link = { context: this.span.spanContext(), attributes: { 'streamtrace.link.type': 'regenerate' } };
       const next = this.messageDeps.startMessage(
         { conversationId: this.conversation, ...options, attributes: { ...options?.attributes, 'streamtrace.message.regenerated_from': this.id } },
-        [link],
+        [{ context: this.span.spanContext(), attributes: { 'streamtrace.link.type': 'regenerate' } }],
       );
       this.messageEvent('chat.regenerate', 'message.regenerate', { 'streamtrace.message.next_id': next.id });
       if (!this.endRequested) this.cancel('regenerate');

@@ -1,17 +1,17 @@
-import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Span } from '@opentelemetry/sdk-trace-base';
+import type { ProcessorHooks } from '../export/tracer.js';
 import type { Session } from './session.js';
 import { safe } from '../diag.js';
 
 /** Puts `session.id` on every span; the first span of a new session carries the `session.start` event. */
-export class SessionSpanProcessor implements SpanProcessor {
+export class SessionSpanProcessor implements ProcessorHooks {
   private readonly sessionRef: Session;
 
   constructor(session: Session) {
     this.sessionRef = session;
   }
 
-  onStart(span: Span, _parentContext: Context): void {
+  onStart(span: Span): void {
     safe('session processor', () => {
       const notice = this.sessionRef.touch();
       span.setAttribute('session.id', notice.id);
@@ -20,15 +20,5 @@ export class SessionSpanProcessor implements SpanProcessor {
         span.addEvent('session.start', notice.previousId ? { 'session.id': notice.id, 'session.previous_id': notice.previousId } : { 'session.id': notice.id });
       }
     });
-  }
-
-  onEnd(_span: ReadableSpan): void {}
-
-  forceFlush(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  shutdown(): Promise<void> {
-    return Promise.resolve();
   }
 }

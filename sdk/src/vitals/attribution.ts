@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { Metric } from 'web-vitals';
+import { round } from '../timing/chunk-timeline.js';
 
 /**
  * The few attribution fields we record, computed from the metric's own entries the way
@@ -102,7 +103,7 @@ export function attributionAttributes(metric: Metric): Attributes {
   for (const key in raw) {
     const value = raw[key];
     if (typeof value === 'string') out[PREFIX + key] = value.slice(0, 256);
-    else if (typeof value === 'number' && Number.isFinite(value)) out[PREFIX + key] = Math.round(value * 1000) / 1000;
+    else if (typeof value === 'number' && Number.isFinite(value)) out[PREFIX + key] = round(value);
   }
   return out;
 }
