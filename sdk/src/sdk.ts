@@ -86,7 +86,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     new SessionSampler(() => session.peek(), sampleRate, config.keepUnsampled),
   );
   exportKept = (spans) => {
-    queue.export(spans, () => undefined);
+    queue.export(spans);
     for (const span of spans) safe('devtools', () => devtools.onEnd(span));
   };
   const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);

@@ -22,7 +22,7 @@ export function createBatchProcessor(queue: ExportQueue, options: BatchOptions):
     timer = undefined;
     const spans = waiting;
     waiting = [];
-    if (spans.length > 0) queue.export(spans, () => undefined);
+    if (spans.length > 0) queue.export(spans);
   };
   return {
     onEnd(span) {

@@ -19,14 +19,14 @@ describe('ExportQueue', () => {
       if (next.kind === 'ok') delivered.push(...names(body));
       return next;
     } });
-    q.export([span('a'), span('b')], () => {});
+    q.export([span('a'), span('b')]);
     await vi.advanceTimersByTimeAsync(0);
     expect(q.stats).toMatchObject({ spansPending: 2, exportFailures: 1 });
     await vi.advanceTimersByTimeAsync(150); // backoff ≈100 ms ±20 %
     expect(q.stats.exportFailures).toBe(2);
     await vi.advanceTimersByTimeAsync(4000); // Retry-After 5 s not yet over
     expect(delivered).toEqual([]);
-    q.export([span('c')], () => {});
+    q.export([span('c')]);
     await vi.advanceTimersByTimeAsync(1100);
     expect(delivered).toEqual(['a', 'b', 'c']);
     expect(q.stats).toMatchObject({ spansExported: 3, spansPending: 0, spansDropped: 0, exportRetries: 2 });
@@ -34,9 +34,9 @@ describe('ExportQueue', () => {
 
   it('drops the oldest beyond maxPending and counts them', async () => {
     const q = createExportQueue({ maxPending: 3, maxBatch: 10, initialBackoffMs: 60_000, serialize, send: async () => ({ kind: 'retry', reason: 'down' }) });
-    q.export([span('1')], () => {});
+    q.export([span('1')]);
     await q.forceFlush();
-    q.export([span('2'), span('3'), span('4'), span('5')], () => {});
+    q.export([span('2'), span('3'), span('4'), span('5')]);
     expect(q.stats).toMatchObject({ spansPending: 3, spansDropped: 2 });
     await q.shutdown();
   });
@@ -47,7 +47,7 @@ describe('ExportQueue', () => {
       sent.push(names(body));
       return sent.length === 1 ? { kind: 'drop', reason: 'status 500' } : { kind: 'ok' };
     } });
-    q.export([span('x'), span('y')], () => {});
+    q.export([span('x'), span('y')]);
     await q.forceFlush();
     expect(sent).toEqual([['x'], ['y']]);
     expect(q.stats).toMatchObject({ spansDropped: 1, spansExported: 1, exportFailures: 1 });

@@ -1,4 +1,4 @@
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { encodeOtlpJson } from './otlp-json.js';
 import { log } from '../diag.js';
 
@@ -40,12 +40,16 @@ export interface ExportQueueOptions {
 }
 
 /** The export queue as the batch processor and the SDK use it. */
-export interface ExportQueue extends Pick<SpanExporter, 'export' | 'forceFlush' | 'shutdown'> {
+export interface ExportQueue {
   readonly stats: ExportStats;
+  /** Takes ended spans (at once: the page never waits on the collector); ignored after shutdown. */
+  export(spans: ReadableSpan[]): void;
   /** Sends what waits now, ignoring any backoff (the page is being hidden or closed). */
   sendNow(): void;
   /** Resolves once the queue is empty or the collector failed (a retry is then scheduled). */
   forceFlush(): Promise<void>;
+  /** Flushes, then takes nothing more. */
+  shutdown(): Promise<void>;
 }
 
 /**
@@ -139,14 +143,10 @@ export function createExportQueue(options: ExportQueueOptions): ExportQueue {
 
   return {
     stats,
-    export(spans, resultCallback) {
-      if (shutDown) {
-        resultCallback({ code: 1, error: new Error('exporter shut down') });
-        return;
-      }
+    export(spans) {
+      if (shutDown) return;
       queued.push(...spans);
       dropExcess();
-      resultCallback({ code: 0 });
       pump(false);
     },
     sendNow: () => pump(true),

@@ -65,31 +65,34 @@ function span(s: ReadableSpan): Record<string, unknown> {
   };
 }
 
-/** `{ resourceSpans }`: spans grouped by resource (object identity), then by instrumentation scope, in order of first appearance. */
+/**
+ * `{ resourceSpans }`: spans grouped by instrumentation scope, in order of first appearance, under
+ * the first span's resource (the SDK has one tracer provider, so all its spans share one resource).
+ */
 export function toOtlpJson(spans: readonly ReadableSpan[]): { resourceSpans: Record<string, unknown>[] } {
-  const byResource = new Map<ReadableSpan['resource'], Map<string, ReadableSpan[]>>();
+  if (spans.length === 0) return { resourceSpans: [] };
+  const scopes = new Map<string, ReadableSpan[]>();
   for (const s of spans) {
-    let scopes = byResource.get(s.resource);
-    if (scopes === undefined) byResource.set(s.resource, (scopes = new Map()));
     const scope = s.instrumentationScope;
     const key = `${scope.name}@${scope.version || ''}:${scope.schemaUrl || ''}`;
     const list = scopes.get(key);
     if (list === undefined) scopes.set(key, [s]);
     else list.push(s);
   }
-  const resourceSpans: Record<string, unknown>[] = [];
-  for (const [resource, scopes] of byResource) {
-    const schemaUrl = resource.schemaUrl || undefined;
-    resourceSpans.push({
-      resource: { attributes: attributes(resource.attributes), droppedAttributesCount: 0, schemaUrl },
-      scopeSpans: Array.from(scopes.values(), (list) => {
-        const scope = (list[0] as ReadableSpan).instrumentationScope;
-        return { scope: { name: scope.name, version: scope.version }, spans: list.map(span), schemaUrl: scope.schemaUrl };
-      }),
-      schemaUrl,
-    });
-  }
-  return { resourceSpans };
+  const resource = (spans[0] as ReadableSpan).resource;
+  const schemaUrl = resource.schemaUrl || undefined;
+  return {
+    resourceSpans: [
+      {
+        resource: { attributes: attributes(resource.attributes), droppedAttributesCount: 0, schemaUrl },
+        scopeSpans: Array.from(scopes.values(), (list) => {
+          const scope = (list[0] as ReadableSpan).instrumentationScope;
+          return { scope: { name: scope.name, version: scope.version }, spans: list.map(span), schemaUrl: scope.schemaUrl };
+        }),
+        schemaUrl,
+      },
+    ],
+  };
 }
 
 /** The request body of OTLP/HTTP JSON. */
