@@ -27,7 +27,7 @@ import { SDK_VERSION } from './version.js';
 import { SessionSampler, isSessionSampled } from './sampling/session-sampler.js';
 import { createRemoteSamplingRule } from './sampling/remote-rule.js';
 import { UnsampledBuffer } from './sampling/unsampled-buffer.js';
-import { SampledOnly } from './sampling/sampled-only.js';
+import { sampledOnly } from './sampling/sampled-only.js';
 import type { SamplingState } from './sampling/state.js';
 import { watchPageErrors } from './errors/page-errors.js';
 
@@ -82,7 +82,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   const { provider, queue } = createProvider(
     config,
     session,
-    config.keepUnsampled ? [unsampled, new SampledOnly(devtools)] : [devtools],
+    config.keepUnsampled ? [unsampled, sampledOnly(devtools)] : [devtools],
     new SessionSampler(() => session.peek(), sampleRate, config.keepUnsampled),
   );
   exportKept = (spans) => {

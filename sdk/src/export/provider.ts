@@ -1,11 +1,11 @@
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config.js';
 import type { Session } from '../session/session.js';
-import { SessionSpanProcessor } from '../session/processor.js';
+import { sessionProcessor } from '../session/processor.js';
 import { SDK_VERSION } from '../version.js';
 import { createExportQueue, type ExportQueue } from './export-queue.js';
 import { createFetchSender } from './fetch-sender.js';
-import { RedactionProcessor } from './redaction.js';
+import { redactionProcessor } from './redaction.js';
 import { createBatchProcessor } from './batch.js';
 import { TracerProvider, type ProcessorHooks } from './tracer.js';
 
@@ -37,8 +37,8 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
     resource,
     sampler,
     spanProcessors: [
-      new SessionSpanProcessor(session),
-      new RedactionProcessor(config.redactAttribute, config.captureContent),
+      sessionProcessor(session),
+      redactionProcessor(config.redactAttribute, config.captureContent),
       ...extra,
       // Batches sampled spans into the queue (the SDK flushes it on visibilitychange→hidden and
       // pagehide); the queue bounds memory and retries while the collector is unreachable.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { RedactionProcessor, redactContentParams } from './redaction.js';
+import { redactionProcessor, redactContentParams } from './redaction.js';
 
 const ended = (attributes: Record<string, unknown>, eventAttributes: Record<string, unknown> = {}): ReadableSpan =>
   ({ name: 'chat.stream', attributes, events: [{ name: 'e', attributes: eventAttributes, time: [0, 0] }] }) as unknown as ReadableSpan;
@@ -8,7 +8,7 @@ const ended = (attributes: Record<string, unknown>, eventAttributes: Record<stri
 describe('RedactionProcessor', () => {
   it('applies the hook to span and event attributes; undefined removes, a throwing hook fails closed', () => {
     const span = ended({ 'user.email': 'a@b.c', keep: 1, boom: 'x' }, { 'user.email': 'a@b.c' });
-    new RedactionProcessor((key, value) => {
+    redactionProcessor((key, value) => {
       if (key === 'boom') throw new Error('no');
       return key === 'user.email' ? undefined : value;
     }, false).onEnd(span);
@@ -18,10 +18,10 @@ describe('RedactionProcessor', () => {
 
   it('removes authorization/cookie attributes and, without captureContent, prompt query values', () => {
     const span = ended({ 'http.request.header.authorization': 'Bearer x', 'url.full': 'http://h/s?message=hello%20there&fault=stall#f' });
-    new RedactionProcessor(undefined, false).onEnd(span);
+    redactionProcessor(undefined, false).onEnd(span);
     expect(span.attributes).toEqual({ 'url.full': 'http://h/s?message=REDACTED&fault=stall#f' });
     const kept = ended({ 'url.full': 'http://h/s?message=hi' });
-    new RedactionProcessor(undefined, true).onEnd(kept);
+    redactionProcessor(undefined, true).onEnd(kept);
     expect(kept.attributes['url.full']).toBe('http://h/s?message=hi');
   });
 
@@ -35,7 +35,7 @@ describe('RedactionProcessor', () => {
       'K.cookie', 'streamtrace.chunk.index', 'url.full',
     ];
     const span = ended(Object.fromEntries(keys.map((k) => [k, 1])), Object.fromEntries(keys.map((k) => [k, 'v'])));
-    new RedactionProcessor(undefined, true).onEnd(span);
+    redactionProcessor(undefined, true).onEnd(span);
     const kept = keys.filter((k) => !pattern.test(k));
     expect(Object.keys(span.attributes)).toEqual(kept);
     expect(Object.keys(span.events[0]?.attributes ?? {})).toEqual(kept);

@@ -1,6 +1,5 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { ProcessorHooks } from './tracer.js';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { log, safe } from '../diag.js';
 
 /**
@@ -65,23 +64,14 @@ function redactAll(attributes: Attributes, span: { readonly name: string }, hook
 }
 
 /** Applies the redaction to ended spans; runs before every other processor's `onEnd`. */
-export class RedactionProcessor implements ProcessorHooks {
-  private readonly redactHook: RedactAttribute | undefined;
-  private readonly keepContent: boolean;
-
-  constructor(
-    hook: RedactAttribute | undefined,
-    captureContent: boolean,
-  ) {
-    this.redactHook = hook;
-    this.keepContent = captureContent;
-  }
-
-  onEnd(span: ReadableSpan): void {
-    safe('redaction', () => {
-      // An ended span's attribute objects are still plain objects: edit them in place.
-      redactAll(span.attributes as Attributes, span, this.redactHook, this.keepContent);
-      for (const event of span.events) if (event.attributes) redactAll(event.attributes as Attributes, span, this.redactHook, this.keepContent);
-    });
-  }
+export function redactionProcessor(hook: RedactAttribute | undefined, captureContent: boolean): Pick<SpanProcessor, 'onEnd'> {
+  return {
+    onEnd(span) {
+      safe('redaction', () => {
+        // An ended span's attribute objects are still plain objects: edit them in place.
+        redactAll(span.attributes as Attributes, span, hook, captureContent);
+        for (const event of span.events) if (event.attributes) redactAll(event.attributes as Attributes, span, hook, captureContent);
+      });
+    },
+  };
 }

@@ -1,28 +1,15 @@
-import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ProcessorHooks } from '../export/tracer.js';
 import { isSampled } from './unsampled-buffer.js';
 
 /** Passes only sampled spans to `inner` on end: recorded-but-unsampled spans stay inside the SDK until kept. */
-export class SampledOnly implements SpanProcessor {
-  private declare readonly sampledInner: SpanProcessor;
-
-  constructor(inner: SpanProcessor) {
-    this.sampledInner = inner;
-  }
-
-  onStart(span: Span, parentContext: Context): void {
-    this.sampledInner.onStart(span, parentContext);
-  }
-
-  onEnd(span: ReadableSpan): void {
-    if (isSampled(span)) this.sampledInner.onEnd(span);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.sampledInner.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.sampledInner.shutdown();
-  }
+export function sampledOnly(inner: SpanProcessor): ProcessorHooks {
+  return {
+    onStart: (span, parentContext) => inner.onStart(span, parentContext),
+    onEnd(span) {
+      if (isSampled(span)) inner.onEnd(span);
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
+  };
 }

@@ -55,8 +55,8 @@ let eventStampsOk: boolean | undefined;
 /** Converts a `performance.now()` value to epoch milliseconds. */
 export const toEpochMs = (t: number): number => performance.timeOrigin + t;
 
-/** Converts a `performance.now()` value to an OpenTelemetry time input (epoch ms). */
-export const toSpanTime = toEpochMs;
+/** `toSpanTime`: converts a `performance.now()` value to an OpenTelemetry time input (epoch ms). */
+export { toEpochMs as toSpanTime };
 
 let hiddenState: boolean | undefined;
 let visibleSinceAt = 0;
