@@ -49,14 +49,8 @@ export function toHrTime(input?: TimeInput): HrTime {
   return millisToHrTime(typeof input !== 'number' ? performance.timeOrigin + now : input <= now ? performance.timeOrigin + input : input);
 }
 
-export interface SpanInit {
-  name: string;
-  kind: SpanKind;
-  spanContext: SpanContext;
-  parentSpanContext: SpanContext | undefined;
-  startTime: TimeInput | undefined;
-  links: Link[] | undefined;
-  attributes: Attributes;
+/** What every span of one tracer shares. */
+export interface SpanOrigin {
   resource: ReadableSpan['resource'];
   instrumentationScope: ReadableSpan['instrumentationScope'];
   processor: Pick<SpanProcessor, 'onEnd'>;
@@ -80,19 +74,28 @@ export class RecordingSpan implements Span {
   droppedEventsCount = 0;
   droppedLinksCount = 0;
   private readonly ownSpanContext: SpanContext;
-  private readonly spanHooks: SpanInit['processor'];
+  private readonly spanHooks: SpanOrigin['processor'];
 
-  constructor(init: SpanInit) {
-    this.name = init.name;
-    this.kind = init.kind;
-    this.ownSpanContext = init.spanContext;
-    this.parentSpanContext = init.parentSpanContext;
-    this.resource = init.resource;
-    this.instrumentationScope = init.instrumentationScope;
-    this.spanHooks = init.processor;
-    this.startTime = toHrTime(init.startTime);
-    if (init.links) this.addLinks(init.links);
-    this.setAttributes(init.attributes);
+  constructor(
+    origin: SpanOrigin,
+    name: string,
+    kind: SpanKind,
+    spanContext: SpanContext,
+    parentSpanContext: SpanContext | undefined,
+    startTime: TimeInput | undefined,
+    links: Link[],
+    attributes: Attributes,
+  ) {
+    this.name = name;
+    this.kind = kind;
+    this.ownSpanContext = spanContext;
+    this.parentSpanContext = parentSpanContext;
+    this.resource = origin.resource;
+    this.instrumentationScope = origin.instrumentationScope;
+    this.spanHooks = origin.processor;
+    this.startTime = toHrTime(startTime);
+    this.addLinks(links);
+    this.setAttributes(attributes);
   }
 
   spanContext(): SpanContext {

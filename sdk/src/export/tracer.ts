@@ -1,6 +1,6 @@
 import { TraceFlags, context as apiContext, trace, type Context, type Span as ApiSpan, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { SamplingDecision, type ReadableSpan, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { RecordingSpan, sanitize } from './span.js';
+import { RecordingSpan, sanitize, type SpanOrigin } from './span.js';
 import { safe } from '../diag.js';
 
 /** `@opentelemetry/core`'s suppressTracing key (api context keys are `Symbol.for(description)`). */
@@ -57,7 +57,7 @@ export class TracerProvider {
   }
 
   getTracer(name: string, version?: string): SpanTracer {
-    const scope = { name, version };
+    const origin: SpanOrigin = { resource: this.spanResource, instrumentationScope: { name, version }, processor: this.processors };
     const startSpan = (spanName: string, spanOptions: SpanOptions = {}, ctx: Context = apiContext.active()): ApiSpan => {
       if (spanOptions.root) ctx = trace.deleteSpan(ctx);
       const parent = trace.getSpanContext(ctx);
@@ -71,18 +71,7 @@ export class TracerProvider {
       const result = this.providerOptions.sampler.shouldSample(ctx, traceId, spanName, kind, attributes, links);
       const spanContext = { traceId, spanId, traceFlags: result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE, traceState: result.traceState ?? validParent?.traceState };
       if (result.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
-      const span = new RecordingSpan({
-        name: spanName,
-        kind,
-        spanContext,
-        parentSpanContext: validParent,
-        startTime: spanOptions.startTime,
-        links,
-        attributes: { ...attributes, ...result.attributes },
-        resource: this.spanResource,
-        instrumentationScope: scope,
-        processor: this.processors,
-      });
+      const span = new RecordingSpan(origin, spanName, kind, spanContext, validParent, spanOptions.startTime, links, { ...attributes, ...result.attributes });
       this.processors.onStart(span, ctx);
       return span;
     };
