@@ -5,7 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { encodeOtlpJson, toOtlpJson } from './otlp-json.js';
-import { TracerProvider } from './tracer.js';
+import { createTracerProvider } from './tracer.js';
 
 const alwaysOn = { shouldSample: () => ({ decision: 2 }) };
 const collect = (into: ReadableSpan[]) => ({ onStart() {}, onEnd: (s: ReadableSpan) => void into.push(s), forceFlush: async () => {}, shutdown: async () => {} });
@@ -59,7 +59,7 @@ describe('OTLP JSON encoder', () => {
 
   it('writes the same bytes as otlp-transformer for spans of our tracer', () => {
     const spans: ReadableSpan[] = [];
-    const provider = new TracerProvider({ resource: { 'service.name': 'web', n: 3 }, sampler: alwaysOn, spanProcessors: [collect(spans)] });
+    const provider = createTracerProvider({ resource: { 'service.name': 'web', n: 3 }, sampler: alwaysOn, spanProcessors: [collect(spans)] });
     record(provider.getTracer('@streamtrace/web', '0.1.0'), provider.getTracer('other'));
     expect(spans).toHaveLength(4);
     const ours = text(encodeOtlpJson(spans));
@@ -83,7 +83,7 @@ describe('OTLP JSON encoder', () => {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'we"b\\\n', 'ü\u2028': '😀' }), spanProcessors: [new SimpleSpanProcessor(exporter)] });
     const ours: ReadableSpan[] = [];
-    const own = new TracerProvider({ resource: { 'service.name': 'we"b\\\n', 'ü\u2028': '😀' }, sampler: alwaysOn, spanProcessors: [collect(ours)] });
+    const own = createTracerProvider({ resource: { 'service.name': 'we"b\\\n', 'ü\u2028': '😀' }, sampler: alwaysOn, spanProcessors: [collect(ours)] });
     for (const tracer of [provider.getTracer('s"cope', ''), own.getTracer('s"cope')]) {
       const span = tracer.startSpan('na"me\t\u0001', {
         attributes: { '': 'empty key', 'q"uote': 'line\nbreak\u0000', nan: NaN, inf: -Infinity, big: 2 ** 60, neg0: -0, tiny: 5e-324, mixed: [null, 1, undefined, 2] as number[], empty: [] },

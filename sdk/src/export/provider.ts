@@ -7,7 +7,7 @@ import { createExportQueue, type ExportQueue } from './export-queue.js';
 import { createFetchSender } from './fetch-sender.js';
 import { redactionProcessor } from './redaction.js';
 import { createBatchProcessor } from './batch.js';
-import { TracerProvider, type ProcessorHooks } from './tracer.js';
+import { createTracerProvider, type ProcessorHooks, type TracerProvider } from './tracer.js';
 
 const MAX_BATCH = 256;
 
@@ -33,7 +33,7 @@ export function createProvider(config: ResolvedConfig, session: Session, extra: 
     ...(nav?.userAgent ? { 'user_agent.original': nav.userAgent } : {}),
     ...config.resourceAttributes,
   };
-  const provider = new TracerProvider({
+  const provider = createTracerProvider({
     resource,
     sampler,
     spanProcessors: [

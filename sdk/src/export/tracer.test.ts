@@ -4,7 +4,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { toOtlpJson } from './otlp-json.js';
-import { TracerProvider, randomId } from './tracer.js';
+import { createTracerProvider, randomId } from './tracer.js';
 import { createBatchProcessor } from './batch.js';
 import { createExportQueue } from './export-queue.js';
 
@@ -70,7 +70,7 @@ describe('TracerProvider', () => {
 
     const ended: ReadableSpan[] = [];
     const ours = scenario(
-      new TracerProvider({
+      createTracerProvider({
         resource: attributes,
         sampler: byName,
         spanProcessors: [{ onStart() {}, onEnd: (s) => void ended.push(s), forceFlush: async () => {}, shutdown: async () => {} }],
@@ -90,7 +90,7 @@ describe('TracerProvider', () => {
 
   it('leaves undefined event attribute values out (the OpenTelemetry SDK exports them as empty values)', () => {
     const ended: ReadableSpan[] = [];
-    const tracer = new TracerProvider({ resource: {}, sampler: byName, spanProcessors: [{ onStart() {}, onEnd: (s) => void ended.push(s), forceFlush: async () => {}, shutdown: async () => {} }] }).getTracer('t');
+    const tracer = createTracerProvider({ resource: {}, sampler: byName, spanProcessors: [{ onStart() {}, onEnd: (s) => void ended.push(s), forceFlush: async () => {}, shutdown: async () => {} }] }).getTracer('t');
     const span = tracer.startSpan('chat.stream');
     span.addEvent('chunk', { 'streamtrace.chunk.index': 1, 'streamtrace.chunk.paint_ms': undefined });
     span.end();
@@ -99,7 +99,7 @@ describe('TracerProvider', () => {
 
   it('starts children in the parent trace from the active context and makes valid random ids', () => {
     const ended: ReadableSpan[] = [];
-    const tracer = new TracerProvider({ resource: {}, sampler: byName, spanProcessors: [{ onStart() {}, onEnd: (s) => void ended.push(s), forceFlush: async () => {}, shutdown: async () => {} }] }).getTracer('t');
+    const tracer = createTracerProvider({ resource: {}, sampler: byName, spanProcessors: [{ onStart() {}, onEnd: (s) => void ended.push(s), forceFlush: async () => {}, shutdown: async () => {} }] }).getTracer('t');
     const parent = tracer.startSpan('parent');
     // Without a context manager the active context stays ROOT: a new trace, as with the OpenTelemetry SDK.
     context.with(trace.setSpan(context.active(), parent), () => tracer.startSpan('outer').end());
@@ -119,7 +119,7 @@ describe('BatchProcessor', () => {
     const sent: number[] = [];
     const queue = createExportQueue({ maxPending: 100, maxBatch: 100, serialize: (spans) => new Uint8Array(spans.length), send: async (body) => (sent.push(body.length), { kind: 'ok' }) });
     const batch = createBatchProcessor(queue, { delayMs: 60_000, maxBatch: 3 });
-    const tracer = new TracerProvider({ resource: {}, sampler: byName, spanProcessors: [batch] }).getTracer('t');
+    const tracer = createTracerProvider({ resource: {}, sampler: byName, spanProcessors: [batch] }).getTracer('t');
     for (const name of ['a', 'b', 'record.x', 'c']) tracer.startSpan(name).end();
     await queue.forceFlush();
     expect(sent).toEqual([3]);

@@ -37,52 +37,45 @@ export interface TracerProviderOptions {
   spanProcessors: ProcessorHooks[];
 }
 
+export interface TracerProvider {
+  getTracer(name: string, version?: string): SpanTracer;
+  forceFlush(): Promise<unknown>;
+  shutdown(): Promise<unknown>;
+}
+
 /**
  * A tracer provider with `@opentelemetry/sdk-trace`'s `startSpan` semantics (parent from the
  * context, `root`, suppressed tracing, the sampler's decision, attributes and trace state;
  * NOT_RECORD gives a non-recording span that still propagates) and nothing else: the SDK never
  * registers it globally, so its spans are only ours.
  */
-export class TracerProvider {
-  private readonly processors: ReturnType<typeof fanOut>;
-  private readonly spanResource: ReadableSpan['resource'];
-
-  private readonly providerOptions: TracerProviderOptions;
-
-  constructor(options: TracerProviderOptions) {
-    this.providerOptions = options;
-    this.processors = fanOut(options.spanProcessors);
-    // Only `attributes` (and an absent schemaUrl) is read from a span's resource: by the OTLP encoder.
-    this.spanResource = { attributes: { ...options.resource } } as unknown as ReadableSpan['resource'];
-  }
-
-  getTracer(name: string, version?: string): SpanTracer {
-    const origin: SpanOrigin = { resource: this.spanResource, instrumentationScope: { name, version }, processor: this.processors };
-    const startSpan = (spanName: string, spanOptions: SpanOptions = {}, ctx: Context = apiContext.active()): ApiSpan => {
-      if (spanOptions.root) ctx = trace.deleteSpan(ctx);
-      const parent = trace.getSpanContext(ctx);
-      const validParent = parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
-      const traceId = validParent?.traceId ?? randomId(16);
-      const kind = spanOptions.kind ?? 0;
-      const links = (spanOptions.links ?? []).map((link) => ({ context: link.context, attributes: sanitize(link.attributes)[0] }));
-      const [attributes] = sanitize(spanOptions.attributes);
-      const spanId = randomId(8);
-      if (ctx.getValue(SUPPRESS_TRACING) === true) return trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE });
-      const result = this.providerOptions.sampler.shouldSample(ctx, traceId, spanName, kind, attributes, links);
-      const spanContext = { traceId, spanId, traceFlags: result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE, traceState: result.traceState ?? validParent?.traceState };
-      if (result.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
-      const span = new RecordingSpan(origin, spanName, kind, spanContext, validParent, spanOptions.startTime, links, { ...attributes, ...result.attributes });
-      this.processors.onStart(span, ctx);
-      return span;
-    };
-    return { startSpan };
-  }
-
-  forceFlush(): Promise<unknown> {
-    return Promise.all(this.providerOptions.spanProcessors.map((p) => p.forceFlush?.()));
-  }
-
-  shutdown(): Promise<unknown> {
-    return Promise.all(this.providerOptions.spanProcessors.map((p) => p.shutdown?.()));
-  }
+export function createTracerProvider(options: TracerProviderOptions): TracerProvider {
+  const processors = fanOut(options.spanProcessors);
+  // Only `attributes` (and an absent schemaUrl) is read from a span's resource: by the OTLP encoder.
+  const spanResource = { attributes: { ...options.resource } } as unknown as ReadableSpan['resource'];
+  return {
+    getTracer(name, version) {
+      const origin: SpanOrigin = { resource: spanResource, instrumentationScope: { name, version }, processor: processors };
+      const startSpan = (spanName: string, spanOptions: SpanOptions = {}, ctx: Context = apiContext.active()): ApiSpan => {
+        if (spanOptions.root) ctx = trace.deleteSpan(ctx);
+        const parent = trace.getSpanContext(ctx);
+        const validParent = parent !== undefined && trace.isSpanContextValid(parent) ? parent : undefined;
+        const traceId = validParent?.traceId ?? randomId(16);
+        const kind = spanOptions.kind ?? 0;
+        const links = (spanOptions.links ?? []).map((link) => ({ context: link.context, attributes: sanitize(link.attributes)[0] }));
+        const [attributes] = sanitize(spanOptions.attributes);
+        const spanId = randomId(8);
+        if (ctx.getValue(SUPPRESS_TRACING) === true) return trace.wrapSpanContext({ traceId, spanId, traceFlags: TraceFlags.NONE });
+        const result = options.sampler.shouldSample(ctx, traceId, spanName, kind, attributes, links);
+        const spanContext = { traceId, spanId, traceFlags: result.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE, traceState: result.traceState ?? validParent?.traceState };
+        if (result.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
+        const span = new RecordingSpan(origin, spanName, kind, spanContext, validParent, spanOptions.startTime, links, { ...attributes, ...result.attributes });
+        processors.onStart(span, ctx);
+        return span;
+      };
+      return { startSpan };
+    },
+    forceFlush: () => Promise.all(options.spanProcessors.map((p) => p.forceFlush?.())),
+    shutdown: () => Promise.all(options.spanProcessors.map((p) => p.shutdown?.())),
+  };
 }
