@@ -7,9 +7,9 @@ import { createSession } from './session/session.js';
 import { createProvider } from './export/provider.js';
 import type { ExportStats } from './export/export-queue.js';
 import { DevtoolsBridgeProcessor, bridgeSink } from './devtools/bridge.js';
-import { FrameScheduler } from './timing/frame-scheduler.js';
+import { createFrameScheduler } from './timing/frame-scheduler.js';
 import { PresentationOffset } from './timing/presentation-offset.js';
-import { PresentationWatch } from './timing/presentation-watch.js';
+import { createPresentationWatch } from './timing/presentation-watch.js';
 import { ChatMessage, type Message, type StartMessageOptions } from './message/message.js';
 import { MessageRegistry } from './message/registry.js';
 import { StreamRecorder, type Transport } from './streams/stream-recorder.js';
@@ -91,8 +91,8 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   };
   const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);
   const presentationOffset = new PresentationOffset();
-  const presentation = new PresentationWatch(presentationOffset);
-  const scheduler = new FrameScheduler(presentationOffset, () => presentation.frameStarted());
+  const presentation = createPresentationWatch(presentationOffset);
+  const scheduler = createFrameScheduler(presentationOffset, () => presentation.frameStarted());
   const runtime: Runtime = {
     config,
     tracer,

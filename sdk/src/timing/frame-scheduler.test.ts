@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameScheduler, type PaintWaiter } from './frame-scheduler.js';
+import { createFrameScheduler, type FrameScheduler, type PaintWaiter } from './frame-scheduler.js';
 import { PresentationOffset } from './presentation-offset.js';
 
 function nextPaint(scheduler: FrameScheduler): Promise<{ at: number; before: number; after: number }> {
@@ -16,7 +16,7 @@ function nextPaint(scheduler: FrameScheduler): Promise<{ at: number; before: num
 
 describe('frame scheduler', () => {
   it('reports the probe time itself while no presentation offset is known', async () => {
-    const { at, before, after } = await nextPaint(new FrameScheduler(new PresentationOffset(), () => undefined));
+    const { at, before, after } = await nextPaint(createFrameScheduler(new PresentationOffset(), () => undefined));
     expect(at).toBeGreaterThanOrEqual(before);
     expect(at).toBeLessThanOrEqual(after);
   });
@@ -27,7 +27,7 @@ describe('frame scheduler', () => {
     for (let k = 0; k < 3; k++) offset.recordProbe(10 + k * 16.7);
     offset.addEntry(43, 43.4 + 14.3);
     expect(offset.offsetMs).toBeCloseTo(14.3, 6);
-    const scheduler = new FrameScheduler(offset, () => undefined);
+    const scheduler = createFrameScheduler(offset, () => undefined);
     const { at, before, after } = await nextPaint(scheduler);
     expect(at).toBeGreaterThanOrEqual(before + 14.3);
     expect(at).toBeLessThanOrEqual(after + 14.3);
@@ -35,7 +35,7 @@ describe('frame scheduler', () => {
 
   it('runs its frame-start hook once per frame, before the frame is painted', async () => {
     const order: string[] = [];
-    const scheduler = new FrameScheduler(new PresentationOffset(), () => order.push('frame start'));
+    const scheduler = createFrameScheduler(new PresentationOffset(), () => order.push('frame start'));
     const waiter: PaintWaiter = {
       queuedForFrame: false,
       beforeFrame: () => order.push('before frame'),

@@ -11,42 +11,43 @@ export interface PaintWaiter {
 
 const paintTimingFailed = (error: unknown): void => log.warn('paint timing failed', error);
 
+export interface FrameScheduler {
+  request(waiter: PaintWaiter): void;
+}
+
 /**
  * One requestAnimationFrame per frame shared by every stream, then a zero-delay timer set inside the
  * rAF callback: it runs in the first task after the frame's main-thread commit, which tracks real
  * presentation within a frame (see docs measuring.md; checked against Chromium's presentation time
  * by test/e2e/sdk-paint-truth.spec.ts), unlike the rAF timestamp (the frame's start). A timer, not
  * a MessageChannel message: posting one costs about 2.5× as much main-thread time, every frame.
+ * `frameStart` runs at the start of each frame the scheduler waits for, before its paint.
  */
-export class FrameScheduler {
-  private waitingNext: PaintWaiter[] = [];
-  private inFrame: PaintWaiter[] = [];
-  private rafPending = false;
+export function createFrameScheduler(offset: PresentationOffset, frameStart: () => void): FrameScheduler {
+  let waitingNext: PaintWaiter[] = [];
+  let inFrame: PaintWaiter[] = [];
+  let rafPending = false;
 
-  private declare readonly presentationOffset: PresentationOffset;
-  private declare readonly frameStart: () => void;
-
-  /** `frameStart`: runs at the start of each frame the scheduler waits for, before its paint. */
-  constructor(offset: PresentationOffset, frameStart: () => void) {
-    this.presentationOffset = offset;
-    this.frameStart = frameStart;
-  }
-
-  request(waiter: PaintWaiter): void {
-    if (waiter.queuedForFrame) return;
-    waiter.queuedForFrame = true;
-    this.waitingNext.push(waiter);
-    if (!this.rafPending && typeof requestAnimationFrame === 'function') {
-      this.rafPending = true;
-      requestAnimationFrame(this.onFrame);
+  const onPainted = (): void => {
+    let at = performance.now();
+    offset.recordProbe(at);
+    at += offset.offsetMs;
+    const frame = inFrame;
+    for (let i = 0; i < frame.length; i++) {
+      try {
+        (frame[i] as PaintWaiter).painted(at);
+      } catch (error) {
+        paintTimingFailed(error);
+      }
     }
-  }
+    frame.length = 0;
+  };
 
-  private readonly onFrame = (): void => {
-    this.rafPending = false;
-    const frame = this.waitingNext;
-    this.waitingNext = this.inFrame;
-    this.inFrame = frame;
+  const onFrame = (): void => {
+    rafPending = false;
+    const frame = waitingNext;
+    waitingNext = inFrame;
+    inFrame = frame;
     for (let i = 0; i < frame.length; i++) {
       const waiter = frame[i] as PaintWaiter;
       try {
@@ -58,26 +59,22 @@ export class FrameScheduler {
       waiter.queuedForFrame = false;
     }
     try {
-      this.frameStart();
+      frameStart();
     } catch (error) {
       paintTimingFailed(error);
     }
-    setTimeout(this.onPainted, 0);
+    setTimeout(onPainted, 0);
   };
 
-  private readonly onPainted = (): void => {
-    let at = performance.now();
-    const offset = this.presentationOffset;
-    offset.recordProbe(at);
-    at += offset.offsetMs;
-    const frame = this.inFrame;
-    for (let i = 0; i < frame.length; i++) {
-      try {
-        (frame[i] as PaintWaiter).painted(at);
-      } catch (error) {
-        paintTimingFailed(error);
+  return {
+    request(waiter) {
+      if (waiter.queuedForFrame) return;
+      waiter.queuedForFrame = true;
+      waitingNext.push(waiter);
+      if (!rafPending && typeof requestAnimationFrame === 'function') {
+        rafPending = true;
+        requestAnimationFrame(onFrame);
       }
-    }
-    frame.length = 0;
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresentationOffset } from './presentation-offset.js';
-import { MARK_ID, PresentationWatch } from './presentation-watch.js';
+import { MARK_ID, createPresentationWatch, type PresentationWatch } from './presentation-watch.js';
 
 type Entry = { entryType: string; identifier?: string; paintTime?: number; presentationTime?: number };
 
@@ -34,7 +34,7 @@ function startWatch(): { watch: PresentationWatch; offset: PresentationOffset; o
   answer.innerHTML = '<p>Earlier text</p>';
   document.body.append(answer);
   const offset = new PresentationOffset();
-  const watch = new PresentationWatch(offset);
+  const watch = createPresentationWatch(offset);
   const stop = watch.start();
   watch.watchTarget(answer);
   return { watch, offset, observer: ElementTimingObserver.last as ElementTimingObserver, answer, stop };
@@ -197,10 +197,10 @@ describe('presentation watch', () => {
         }
       },
     );
-    const stop = new PresentationWatch(new PresentationOffset()).start();
+    const stop = createPresentationWatch(new PresentationOffset()).start();
     expect(constructed).toBe(0);
     stop();
     vi.stubGlobal('PerformanceObserver', undefined);
-    expect(() => new PresentationWatch(new PresentationOffset()).start()()).not.toThrow();
+    expect(() => createPresentationWatch(new PresentationOffset()).start()()).not.toThrow();
   });
 });

@@ -29,64 +29,66 @@ interface PresentedEntry extends PerformanceEntry {
  * chunk. Nothing is inserted; an element that already has the attribute is left alone (every element
  * entry of the page is a sample anyway). Without Element Timing (other engines) nothing is learnt.
  */
-export class PresentationWatch {
-  private watchedTarget: ParentNode | undefined;
-  private lastElement: Element | null = null;
-  private markedElement: Element | undefined;
-  private nextMarkAt = 0;
-  private unmarkTimer: ReturnType<typeof setTimeout> | undefined;
-
-  private declare readonly presentationOffset: PresentationOffset;
-
-  constructor(offset: PresentationOffset) {
-    this.presentationOffset = offset;
-  }
-
+export interface PresentationWatch {
   /** Starts observing; returns the undo. Without Element Timing support it does nothing (no offset). */
-  start(): () => void {
-    if (!globalThis.PerformanceObserver?.supportedEntryTypes?.includes('element')) return () => undefined;
-    const observer = new PerformanceObserver(this.onEntries);
-    observer.observe({ type: 'element' });
-    return () => {
-      observer.disconnect();
-      this.unmark();
-      this.nextMarkAt = Infinity;
-    };
-  }
-
+  start(): () => void;
   /** The render target of the latest message: what it holds now is painted already. */
-  watchTarget(target: Node): void {
-    this.watchedTarget = target as ParentNode;
-    this.lastElement = (target as ParentNode).lastElementChild;
-  }
-
+  watchTarget(target: Node): void;
   /** Start of a frame (before it paints): marks the target's new last element when a mark is due. */
-  frameStarted(): void {
-    const element = this.watchedTarget?.lastElementChild;
-    if (element === this.lastElement || element == null) return;
-    this.lastElement = element;
-    if (Date.now() < this.nextMarkAt || isHidden() || UNMARKED.test(element.nodeName) || element.hasAttribute(ATTR)) return;
-    element.setAttribute(ATTR, MARK_ID);
-    this.markedElement = element;
-    this.nextMarkAt = Infinity;
-    this.unmarkTimer = setTimeout(this.unmark, MARK_TIMEOUT_MS);
-  }
-
+  frameStarted(): void;
   /** Removes the current mark (its entry came, it timed out, or the message's streams settled). */
-  readonly unmark = (): void => {
-    clearTimeout(this.unmarkTimer);
-    const element = this.markedElement;
+  unmark(): void;
+}
+
+export function createPresentationWatch(offset: PresentationOffset): PresentationWatch {
+  let watchedTarget: ParentNode | undefined;
+  let lastElement: Element | null = null;
+  let markedElement: Element | undefined;
+  let nextMarkAt = 0;
+  let unmarkTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const unmark = (): void => {
+    clearTimeout(unmarkTimer);
+    const element = markedElement;
     if (element === undefined) return;
-    this.markedElement = undefined;
+    markedElement = undefined;
     if (element.getAttribute(ATTR) === MARK_ID) element.removeAttribute(ATTR);
-    this.nextMarkAt = Date.now() + MARK_EVERY_MS;
+    nextMarkAt = Date.now() + MARK_EVERY_MS;
   };
 
-  private readonly onEntries = guard('presentation timing', (list: PerformanceObserverEntryList): void => {
+  const onEntries = guard('presentation timing', (list: PerformanceObserverEntryList): void => {
     for (const entry of list.getEntries() as PresentedEntry[]) {
-      if (entry.identifier === MARK_ID) this.unmark();
+      if (entry.identifier === MARK_ID) unmark();
       // Chromium 13x+ (PaintTimingMixin); without paintTime no probe matches, without presentationTime nothing is added.
-      if ((entry.presentationTime as number) > 0) this.presentationOffset.addEntry(entry.paintTime as number, entry.presentationTime as number);
+      if ((entry.presentationTime as number) > 0) offset.addEntry(entry.paintTime as number, entry.presentationTime as number);
     }
   });
+
+  return {
+    start() {
+      if (!globalThis.PerformanceObserver?.supportedEntryTypes?.includes('element')) return () => undefined;
+      const observer = new PerformanceObserver(onEntries);
+      observer.observe({ type: 'element' });
+      return () => {
+        observer.disconnect();
+        unmark();
+        nextMarkAt = Infinity;
+      };
+    },
+    watchTarget(target) {
+      watchedTarget = target as ParentNode;
+      lastElement = (target as ParentNode).lastElementChild;
+    },
+    frameStarted() {
+      const element = watchedTarget?.lastElementChild;
+      if (element === lastElement || element == null) return;
+      lastElement = element;
+      if (Date.now() < nextMarkAt || isHidden() || UNMARKED.test(element.nodeName) || element.hasAttribute(ATTR)) return;
+      element.setAttribute(ATTR, MARK_ID);
+      markedElement = element;
+      nextMarkAt = Infinity;
+      unmarkTimer = setTimeout(unmark, MARK_TIMEOUT_MS);
+    },
+    unmark,
+  };
 }
