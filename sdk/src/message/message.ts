@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, trace, type Attributes, type Context, type Link, type Spa
 import type { Runtime } from '../runtime.js';
 import type { StreamRecorder } from '../streams/stream-recorder.js';
 import { recordOutcome } from '../streams/stream-recorder.js';
-import { CommitObserver, findRenderTarget } from '../timing/commit-observer.js';
+import { createCommitObserver, findRenderTarget, type CommitObserver } from '../timing/commit-observer.js';
 import { round } from '../timing/chunk-timeline.js';
 import { now, toSpanTime } from '../timing/clock.js';
 import { randomId } from '../session/ids.js';
@@ -104,7 +104,7 @@ export class ChatMessage implements Message, MessageHandle {
       ROOT_CONTEXT,
     );
     this.context = trace.setSpan(ROOT_CONTEXT, this.span);
-    this.commitObserver = new CommitObserver((at) => {
+    this.commitObserver = createCommitObserver((at) => {
       let needed = false;
       for (let i = 0; i < this.messageStreams.length; i++) {
         const stream = this.messageStreams[i] as StreamRecorder;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommitObserver } from './commit-observer.js';
+import { createCommitObserver } from './commit-observer.js';
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -8,7 +8,7 @@ describe('commit observer', () => {
     const target = document.createElement('div');
     document.body.append(target);
     const commits: number[] = [];
-    const observer = new CommitObserver((at) => commits.push(at));
+    const observer = createCommitObserver((at) => commits.push(at));
     observer.observe(target);
     target.append('a');
     target.append('b');
@@ -41,7 +41,7 @@ describe('commit observer while paused', () => {
     const second = document.createElement('div');
     document.body.append(first, second);
     const commits: number[] = [];
-    const observer = new CommitObserver((at) => commits.push(at));
+    const observer = createCommitObserver((at) => commits.push(at));
     observer.observe(first);
     observer.pause();
     observer.observe(second);
@@ -67,7 +67,7 @@ describe('commit observer flush', () => {
     const target = document.createElement('div');
     document.body.append(target);
     const commits: number[] = [];
-    const observer = new CommitObserver((at) => commits.push(at));
+    const observer = createCommitObserver((at) => commits.push(at));
     observer.flush(1);
     observer.observe(target);
     observer.flush(2);
@@ -87,7 +87,7 @@ describe('commit observer flush', () => {
     const second = document.createElement('div');
     document.body.append(first, second);
     const targets: Node[] = [];
-    const observer = new CommitObserver(() => undefined, (target) => targets.push(target));
+    const observer = createCommitObserver(() => undefined, (target) => targets.push(target));
     observer.observe(first);
     first.append('a');
     await settle();

@@ -3,109 +3,105 @@ import { hostedUnder, onShadowRootAttached, shadowRootsUnder } from './shadow-ro
 
 const OPTIONS: MutationObserverInit = { childList: true, subtree: true, characterData: true };
 
+export interface CommitObserver {
+  /** Observes `target` (replacing the previous one); while paused, remembers it for resume(). */
+  observe(target: Node): void;
+  /** No stream is waiting for commits: stop receiving mutations but remember the target. */
+  pause(): void;
+  /** A stream wants commits again: observe the remembered target. */
+  resume(): void;
+  /**
+   * The app's listener for a chunk returned: the mutations queued so far are a commit at `at`, taken
+   * without the observer's callback (one Blink→JS entry less for a renderer that appends inside it).
+   */
+  flush(at: number): void;
+  readonly observing: Node | undefined;
+  disconnect(): void;
+}
+
 /**
  * Watches a render target; each mutation batch is a DOM commit of whatever chunks arrived before it.
  * The callback does O(1) work: one cheap time read and the streams' cursor moves, nothing per record.
- * Paused (disconnected) while the message has no stream that can still commit.
+ * Paused (disconnected) while the message has no stream that can still commit. `onTarget` is told
+ * of each target it connects to (rare: not per commit).
  */
-export class CommitObserver {
-  private mutationObserver: MutationObserver | undefined;
-  private observedTarget: Node | undefined;
-  private observerPaused = false;
-  private unfollowRoots: (() => void) | undefined;
+export function createCommitObserver(onCommit: (at: number) => void, onTarget?: (target: Node) => void): CommitObserver {
+  let mutationObserver: MutationObserver | undefined;
+  let observedTarget: Node | undefined;
+  let observerPaused = false;
+  let unfollowRoots: (() => void) | undefined;
 
-  private declare readonly onCommit: (at: number) => void;
-  private declare readonly onTarget: ((target: Node) => void) | undefined;
-
-  /** `onTarget`: told of each target it connects to (rare: not per commit). */
-  constructor(onCommit: (at: number) => void, onTarget?: (target: Node) => void) {
-    this.onCommit = onCommit;
-    this.onTarget = onTarget;
-  }
-
-  /** Observes `target` (replacing the previous one); while paused, remembers it for resume(). */
-  observe(target: Node): void {
-    if (this.observerPaused) {
-      this.observedTarget = target;
-      return;
-    }
-    if (target !== this.observedTarget) this.connectTo(target);
-  }
-
-  /** No stream is waiting for commits: stop receiving mutations but remember the target. */
-  pause(): void {
-    if (this.observedTarget === undefined || this.observerPaused) return;
-    this.observerPaused = true;
-    this.mutationObserver?.disconnect();
-    this.stopFollowingShadowRoots();
-  }
-
-  /** A stream wants commits again: observe the remembered target. */
-  resume(): void {
-    if (this.observedTarget === undefined || !this.observerPaused) return;
-    this.observerPaused = false;
-    this.connectTo(this.observedTarget);
-  }
-
-  private connectTo(target: Node): void {
-    if (typeof MutationObserver === 'undefined') return;
-    this.mutationObserver ??= new MutationObserver(() => {
-      try {
-        // In the task of the latest fetch read (same wall-clock ms): committed at that arrival.
-        const arrival = sameTaskArrival();
-        this.onCommit(arrival >= 0 ? arrival : performance.now());
-      } catch {
-        // Timing is best effort; the page must never see our failure.
-      }
-    });
-    this.mutationObserver.disconnect();
-    this.observedTarget = target;
-    this.mutationObserver.observe(target, OPTIONS);
-    this.followShadowRoots(target);
-    this.onTarget?.(target);
-  }
+  const stopFollowingShadowRoots = (): void => {
+    unfollowRoots?.();
+    unfollowRoots = undefined;
+  };
 
   /** Mutations inside shadow roots under the target (web components) are commits too. */
-  private followShadowRoots(target: Node): void {
-    const observer = this.mutationObserver;
-    if (observer === undefined) return;
+  const followShadowRoots = (observer: MutationObserver, target: Node): void => {
     const wholePage = typeof document !== 'undefined' && (target === document.body || target === document.documentElement);
     for (const root of shadowRootsUnder(wholePage ? document : target)) observer.observe(root, OPTIONS);
-    this.stopFollowingShadowRoots();
-    this.unfollowRoots = onShadowRootAttached((root) => {
+    stopFollowingShadowRoots();
+    unfollowRoots = onShadowRootAttached((root) => {
       const check = (): void => {
-        if (this.observedTarget === target && !this.observerPaused && (wholePage || hostedUnder(root, target))) observer.observe(root, OPTIONS);
+        if (observedTarget === target && !observerPaused && (wholePage || hostedUnder(root, target))) observer.observe(root, OPTIONS);
       };
       // A custom element attaches its root in its constructor, before the app inserts it.
       if (root.host.isConnected || wholePage) check();
       else queueMicrotask(check);
     });
-  }
+  };
 
-  private stopFollowingShadowRoots(): void {
-    this.unfollowRoots?.();
-    this.unfollowRoots = undefined;
-  }
+  const connectTo = (target: Node): void => {
+    if (typeof MutationObserver === 'undefined') return;
+    mutationObserver ??= new MutationObserver(() => {
+      try {
+        // In the task of the latest fetch read (same wall-clock ms): committed at that arrival.
+        const arrival = sameTaskArrival();
+        onCommit(arrival >= 0 ? arrival : performance.now());
+      } catch {
+        // Timing is best effort; the page must never see our failure.
+      }
+    });
+    mutationObserver.disconnect();
+    observedTarget = target;
+    mutationObserver.observe(target, OPTIONS);
+    followShadowRoots(mutationObserver, target);
+    onTarget?.(target);
+  };
 
-  /**
-   * The app's listener for a chunk returned: the mutations queued so far are a commit at `at`, taken
-   * without the observer's callback (one Blink→JS entry less for a renderer that appends inside it).
-   */
-  flush(at: number): void {
-    if (this.mutationObserver === undefined || this.observerPaused || this.observedTarget === undefined) return;
-    if (this.mutationObserver.takeRecords().length > 0) this.onCommit(at);
-  }
-
-  get observing(): Node | undefined {
-    return this.observedTarget;
-  }
-
-  disconnect(): void {
-    this.mutationObserver?.disconnect();
-    this.stopFollowingShadowRoots();
-    this.observedTarget = undefined;
-    this.observerPaused = false;
-  }
+  return {
+    observe(target) {
+      if (observerPaused) {
+        observedTarget = target;
+        return;
+      }
+      if (target !== observedTarget) connectTo(target);
+    },
+    pause() {
+      if (observedTarget === undefined || observerPaused) return;
+      observerPaused = true;
+      mutationObserver?.disconnect();
+      stopFollowingShadowRoots();
+    },
+    resume() {
+      if (observedTarget === undefined || !observerPaused) return;
+      observerPaused = false;
+      connectTo(observedTarget);
+    },
+    flush(at) {
+      if (mutationObserver === undefined || observerPaused || observedTarget === undefined) return;
+      if (mutationObserver.takeRecords().length > 0) onCommit(at);
+    },
+    get observing() {
+      return observedTarget;
+    },
+    disconnect() {
+      mutationObserver?.disconnect();
+      stopFollowingShadowRoots();
+      observedTarget = undefined;
+      observerPaused = false;
+    },
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommitObserver } from './commit-observer.js';
+import { createCommitObserver } from './commit-observer.js';
 import { hostedUnder, shadowRootsUnder, trackShadowRoots } from './shadow-roots.js';
 
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -19,7 +19,7 @@ describe('shadow roots', () => {
     const untrack = trackShadowRoots();
 
     const commits: number[] = [];
-    const observer = new CommitObserver((at) => commits.push(at));
+    const observer = createCommitObserver((at) => commits.push(at));
     observer.observe(target);
     preRoot.append('a');
     await settle();
@@ -55,7 +55,7 @@ describe('shadow roots', () => {
     const earlyRoot = early.attachShadow({ mode: 'closed' });
 
     const commits: number[] = [];
-    const observer = new CommitObserver((at) => commits.push(at));
+    const observer = createCommitObserver((at) => commits.push(at));
     observer.observe(target);
     earlyRoot.append('a');
     await settle();
