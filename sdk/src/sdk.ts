@@ -8,7 +8,7 @@ import { createProvider } from './export/provider.js';
 import type { ExportStats } from './export/export-queue.js';
 import { DevtoolsBridgeProcessor, bridgeSink } from './devtools/bridge.js';
 import { createFrameScheduler } from './timing/frame-scheduler.js';
-import { PresentationOffset } from './timing/presentation-offset.js';
+import { createPresentationOffset } from './timing/presentation-offset.js';
 import { createPresentationWatch } from './timing/presentation-watch.js';
 import { ChatMessage, type Message, type StartMessageOptions } from './message/message.js';
 import { MessageRegistry } from './message/registry.js';
@@ -90,7 +90,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     for (const span of spans) safe('devtools', () => devtools.onEnd(span));
   };
   const tracer = provider.getTracer('@streamtrace/web', SDK_VERSION);
-  const presentationOffset = new PresentationOffset();
+  const presentationOffset = createPresentationOffset();
   const presentation = createPresentationWatch(presentationOffset);
   const scheduler = createFrameScheduler(presentationOffset, () => presentation.frameStarted());
   const runtime: Runtime = {

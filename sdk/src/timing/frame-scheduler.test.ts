@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFrameScheduler, type FrameScheduler, type PaintWaiter } from './frame-scheduler.js';
-import { PresentationOffset } from './presentation-offset.js';
+import { createPresentationOffset } from './presentation-offset.js';
 
 function nextPaint(scheduler: FrameScheduler): Promise<{ at: number; before: number; after: number }> {
   const before = performance.now();
@@ -16,13 +16,13 @@ function nextPaint(scheduler: FrameScheduler): Promise<{ at: number; before: num
 
 describe('frame scheduler', () => {
   it('reports the probe time itself while no presentation offset is known', async () => {
-    const { at, before, after } = await nextPaint(createFrameScheduler(new PresentationOffset(), () => undefined));
+    const { at, before, after } = await nextPaint(createFrameScheduler(createPresentationOffset(), () => undefined));
     expect(at).toBeGreaterThanOrEqual(before);
     expect(at).toBeLessThanOrEqual(after);
   });
 
   it('adds the learnt commit → presentation offset to every paint time', async () => {
-    const offset = new PresentationOffset();
+    const offset = createPresentationOffset();
     // Chromium presented a frame we probed 14.3 ms after the probe (its next-vsync mode).
     for (let k = 0; k < 3; k++) offset.recordProbe(10 + k * 16.7);
     offset.addEntry(43, 43.4 + 14.3);
@@ -35,7 +35,7 @@ describe('frame scheduler', () => {
 
   it('runs its frame-start hook once per frame, before the frame is painted', async () => {
     const order: string[] = [];
-    const scheduler = createFrameScheduler(new PresentationOffset(), () => order.push('frame start'));
+    const scheduler = createFrameScheduler(createPresentationOffset(), () => order.push('frame start'));
     const waiter: PaintWaiter = {
       queuedForFrame: false,
       beforeFrame: () => order.push('before frame'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PresentationOffset } from './presentation-offset.js';
+import { createPresentationOffset, type PresentationOffset } from './presentation-offset.js';
 
 const FRAME = 1000 / 60;
 
@@ -16,14 +16,14 @@ function probeFrames(offset: PresentationOffset, start: number, frames: number):
 
 describe('presentation offset', () => {
   it('is 0 until Chromium presented a frame we probed', () => {
-    const offset = new PresentationOffset();
+    const offset = createPresentationOffset();
     expect(offset.offsetMs).toBe(0);
     offset.addEntry(100, 110);
     expect(offset.offsetMs).toBe(0);
   });
 
   it('pairs an entry with the probe of the frame rendered at its paintTime, less the 4 ms coarsening bias', () => {
-    const offset = new PresentationOffset();
+    const offset = createPresentationOffset();
     const probes = probeFrames(offset, 1000, 10);
     const probe = probes[5] as number;
     // Rendered 1.5 ms before our probe ran, presented 2.6 ms after it; coarsened up to a multiple of 4.
@@ -35,14 +35,14 @@ describe('presentation offset', () => {
   });
 
   it('takes a fine-grained presentation time (cross-origin isolated) as it is', () => {
-    const offset = new PresentationOffset();
+    const offset = createPresentationOffset();
     const probes = probeFrames(offset, 1000, 4);
     offset.addEntry((probes[2] as number) - 1, (probes[2] as number) + 14.3);
     expect(offset.offsetMs).toBeCloseTo(14.3, 6);
   });
 
   it('learns nothing from a frame that followed an idle period (a stream’s or page’s first frame)', () => {
-    const offset = new PresentationOffset();
+    const offset = createPresentationOffset();
     probeFrames(offset, 1000, 3);
     const afterIdle = 1000 + 40 * FRAME;
     offset.recordProbe(afterIdle);
@@ -55,7 +55,7 @@ describe('presentation offset', () => {
   });
 
   it('ignores an entry whose frame we did not probe, and never goes negative', () => {
-    const offset = new PresentationOffset();
+    const offset = createPresentationOffset();
     const probes = probeFrames(offset, 1000, 5);
     const last = probes[4] as number;
     offset.addEntry(last + 1, last + 20.1);
@@ -66,14 +66,14 @@ describe('presentation offset', () => {
   });
 
   it('caps a sample at 1.25 frames: a frame the GPU process presented late is not a mode', () => {
-    const offset = new PresentationOffset();
+    const offset = createPresentationOffset();
     const probes = probeFrames(offset, 1000, 4);
     offset.addEntry((probes[2] as number) - 1, (probes[2] as number) + 60.1);
     expect(offset.offsetMs).toBeCloseTo(1.25 * FRAME, 6);
   });
 
   it('follows a switch between Chromium’s two modes: the latest sample, then the median of the last 3', () => {
-    const offset = new PresentationOffset();
+    const offset = createPresentationOffset();
     const probes = probeFrames(offset, 1000, 16);
     const sample = (k: number, ms: number): void => offset.addEntry((probes[k] as number) - 1, (probes[k] as number) + ms + 0.1);
     sample(2, 2.5);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PresentationOffset } from './presentation-offset.js';
+import { createPresentationOffset, type PresentationOffset } from './presentation-offset.js';
 import { MARK_ID, createPresentationWatch, type PresentationWatch } from './presentation-watch.js';
 
 type Entry = { entryType: string; identifier?: string; paintTime?: number; presentationTime?: number };
@@ -33,7 +33,7 @@ function startWatch(): { watch: PresentationWatch; offset: PresentationOffset; o
   const answer = document.createElement('div');
   answer.innerHTML = '<p>Earlier text</p>';
   document.body.append(answer);
-  const offset = new PresentationOffset();
+  const offset = createPresentationOffset();
   const watch = createPresentationWatch(offset);
   const stop = watch.start();
   watch.watchTarget(answer);
@@ -197,10 +197,10 @@ describe('presentation watch', () => {
         }
       },
     );
-    const stop = createPresentationWatch(new PresentationOffset()).start();
+    const stop = createPresentationWatch(createPresentationOffset()).start();
     expect(constructed).toBe(0);
     stop();
     vi.stubGlobal('PerformanceObserver', undefined);
-    expect(() => createPresentationWatch(new PresentationOffset()).start()()).not.toThrow();
+    expect(() => createPresentationWatch(createPresentationOffset()).start()()).not.toThrow();
   });
 });
