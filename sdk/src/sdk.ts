@@ -11,7 +11,7 @@ import { createFrameScheduler } from './timing/frame-scheduler.js';
 import { createPresentationOffset } from './timing/presentation-offset.js';
 import { createPresentationWatch } from './timing/presentation-watch.js';
 import { ChatMessage, type Message, type StartMessageOptions } from './message/message.js';
-import { MessageRegistry } from './message/registry.js';
+import { createMessageRegistry } from './message/registry.js';
 import { StreamRecorder, type Transport } from './streams/stream-recorder.js';
 import type { InstrumentContext } from './streams/instrument-context.js';
 import { instrumentFetch } from './streams/fetch.js';
@@ -104,7 +104,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
     settlers: new Set(),
     enabled: true,
   };
-  const registry = new MessageRegistry();
+  const registry = createMessageRegistry();
   // Auto messages are not in the registry; page errors attach to them too.
   const openAuto: ChatMessage[] = [];
 

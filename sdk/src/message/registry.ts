@@ -9,31 +9,34 @@ import type { ChatMessage } from './message.js';
 /** Open messages kept: an app that never ends its messages must not grow this forever. */
 const MAX_OPEN = 50;
 
-export class MessageRegistry {
-  private readonly openMessages: ChatMessage[] = [];
-
-  add(message: ChatMessage): void {
-    if (message.auto) return;
-    this.openMessages.push(message);
-    if (this.openMessages.length > MAX_OPEN) (this.openMessages[0] as ChatMessage).cancel('abandoned');
-  }
-
-  remove(message: ChatMessage): void {
-    const i = this.openMessages.indexOf(message);
-    if (i >= 0) this.openMessages.splice(i, 1);
-  }
-
-  current(): ChatMessage | undefined {
-    const active = trace.getSpan(apiContext.active());
-    if (active !== undefined) {
-      const spanId = active.spanContext().spanId;
-      for (const message of this.openMessages) if (message.span.spanContext().spanId === spanId) return message;
-    }
-    return this.openMessages[this.openMessages.length - 1];
-  }
-
+export interface MessageRegistry {
+  add(message: ChatMessage): void;
+  remove(message: ChatMessage): void;
+  current(): ChatMessage | undefined;
   /** Open messages, oldest first (a copy). */
-  all(): ChatMessage[] {
-    return this.openMessages.slice();
-  }
+  all(): ChatMessage[];
+}
+
+export function createMessageRegistry(): MessageRegistry {
+  const openMessages: ChatMessage[] = [];
+  return {
+    add(message) {
+      if (message.auto) return;
+      openMessages.push(message);
+      if (openMessages.length > MAX_OPEN) (openMessages[0] as ChatMessage).cancel('abandoned');
+    },
+    remove(message) {
+      const i = openMessages.indexOf(message);
+      if (i >= 0) openMessages.splice(i, 1);
+    },
+    current() {
+      const active = trace.getSpan(apiContext.active());
+      if (active !== undefined) {
+        const spanId = active.spanContext().spanId;
+        for (const message of openMessages) if (message.span.spanContext().spanId === spanId) return message;
+      }
+      return openMessages[openMessages.length - 1];
+    },
+    all: () => openMessages.slice(),
+  };
 }
