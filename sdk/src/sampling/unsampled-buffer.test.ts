@@ -2,7 +2,7 @@ import { SpanStatusCode, context, trace, type Tracer } from '@opentelemetry/api'
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { SessionSampler, isSessionSampled } from './session-sampler.js';
-import { UnsampledBuffer, markKept } from './unsampled-buffer.js';
+import { MAX_BYTES, MAX_TRACES, UnsampledBuffer, markKept } from './unsampled-buffer.js';
 import { toOtlpJson } from '../export/otlp-json.js';
 import { KEPT_BY } from './keep-decision.js';
 
@@ -11,9 +11,9 @@ const inn = Array.from({ length: 500 }, (_, i) => `s-${i}`).find((id) => isSessi
 /** What the buffer holds now (private: bounded memory is not visible through the API). */
 const held = (buffer: UnsampledBuffer) => buffer as unknown as { heldSize: number; pendingTraces: Map<string, unknown> };
 
-function setup(sessionId: string, options: { maxTraces?: number; maxBytes?: number } = {}) {
+function setup(sessionId: string) {
   const kept: ReadableSpan[] = [];
-  const buffer = new UnsampledBuffer({ keepSlowMs: 5000, sink: (spans) => kept.push(...spans), ...options });
+  const buffer = new UnsampledBuffer({ keepSlowMs: 5000, sink: (spans) => kept.push(...spans) });
   const provider = new BasicTracerProvider({ sampler: new SessionSampler(() => sessionId, 0.5, true), spanProcessors: [buffer] });
   return { kept, buffer, tracer: provider.getTracer('t') };
 }
@@ -86,20 +86,21 @@ describe('unsampled buffer', () => {
     expect(kept).toHaveLength(2);
   });
 
-  it('holds at most maxTraces open messages and maxBytes: the oldest are evicted', () => {
-    const { tracer, buffer } = setup(out, { maxTraces: 3, maxBytes: 10_000 });
-    const roots = Array.from({ length: 5 }, () => tracer.startSpan('chat.message'));
+  it('holds at most MAX_TRACES open messages and MAX_BYTES: the oldest are evicted', () => {
+    const { tracer, buffer } = setup(out);
+    const roots = Array.from({ length: MAX_TRACES + 2 }, () => tracer.startSpan('chat.message'));
     for (const root of roots) tracer.startSpan('chat.stream', {}, trace.setSpan(context.active(), root)).end();
-    expect(held(buffer).pendingTraces.size).toBe(3);
+    expect(held(buffer).pendingTraces.size).toBe(MAX_TRACES);
     expect(buffer.stats.tracesEvicted).toBe(2);
     const big = tracer.startSpan('chat.message');
     const s = tracer.startSpan('chat.stream', {}, trace.setSpan(context.active(), big));
-    s.setAttribute('big', 'x'.repeat(9500));
+    s.setAttribute('big', 'x'.repeat(MAX_BYTES - 500));
     s.end();
-    // ~9.7 KB more: two of the three small traces (~210 B each) make room, oldest first.
-    expect(held(buffer).heldSize).toBeLessThanOrEqual(10_000);
+    // Its trace pushes out the oldest (MAX_TRACES); then its ~MAX_BYTES leave room for one of the
+    // small traces (~210 B each): the others go, oldest first.
+    expect(held(buffer).heldSize).toBeLessThanOrEqual(MAX_BYTES);
     expect(held(buffer).pendingTraces.size).toBe(2);
-    expect(buffer.stats.tracesEvicted).toBe(4);
+    expect(buffer.stats.tracesEvicted).toBe(MAX_TRACES + 1);
   });
 
   it('a kept span exports exactly like the span itself plus streamtrace.sampling.kept_by', () => {

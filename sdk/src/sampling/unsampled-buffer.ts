@@ -7,10 +7,6 @@ export interface UnsampledBufferOptions {
   keepSlowMs: number;
   /** Receives the spans of a kept trace (already redacted), marked with `streamtrace.sampling.kept_by`. */
   sink(spans: ReadableSpan[]): void;
-  /** Traces (messages) buffered at once; the oldest is discarded beyond it. Default 20. */
-  maxTraces?: number;
-  /** Estimated bytes held across all traces. Default 256 KiB. */
-  maxBytes?: number;
 }
 
 export interface UnsampledStats {
@@ -27,6 +23,10 @@ interface Pending {
   bytes: number;
 }
 
+/** Traces (messages) buffered at once; the oldest is discarded beyond it. */
+export const MAX_TRACES = 20;
+/** Estimated bytes held across all traces. */
+export const MAX_BYTES = 256 * 1024;
 /** Spans kept per trace; later ones are discarded. */
 const MAX_SPANS_PER_TRACE = 64;
 /** Decisions remembered for spans of a trace that end after its root (e.g. `chat.feedback`). */
@@ -71,15 +71,11 @@ export class UnsampledBuffer implements SpanProcessor {
   private readonly pendingTraces = new Map<string, Pending>();
   private readonly decided = new Map<string, KeptBy | false>();
   private heldSize = 0;
-  private declare readonly maxTraces: number;
-  private declare readonly maxBytes: number;
 
   private declare readonly bufferOptions: UnsampledBufferOptions;
 
   constructor(options: UnsampledBufferOptions) {
     this.bufferOptions = options;
-    this.maxTraces = options.maxTraces ?? 20;
-    this.maxBytes = options.maxBytes ?? 256 * 1024;
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
@@ -100,12 +96,12 @@ export class UnsampledBuffer implements SpanProcessor {
     if (entry === undefined) {
       entry = { spans: [], bytes: 0 };
       this.pendingTraces.set(traceId, entry);
-      while (this.pendingTraces.size > this.maxTraces) this.evictOldest();
+      while (this.pendingTraces.size > MAX_TRACES) this.evictOldest();
     }
     const size = estimateBytes(span);
     if (entry.spans.length < MAX_SPANS_PER_TRACE) {
-      while (this.heldSize + size > this.maxBytes && this.pendingTraces.size > 1 && this.evictOldest(traceId));
-      if (this.heldSize + size <= this.maxBytes) {
+      while (this.heldSize + size > MAX_BYTES && this.pendingTraces.size > 1 && this.evictOldest(traceId));
+      if (this.heldSize + size <= MAX_BYTES) {
         entry.spans.push(span);
         entry.bytes += size;
         this.heldSize += size;
