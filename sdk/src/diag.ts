@@ -15,16 +15,6 @@ export function safe<T>(what: string, fn: () => T, fallback?: T): T | undefined 
   }
 }
 
-/** Runs a user-supplied callback; its errors are reported, never propagated. */
-export function safeCall(what: string, fn: (() => unknown) | undefined): void {
-  if (fn === undefined) return;
-  try {
-    fn();
-  } catch (error) {
-    log.warn(`${what} callback threw`, error);
-  }
-}
-
 /** Wraps an SDK event listener so that a failure inside it is reported, never thrown into the page. */
 export function guard<A extends unknown[]>(what: string, fn: (...args: A) => void): (...args: A) => void {
   return (...args: A) => void safe(what, () => fn(...args));

@@ -7,7 +7,8 @@ function timeline(overrides: Partial<ConstructorParameters<typeof ChunkTimeline>
   const t = new ChunkTimeline({
     capacity: 64, stallMs: 100, maxEvents: 100, openedAt: 0,
     requestPaint: (w) => void waiting.push(w), isHidden: () => false,
-    onFirstPaint: () => {}, onSettled: () => {}, beforeFrame: () => {}, visibleSince: () => 0, onPromote: () => {}, ...overrides,
+    onFirstPaint: () => {}, onSettled: () => {}, beforeFrame: () => {}, visibleSince: () => 0, onPromote: () => {},
+    lightOnly: false, promoteOnGapMs: Infinity, promoteAfter: Infinity, ...overrides,
   });
   const frame = (at: number): void => {
     for (const w of waiting.splice(0)) { w.queuedForFrame = false; w.beforeFrame(); w.painted(at); }

@@ -46,11 +46,11 @@ export interface TimelineOptions {
    * stalls and the first paint, no per-chunk record, no commit or paint work after the first paint.
    * `promote()` switches to full recording for the chunks that follow.
    */
-  lightOnly?: boolean;
+  lightOnly: boolean;
   /** Light mode: a gap between chunks above this promotes (the trace will be kept as slow). */
-  promoteOnGapMs?: number;
+  promoteOnGapMs: number;
   /** Light mode: a first arrival or first paint after this time promotes. */
-  promoteAfter?: number;
+  promoteAfter: number;
   /** Light mode ended: commits matter again. */
   onPromote: () => void;
 }
@@ -118,9 +118,9 @@ export class ChunkTimeline implements PaintWaiter {
 
   constructor(timelineOptions: TimelineOptions) {
     this.timelineOptions = timelineOptions;
-    this.lightOnly = timelineOptions.lightOnly === true;
-    this.promoteAfter = timelineOptions.promoteAfter ?? Infinity;
-    this.promoteOnGapMs = timelineOptions.promoteOnGapMs ?? Infinity;
+    this.lightOnly = timelineOptions.lightOnly;
+    this.promoteAfter = timelineOptions.promoteAfter;
+    this.promoteOnGapMs = timelineOptions.promoteOnGapMs;
     this.ringCap = Math.max(16, timelineOptions.capacity | 0);
     this.ringBytes = new Uint32Array(this.ringCap);
     this.ringArrival = new Float64Array(this.ringCap);
