@@ -137,7 +137,8 @@ export class StreamRecorder implements OpenStream {
 
   /** Several chunks that arrived together (the SSE events of one network read), sizes in `sizes[0..count)`. */
   chunks(sizes: Uint32Array, count: number, at: number): void {
-    if (!this.recording || this.ended) return;
+    // Only a recording stream's body is observed (fetch.ts), so only `ended` needs checking.
+    if (this.ended) return;
     const timeline = this.chunkTimeline as ChunkTimeline;
     for (let k = 0; k < count; k++) timeline.arrived(sizes[k] as number, at);
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
@@ -263,14 +264,13 @@ export class StreamRecorder implements OpenStream {
 
   private readonly settleNow = (): void => this.settle();
 
+  /** Runs only after end() of a recorded stream (its timer, `settlers`, or the timeline's onSettled once ended). */
   private settle(): void {
-    this.streamRuntime.settlers.delete(this.settleNow);
-    clearTimeout(this.settleTimer);
-    this.settleTimer = undefined;
-    if (!this.ended || this.chunkTimeline === undefined) return;
-    const timeline = this.chunkTimeline;
     if (this.settledOnce) return;
     this.settledOnce = true;
+    this.streamRuntime.settlers.delete(this.settleNow);
+    clearTimeout(this.settleTimer);
+    const timeline = this.chunkTimeline as ChunkTimeline;
     safe('stream aggregates', () => {
       timeline.finishTimeline();
       this.writeAggregates(timeline);
@@ -335,9 +335,9 @@ export class StreamRecorder implements OpenStream {
  * a `<kind>.cancel` event with the reason, or `error.type`, an ERROR status and the exception.
  */
 export function recordOutcome(span: Span, kind: 'message' | 'stream', outcome: StreamOutcome, detail: unknown, attributes?: Attributes): void {
-  span.setAttributes({ [kind === 'stream' ? 'streamtrace.stream.outcome' : 'streamtrace.message.outcome']: outcome, ...attributes });
+  span.setAttributes({ [`streamtrace.${kind}.outcome`]: outcome, ...attributes });
   if (outcome === 'cancel') {
-    span.addEvent(kind === 'stream' ? 'stream.cancel' : 'message.cancel', typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
+    span.addEvent(`${kind}.cancel`, typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
   } else if (outcome === 'error') {
     span.setAttribute('error.type', errorType(detail));
     span.setStatus({ code: SpanStatusCode.ERROR, ...(detail instanceof Error ? { message: detail.message.slice(0, 256) } : {}) });
