@@ -194,8 +194,7 @@ function observingSink(
       shared.done = true;
       safe('fetch body end', () => {
         parser?.end();
-        if (httpError) stream.end('error', httpError);
-        else stream.end('complete');
+        stream.end(httpError ? 'error' : 'complete', httpError);
       });
       shared.controller.close();
       // A BYOB read waiting for bytes is answered "done" only through its request.

@@ -70,15 +70,16 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
     ...serverAttributes((name) => response.headers.get(name)),
   });
   const body = response.body;
+  const httpError = response.ok ? undefined : String(response.status);
   // Opaque responses have no body; 101/204/304 neither. The Response constructor rejects some statuses.
   // A stream that records nothing (a sampled-out session without keepUnsampled) leaves the body alone.
   if (body === null || response.status < 200 || response.status > 599 || !stream.recording) {
     detach();
-    stream.end(response.ok ? 'complete' : 'error', response.ok ? undefined : String(response.status));
+    stream.end(httpError ? 'error' : 'complete', httpError);
     return response;
   }
   const eventStream = (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-  const observed = observeBody(body, stream, eventStream, () => signal?.aborted === true, response.ok ? undefined : String(response.status));
+  const observed = observeBody(body, stream, eventStream, () => signal?.aborted === true, httpError);
   const stamp = (target: Response, source: Response): Response => {
     // Properties the Response constructor cannot set: keep what the network gave the app.
     Object.defineProperties(target, {
