@@ -1,8 +1,8 @@
 /** Resolves `input` against the page (relative URLs are same-origin). Returns undefined for unparsable URLs. */
 export function toAbsoluteUrl(input: string): URL | undefined {
   try {
-    const base = globalThis.location?.href;
-    return base ? new URL(input, base) : new URL(input);
+    // An undefined base (no `location`) is the same as none.
+    return new URL(input, globalThis.location?.href);
   } catch {
     return undefined;
   }
@@ -46,8 +46,7 @@ export function httpEquivalent(url: URL): URL {
 }
 
 /** True for the exporter's own endpoint (never traced). */
-export function isExportUrl(url: URL | undefined, endpoint: string): boolean {
-  if (url === undefined) return false;
+export function isExportUrl(url: URL, endpoint: string): boolean {
   const target = toAbsoluteUrl(endpoint);
   return target !== undefined && url.origin === target.origin && url.pathname === target.pathname;
 }

@@ -13,9 +13,7 @@ export function serverAttributes(get: (name: string) => string | null): Attribut
   const timing = get('server-timing');
   if (timing) {
     // Server-Timing: name;dur=12.3;desc="x", name2;dur=4
-    let count = 0;
-    for (const entry of timing.split(',')) {
-      if (++count > 20) break;
+    for (const entry of timing.split(',').slice(0, 20)) {
       const parts = entry.split(';').map((p) => p.trim());
       const name = parts[0];
       if (!name || !/^[\w.-]{1,64}$/.test(name)) continue;
