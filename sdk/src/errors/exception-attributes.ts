@@ -17,7 +17,6 @@ function text(value: unknown): string {
  * Never calls anything but property reads and `String()` on the value, and never throws.
  */
 export function exceptionAttributes(value: unknown, fallbackMessage?: string): Attributes {
-  const attributes: Attributes = {};
   let type = value === null ? 'null' : typeof value;
   let message: string | undefined;
   let stack: string | undefined;
@@ -34,7 +33,7 @@ export function exceptionAttributes(value: unknown, fallbackMessage?: string): A
     // A hostile getter: keep what we have.
   }
   message ??= fallbackMessage;
-  attributes['exception.type'] = type;
+  const attributes: Attributes = { 'exception.type': type };
   if (message !== undefined) attributes['exception.message'] = message.slice(0, MAX_MESSAGE_CHARS);
   if (stack !== undefined) attributes['exception.stacktrace'] = stack.slice(0, MAX_STACK_CHARS);
   return attributes;

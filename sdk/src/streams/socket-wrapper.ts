@@ -16,7 +16,7 @@ export interface SocketHooks<E extends WrappedTarget> {
    * A traced instance was created: its entry, after registering our own listeners on it with `on`
    * (native addEventListener; a listener that throws is reported as `<name> <type> failed`).
    */
-  attachSocket(instance: InstanceType<SocketClass>, stream: StreamRecorder, native: SocketClass, on: (type: string, listener: (event: Event) => void) => void): E;
+  attachSocket(instance: InstanceType<SocketClass>, stream: StreamRecorder, on: (type: string, listener: (event: Event) => void) => void): E;
   /** The event types timed inside the app's listeners. */
   timedType(type: string): boolean;
   /** `close()` on any instance (`entry` when traced); `close` runs the native method. */
@@ -60,7 +60,7 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
       stream.end('error', error);
       throw error;
     }
-    tracked.set(instance, hooks.attachSocket(instance, stream, target, (type, listener) => listen.call(instance, type, guard(`${name} ${type}`, listener))));
+    tracked.set(instance, hooks.attachSocket(instance, stream, (type, listener) => listen.call(instance, type, guard(`${name} ${type}`, listener))));
     return instance;
   });
 
