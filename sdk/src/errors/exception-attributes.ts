@@ -3,14 +3,6 @@ import type { Attributes } from '@opentelemetry/api';
 export const MAX_MESSAGE_CHARS = 256;
 export const MAX_STACK_CHARS = 2048;
 
-function text(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return '[unprintable]';
-  }
-}
-
 /**
  * `exception.*` attributes of a thrown value or rejection reason: type (the error's `name`, else
  * the JavaScript type), message (≤ 256 chars) and stack (code locations, ≤ 2048 chars).
@@ -27,7 +19,11 @@ export function exceptionAttributes(value: unknown, fallbackMessage?: string): A
       if (typeof error.message === 'string') message = error.message;
       if (typeof error.stack === 'string') stack = error.stack;
     } else if (value !== undefined) {
-      message = text(value);
+      try {
+        message = String(value);
+      } catch {
+        message = '[unprintable]';
+      }
     }
   } catch {
     // A hostile getter: keep what we have.

@@ -196,7 +196,7 @@ export class StreamRecorder implements OpenStream {
 
   /** Whether this stream still wants DOM commit times (see ChunkTimeline.needsCommits). */
   get needsCommits(): boolean {
-    return this.chunkTimeline !== undefined && this.chunkTimeline.needsCommits;
+    return this.chunkTimeline?.needsCommits === true;
   }
 
   /**
