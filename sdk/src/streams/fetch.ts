@@ -43,7 +43,7 @@ export function instrumentFetch(ctx: InstrumentContext): () => void {
 function prepare(ctx: InstrumentContext, args: Parameters<Fetch>): { args: unknown[]; stream: StreamRecorder; signal: AbortSignal | undefined } | undefined {
   const [input, init] = args;
   const isRequest = typeof Request !== 'undefined' && input instanceof Request;
-  const url = toAbsoluteUrl(isRequest ? (input as Request).url : input instanceof URL ? input.href : String(input));
+  const url = toAbsoluteUrl(isRequest ? (input as Request).url : String(input));
   if (url === undefined || isExportUrl(url, ctx.config.endpoint)) return undefined;
   if (!/^https?:$/.test(url.protocol)) return undefined;
   const propagate = shouldPropagate(url, ctx.config.propagateTo);
