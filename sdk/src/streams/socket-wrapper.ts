@@ -36,7 +36,6 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
   const listen = EventTarget.prototype.addEventListener;
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
-    let tracedUrl = '';
     const stream =
       ctx.enabled() && args.length > 0
         ? safe(name + ' wrapper', (): StreamRecorder | undefined => {
@@ -48,14 +47,15 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
             const message = ctx.messageFor(propagate);
             if (message === undefined) return undefined;
             const opened = ctx.openStream(message, name.toLowerCase() as 'eventsource' | 'websocket', url, 'GET');
-            tracedUrl = propagate ? injectUrlParams(url, opened.contextValues()).href : raw;
+            // The trap's own argument list: the URL as requested, converted once.
+            args[0] = propagate ? injectUrlParams(url, opened.contextValues()).href : raw;
             return opened;
           })
         : undefined;
     if (stream === undefined) return Reflect.construct(target, args, newTarget as Function) as object;
     let instance: InstanceType<SocketClass>;
     try {
-      instance = Reflect.construct(target, [tracedUrl, ...args.slice(1)], newTarget as Function) as InstanceType<SocketClass>;
+      instance = Reflect.construct(target, args, newTarget as Function) as InstanceType<SocketClass>;
     } catch (error) {
       stream.end('error', error);
       throw error;
