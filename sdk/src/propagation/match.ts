@@ -14,8 +14,8 @@ export function toAbsoluteUrl(input: string): URL | undefined {
  * but not `/apikeys`); an entry that is itself relative (`/api`) means the page's origin. RegExps are
  * tested against the absolute URL.
  */
-/** What may follow a matched prefix: the end of the URL, or the start of a segment, query or fragment. */
-const PATH_END = new Set(['', '/', '?', '#']);
+/** What may follow a matched prefix: the end of the URL (charAt gives '', which includes() finds), or the start of a segment, query or fragment. */
+const PATH_END = '/?#';
 
 export function shouldPropagate(url: URL | undefined, propagateTo: readonly (string | RegExp)[]): boolean {
   if (url === undefined || propagateTo.length === 0) return false;
@@ -28,7 +28,7 @@ export function shouldPropagate(url: URL | undefined, propagateTo: readonly (str
       const target = httpEquivalent(absolute);
       if (target.origin !== http.origin) continue;
       const prefix = target.pathname === '/' && !entry.endsWith('/') ? target.origin : target.origin + target.pathname;
-      if (http.href.startsWith(prefix) && (prefix.endsWith('/') || PATH_END.has(http.href.charAt(prefix.length)))) return true;
+      if (http.href.startsWith(prefix) && (prefix.endsWith('/') || PATH_END.includes(http.href.charAt(prefix.length)))) return true;
     } else if (entry instanceof RegExp) {
       entry.lastIndex = 0;
       if (entry.test(href)) return true;
