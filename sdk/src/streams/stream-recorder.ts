@@ -44,7 +44,6 @@ export class StreamRecorder implements OpenStream {
   private longFramesMax = 0;
   private reconnects = 0;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
-  private responded = false;
   /**
    * EventSource/WebSocket messages handed to the app and not read yet: their timestamp and data are
    * read once per frame in drain(), in one loop, not while the app's listener runs. `atArrival[k]`:
@@ -120,10 +119,8 @@ export class StreamRecorder implements OpenStream {
   /** Response headers arrived (fetch) or the connection opened (EventSource, WebSocket). */
   response(attributes: Attributes): void {
     if (!this.recording || this.ended) return;
-    if (!this.responded) {
-      this.responded = true;
-      this.message.firstResponse(now());
-    }
+    // The message keeps the first of these (of any of its streams).
+    this.message.firstResponse(now());
     this.span.setAttributes(attributes);
   }
 
