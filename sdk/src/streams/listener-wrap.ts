@@ -85,7 +85,7 @@ export function installListenerWrapping(
     void restores.push(
       wrapMethod(prototype as Record<string, unknown>, key, (target, thisArg, args) => {
         const entry = lookup(thisArg);
-        if (entry !== undefined && args.length >= 2 && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
+        if (entry !== undefined && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
           // removeEventListener: the wrapper registered for that listener, when there is one.
           // The trap's own argument list: ours to change.
           args[1] = key === 'addEventListener' ? wrapperFor(entry, args[1]) : (entry.wrappers.get(args[1]) ?? args[1]);
