@@ -186,10 +186,8 @@ function observingSink(
       const shared = ref.deref();
       if (shared === undefined) return void stream.end('cancel', BODY_UNREAD);
       shared.done = true;
-      safe('fetch body end', () => {
-        parser?.end();
-        stream.end(httpError ? 'error' : 'complete', httpError);
-      });
+      // An incomplete last event (no blank line) is discarded, as browsers do: the parser just stops.
+      safe('fetch body end', () => stream.end(httpError ? 'error' : 'complete', httpError));
       shared.controller.close();
       // A BYOB read waiting for bytes is answered "done" only through its request.
       shared.controller.byobRequest?.respond(0);

@@ -186,15 +186,6 @@ export class SseParser {
     if (batched > 0) (this.onEvents as SseBatchHandler)(this.eventSizes as Uint32Array, batched);
   }
 
-  /** The stream ended: an incomplete event (no blank line) is discarded, as browsers do. */
-  end(): void {
-    this.sawData = false;
-    this.eventBytes = 0;
-    this.lineStart = true;
-    this.takeData();
-    this.lineParts.length = this.lineLength = 0;
-  }
-
   /** The current event's captured data, decoded; resets it. */
   private takeData(): string | undefined {
     const parts = this.dataParts;
