@@ -107,7 +107,7 @@ describe('api-lite (the script tag’s @opentelemetry/api)', () => {
       expect(lite.trace.getSpan(lite.context.active())).toBeUndefined();
     }
     const manager = new StackManager();
-    manager.current = lite.trace.setSpanContext(lite.ROOT_CONTEXT, SC);
+    manager.current = lite.trace.setSpan(lite.ROOT_CONTEXT, lite.trace.wrapSpanContext(SC));
     registry[KEY] = { version: '1.10.2', context: manager };
     expect(lite.trace.getSpanContext(lite.context.active())).toBe(SC);
     expect(real.trace.getSpanContext(real.context.active())).toBe(SC);

@@ -79,12 +79,11 @@ const getSpan = (ctx: Context): Span | undefined => (ctx.getValue(SPAN_KEY) as S
 const setSpan = (ctx: Context, span: Span): Context => ctx.setValue(SPAN_KEY, span);
 const wrapSpanContext = (spanContext: SpanContext): Span => new NonRecordingSpan(spanContext);
 
-export const trace: Pick<TraceAPI, 'getSpan' | 'setSpan' | 'deleteSpan' | 'getSpanContext' | 'setSpanContext' | 'isSpanContextValid' | 'wrapSpanContext'> = {
+export const trace: Pick<TraceAPI, 'getSpan' | 'setSpan' | 'deleteSpan' | 'getSpanContext' | 'isSpanContextValid' | 'wrapSpanContext'> = {
   getSpan,
   setSpan,
   deleteSpan: (ctx) => ctx.deleteValue(SPAN_KEY),
   getSpanContext: (ctx) => getSpan(ctx)?.spanContext(),
-  setSpanContext: (ctx, spanContext) => setSpan(ctx, wrapSpanContext(spanContext)),
   isSpanContextValid: (spanContext) => isValid(spanContext.traceId, 32) && isValid(spanContext.spanId, 16),
   wrapSpanContext,
 };

@@ -1,5 +1,4 @@
-import type { Context } from '@opentelemetry/api';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { DevtoolsSink } from '../runtime.js';
 import type { ChunkRecord } from '../timing/chunk-timeline.js';
 
@@ -15,7 +14,7 @@ export interface DevtoolsHook extends DevtoolsSink {
 export class DevtoolsBridgeProcessor implements SpanProcessor {
   hook: DevtoolsHook | undefined;
 
-  onStart(_span: Span, _parentContext: Context): void {}
+  onStart(): void {}
 
   onEnd(span: ReadableSpan): void {
     if (this.hook?.active) this.hook.onSpanEnd(span);
@@ -39,7 +38,8 @@ export function bridgeSink(processor: DevtoolsBridgeProcessor): DevtoolsSink {
       return processor.hook?.active === true;
     },
     chunks(traceId: string, spanId: string, chunks: ChunkRecord[]) {
-      if (processor.hook?.active) processor.hook.chunks(traceId, spanId, chunks);
+      // Its one caller (StreamRecorder) asks `active` first.
+      processor.hook?.chunks(traceId, spanId, chunks);
     },
   };
 }

@@ -3,21 +3,12 @@ import type { Attributes } from '@opentelemetry/api';
 export const MAX_MESSAGE_CHARS = 256;
 export const MAX_STACK_CHARS = 2048;
 
-function text(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return '[unprintable]';
-  }
-}
-
 /**
  * `exception.*` attributes of a thrown value or rejection reason: type (the error's `name`, else
  * the JavaScript type), message (≤ 256 chars) and stack (code locations, ≤ 2048 chars).
  * Never calls anything but property reads and `String()` on the value, and never throws.
  */
 export function exceptionAttributes(value: unknown, fallbackMessage?: string): Attributes {
-  const attributes: Attributes = {};
   let type = value === null ? 'null' : typeof value;
   let message: string | undefined;
   let stack: string | undefined;
@@ -28,13 +19,17 @@ export function exceptionAttributes(value: unknown, fallbackMessage?: string): A
       if (typeof error.message === 'string') message = error.message;
       if (typeof error.stack === 'string') stack = error.stack;
     } else if (value !== undefined) {
-      message = text(value);
+      try {
+        message = String(value);
+      } catch {
+        message = '[unprintable]';
+      }
     }
   } catch {
     // A hostile getter: keep what we have.
   }
   message ??= fallbackMessage;
-  attributes['exception.type'] = type;
+  const attributes: Attributes = { 'exception.type': type };
   if (message !== undefined) attributes['exception.message'] = message.slice(0, MAX_MESSAGE_CHARS);
   if (stack !== undefined) attributes['exception.stacktrace'] = stack.slice(0, MAX_STACK_CHARS);
   return attributes;

@@ -14,7 +14,7 @@ export function contextValues(spanContext: SpanContext, sessionId: string, messa
   const tracestate = spanContext.traceState?.serialize();
   return {
     traceparent: `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`,
-    ...(tracestate ? { tracestate } : {}),
+    tracestate: tracestate || undefined,
     baggage: `session.id=${encodeURIComponent(sessionId)},streamtrace.message.id=${encodeURIComponent(messageId)}`,
     sessionId,
     messageId,

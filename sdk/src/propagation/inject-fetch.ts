@@ -1,18 +1,14 @@
 import { contextHeaders, type ContextValues } from './context-values.js';
 
 /**
- * Returns fetch arguments carrying our context headers without clobbering the app's own.
- * Handles Headers objects, header arrays, plain objects and `Request` inputs; the app's
- * objects are never mutated.
+ * Returns the fetch `init` carrying our context headers without clobbering the app's own: `init`
+ * itself when nothing is to be added. Handles Headers objects, header arrays, plain objects and
+ * `Request` inputs; the app's objects are never mutated.
  */
-export function injectFetchHeaders(
-  input: RequestInfo | URL,
-  init: RequestInit | undefined,
-  values: ContextValues,
-): [RequestInfo | URL, RequestInit | undefined] {
+export function injectFetchHeaders(input: RequestInfo | URL, init: RequestInit | undefined, values: ContextValues): RequestInit | undefined {
   const isRequest = typeof Request !== 'undefined' && input instanceof Request;
   // no-cors requests may only carry safelisted headers: adding ours would make fetch reject.
-  if ((init?.mode ?? (isRequest ? (input as Request).mode : undefined)) === 'no-cors') return [input, init];
+  if ((init?.mode ?? (isRequest ? (input as Request).mode : undefined)) === 'no-cors') return init;
   const headers = new Headers(init?.headers ?? (isRequest ? (input as Request).headers : undefined));
   let changed = false;
   for (const [name, value] of contextHeaders(values)) {
@@ -21,8 +17,7 @@ export function injectFetchHeaders(
       changed = true;
     }
   }
-  if (!changed) return [input, init];
-  return [input, { ...init, headers }];
+  return changed ? { ...init, headers } : init;
 }
 
 /** Adds context headers to an opened XMLHttpRequest unless the app set them. */

@@ -1,8 +1,8 @@
 /** Resolves `input` against the page (relative URLs are same-origin). Returns undefined for unparsable URLs. */
 export function toAbsoluteUrl(input: string): URL | undefined {
   try {
-    const base = globalThis.location?.href;
-    return base ? new URL(input, base) : new URL(input);
+    // An undefined base (no `location`) is the same as none.
+    return new URL(input, globalThis.location?.href);
   } catch {
     return undefined;
   }
@@ -14,8 +14,8 @@ export function toAbsoluteUrl(input: string): URL | undefined {
  * but not `/apikeys`); an entry that is itself relative (`/api`) means the page's origin. RegExps are
  * tested against the absolute URL.
  */
-/** What may follow a matched prefix: the end of the URL, or the start of a segment, query or fragment. */
-const PATH_END = new Set(['', '/', '?', '#']);
+/** What may follow a matched prefix: the end of the URL (charAt gives '', which includes() finds), or the start of a segment, query or fragment. */
+const PATH_END = '/?#';
 
 export function shouldPropagate(url: URL | undefined, propagateTo: readonly (string | RegExp)[]): boolean {
   if (url === undefined || propagateTo.length === 0) return false;
@@ -28,7 +28,7 @@ export function shouldPropagate(url: URL | undefined, propagateTo: readonly (str
       const target = httpEquivalent(absolute);
       if (target.origin !== http.origin) continue;
       const prefix = target.pathname === '/' && !entry.endsWith('/') ? target.origin : target.origin + target.pathname;
-      if (http.href.startsWith(prefix) && (prefix.endsWith('/') || PATH_END.has(http.href.charAt(prefix.length)))) return true;
+      if (http.href.startsWith(prefix) && (prefix.endsWith('/') || PATH_END.includes(http.href.charAt(prefix.length)))) return true;
     } else if (entry instanceof RegExp) {
       entry.lastIndex = 0;
       if (entry.test(href)) return true;
@@ -46,8 +46,7 @@ export function httpEquivalent(url: URL): URL {
 }
 
 /** True for the exporter's own endpoint (never traced). */
-export function isExportUrl(url: URL | undefined, endpoint: string): boolean {
-  if (url === undefined) return false;
+export function isExportUrl(url: URL, endpoint: string): boolean {
   const target = toAbsoluteUrl(endpoint);
   return target !== undefined && url.origin === target.origin && url.pathname === target.pathname;
 }

@@ -14,8 +14,8 @@ export function sanitizeUrl(url: URL): string {
   const copy = new URL(url.href);
   copy.username = '';
   copy.password = '';
-  const keys = Array.from(new Set(Array.from(copy.searchParams.keys())));
-  for (const key of keys) {
+  // Each name once, from a snapshot: the loop changes the parameters.
+  for (const key of new Set(copy.searchParams.keys())) {
     const lower = key.toLowerCase();
     if (OWN_PARAMS.has(lower)) copy.searchParams.delete(key);
     else if (SECRET_PARAMS.has(lower)) copy.searchParams.set(key, 'REDACTED');

@@ -9,17 +9,14 @@ export function serverAttributes(get: (name: string) => string | null): Attribut
   const match = traceparent ? TRACEPARENT.exec(traceparent.trim().toLowerCase()) : null;
   const traceId = match?.[1] ?? get('x-trace-id')?.trim().toLowerCase();
   if (traceId && /^[\da-f]{32}$/.test(traceId)) out['streamtrace.server.trace_id'] = traceId;
-  if (match?.[2]) out['streamtrace.server.span_id'] = match[2];
+  if (match) out['streamtrace.server.span_id'] = match[2];
   const timing = get('server-timing');
   if (timing) {
     // Server-Timing: name;dur=12.3;desc="x", name2;dur=4
-    let count = 0;
-    for (const entry of timing.split(',')) {
-      if (++count > 20) break;
-      const parts = entry.split(';').map((p) => p.trim());
-      const name = parts[0];
-      if (!name || !/^[\w.-]{1,64}$/.test(name)) continue;
-      for (const param of parts.slice(1)) {
+    for (const entry of timing.split(',').slice(0, 20)) {
+      const [name, ...params] = entry.split(';').map((p) => p.trim()) as [string, ...string[]];
+      if (!/^[\w.-]{1,64}$/.test(name)) continue;
+      for (const param of params) {
         const [key, raw] = param.split('=');
         if (key?.trim().toLowerCase() === 'dur' && raw !== undefined) {
           const value = Number(raw.replace(/"/g, ''));

@@ -3,7 +3,8 @@ export const MAX_CONTENT_CHARS = 16_384;
 
 /** The text delta carried by one event's data: our gateway's `{type:'delta',text}` or OpenAI's `choices[0].delta.content`. */
 export function deltaText(data: string): string | undefined {
-  if (data.length === 0 || data.charCodeAt(0) !== 123 /* { */) return undefined;
+  // charCodeAt(0) of '' is NaN.
+  if (data.charCodeAt(0) !== 123 /* { */) return undefined;
   try {
     const value = JSON.parse(data) as { type?: unknown; text?: unknown; choices?: { delta?: { content?: unknown } }[] };
     if (value.type === 'delta' && typeof value.text === 'string') return value.text;

@@ -11,7 +11,7 @@ import { safe } from '../diag.js';
 export function instrumentEventSource(ctx: InstrumentContext): () => void {
   return instrumentSocket<WrappedTarget & { reconnectPending: boolean }>(ctx, 'EventSource', {
     streamUrl: (url) => url,
-    attachSocket: (instance, stream, native, on) => {
+    attachSocket: (instance, stream, on) => {
       const es = instance as EventSource;
       const entry = { ...wrappedTarget(stream), reconnectPending: false };
       on('open', () => {
@@ -22,7 +22,7 @@ export function instrumentEventSource(ctx: InstrumentContext): () => void {
         stream.response({ 'http.response.status_code': 200 });
       });
       on('error', () => {
-        if (es.readyState === (native as typeof EventSource).CLOSED) {
+        if (es.readyState === es.CLOSED) {
           stream.end('error', 'eventsource_error');
         } else if (!entry.reconnectPending) {
           // CONNECTING: the browser reconnects by itself; the same span covers every attempt.

@@ -18,22 +18,16 @@ interface Unread {
  * still alive), so it is collected only when nothing can read the body any more. A read the app
  * is waiting on keeps it alive (see Hold).
  */
-let unread: FinalizationRegistry<Unread> | null | undefined;
-function unreadRegistry(): FinalizationRegistry<Unread> | null {
-  if (unread === undefined) {
-    unread =
-      typeof FinalizationRegistry === 'function'
-        ? new FinalizationRegistry<Unread>(({ stream, pipe, hold }) => {
-            if (stream.ended) return;
-            safe('fetch body unread', () => stream.end('cancel', BODY_UNREAD));
-            // As the browser does for a collected body: release the connection.
-            hold.resume?.();
-            pipe.abort(BODY_UNREAD);
-          })
-        : null;
-  }
-  return unread;
-}
+const unread =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Unread>(({ stream, pipe, hold }) => {
+        if (stream.ended) return;
+        safe('fetch body unread', () => stream.end('cancel', BODY_UNREAD));
+        // As the browser does for a collected body: release the connection.
+        hold.resume?.();
+        pipe.abort(BODY_UNREAD);
+      })
+    : undefined;
 
 /** What the app's stream (source side) and the pipe's sink share: the sink sees it only weakly. */
 interface Shared {
@@ -88,7 +82,7 @@ export function observeBody(
   piped.promise.catch(noop);
   // Last: nothing may throw after it (the app would get the network's Response and this stream's
   // collection would end a body that is being read).
-  unreadRegistry()?.register(source, { stream, pipe, hold });
+  unread?.register(source, { stream, pipe, hold });
   return observed;
 }
 
@@ -192,11 +186,8 @@ function observingSink(
       const shared = ref.deref();
       if (shared === undefined) return void stream.end('cancel', BODY_UNREAD);
       shared.done = true;
-      safe('fetch body end', () => {
-        parser?.end();
-        if (httpError) stream.end('error', httpError);
-        else stream.end('complete');
-      });
+      // An incomplete last event (no blank line) is discarded, as browsers do: the parser just stops.
+      safe('fetch body end', () => stream.end(httpError ? 'error' : 'complete', httpError));
       shared.controller.close();
       // A BYOB read waiting for bytes is answered "done" only through its request.
       shared.controller.byobRequest?.respond(0);

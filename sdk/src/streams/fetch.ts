@@ -15,12 +15,12 @@ export function instrumentFetch(ctx: InstrumentContext): () => void {
   if (typeof native !== 'function') return () => {};
   const wrapped = wrapFunction(native, (target, thisArg, args) => {
     if (!ctx.enabled()) return Reflect.apply(target, thisArg, args);
-    const traced = safe('fetch wrapper', () => prepare(ctx, args as Parameters<Fetch>));
+    const traced = safe('fetch wrapper', () => prepare(ctx, args));
     if (traced === undefined) return Reflect.apply(target, thisArg, args);
-    const { stream, signal } = traced;
+    const [stream, signal] = traced;
     const onAbort = guard('fetch abort', (): void => stream.end('cancel', abortReason(signal)));
     signal?.addEventListener('abort', onAbort, { once: true });
-    const promise = Reflect.apply(target, thisArg, traced.args) as Promise<Response>;
+    const promise = Reflect.apply(target, thisArg, args) as Promise<Response>;
     return promise.then(
       (response) => {
         return safe('fetch response', () => observeResponse(response, stream, signal, () => signal?.removeEventListener('abort', onAbort)), response);
@@ -40,10 +40,11 @@ export function instrumentFetch(ctx: InstrumentContext): () => void {
   };
 }
 
-function prepare(ctx: InstrumentContext, args: Parameters<Fetch>): { args: unknown[]; stream: StreamRecorder; signal: AbortSignal | undefined } | undefined {
-  const [input, init] = args;
+/** Opens the stream of a fetch to trace, and puts our headers into `args` (the Proxy trap's own list). */
+function prepare(ctx: InstrumentContext, args: unknown[]): [StreamRecorder, AbortSignal | undefined] | undefined {
+  const [input, init] = args as Parameters<Fetch>;
   const isRequest = typeof Request !== 'undefined' && input instanceof Request;
-  const url = toAbsoluteUrl(isRequest ? (input as Request).url : input instanceof URL ? input.href : String(input));
+  const url = toAbsoluteUrl(isRequest ? (input as Request).url : String(input));
   if (url === undefined || isExportUrl(url, ctx.config.endpoint)) return undefined;
   if (!/^https?:$/.test(url.protocol)) return undefined;
   const propagate = shouldPropagate(url, ctx.config.propagateTo);
@@ -52,10 +53,12 @@ function prepare(ctx: InstrumentContext, args: Parameters<Fetch>): { args: unkno
   const method = init?.method ?? (isRequest ? (input as Request).method : 'GET');
   const stream = ctx.openStream(message, 'fetch', url, method);
   const signal = init?.signal ?? (isRequest ? (input as Request).signal : undefined) ?? undefined;
-  const nextArgs: unknown[] = propagate ? injectFetchHeaders(input, init, stream.contextValues()) : [input, init];
-  // Keep the app's argument count (fetch(url) stays a one-argument call).
-  if (nextArgs[1] === undefined && args.length < 2) nextArgs.length = 1;
-  return { args: nextArgs, stream, signal };
+  if (propagate) {
+    const nextInit = injectFetchHeaders(input, init, stream.contextValues());
+    // Only a new init is set: fetch(url) stays a one-argument call when nothing is added.
+    if (nextInit !== init) args[1] = nextInit;
+  }
+  return [stream, signal];
 }
 
 function abortReason(signal: AbortSignal | undefined): string {
@@ -70,15 +73,16 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
     ...serverAttributes((name) => response.headers.get(name)),
   });
   const body = response.body;
+  const httpError = response.ok ? undefined : String(response.status);
   // Opaque responses have no body; 101/204/304 neither. The Response constructor rejects some statuses.
   // A stream that records nothing (a sampled-out session without keepUnsampled) leaves the body alone.
   if (body === null || response.status < 200 || response.status > 599 || !stream.recording) {
     detach();
-    stream.end(response.ok ? 'complete' : 'error', response.ok ? undefined : String(response.status));
+    stream.end(httpError ? 'error' : 'complete', httpError);
     return response;
   }
   const eventStream = (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-  const observed = observeBody(body, stream, eventStream, () => signal?.aborted === true, response.ok ? undefined : String(response.status));
+  const observed = observeBody(body, stream, eventStream, () => signal?.aborted === true, httpError);
   const stamp = (target: Response, source: Response): Response => {
     // Properties the Response constructor cannot set: keep what the network gave the app.
     Object.defineProperties(target, {

@@ -85,10 +85,10 @@ export function installListenerWrapping(
     void restores.push(
       wrapMethod(prototype as Record<string, unknown>, key, (target, thisArg, args) => {
         const entry = lookup(thisArg);
-        if (entry !== undefined && args.length >= 2 && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
+        if (entry !== undefined && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
           // removeEventListener: the wrapper registered for that listener, when there is one.
-          const registered = key === 'addEventListener' ? wrapperFor(entry, args[1]) : (entry.wrappers.get(args[1]) ?? args[1]);
-          args = [args[0], registered, ...args.slice(2)];
+          // The trap's own argument list: ours to change.
+          args[1] = key === 'addEventListener' ? wrapperFor(entry, args[1]) : (entry.wrappers.get(args[1]) ?? args[1]);
         }
         return Reflect.apply(target, thisArg, args);
       }),
@@ -110,7 +110,7 @@ export function installListenerWrapping(
       set: new Proxy(set, {
         apply(target, thisArg, args: unknown[]) {
           const entry = lookup(thisArg);
-          if (entry !== undefined && typeof args[0] === 'function') args = [wrapperFor(entry, args[0] as Listener)];
+          if (entry !== undefined && typeof args[0] === 'function') args[0] = wrapperFor(entry, args[0] as Listener);
           return Reflect.apply(target, thisArg, args);
         },
       }),

@@ -40,7 +40,7 @@ export function wrapConstructor<T extends abstract new (...args: never[]) => obj
  */
 export function redefine(owner: object, key: PropertyKey, descriptor: PropertyDescriptor): () => void {
   const previous = Object.getOwnPropertyDescriptor(owner, key);
-  Object.defineProperty(owner, key, { ...(previous ?? { configurable: true, enumerable: false, writable: true }), ...descriptor });
+  Object.defineProperty(owner, key, { ...(previous ?? { configurable: true, writable: true }), ...descriptor });
   return () => {
     if (previous) Object.defineProperty(owner, key, previous);
     else delete (owner as Record<PropertyKey, unknown>)[key];

@@ -16,7 +16,7 @@ export interface SocketHooks<E extends WrappedTarget> {
    * A traced instance was created: its entry, after registering our own listeners on it with `on`
    * (native addEventListener; a listener that throws is reported as `<name> <type> failed`).
    */
-  attachSocket(instance: InstanceType<SocketClass>, stream: StreamRecorder, native: SocketClass, on: (type: string, listener: (event: Event) => void) => void): E;
+  attachSocket(instance: InstanceType<SocketClass>, stream: StreamRecorder, on: (type: string, listener: (event: Event) => void) => void): E;
   /** The event types timed inside the app's listeners. */
   timedType(type: string): boolean;
   /** `close()` on any instance (`entry` when traced); `close` runs the native method. */
@@ -36,7 +36,6 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
   const listen = EventTarget.prototype.addEventListener;
 
   const proxy = wrapConstructor(native, (target, args, newTarget) => {
-    let tracedUrl = '';
     const stream =
       ctx.enabled() && args.length > 0
         ? safe(name + ' wrapper', (): StreamRecorder | undefined => {
@@ -48,19 +47,20 @@ export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext
             const message = ctx.messageFor(propagate);
             if (message === undefined) return undefined;
             const opened = ctx.openStream(message, name.toLowerCase() as 'eventsource' | 'websocket', url, 'GET');
-            tracedUrl = propagate ? injectUrlParams(url, opened.contextValues()).href : raw;
+            // The trap's own argument list: the URL as requested, converted once.
+            args[0] = propagate ? injectUrlParams(url, opened.contextValues()).href : raw;
             return opened;
           })
         : undefined;
     if (stream === undefined) return Reflect.construct(target, args, newTarget as Function) as object;
     let instance: InstanceType<SocketClass>;
     try {
-      instance = Reflect.construct(target, [tracedUrl, ...args.slice(1)], newTarget as Function) as InstanceType<SocketClass>;
+      instance = Reflect.construct(target, args, newTarget as Function) as InstanceType<SocketClass>;
     } catch (error) {
       stream.end('error', error);
       throw error;
     }
-    tracked.set(instance, hooks.attachSocket(instance, stream, target, (type, listener) => listen.call(instance, type, guard(`${name} ${type}`, listener))));
+    tracked.set(instance, hooks.attachSocket(instance, stream, (type, listener) => listen.call(instance, type, guard(`${name} ${type}`, listener))));
     return instance;
   });
 

@@ -7,7 +7,6 @@ function parse(chunks: Uint8Array[], capture = true): { bytes: number; data: str
   const events: { bytes: number; data: string | undefined }[] = [];
   const parser = new SseParser((bytes, data) => events.push({ bytes, data }), capture);
   for (const chunk of chunks) parser.push(chunk);
-  parser.end();
   return events;
 }
 

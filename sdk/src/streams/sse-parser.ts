@@ -186,19 +186,9 @@ export class SseParser {
     if (batched > 0) (this.onEvents as SseBatchHandler)(this.eventSizes as Uint32Array, batched);
   }
 
-  /** The stream ended: an incomplete event (no blank line) is discarded, as browsers do. */
-  end(): void {
-    this.sawData = false;
-    this.eventBytes = 0;
-    this.lineStart = true;
-    this.takeData();
-    this.lineParts.length = this.lineLength = 0;
-  }
-
-  /** The current event's captured data, decoded; resets it. */
-  private takeData(): string | undefined {
-    const parts = this.dataParts;
-    if (parts === undefined) return undefined;
+  /** The current event's captured data, decoded; resets it. Only with captureData. */
+  private takeData(): string {
+    const parts = this.dataParts as Uint8Array[];
     let total = 0;
     for (const part of parts) total += part.length;
     const all = new Uint8Array(total);

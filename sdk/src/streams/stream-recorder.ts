@@ -44,7 +44,6 @@ export class StreamRecorder implements OpenStream {
   private longFramesMax = 0;
   private reconnects = 0;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
-  private responded = false;
   /**
    * EventSource/WebSocket messages handed to the app and not read yet: their timestamp and data are
    * read once per frame in drain(), in one loop, not while the app's listener runs. `atArrival[k]`:
@@ -120,10 +119,8 @@ export class StreamRecorder implements OpenStream {
   /** Response headers arrived (fetch) or the connection opened (EventSource, WebSocket). */
   response(attributes: Attributes): void {
     if (!this.recording || this.ended) return;
-    if (!this.responded) {
-      this.responded = true;
-      this.message.firstResponse(now());
-    }
+    // The message keeps the first of these (of any of its streams).
+    this.message.firstResponse(now());
     this.span.setAttributes(attributes);
   }
 
@@ -137,7 +134,8 @@ export class StreamRecorder implements OpenStream {
 
   /** Several chunks that arrived together (the SSE events of one network read), sizes in `sizes[0..count)`. */
   chunks(sizes: Uint32Array, count: number, at: number): void {
-    if (!this.recording || this.ended) return;
+    // Only a recording stream's body is observed (fetch.ts), so only `ended` needs checking.
+    if (this.ended) return;
     const timeline = this.chunkTimeline as ChunkTimeline;
     for (let k = 0; k < count; k++) timeline.arrived(sizes[k] as number, at);
     if (at >= this.message.nextTargetCheck) this.message.chunkArrived(at);
@@ -195,7 +193,7 @@ export class StreamRecorder implements OpenStream {
 
   /** Whether this stream still wants DOM commit times (see ChunkTimeline.needsCommits). */
   get needsCommits(): boolean {
-    return this.chunkTimeline !== undefined && this.chunkTimeline.needsCommits;
+    return this.chunkTimeline?.needsCommits === true;
   }
 
   /**
@@ -263,14 +261,13 @@ export class StreamRecorder implements OpenStream {
 
   private readonly settleNow = (): void => this.settle();
 
+  /** Runs only after end() of a recorded stream (its timer, `settlers`, or the timeline's onSettled once ended). */
   private settle(): void {
-    this.streamRuntime.settlers.delete(this.settleNow);
-    clearTimeout(this.settleTimer);
-    this.settleTimer = undefined;
-    if (!this.ended || this.chunkTimeline === undefined) return;
-    const timeline = this.chunkTimeline;
     if (this.settledOnce) return;
     this.settledOnce = true;
+    this.streamRuntime.settlers.delete(this.settleNow);
+    clearTimeout(this.settleTimer);
+    const timeline = this.chunkTimeline as ChunkTimeline;
     safe('stream aggregates', () => {
       timeline.finishTimeline();
       this.writeAggregates(timeline);
@@ -335,9 +332,9 @@ export class StreamRecorder implements OpenStream {
  * a `<kind>.cancel` event with the reason, or `error.type`, an ERROR status and the exception.
  */
 export function recordOutcome(span: Span, kind: 'message' | 'stream', outcome: StreamOutcome, detail: unknown, attributes?: Attributes): void {
-  span.setAttributes({ [kind === 'stream' ? 'streamtrace.stream.outcome' : 'streamtrace.message.outcome']: outcome, ...attributes });
+  span.setAttributes({ [`streamtrace.${kind}.outcome`]: outcome, ...attributes });
   if (outcome === 'cancel') {
-    span.addEvent(kind === 'stream' ? 'stream.cancel' : 'message.cancel', typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
+    span.addEvent(`${kind}.cancel`, typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
   } else if (outcome === 'error') {
     span.setAttribute('error.type', errorType(detail));
     span.setStatus({ code: SpanStatusCode.ERROR, ...(detail instanceof Error ? { message: detail.message.slice(0, 256) } : {}) });

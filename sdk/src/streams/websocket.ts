@@ -13,7 +13,7 @@ export function instrumentWebSocket(ctx: InstrumentContext): () => void {
       if (/^https?:$/.test(url.protocol)) url = new URL(url.href.replace(/^http/, 'ws'));
       return /^wss?:$/.test(url.protocol) ? url : undefined;
     },
-    attachSocket: (instance, stream, _native, on) => {
+    attachSocket: (instance, stream, on) => {
       const ws = instance as WebSocket;
       const entry = { ...wrappedTarget(stream), closedByClient: false };
       let failed = false;
