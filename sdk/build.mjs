@@ -34,20 +34,20 @@ const MANGLED_PROPS = `
   finishMessage finishTimeline firstArrival firstByteAt firstPaint firstResponse firstUsed
   firstVisibleArrival firstVisibleIndex flushCommits followShadowRoots gapMax hasPending
   heldSize inactivityMs inFrame initialBackoffMs inValue isData
-  isHidden keepContent keepSample lastArrival lastBucket lastEvent lastValue latencyHist
+  isHidden keepSample lastArrival lastBucket lastEvent lastValue latencyHist
   lightOnly lineIsData lineLength lineParts lineStart longFrame longFrames longFramesMax
-  longFramesTotal maxAgeMs maxBackoffMs maxBatch maxBytes maxEvents maxMs maxPending
-  maxSpansPerTrace maxTraces messageDeps messageFor messageId messageStreams mutationObserver
+  longFramesTotal maxAgeMs maxBatch maxEvents maxMs maxPending
+  messageDeps messageFor messageId messageStreams mutationObserver
   needsCommits newId nextTargetCheck observedTarget offerSample observerPaused onCommit onEnded onError onEvent
   onEvents onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages openStream
   openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek pendingTarget
-  pendingTraces processors promote promoteAfter promoteOnGapMs providerOptions
+  pendingTraces processors promote promoteAfter promoteOnGapMs
   quantile queuedCount queuedForFrame rafPending randomUnit
-  rateNow reconnectPending reconnects recordsUnsampled redactHook refreshMs
+  rateNow reconnectPending reconnects recordsUnsampled refreshMs
   requestPaint resolveSettled responded ringArrival ringBytes
-  ringCap ringCommit ringPaint ringSource sampleCount sampledInner
+  ringCap ringCommit ringPaint ringSource sampleCount
   sampleNext sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler
-  selectChunk selectedEvents sendNow sessionIdOf sessionRef settle settledOnce
+  selectChunk selectedEvents sendNow sessionIdOf settle settledOnce
   settleNow settlers settleTimer skipCount slots slowestCount slowestMinLatency
   slowestMinSlot slowestUsed spanHooks spanProcessors spanResource stallCount stallMs
   stallStart stallTotal stallUsed stopFollowingShadowRoots streamEnded streamEvent
@@ -55,7 +55,7 @@ const MANGLED_PROPS = `
   timelineOptions timeoutMs totalBytes ttft ttftVisible unfollowRoots unsettledStreams
   valueStart visibleSince waitingNext wrappedStream wrappers writeAggregates writeSlot
   addEntry frameStart frameStarted lastElement markedElement watchedTarget watchTarget onTarget
-  nextMarkAt offsetMs offsetSamples onEntries presentationOffset presentationWatch
+  nextMarkAt offsetMs onEntries presentationOffset presentationWatch
   probeNext probeRing recordProbe unmark unmarkTimer
   socketClosed messageEvent pulled
 `.trim().split(/\s+/);
