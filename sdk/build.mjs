@@ -26,37 +26,37 @@ const MANGLED_PROPS = `
   beforeFrame bomSkip bucketCounts
   bufferOptions candidateArrival candidateCommit candidateIndex capacity captureData capturedText
   chunkArrived chunkCount chunkSeries chunkTimeline closedByClient closeSocket
-  commitAt commitCursor commitObserver commitsNeeded committedLight connectTo contextValues
+  commitAt commitCursor commitObserver commitsNeeded committedLight contextValues
   conversation dataLength dataParts decide decided delayMs
   displaced doneCursor drain endedAt endNow endRequested endSpan errorForMessage
   eventArriving eventBytes eventDelivered eventQueue eventsDropped eventSizes evictOldest
   explicitTarget fieldIndex finalise finaliseUpTo findSlowestMin finishing
   finishMessage finishTimeline firstArrival firstByteAt firstPaint firstResponse firstUsed
-  firstVisibleArrival firstVisibleIndex flushCommits followShadowRoots gapMax hasPending
-  heldSize inactivityMs inFrame initialBackoffMs inValue isData
+  firstVisibleArrival firstVisibleIndex flushCommits gapMax hasPending
+  heldSize inactivityMs initialBackoffMs inValue isData
   isHidden keepSample lastArrival lastBucket lastEvent lastValue latencyHist
   lightOnly lineIsData lineLength lineParts lineStart longFrame longFrames longFramesMax
   longFramesTotal maxAgeMs maxBatch maxEvents maxMs maxPending
-  messageDeps messageFor messageId messageStreams mutationObserver
-  needsCommits newId nextTargetCheck observedTarget offerSample observerPaused onCommit onEnded onError onEvent
-  onEvents onFirstPaint onFrame onPainted onPromote onSettled openedAt openMessages openStream
+  messageDeps messageFor messageId messageStreams
+  needsCommits newId nextTargetCheck offerSample onEnded onEvent
+  onEvents onFirstPaint onPromote onSettled openedAt openStream
   openStreams originals outcome ownSpanContext painted paintedLight paintUpTo peek pendingTarget
-  pendingTraces processors promote promoteAfter promoteOnGapMs
-  quantile queuedCount queuedForFrame rafPending randomUnit
+  pendingTraces promote promoteAfter promoteOnGapMs
+  quantile queuedCount queuedForFrame randomUnit
   rateNow reconnectPending reconnects recordsUnsampled refreshMs
-  requestPaint resolveSettled responded ringArrival ringBytes
+  requestPaint resolveSettled ringArrival ringBytes
   ringCap ringCommit ringPaint ringSource sampleCount
   sampleNext sampleSeen sampleStart sampleTotal sampleW sawData scan scheduler
   selectChunk selectedEvents sendNow sessionIdOf settle settledOnce
   settleNow settlers settleTimer skipCount slots slowestCount slowestMinLatency
-  slowestMinSlot slowestUsed spanHooks spanProcessors spanResource stallCount stallMs
-  stallStart stallTotal stallUsed stopFollowingShadowRoots streamEnded streamEvent
+  slowestMinSlot slowestUsed spanHooks spanProcessors stallCount stallMs
+  stallStart stallTotal stallUsed streamEnded streamEvent
   streamReconnecting streamRuntime streamSettled streamUrl takeData takeSpan timedType
-  timelineOptions timeoutMs totalBytes ttft ttftVisible unfollowRoots unsettledStreams
-  valueStart visibleSince waitingNext wrappedStream wrappers writeAggregates writeSlot
-  addEntry frameStart frameStarted lastElement markedElement watchedTarget watchTarget onTarget
-  nextMarkAt offsetMs onEntries presentationOffset presentationWatch
-  probeNext probeRing recordProbe unmark unmarkTimer
+  timelineOptions timeoutMs totalBytes ttft ttftVisible unsettledStreams
+  valueStart visibleSince wrappedStream wrappers writeAggregates writeSlot
+  addEntry frameStarted watchTarget
+  offsetMs presentationWatch
+  recordProbe unmark
   socketClosed messageEvent pulled
 `.trim().split(/\s+/);
 
