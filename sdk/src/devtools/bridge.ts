@@ -38,8 +38,7 @@ export function bridgeSink(processor: DevtoolsBridgeProcessor): DevtoolsSink {
       return processor.hook?.active === true;
     },
     chunks(traceId: string, spanId: string, chunks: ChunkRecord[]) {
-      // Its one caller (StreamRecorder) asks `active` first.
-      processor.hook?.chunks(traceId, spanId, chunks);
+      if (processor.hook?.active) processor.hook.chunks(traceId, spanId, chunks);
     },
   };
 }

@@ -332,9 +332,10 @@ export class StreamRecorder implements OpenStream {
  * a `<kind>.cancel` event with the reason, or `error.type`, an ERROR status and the exception.
  */
 export function recordOutcome(span: Span, kind: 'message' | 'stream', outcome: StreamOutcome, detail: unknown, attributes?: Attributes): void {
-  span.setAttributes({ [`streamtrace.${kind}.outcome`]: outcome, ...attributes });
+  // Names written out in full: they are the wire contract (docs/guide.md), and searchable.
+  span.setAttributes({ [kind === 'stream' ? 'streamtrace.stream.outcome' : 'streamtrace.message.outcome']: outcome, ...attributes });
   if (outcome === 'cancel') {
-    span.addEvent(`${kind}.cancel`, typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
+    span.addEvent(kind === 'stream' ? 'stream.cancel' : 'message.cancel', typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
   } else if (outcome === 'error') {
     span.setAttribute('error.type', errorType(detail));
     span.setStatus({ code: SpanStatusCode.ERROR, ...(detail instanceof Error ? { message: detail.message.slice(0, 256) } : {}) });
