@@ -11,8 +11,12 @@ import type { ReadableSpan, Span, SpanProcessor, TimedEvent } from '@opentelemet
 const LIMIT = 128;
 
 const isValue = (value: unknown): boolean => {
+  if (!Array.isArray(value)) {
+    const t = typeof value;
+    return value == null || t === 'string' || t === 'number' || t === 'boolean';
+  }
   let type: string | undefined;
-  for (const v of Array.isArray(value) ? value : [value]) {
+  for (const v of value) {
     if (v == null) continue;
     const t = typeof v;
     if ((t !== 'string' && t !== 'number' && t !== 'boolean') || (type !== undefined && t !== type)) return false;

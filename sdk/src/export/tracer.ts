@@ -8,13 +8,11 @@ const SUPPRESS_TRACING = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRAC
 
 /** Random lower-case hex id of `bytes` bytes, never all zeros (invalid in W3C trace context). */
 export function randomId(bytes: number): string {
-  let id = '';
   const random = new Uint8Array(bytes);
-  while (/^0*$/.test(id)) {
+  do {
     crypto.getRandomValues(random);
-    id = Array.from(random, (b) => (b < 16 ? '0' : '') + b.toString(16)).join('');
-  }
-  return id;
+  } while (random.every((b) => b === 0));
+  return Array.from(random, (b) => (b < 16 ? '0' : '') + b.toString(16)).join('');
 }
 
 /** A span processor as the provider calls it: the hooks a processor has no use for may be left out. */

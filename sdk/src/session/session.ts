@@ -50,23 +50,34 @@ function parse(raw: string | null): SessionRecord | undefined {
 export function createSession(options: SessionOptions): Session {
   const now = options.now ?? (() => Date.now());
   const newId = options.newId ?? randomId;
-  let record = parse(options.store.get(SESSION_KEY));
+  /** The stored text `record` was read from or written as: while storage still holds it, nothing changed there. */
+  let storedText = options.store.get(SESSION_KEY);
+  let record = parse(storedText);
   // A session found in storage was started by an earlier page: do not announce it again.
   let announced = record !== undefined;
 
   const expired = (r: SessionRecord, t: number): boolean =>
     t - r.lastActivity > options.inactivityMs || t - r.startedAt > options.maxAgeMs;
 
+  const write = (r: SessionRecord): void => {
+    storedText = JSON.stringify(r);
+    options.store.set(SESSION_KEY, storedText);
+  };
+
   const current = (t: number): SessionRecord => {
     // Another tab may have rotated a shared (localStorage) session.
-    const stored = parse(options.store.get(SESSION_KEY));
-    if (stored !== undefined && (record === undefined || stored.id !== record.id)) {
-      record = stored;
+    const text = options.store.get(SESSION_KEY);
+    if (text !== storedText || record === undefined) {
+      const stored = parse(text);
+      if (stored !== undefined && (record === undefined || stored.id !== record.id)) {
+        record = stored;
+      }
+      storedText = text;
     }
     if (record === undefined || expired(record, t)) {
       record = { id: newId(), startedAt: t, lastActivity: t, previousId: record?.id };
       announced = false;
-      options.store.set(SESSION_KEY, JSON.stringify(record));
+      write(record);
     }
     return record;
   };
@@ -79,7 +90,7 @@ export function createSession(options: SessionOptions): Session {
       const t = now();
       const r = current(t);
       r.lastActivity = t;
-      options.store.set(SESSION_KEY, JSON.stringify(r));
+      write(r);
       const started = !announced;
       announced = true;
       return { id: r.id, started, previousId: r.previousId };

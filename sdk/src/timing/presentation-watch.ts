@@ -12,7 +12,7 @@ const MARK_TIMEOUT_MS = 300;
  * Never marked: inline elements get no text entry of their own (their block does); elements that
  * paint nothing (another script appending to a body-wide render target) would only wait out the timeout.
  */
-const UNMARKED = /^(A|B|BR|CODE|EM|I|SPAN|STRONG|SCRIPT|STYLE|LINK|META|TEMPLATE|NOSCRIPT)$/;
+const UNMARKED = new Set(['A', 'B', 'BR', 'CODE', 'EM', 'I', 'SPAN', 'STRONG', 'SCRIPT', 'STYLE', 'LINK', 'META', 'TEMPLATE', 'NOSCRIPT']);
 
 interface PresentedEntry extends PerformanceEntry {
   paintTime?: number;
@@ -83,7 +83,7 @@ export function createPresentationWatch(offset: PresentationOffset): Presentatio
       const element = watchedTarget?.lastElementChild;
       if (element === lastElement || element == null) return;
       lastElement = element;
-      if (Date.now() < nextMarkAt || isHidden() || UNMARKED.test(element.nodeName) || element.hasAttribute(ATTR)) return;
+      if (Date.now() < nextMarkAt || isHidden() || UNMARKED.has(element.nodeName) || element.hasAttribute(ATTR)) return;
       element.setAttribute(ATTR, MARK_ID);
       markedElement = element;
       nextMarkAt = Infinity;

@@ -7,15 +7,19 @@ import { wrapMethod } from '../streams/native.js';
  */
 const MAX_ROOTS = 512;
 const roots: WeakRef<ShadowRoot>[] = [];
+const known = new WeakSet<ShadowRoot>();
 const listeners = new Set<(root: ShadowRoot) => void>();
-let scanned = false;
+/** Subtrees searched for open roots made before we were loaded (or by declarative shadow DOM). */
+const scanned = new WeakSet<Node>();
 
 function remember(root: ShadowRoot): void {
+  if (known.has(root)) return;
   if (roots.length >= MAX_ROOTS) {
     const live = roots.filter((ref) => ref.deref()?.host.isConnected === true);
     roots.length = 0;
     roots.push(...live.slice(-(MAX_ROOTS - 1)));
   }
+  known.add(root);
   roots.push(new WeakRef(root));
 }
 
@@ -36,12 +40,22 @@ export function trackShadowRoots(): () => void {
   });
 }
 
-/** The known shadow roots inside `target` (through nested roots), plus open roots that existed before we were loaded. */
+/**
+ * The known shadow roots inside `target` (through nested roots), plus open roots that existed before
+ * we were loaded. Those are looked for once per target (or once in the whole document, when asked
+ * about it), not in the whole page: a walk that costs ~2.5 µs per element on a page's first stream.
+ */
 export function shadowRootsUnder(target: Node): ShadowRoot[] {
   if (typeof WeakRef === 'undefined') return [];
-  if (!scanned && typeof document !== 'undefined') {
-    scanned = true;
-    for (const element of document.querySelectorAll('*')) if (element.shadowRoot) remember(element.shadowRoot);
+  if (!scanned.has(target) && !(typeof document !== 'undefined' && scanned.has(document))) {
+    scanned.add(target);
+    const own = (target as Element).shadowRoot;
+    if (own) remember(own);
+    const all = (target as ParentNode).querySelectorAll?.('*') ?? [];
+    for (let i = 0; i < all.length; i++) {
+      const root = (all[i] as Element).shadowRoot;
+      if (root) remember(root);
+    }
   }
   const found: ShadowRoot[] = [];
   for (const ref of roots) {
