@@ -47,7 +47,7 @@ function networkBody(hold = false): { body: ReadableStream<Uint8Array>; cancelle
 describe('observeBody', () => {
   it('gives BYOB readers the exact bytes in buffers of any size, and ends the stream complete with one chunk per event', async () => {
     const { stream, span } = recorder();
-    const observed = observeBody(networkBody().body, stream, true, () => false);
+    const observed = observeBody(networkBody().body, stream, true, undefined);
     const reader = observed.getReader({ mode: 'byob' });
     const parts: number[] = [];
     for (;;) {
@@ -61,10 +61,30 @@ describe('observeBody', () => {
     expect(ended?.attributes['streamtrace.stream.chunks']).toBe(3);
   });
 
+  it('fails the read after an abort like the network body: after the last chunk (before the app read the end) and with bytes read ahead', async () => {
+    // Natively an app that aborts right after its last chunk (extended-eventsource closing on its
+    // last event) gets the abort reason from its next read, not "done" (which it treats as a drop).
+    const last = recorder();
+    const ac = new AbortController();
+    const reader = observeBody(networkBody().body, last.stream, true, ac.signal).getReader();
+    for (let i = 0; i < EVENTS.length; i++) expect((await reader.read()).done).toBe(false);
+    ac.abort();
+    await expect(reader.read()).rejects.toBe(ac.signal.reason);
+    expect((await last.span())?.attributes['streamtrace.stream.outcome']).toBe('complete');
+    // A chunk the pipe read ahead is not handed over after the abort.
+    const ahead = recorder();
+    const ac2 = new AbortController();
+    const reader2 = observeBody(networkBody(true).body, ahead.stream, true, ac2.signal).getReader();
+    expect((await reader2.read()).done).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    ac2.abort(new Error('stop'));
+    await expect(reader2.read()).rejects.toThrow('stop');
+  });
+
   it("ends the stream as cancel (not error) when the app cancels, and cancels the network body with the app's reason", async () => {
     const { stream, span } = recorder();
     const network = networkBody(true);
-    const reader = observeBody(network.body, stream, true, () => false).getReader();
+    const reader = observeBody(network.body, stream, true, undefined).getReader();
     expect((await reader.read()).done).toBe(false);
     await reader.cancel('user pressed stop');
     expect((await reader.read()).done).toBe(true);
@@ -86,7 +106,7 @@ describe('observeBody', () => {
         controller.error(failure);
       },
     });
-    const reader = observeBody(body, stream, true, () => false).getReader();
+    const reader = observeBody(body, stream, true, undefined).getReader();
     expect((await reader.read()).done).toBe(false);
     await expect(reader.read()).rejects.toBe(failure);
     const ended = await span();
@@ -102,7 +122,7 @@ describe('observeBody', () => {
         controller.close();
       },
     }) as unknown as ReadableStream<Uint8Array>;
-    await expect(observeBody(body, stream, true, () => false).getReader().read()).rejects.toBeInstanceOf(TypeError);
+    await expect(observeBody(body, stream, true, undefined).getReader().read()).rejects.toBeInstanceOf(TypeError);
     expect((await span())?.attributes['streamtrace.stream.outcome']).toBe('error');
   });
 
@@ -116,7 +136,7 @@ describe('observeBody', () => {
         controller.close();
       },
     });
-    const text = await new Response(observeBody(body, stream, false, () => false)).text();
+    const text = await new Response(observeBody(body, stream, false, undefined)).text();
     expect(text).toBe('abcdef');
     expect(shared.byteLength).toBe(6); // not detached by a transfer
     expect(new TextDecoder().decode(shared)).toBe('abcdef');

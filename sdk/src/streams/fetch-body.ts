@@ -33,6 +33,10 @@ const unread =
 interface Shared {
   controller: ReadableByteStreamController;
   done: boolean;
+  /** The app waits for bytes (`pull` ran, nothing handed over since). */
+  waiting?: boolean;
+  /** The network body ended, the app's stream is not closed yet (see the sink's close). */
+  ended?: boolean;
   /** Ends the pending `pull`: the stream then calls `pull` again when the app next waits for bytes. */
   pulled: (() => void) | undefined;
 }
@@ -66,17 +70,31 @@ export function observeBody(
   body: ReadableStream<Uint8Array>,
   stream: StreamRecorder,
   eventStream: boolean,
-  aborted: () => boolean,
+  signal: AbortSignal | undefined,
   httpError?: string,
 ): ReadableStream<Uint8Array> {
   const shared: Shared = { controller: undefined as unknown as ReadableByteStreamController, done: false, pulled: undefined };
   const pipe = new AbortController();
   const piped: { promise?: Promise<void> } = {};
   const hold: Hold = { strong: undefined, resume: undefined };
+  const aborted = (): boolean => signal?.aborted === true;
+  const ref = weakRef(shared);
+  // As natively: an abort fails the app's next read at once, bytes read ahead but not yet read by
+  // the app included (a no-op once the app's stream closed). Holds the stream only weakly.
+  const onAbort = (): void => {
+    const live = ref.deref();
+    if (live === undefined) return;
+    live.done = true;
+    live.ended = false;
+    live.controller.error(signal?.reason);
+    hold.resume?.();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const detach = (): void => signal?.removeEventListener('abort', onAbort);
   // A byte stream's chunks were transferred to us when read: ours to transfer on. Chunks of a
   // script-made body may still be used by their maker: those are copied.
-  const sink = observingSink(weakRef(shared), hold, stream, eventStream, isByteStream(body), aborted, httpError);
-  const source = byteSource(shared, hold, stream, aborted, pipe, piped);
+  const sink = observingSink(ref, hold, stream, eventStream, isByteStream(body), aborted, detach, httpError);
+  const source = byteSource(shared, hold, stream, aborted, pipe, piped, detach);
   const observed = new ReadableStream(source) as ReadableStream<Uint8Array>;
   piped.promise = body.pipeTo(new WritableStream(sink), { signal: pipe.signal });
   piped.promise.catch(noop);
@@ -94,6 +112,7 @@ function byteSource(
   aborted: () => boolean,
   pipe: AbortController,
   piped: { promise?: Promise<void> },
+  detach: () => void,
 ): UnderlyingByteSource {
   return {
     type: 'bytes',
@@ -101,6 +120,8 @@ function byteSource(
       shared.controller = controller;
     },
     pull() {
+      if (shared.ended) return closeApp(shared, detach);
+      shared.waiting = true;
       hold.strong = shared;
       const resume = hold.resume;
       hold.resume = undefined;
@@ -110,6 +131,8 @@ function byteSource(
     // The app cancelled the body (reader.cancel(), body.cancel(), an aborted pipe).
     cancel(reason: unknown) {
       shared.done = true;
+      shared.ended = false;
+      detach();
       safe('fetch body cancel', () => stream.end('cancel', typeof reason === 'string' ? reason : aborted() ? 'abort' : 'reader.cancel'));
       hold.resume?.();
       // Cancels the network body (with this reason) and releases the connection.
@@ -127,6 +150,7 @@ function observingSink(
   eventStream: boolean,
   owned: boolean,
   aborted: () => boolean,
+  detach: () => void,
   httpError: string | undefined,
 ): UnderlyingSink<Uint8Array> {
   // Every event parsed out of one network read arrived at the same moment: one clock read per read.
@@ -169,6 +193,7 @@ function observingSink(
       try {
         if (!owned || chunk.byteOffset !== 0 || chunk.byteLength !== chunk.buffer.byteLength) chunk = chunk.slice();
         controller.enqueue(chunk as Uint8Array<ArrayBuffer>);
+        shared.waiting = false;
       } catch (error) {
         // Not bytes (a script-made body of strings): the app's read fails, as it would natively.
         fail(error);
@@ -188,12 +213,28 @@ function observingSink(
       shared.done = true;
       // An incomplete last event (no blank line) is discarded, as browsers do: the parser just stops.
       safe('fetch body end', () => stream.end(httpError ? 'error' : 'complete', httpError));
-      shared.controller.close();
-      // A BYOB read waiting for bytes is answered "done" only through its request.
-      shared.controller.byobRequest?.respond(0);
+      shared.ended = true;
+      if (shared.waiting) return closeApp(shared, detach);
+      // The pipe reads one ahead: natively, an app that aborts right after the last chunk (before
+      // the browser took in the end, a task later) fails its next read. So the app's stream closes
+      // when it next waits for bytes, or after a task.
+      const pulled = shared.pulled;
+      shared.pulled = undefined;
+      pulled?.();
+      setTimeout(() => closeApp(shared, detach));
     },
     abort: fail,
   };
+}
+
+/** Closes the app's stream, once, after the network body ended. */
+function closeApp(shared: Shared, detach: () => void): void {
+  if (!shared.ended) return;
+  shared.ended = false;
+  detach();
+  shared.controller.close();
+  // A BYOB read waiting for bytes is answered "done" only through its request.
+  shared.controller.byobRequest?.respond(0);
 }
 
 /** Without WeakRef (older engines) the sink holds the stream strongly: unread bodies then stay open. */

@@ -82,7 +82,7 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
     return response;
   }
   const eventStream = (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-  const observed = observeBody(body, stream, eventStream, () => signal?.aborted === true, httpError);
+  const observed = observeBody(body, stream, eventStream, signal, httpError);
   const stamp = (target: Response, source: Response): Response => {
     // Properties the Response constructor cannot set: keep what the network gave the app.
     Object.defineProperties(target, {

@@ -60,7 +60,10 @@ function traceXhr(
   let responded = false;
   const respond = (): void => {
     responded = true;
-    stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => xhr.getResponseHeader(n)) });
+    // Not getResponseHeader(): for a header a cross-origin server does not expose, Chromium logs
+    // "Refused to get unsafe header" in the page's console. This list holds only readable ones.
+    const headers = xhr.getAllResponseHeaders();
+    stream.response({ 'http.response.status_code': xhr.status, ...serverAttributes((n) => new RegExp(`^${n}: *(.*)`, 'im').exec(headers)?.[1] ?? null) });
   };
   const on = (type: string, listener: (event: Event) => void): void => listen.call(xhr, type, guard('XMLHttpRequest ' + type, listener));
   on('progress', (event) => {
