@@ -15,10 +15,8 @@ const SPAN_KEY = Symbol.for('OpenTelemetry Context Key SPAN');
 /** What the real api 1.9.0 accepts from the registry: 1.x with x ≥ 9, no prerelease. */
 function registered<T>(type: string): T | undefined {
   const api = (globalThis as Record<symbol, Record<string, unknown> | undefined>)[KEY];
-  // Nothing registered (the common case for the script tag): no version check to run on every `context.active()`.
-  if (api == null) return undefined;
-  const match = /^1\.(\d+)\.\d+$/.exec(String(api.version));
-  return match && +match[1]! >= 9 ? (api[type] as T | undefined) : undefined;
+  const match = /^1\.(\d+)\.\d+$/.exec(String(api?.version));
+  return match && +match[1]! >= 9 ? (api![type] as T | undefined) : undefined;
 }
 
 /** An immutable context: setting or deleting a value gives a new one (as the real api's BaseContext). */
@@ -76,19 +74,7 @@ class NonRecordingSpan implements Span {
   recordException(): void {}
 }
 
-/** `length` hex digits (either case), not all zeros; a loop, not a regexp: compiling one costs more than a page's few checks. */
-const isValid = (value: string, length: number): boolean => {
-  const id = String(value);
-  if (id.length !== length) return false;
-  let nonZero = false;
-  for (let i = 0; i < length; i++) {
-    const c = id.charCodeAt(i);
-    const lower = c | 32;
-    if ((c < 48 || c > 57) && (lower < 97 || lower > 102)) return false;
-    if (c !== 48) nonZero = true;
-  }
-  return nonZero;
-};
+const isValid = (id: string, length: number): boolean => new RegExp(`^[\\da-f]{${length}}$`, 'i').test(id) && !/^0+$/.test(id);
 const getSpan = (ctx: Context): Span | undefined => (ctx.getValue(SPAN_KEY) as Span | undefined) || undefined;
 const setSpan = (ctx: Context, span: Span): Context => ctx.setValue(SPAN_KEY, span);
 const wrapSpanContext = (spanContext: SpanContext): Span => new NonRecordingSpan(spanContext);

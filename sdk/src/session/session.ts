@@ -50,34 +50,23 @@ function parse(raw: string | null): SessionRecord | undefined {
 export function createSession(options: SessionOptions): Session {
   const now = options.now ?? (() => Date.now());
   const newId = options.newId ?? randomId;
-  /** The stored text `record` was read from or written as: while storage still holds it, nothing changed there. */
-  let storedText = options.store.get(SESSION_KEY);
-  let record = parse(storedText);
+  let record = parse(options.store.get(SESSION_KEY));
   // A session found in storage was started by an earlier page: do not announce it again.
   let announced = record !== undefined;
 
   const expired = (r: SessionRecord, t: number): boolean =>
     t - r.lastActivity > options.inactivityMs || t - r.startedAt > options.maxAgeMs;
 
-  const write = (r: SessionRecord): void => {
-    storedText = JSON.stringify(r);
-    options.store.set(SESSION_KEY, storedText);
-  };
-
   const current = (t: number): SessionRecord => {
     // Another tab may have rotated a shared (localStorage) session.
-    const text = options.store.get(SESSION_KEY);
-    if (text !== storedText || record === undefined) {
-      const stored = parse(text);
-      if (stored !== undefined && (record === undefined || stored.id !== record.id)) {
-        record = stored;
-      }
-      storedText = text;
+    const stored = parse(options.store.get(SESSION_KEY));
+    if (stored !== undefined && (record === undefined || stored.id !== record.id)) {
+      record = stored;
     }
     if (record === undefined || expired(record, t)) {
       record = { id: newId(), startedAt: t, lastActivity: t, previousId: record?.id };
       announced = false;
-      write(record);
+      options.store.set(SESSION_KEY, JSON.stringify(record));
     }
     return record;
   };
@@ -90,7 +79,7 @@ export function createSession(options: SessionOptions): Session {
       const t = now();
       const r = current(t);
       r.lastActivity = t;
-      write(r);
+      options.store.set(SESSION_KEY, JSON.stringify(r));
       const started = !announced;
       announced = true;
       return { id: r.id, started, previousId: r.previousId };
