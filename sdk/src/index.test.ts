@@ -33,9 +33,12 @@ describe('public surface', () => {
     script.dataset.propagateTo = 'http://a:1, /api ,';
     script.dataset.sampleRate = '0.5';
     script.dataset.captureContent = 'true';
+    script.dataset.compression = ' gzip';
     expect(scriptTag.optionsFromScript(script)).toEqual({
-      endpoint: 'http://c/v1/traces', serviceName: 'svc', propagateTo: ['http://a:1', '/api'], sampleRate: 0.5, captureContent: true,
+      endpoint: 'http://c/v1/traces', serviceName: 'svc', propagateTo: ['http://a:1', '/api'], sampleRate: 0.5, captureContent: true, compression: 'gzip',
     });
+    script.dataset.compression = 'brotli';
+    expect(scriptTag.optionsFromScript(script)?.compression).toBeUndefined();
     expect(scriptTag.optionsFromScript(document.createElement('script'))).toBeUndefined();
   });
 

@@ -3,6 +3,10 @@ import type { StreamtraceOptions } from './config.js';
 import { enableDevtools } from './devtools/index.js';
 import { SDK_VERSION } from './version.js';
 import { safe } from './diag.js';
+import { gzip } from './export/gzip.js';
+
+/** The script tag's `init` also takes `compression: 'gzip'` (what `data-compression="gzip"` sets). */
+export type ScriptTagOptions = Omit<StreamtraceOptions, 'compression'> & { compression?: StreamtraceOptions['compression'] | 'gzip' };
 
 /**
  * Script-tag build (`streamtrace.iife.js`, global `Streamtrace`). The DevTools hook is on here.
@@ -10,28 +14,29 @@ import { safe } from './diag.js';
  *   <script src="streamtrace.iife.js" data-endpoint="http://localhost:4318/v1/traces"
  *           data-service-name="chat-ui" data-propagate-to="http://localhost:8787,/api"
  *           data-sample-rate="1" data-capture-content="false"
- *           data-sampling-rule-url="http://localhost:4318/api/sampling"></script>
+ *           data-sampling-rule-url="http://localhost:4318/api/sampling" data-compression="gzip"></script>
  * `Streamtrace.instance` then holds that SDK.
  */
 export let instance: Streamtrace | undefined;
 
-export function init(options?: StreamtraceOptions): Streamtrace {
-  const sdk = initSdk(options);
+export function init(options?: ScriptTagOptions): Streamtrace {
+  const sdk = initSdk(options?.compression === 'gzip' ? { ...options, compression: gzip } : (options as StreamtraceOptions | undefined));
   enableDevtools(sdk);
   instance = sdk;
   return sdk;
 }
 
-export function optionsFromScript(script: HTMLOrSVGScriptElement | null): StreamtraceOptions | undefined {
+export function optionsFromScript(script: HTMLOrSVGScriptElement | null): ScriptTagOptions | undefined {
   if (!(script instanceof HTMLScriptElement)) return undefined;
   const data = script.dataset;
   if (data.endpoint === undefined && data.serviceName === undefined) return undefined;
-  const options: StreamtraceOptions = {};
+  const options: ScriptTagOptions = {};
   if (data.endpoint) options.endpoint = data.endpoint;
   if (data.serviceName) options.serviceName = data.serviceName;
   if (data.propagateTo) options.propagateTo = data.propagateTo.split(',').map((s) => s.trim()).filter(Boolean);
   if (data.sampleRate) options.sampleRate = Number(data.sampleRate);
   if (data.samplingRuleUrl) options.samplingRuleUrl = data.samplingRuleUrl;
+  if (data.compression?.trim() === 'gzip') options.compression = 'gzip';
   if (data.captureContent !== undefined) options.captureContent = data.captureContent === '' || data.captureContent === 'true';
   return options;
 }

@@ -25,8 +25,8 @@ export type SendOutcome =
   /** Refused, or delivery unknown (timeout): dropped so that nothing is ever stored twice. */
   | { kind: 'drop'; reason: string };
 
-/** Sends one serialized OTLP request. */
-export type Send = (body: Uint8Array, urgent: boolean) => Promise<SendOutcome>;
+/** Sends one serialized OTLP request; `leaving`: the page is being hidden or closed (`sendNow`). */
+export type Send = (body: Uint8Array, leaving: boolean) => Promise<SendOutcome>;
 
 export interface ExportQueueOptions {
   send: Send;
@@ -80,7 +80,7 @@ export function createExportQueue(options: ExportQueueOptions): ExportQueue {
     stats.spansPending = queued.length;
   };
 
-  const pump = (urgent: boolean): void => {
+  const pump = (urgent: boolean, leaving = false): void => {
     // One request at a time; a page going away may add one more so a slow request cannot hold back its last spans.
     if (inFlight.size >= (urgent ? 2 : 1) || queued.length === 0 || shutDown) return;
     if (retryTimer !== undefined) {
@@ -93,17 +93,17 @@ export function createExportQueue(options: ExportQueueOptions): ExportQueue {
     failedHead -= retried;
     if (retried > 0) stats.exportRetries++;
     stats.spansPending = queued.length;
-    const sending: Promise<void> = sendBatch(batch, urgent).finally(() => {
+    const sending: Promise<void> = sendBatch(batch, leaving).finally(() => {
       inFlight.delete(sending);
       if (retryTimer === undefined) pump(false);
     });
     inFlight.add(sending);
   };
 
-  const sendBatch = async (batch: ReadableSpan[], urgent: boolean): Promise<void> => {
+  const sendBatch = async (batch: ReadableSpan[], leaving: boolean): Promise<void> => {
     let outcome: SendOutcome;
     try {
-      outcome = await options.send(toBody(batch), urgent);
+      outcome = await options.send(toBody(batch), leaving);
     } catch (error) {
       outcome = { kind: 'drop', reason: String(error) };
     }
@@ -149,7 +149,7 @@ export function createExportQueue(options: ExportQueueOptions): ExportQueue {
       dropExcess();
       pump(false);
     },
-    sendNow: () => pump(true),
+    sendNow: () => pump(true, true),
     forceFlush,
     async shutdown() {
       await forceFlush();

@@ -7,6 +7,13 @@ const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** What one request gave the queue; `timedOut`: sent, unanswered, maybe stored. */
+export type Posted = SendOutcome & { timedOut?: boolean };
+/** One OTLP/HTTP JSON request; `gzipped`: the body is gzip-compressed (`Content-Encoding: gzip`). */
+export type Post = (body: Uint8Array, gzipped?: boolean) => Promise<Posted>;
+/** Turns the plain request into the queue's sender (`gzip` from `@streamtrace/web/gzip` is one); `warn` reports to the SDK's diagnostics. */
+export type Compression = (post: Post, warn: (message: string) => void) => Send;
+
 /** The native fetch: the SDK's own wrapper exposes it as `__original`; export requests are never traced. */
 export function nativeFetch(): FetchLike {
   const current = globalThis.fetch as typeof fetch & { __original?: typeof fetch };
@@ -34,10 +41,11 @@ export interface FetchSenderOptions {
  * offline, CORS refusal — and 429/502/503/504 (OTLP/HTTP spec). A timeout drops the batch: the
  * collector may have stored it, and resending could duplicate it.
  */
-export function createFetchSender(options: FetchSenderOptions): Send {
+export function createFetchPost(options: FetchSenderOptions): Post {
   let keepaliveBytes = 0;
   const doFetch = options.fetch ?? nativeFetch();
-  return async (body: Uint8Array): Promise<SendOutcome> => {
+  const headers = { ...options.headers, 'content-type': 'application/json' };
+  return async (body, gzipped) => {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -49,7 +57,7 @@ export function createFetchSender(options: FetchSenderOptions): Send {
     try {
       const response = await doFetch(options.url, {
         method: 'POST',
-        headers: { ...options.headers, 'content-type': 'application/json' },
+        headers: gzipped ? { ...headers, 'content-encoding': 'gzip' } : headers,
         body: body as BodyInit,
         keepalive,
         signal: controller.signal,
@@ -63,7 +71,7 @@ export function createFetchSender(options: FetchSenderOptions): Send {
       }
       return { kind: 'drop', reason: `status ${status}` };
     } catch (error) {
-      if (timedOut) return { kind: 'drop', reason: `no answer within ${options.timeoutMs} ms` };
+      if (timedOut) return { kind: 'drop', reason: `no answer within ${options.timeoutMs} ms`, timedOut };
       return { kind: 'retry', reason: `network error: ${String(error)}` };
     } finally {
       clearTimeout(timer);

@@ -3,8 +3,9 @@ import type { ResolvedConfig } from '../config.js';
 import type { Session } from '../session/session.js';
 import { sessionProcessor } from '../session/processor.js';
 import { SDK_VERSION } from '../version.js';
+import { log } from '../diag.js';
 import { createExportQueue, type ExportQueue } from './export-queue.js';
-import { createFetchSender } from './fetch-sender.js';
+import { createFetchPost } from './fetch-sender.js';
 import { redactionProcessor } from './redaction.js';
 import { createBatchProcessor } from './batch.js';
 import { createTracerProvider, type ProcessorHooks, type TracerProvider } from './tracer.js';
@@ -18,8 +19,9 @@ export interface Pipeline {
 }
 
 export function createProvider(config: ResolvedConfig, session: Session, extra: ProcessorHooks[], sampler: Sampler): Pipeline {
+  const post = createFetchPost({ url: config.endpoint, headers: config.exportHeaders, timeoutMs: config.exportTimeoutMillis });
   const queue = createExportQueue({
-    send: createFetchSender({ url: config.endpoint, headers: config.exportHeaders, timeoutMs: config.exportTimeoutMillis }),
+    send: config.compression ? config.compression(post, (message) => log.warn(message)) : (body) => post(body),
     maxPending: config.maxQueueSize,
     maxBatch: MAX_BATCH,
   });

@@ -1,0 +1,44 @@
+import type { Compression, Posted } from './fetch-sender.js';
+
+/** The body gzip-compressed by the browser's own `CompressionStream`. */
+export async function gzipBody(body: Uint8Array): Promise<Uint8Array> {
+  const stream = new CompressionStream('gzip');
+  const writer = stream.writable.getWriter();
+  writer.write(body as BufferSource).catch(() => undefined);
+  writer.close().catch(() => undefined);
+  return new Uint8Array(await new Response(stream.readable).arrayBuffer());
+}
+
+/**
+ * Export bodies gzip-compressed (~16× fewer bytes for a message's chunk events, ~1 ms of
+ * main-thread CPU per 40 KiB), except while the page is being hidden or closed: it may not live to
+ * the end of an async compression. Until a compressed request got through, one that fails (a CORS
+ * preflight refusing `Content-Encoding` is a network error; a collector without gzip answers
+ * 400/415) is sent again uncompressed at once; if that one is delivered, compression stays off
+ * for the page. Without `CompressionStream` bodies go uncompressed.
+ */
+export const gzip: Compression = (post, warn) => {
+  let on = typeof CompressionStream === 'function';
+  let accepted = false;
+  return async (body, leaving) => {
+    if (!on || leaving) return post(body);
+    let outcome: Posted;
+    try {
+      outcome = await post(await gzipBody(body), true);
+    } catch {
+      on = false;
+      return post(body);
+    }
+    if (outcome.kind === 'ok') {
+      accepted = true;
+      return outcome;
+    }
+    if (accepted || outcome.timedOut) return outcome;
+    const plain = await post(body);
+    if (plain.kind === 'ok') {
+      on = false;
+      warn(`gzip export refused (${outcome.reason}): sending uncompressed`);
+    }
+    return plain;
+  };
+};
