@@ -1,9 +1,10 @@
 // What our SDK puts on the wire for one streamed message: OTLP POSTs captured on the local sink during a
 // 10,000-chunk message (and a 100-chunk one for scale), the JSON size of that message's span data
 // (design limit 64 KB), and the same spans re-encoded in Node with @opentelemetry/otlp-transformer's
-// JsonTraceSerializer / ProtobufTraceSerializer (plus gzip) to compare the encodings.
+// JsonTraceSerializer / ProtobufTraceSerializer (plus gzip) to compare the encodings. The `gzip` rows
+// run the same quick start with `compression: 'gzip'`: "POST KiB" is then what went on the wire.
 // `node bench/export-efficiency.mjs`
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { launchChromium, openPage } from './lib/browser.mjs';
 import { browserScripts, oursBuilt } from './lib/sdks.mjs';
@@ -17,6 +18,8 @@ const CASES = [
   { transport: 'fetch', chunks: 10000 },
   { transport: 'eventsource', chunks: 10000 },
   { transport: 'websocket', chunks: 10000 },
+  { transport: 'fetch', chunks: 10000, sdk: 'streamtrace-gzip' },
+  { transport: 'eventsource', chunks: 10000, sdk: 'streamtrace-gzip' },
 ];
 
 /** Only the spans of one trace, still grouped by resource and scope, as an OTLP JSON request. */
@@ -28,9 +31,9 @@ function onlyTrace(request, traceId) {
   };
 }
 
-export async function measureExport(browser, server, { transport, chunks }) {
+export async function measureExport(browser, server, { transport, chunks, sdk = 'streamtrace' }) {
   const first = server.sink.requests.length;
-  const { context, page } = await openPage(browser, `${server.url}/page?sdk=streamtrace`);
+  const { context, page } = await openPage(browser, `${server.url}/page?sdk=${sdk}`);
   try {
     const result = await page.evaluate(([t, n]) => window.runStream(t, n), [transport, chunks]);
     if (result.chunks !== chunks) throw new Error(`page saw ${result.chunks} of ${chunks} chunks`);
@@ -39,10 +42,11 @@ export async function measureExport(browser, server, { transport, chunks }) {
   }
   await new Promise((resolve) => setTimeout(resolve, 200));
   const posts = server.sink.requests.slice(first).filter((r) => r.path === '/v1/traces');
-  const requests = posts.map((r) => {
-    if (!r.contentType.includes('json') || r.contentEncoding) throw new Error(`unexpected export ${r.contentType} ${r.contentEncoding}`);
-    return JSON.parse(r.body.toString('utf8'));
+  const bodies = posts.map((r) => {
+    if (!r.contentType.includes('json') || !['', 'gzip'].includes(r.contentEncoding)) throw new Error(`unexpected export ${r.contentType} ${r.contentEncoding}`);
+    return r.contentEncoding === 'gzip' ? gunzipSync(r.body) : r.body;
   });
+  const requests = bodies.map((body) => JSON.parse(body.toString('utf8')));
   const message = requests.flatMap((q) => q.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))).find((s) => s.name === 'chat.message');
   if (message === undefined) throw new Error('no chat.message span exported');
   const traceId = message.traceId;
@@ -51,12 +55,14 @@ export async function measureExport(browser, server, { transport, chunks }) {
   const json = JsonTraceSerializer.serializeRequest(spans);
   const proto = ProtobufTraceSerializer.serializeRequest(spans);
   // Validates the conversion: re-encoding each captured POST must give back its exact bytes.
-  const roundTrip = posts.filter((p, i) => Buffer.from(JsonTraceSerializer.serializeRequest(readableSpansFromOtlpJson(requests[i]))).equals(p.body)).length;
+  const roundTrip = bodies.filter((body, i) => Buffer.from(JsonTraceSerializer.serializeRequest(readableSpansFromOtlpJson(requests[i]))).equals(body)).length;
   const events = spans.reduce((sum, s) => sum + s.events.length, 0);
   return {
     transport,
     chunks,
+    sdk,
     posts: posts.length,
+    gzipPosts: posts.filter((r) => r.contentEncoding === 'gzip').length,
     postBytes: posts.reduce((sum, r) => sum + r.bytes, 0),
     messageRequests: messageRequests.length,
     spans: spans.length,
@@ -72,7 +78,7 @@ export async function measureExport(browser, server, { transport, chunks }) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (!oursBuilt()) throw new Error('sdk/dist is missing: run `npm run build -w sdk` first');
   const started = performance.now();
-  const server = await startBenchServer(await browserScripts(['streamtrace']));
+  const server = await startBenchServer(await browserScripts([...new Set(CASES.map((c) => c.sdk ?? 'streamtrace'))]));
   const browser = await launchChromium();
   const rows = [];
   try {
@@ -84,8 +90,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const kb = (n) => (n / 1024).toFixed(1);
   console.log('\nStreamtrace export per message (OTLP/HTTP JSON POSTs on the sink; re-encoded in Node for comparison)\n');
   printTable(
-    ['transport', 'chunks', 'POSTs', 'POST KiB', 'with msg', 'spans', 'events', 'msg JSON KiB', '< 64 KB', 'JSON gz', 'protobuf KiB', 'proto gz', 'proto/JSON'],
-    rows.map((r) => [r.transport, r.chunks, r.posts, kb(r.postBytes), r.messageRequests, r.spans, r.events, kb(r.jsonBytes), r.jsonBytes < LIMIT ? 'yes' : 'NO', kb(r.jsonGzip), kb(r.protoBytes), kb(r.protoGzip), (r.protoBytes / r.jsonBytes).toFixed(2)]),
+    ['transport', 'chunks', 'compression', 'POSTs', 'gzip POSTs', 'POST KiB', 'with msg', 'spans', 'events', 'msg JSON KiB', '< 64 KB', 'JSON gz', 'protobuf KiB', 'proto gz', 'proto/JSON'],
+    rows.map((r) => [r.transport, r.chunks, r.sdk === 'streamtrace-gzip' ? 'gzip' : 'none', r.posts, r.gzipPosts, kb(r.postBytes), r.messageRequests, r.spans, r.events, kb(r.jsonBytes), r.jsonBytes < LIMIT ? 'yes' : 'NO', kb(r.jsonGzip), kb(r.protoBytes), kb(r.protoGzip), (r.protoBytes / r.jsonBytes).toFixed(2)]),
   );
   const total = rows.reduce((sum, r) => sum + r.posts, 0);
   console.log(`\nRe-encoding check: JsonTraceSerializer reproduces ${rows.reduce((sum, r) => sum + r.roundTrip, 0)} of ${total} captured POST bodies byte for byte`);

@@ -60,12 +60,14 @@ export async function browserScripts(ids) {
   const out = new Map();
   for (const id of ids) {
     if (id === 'none') out.set(id, { label: 'no SDK (app only)', files: [] });
-    else if (id === 'streamtrace') {
+    else if (id === 'streamtrace' || id === 'streamtrace-gzip') {
+      // `streamtrace-gzip`: the same quick start with `compression: 'gzip'` (export-efficiency.mjs).
+      const init = readFileSync(quickstart('streamtrace-init.js'), 'utf8');
       out.set(id, {
-        label: 'Streamtrace (IIFE as shipped)',
+        label: id === 'streamtrace' ? 'Streamtrace (IIFE as shipped)' : 'Streamtrace, compression: gzip',
         files: [
           { name: 'streamtrace.iife.js', body: readFileSync(oursIife), map: readFileSync(`${oursIife}.map`, 'utf8') },
-          { name: 'streamtrace-init.js', body: readFileSync(quickstart('streamtrace-init.js')) },
+          { name: 'streamtrace-init.js', body: Buffer.from(id === 'streamtrace' ? init : init.replace('propagateTo: [location.origin],', "propagateTo: [location.origin],\n  compression: 'gzip',")) },
         ],
       });
     } else {
