@@ -125,6 +125,43 @@ test('CORS refusal: nothing reaches the collector, nothing breaks; spans arrive 
   expect(watch.consoleErrors.some((t) => /blocked by CORS policy/.test(t))).toBe(true);
 });
 
+test('compression gzip: exports go gzip-compressed, every span arrives once, far fewer bytes on the wire', async ({ page }) => {
+  test.setTimeout(60_000);
+  const watch = watchPage(page);
+  const wire: number[] = [];
+  page.on('request', (request) => {
+    if (request.url() === collector.url && request.method() === 'POST') wire.push(request.postDataBuffer()?.byteLength ?? 0);
+  });
+  await open(page, { compression: 'gzip', maxChunkEvents: 100 });
+  expect(await page.evaluate(async () => (window as unknown as Win & { runFetch(n: number, d: number): Promise<number> }).runFetch(300, 1))).toBe(300);
+  await flush(page);
+  await expect.poll(() => named('chat.stream').length, { timeout: 30_000 }).toBe(1);
+  expect(collector.posts.length).toBeGreaterThan(0);
+  expect(collector.posts.map((p) => p.encoding)).toEqual(collector.posts.map(() => 'gzip'));
+  const raw = collector.posts.reduce((sum, p) => sum + Buffer.byteLength(p.raw), 0);
+  const sent = wire.reduce((sum, n) => sum + n, 0);
+  expect(sent * 5).toBeLessThan(raw);
+  expect(Number(attr(named('chat.stream')[0]!, 'streamtrace.stream.chunks'))).toBe(301);
+  expect(watch.pageErrors).toEqual([]);
+  expect(await watch.rejections()).toEqual([]);
+  expect(watch.consoleErrors.filter((t) => !isBrowserNetworkLog(t))).toEqual([]);
+});
+
+test('compression gzip against a collector whose CORS does not allow Content-Encoding: sent uncompressed instead, nothing lost', async ({ page }) => {
+  test.setTimeout(60_000);
+  const watch = watchPage(page);
+  collector.mode = { kind: 'cors-without-encoding' };
+  await open(page, { compression: 'gzip' });
+  expect(await runStreams(page)).toEqual([5, 5, 5]);
+  await flush(page);
+  await expectHealthyAndDelivered(page, watch);
+  expect(collector.posts.length).toBeGreaterThan(0);
+  expect(collector.posts.every((p) => p.encoding === undefined)).toBe(true);
+  expect((await stats(page)).spansDropped).toBe(0);
+  // The refused preflight is Chromium's one console line; later exports no longer try gzip.
+  expect(watch.consoleErrors.filter((t) => /blocked by CORS policy/.test(t))).toHaveLength(1);
+});
+
 test('offline then back online: the online event sends what was kept', async ({ page, context }) => {
   test.setTimeout(60_000);
   const watch = watchPage(page);

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { WebSocketServer } from 'ws';
 
@@ -28,9 +29,13 @@ export const attr = (span: OtlpSpan | { attributes?: Attr[] }, key: string): unk
 export interface AppRequest { path: string; query: URLSearchParams; headers: IncomingMessage['headers']; body: string }
 
 async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
+}
+
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function listen(server: Server, port = 0): Promise<number> {
@@ -130,9 +135,12 @@ export type CollectorMode =
   | { kind: 'ok' }
   | { kind: 'slow'; delayMs: number }
   | { kind: 'status'; status: number; retryAfter?: string }
-  | { kind: 'no-cors' };
+  | { kind: 'no-cors' }
+  /** CORS allows only Content-Type (the OpenTelemetry Collector's default): a compressed export's preflight fails. */
+  | { kind: 'cors-without-encoding' };
 
-export interface Post { at: number; status: number; spans: OtlpSpan[]; raw: string }
+/** `encoding`: the request's Content-Encoding (`raw` is the body after decoding it). */
+export interface Post { at: number; status: number; spans: OtlpSpan[]; raw: string; encoding: string | undefined }
 
 /** An OTLP/HTTP JSON collector on its own origin. `stop()` closes the port (connection refused) until `start()`. */
 export async function startCollector(): Promise<{
@@ -144,24 +152,27 @@ export async function startCollector(): Promise<{
     const mode = state.mode;
     const cors: Record<string, string> = mode.kind === 'no-cors' ? {} : {
       'access-control-allow-origin': req.headers.origin ?? '*',
-      'access-control-allow-headers': '*',
+      'access-control-allow-headers': mode.kind === 'cors-without-encoding' ? 'content-type' : '*',
       'access-control-allow-methods': 'POST, OPTIONS',
       // Without this a cross-origin page cannot read Retry-After (not a CORS-safelisted header).
       'access-control-expose-headers': 'retry-after',
     };
     if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
     if (req.method !== 'POST') return void res.writeHead(404, cors).end();
-    const text = await readBody(req);
+    const encoding = req.headers['content-encoding'];
     let spans: OtlpSpan[] = [];
+    let text = '';
     try {
+      const bytes = await readBytes(req);
+      text = (encoding === 'gzip' ? gunzipSync(bytes) : bytes).toString('utf8');
       const json = JSON.parse(text) as { resourceSpans?: { scopeSpans?: { spans?: OtlpSpan[] }[] }[] };
       spans = (json.resourceSpans ?? []).flatMap((rs) => (rs.scopeSpans ?? []).flatMap((ss) => ss.spans ?? []));
     } catch {
-      return void res.writeHead(400, cors).end('{"error":"not json"}');
+      return void res.writeHead(400, cors).end('{"error":"not json (or not gzip)"}');
     }
     if (mode.kind === 'slow') await new Promise((r) => setTimeout(r, mode.delayMs));
     const status = mode.kind === 'status' ? mode.status : 200;
-    posts.push({ at: Date.now(), status, spans, raw: text });
+    posts.push({ at: Date.now(), status, spans, raw: text, encoding });
     const headers: Record<string, string> = { ...cors, 'content-type': 'application/json' };
     if (mode.kind === 'status' && mode.retryAfter !== undefined) headers['retry-after'] = mode.retryAfter;
     if (!res.destroyed) res.writeHead(status, headers).end(status === 200 ? '{"partialSuccess":{}}' : '{"error":"fault"}');
