@@ -210,9 +210,11 @@ function observingSink(
     close() {
       const shared = ref.deref();
       if (shared === undefined) return void stream.end('cancel', BODY_UNREAD);
-      shared.done = true;
       // An incomplete last event (no blank line) is discarded, as browsers do: the parser just stops.
       safe('fetch body end', () => stream.end(httpError ? 'error' : 'complete', httpError));
+      // The app's stream already failed (an abort) or was cancelled: nothing left to close.
+      if (shared.done) return;
+      shared.done = true;
       shared.ended = true;
       if (shared.waiting) return closeApp(shared, detach);
       // The pipe reads one ahead: natively, an app that aborts right after the last chunk (before
@@ -232,9 +234,11 @@ function closeApp(shared: Shared, detach: () => void): void {
   if (!shared.ended) return;
   shared.ended = false;
   detach();
-  shared.controller.close();
-  // A BYOB read waiting for bytes is answered "done" only through its request.
-  shared.controller.byobRequest?.respond(0);
+  safe('fetch body close', () => {
+    shared.controller.close();
+    // A BYOB read waiting for bytes is answered "done" only through its request.
+    shared.controller.byobRequest?.respond(0);
+  });
 }
 
 /** Without WeakRef (older engines) the sink holds the stream strongly: unread bodies then stay open. */
