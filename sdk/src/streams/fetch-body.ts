@@ -234,7 +234,7 @@ function closeApp(shared: Shared, detach: () => void): void {
   if (!shared.ended) return;
   shared.ended = false;
   detach();
-  safe('fetch body close', () => {
+  safe('fetch body end', () => {
     shared.controller.close();
     // A BYOB read waiting for bytes is answered "done" only through its request.
     shared.controller.byobRequest?.respond(0);
