@@ -182,38 +182,54 @@ test('sse.js: POST with Authorization over XHR to a server that does not expose 
   }
 });
 
+/** Runs of each abort app per tab: whether the SDK handed over the end first is a matter of timing. */
+const ABORT_RUNS = 3;
+
 test('extended-eventsource closing on its last event, and a fetch reader aborting right after it: no error after close(), same log', async ({ page }) => {
   type Result = { log: unknown[]; text?: string };
-  const { plain, traced, tabs } = await sideBySide(page, async (tab) => [
-    await runApp<Result>(tab, 'extendedChat', `ees-${tab.name}`),
-    await runApp<Result>(tab, 'abortAfterLast', `abort-${tab.name}`),
-  ]);
+  const { plain, traced, tabs } = await sideBySide(page, async (tab) => {
+    const out: Result[] = [];
+    for (let k = 0; k < ABORT_RUNS; k++) {
+      out.push(await runApp<Result>(tab, 'extendedChat', `ees${k}-${tab.name}`));
+      out.push(await runApp<Result>(tab, 'abortAfterLast', `abort${k}-${tab.name}`));
+    }
+    return out;
+  });
   const all = SSE_DELTAS + 1;
-  expect(plain[0]).toEqual({
+  const closed = {
     log: [['open', 1], ...Array.from({ length: SSE_DELTAS }, (_, i) => ['message', String(i)]), ['done', `{"events":${all}}`], ['closed', 2]],
     text: sseText(SSE_DELTAS),
-  });
-  // Natively the abort fails the next read, even though every byte was there already.
-  expect(plain[1]).toEqual({ log: [['response', 200], ['aborted after the last event'], ['read failed', 'AbortError'], ['events', all]] });
-  expect(traced, 'the apps saw the same with the SDK (no error event, no "done" read after the abort)').toEqual(plain);
-  // extended-eventsource logs a warning when it reconnects after an end it did not expect.
-  expect(tabs.traced.console).toEqual(tabs.plain.console);
-  expect(tabs.plain.console).toEqual([]);
+  };
+  // The server ends the body in the same write as the last event. Natively an abort in the task
+  // that delivered the last event fails the next read (the browser takes in the end a task later),
+  // so the app sees no end: no `error` event after close(), no "done" read. Natively, on a loaded
+  // machine the browser sometimes takes in the end together with the last event (then the read
+  // says done and extended-eventsource fires `error` after close(): its reconnect path).
+  const aborted = { log: [['response', 200], ['aborted after the last event'], ['read failed', 'AbortError'], ['events', all]] };
+  const endFirst = [{ ...closed, log: [...closed.log, ['error', 2]] }, { log: [['response', 200], ['aborted after the last event'], ['read done'], ['events', all]] }];
+  plain.forEach((result, i) => expect([[closed, aborted][i % 2], endFirst[i % 2]], `native run ${i}`).toContainEqual(result));
+  // With the SDK: exactly the native app's usual log, every time.
+  traced.forEach((result, i) => expect(result, `run ${i} with the SDK: no error event, no "done" read after the abort`).toEqual([closed, aborted][i % 2]));
+  // No console output with the SDK (extended-eventsource warns when it reconnects after an end).
+  expect(tabs.traced.console).toEqual([]);
+  expect(tabs.plain.console.filter((line) => !line.startsWith('warning: Error occurred in EventSource'))).toEqual([]);
 
-  for (const run of ['ees', 'abort']) {
-    expect(requestOf(`${run}-plain`).headers.traceparent).toBeUndefined();
-    const seen = requestOf(`${run}-script`);
-    expect(seen.headers.authorization).toMatch(/^Bearer sk-test-/);
-    expect([seen.eventsSent, seen.clientLeft]).toEqual([all, false]);
-    const { stream, message } = await streamOf(String(seen.headers.traceparent));
-    expect(stream.attributes['streamtrace.stream.transport']).toBe('fetch');
-    expect(stream.attributes['url.full']).toBe(`${server.api}/events?run=${run}-script`);
-    // One chunk per SSE event: the app received all of them before it stopped.
-    expect(stream.attributes['streamtrace.stream.chunks']).toBe(all);
-    expect(stream.attributes['streamtrace.stream.bytes']).toBe(seen.bytesSent);
-    // The body ended and the app aborted at about the same moment: whichever the SDK saw first.
-    expect(['complete', 'cancel']).toContain(stream.attributes['streamtrace.stream.outcome']);
-    expect(message.attributes['streamtrace.message.outcome']).toBe(stream.attributes['streamtrace.stream.outcome']);
+  for (let k = 0; k < ABORT_RUNS; k++) {
+    for (const run of [`ees${k}`, `abort${k}`]) {
+      expect(requestOf(`${run}-plain`).headers.traceparent).toBeUndefined();
+      const seen = requestOf(`${run}-script`);
+      expect(seen.headers.authorization).toMatch(/^Bearer sk-test-/);
+      expect([seen.eventsSent, seen.clientLeft]).toEqual([all, false]);
+      const { stream, message } = await streamOf(String(seen.headers.traceparent));
+      expect(stream.attributes['streamtrace.stream.transport']).toBe('fetch');
+      expect(stream.attributes['url.full']).toBe(`${server.api}/events?run=${run}-script`);
+      // One chunk per SSE event: the app received all of them before it stopped.
+      expect(stream.attributes['streamtrace.stream.chunks']).toBe(all);
+      expect(stream.attributes['streamtrace.stream.bytes']).toBe(seen.bytesSent);
+      // The body ended and the app aborted at about the same moment: whichever the SDK saw first.
+      expect(['complete', 'cancel']).toContain(stream.attributes['streamtrace.stream.outcome']);
+      expect(message.attributes['streamtrace.message.outcome']).toBe(stream.attributes['streamtrace.stream.outcome']);
+    }
   }
 });
 
