@@ -185,7 +185,7 @@ test('sse.js: POST with Authorization over XHR to a server that does not expose 
 /** Runs of each abort app per tab: whether the SDK handed over the end first is a matter of timing. */
 const ABORT_RUNS = 3;
 
-test('extended-eventsource closing on its last event, and a fetch reader aborting right after it: no error after close(), same log', async ({ page }) => {
+test('extended-eventsource closing on its last event, and fetch readers aborting after the last event or with the rest unread: no error after close(), same log', async ({ page }) => {
   type Result = { log: unknown[]; text?: string };
   const { plain, traced, tabs } = await sideBySide(page, async (tab) => {
     const out: Result[] = [];
@@ -193,7 +193,7 @@ test('extended-eventsource closing on its last event, and a fetch reader abortin
       out.push(await runApp<Result>(tab, 'extendedChat', `ees${k}-${tab.name}`));
       out.push(await runApp<Result>(tab, 'abortAfterLast', `abort${k}-${tab.name}`));
     }
-    return out;
+    return { runs: out, stop: await runApp<Result>(tab, 'stopWithUnread', `stop-${tab.name}`) };
   });
   const all = SSE_DELTAS + 1;
   const closed = {
@@ -207,9 +207,13 @@ test('extended-eventsource closing on its last event, and a fetch reader abortin
   // says done and extended-eventsource fires `error` after close(): its reconnect path).
   const aborted = { log: [['response', 200], ['aborted after the last event'], ['read failed', 'AbortError'], ['events', all]] };
   const endFirst = [{ ...closed, log: [...closed.log, ['error', 2]] }, { log: [['response', 200], ['aborted after the last event'], ['read done'], ['events', all]] }];
-  plain.forEach((result, i) => expect([[closed, aborted][i % 2], endFirst[i % 2]], `native run ${i}`).toContainEqual(result));
+  plain.runs.forEach((result, i) => expect([[closed, aborted][i % 2], endFirst[i % 2]], `native run ${i}`).toContainEqual(result));
   // With the SDK: exactly the native app's usual log, every time.
-  traced.forEach((result, i) => expect(result, `run ${i} with the SDK: no error event, no "done" read after the abort`).toEqual([closed, aborted][i % 2]));
+  traced.runs.forEach((result, i) => expect(result, `run ${i} with the SDK: no error event, no "done" read after the abort`).toEqual([closed, aborted][i % 2]));
+  // Stopped with the rest of the answer (and its end) arrived but unread: natively the next read
+  // fails, nothing of the rest is handed over.
+  expect(plain.stop).toEqual({ log: [['response', 200], ['read', 'bytes'], ['stopped'], ['read failed', 'AbortError']] });
+  expect(traced.stop, 'no bytes read ahead handed over after the abort').toEqual(plain.stop);
   // No console output with the SDK (extended-eventsource warns when it reconnects after an end).
   expect(tabs.traced.console).toEqual([]);
   expect(tabs.plain.console.filter((line) => !line.startsWith('warning: Error occurred in EventSource'))).toEqual([]);
@@ -231,6 +235,13 @@ test('extended-eventsource closing on its last event, and a fetch reader abortin
       expect(message.attributes['streamtrace.message.outcome']).toBe(stream.attributes['streamtrace.stream.outcome']);
     }
   }
+  const stopped = requestOf('stop-script');
+  expect([stopped.eventsSent, stopped.clientLeft]).toEqual([all, false]);
+  const { stream, message } = await streamOf(String(stopped.headers.traceparent));
+  expect(stream.attributes['url.full']).toBe(`${server.api}/events?burst=1&run=stop-script`);
+  // Every event reached the browser (the SDK counts them as they arrive); the user stopped the answer.
+  expect(stream.attributes['streamtrace.stream.chunks']).toBe(all);
+  expect([stream.attributes['streamtrace.stream.outcome'], message.attributes['streamtrace.message.outcome']]).toEqual(['cancel', 'cancel']);
 });
 
 test('@anthropic-ai/sdk in the browser: messages.stream, create({ stream: true }) and stream.abort() — same text, one chat.stream each', async ({ page }) => {
