@@ -1,10 +1,11 @@
 // More of a new user's client libraries, each app written as the library's docs show, bundled from
 // node_modules, with no Streamtrace code: sse.js (XHR, POST + Authorization), extended-eventsource
-// and a fetch reader that abort right after the last event, the Anthropic SDK in the browser, and
-// socket.io-client with its polling → WebSocket upgrade. The same bundle runs in a page without
-// the SDK and in a page after the README's script tag, side by side: the app must see exactly the
-// same (events, errors, close, console) and the SDK page must hold what was traced — the context
-// the server saw and one `chat.stream` per stream with the outcome and the chunks the app got.
+// and fetch readers that abort right after the last event or with the rest unread, the Anthropic
+// SDK in the browser, and socket.io-client with its polling → WebSocket upgrade. The same bundle
+// runs in a page without the SDK and in a page after the README's script tag, side by side: the
+// app must see exactly the same (events, errors, close, console) and the SDK page must hold what
+// was traced — the context the server saw and one `chat.stream` per stream with the outcome and
+// the chunks the app got.
 import { expect, test, type Page } from '@playwright/test';
 import {
   ANTHROPIC_DELTAS,
