@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => void server.close());
 
 /** fetch instrumented for a session sampled at `rate` (sampled-out sessions record nothing: keepUnsampled off). */
-async function fetchWith(rate: number): Promise<{ response: Response; text: string; chunks: unknown }> {
+async function fetchWith(rate: number, afterInstall?: () => void): Promise<{ response: Response; text: string; chunks: unknown }> {
   const exporter = new InMemorySpanExporter();
   const config = resolveConfig({ sampleRate: rate, keepUnsampled: false });
   const provider = new BasicTracerProvider({ sampler: new SessionSampler(() => 's1', rate, false), spanProcessors: [new SimpleSpanProcessor(exporter)] });
@@ -32,7 +32,9 @@ async function fetchWith(rate: number): Promise<{ response: Response; text: stri
     messageFor: () => message,
     openStream: (m, transport, url, method) => new StreamRecorder(runtime, m, transport, url, method),
   });
+  const pageResponse = globalThis.Response;
   try {
+    afterInstall?.();
     const response = await fetch(`${base}/sse`);
     const text = await response.text();
     message.end();
@@ -40,6 +42,7 @@ async function fetchWith(rate: number): Promise<{ response: Response; text: stri
     const stream = exporter.getFinishedSpans().find((s) => s.name === 'chat.stream');
     return { response, text, chunks: stream?.attributes['streamtrace.stream.chunks'] };
   } finally {
+    globalThis.Response = pageResponse;
     uninstall();
   }
 }
@@ -53,5 +56,17 @@ describe('fetch body observation', () => {
     expect(untouched.chunks).toBeUndefined();
     expect(Object.getOwnPropertyDescriptor(untouched.response, 'clone')).toBeUndefined(); // the network's own Response
     expect(untouched.text).toBe(recorded.text);
+  });
+
+  it('a global Response replaced after init (a fetch polyfill forced in) does not change what fetch returns', async () => {
+    const native = globalThis.Response;
+    // whatwg-fetch's Response: no `body` stream.
+    class PolyfillResponse {
+      constructor(readonly bodyInit: unknown) {}
+    }
+    const { response, text, chunks } = await fetchWith(1, () => void (globalThis.Response = PolyfillResponse as unknown as typeof Response));
+    expect(response).toBeInstanceOf(native);
+    expect(text).toBe('data: {"type":"delta","text":"a"}\n\ndata: {"type":"done"}\n\n');
+    expect(chunks).toBe(2);
   });
 });

@@ -72,11 +72,13 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
     'http.response.status_code': response.status,
     ...serverAttributes((name) => response.headers.get(name)),
   });
+  // The class of the network's Response, not the global: the page may have replaced that (a fetch polyfill).
+  const NativeResponse = response.constructor as typeof Response;
   const body = response.body;
   const httpError = response.ok ? undefined : String(response.status);
   // Opaque responses have no body; 101/204/304 neither. The Response constructor rejects some statuses.
   // A stream that records nothing (a sampled-out session without keepUnsampled) leaves the body alone.
-  if (body === null || response.status < 200 || response.status > 599 || !stream.recording) {
+  if (body == null || response.status < 200 || response.status > 599 || !stream.recording) {
     detach();
     stream.end(httpError ? 'error' : 'complete', httpError);
     return response;
@@ -91,7 +93,7 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
       redirected: { value: source.redirected, enumerable: true, configurable: true },
       clone: {
         value: function clone(this: Response): Response {
-          return stamp(Response.prototype.clone.call(this), source);
+          return stamp(NativeResponse.prototype.clone.call(this), source);
         },
         configurable: true,
         writable: true,
@@ -99,7 +101,7 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
     });
     return target;
   };
-  const wrapped = new Response(observed, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const wrapped = new NativeResponse(observed, { status: response.status, statusText: response.statusText, headers: response.headers });
   void stream.settled.then(detach);
   return stamp(wrapped, response);
 }

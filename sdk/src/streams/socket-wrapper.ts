@@ -31,7 +31,9 @@ export interface SocketHooks<E extends WrappedTarget> {
  */
 export function instrumentSocket<E extends WrappedTarget>(ctx: InstrumentContext, name: 'EventSource' | 'WebSocket', hooks: SocketHooks<E>): () => void {
   const native = globalThis[name] as SocketClass;
-  if (typeof native !== 'function') return () => {};
+  // Left alone: a script-made class (a polyfill: no EventTarget, its own transport is traced) and a
+  // global the page made read-only (checked before the prototype is changed).
+  if (!(native?.prototype instanceof EventTarget) || !Reflect.set(globalThis, name, native)) return () => {};
   const tracked = new WeakMap<object, E>();
   const listen = EventTarget.prototype.addEventListener;
 
