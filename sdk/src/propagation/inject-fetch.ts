@@ -17,7 +17,9 @@ export function injectFetchHeaders(input: RequestInfo | URL, init: RequestInit |
       changed = true;
     }
   }
-  return changed ? { ...init, headers } : init;
+  // Fetch reads init members through the prototype chain (class getters, inherited, non-enumerable
+  // ones): a spread would drop them. Ours only shadows `headers`.
+  return changed ? (Object.setPrototypeOf({ headers }, init ?? null) as RequestInit) : init;
 }
 
 /** Adds context headers to an opened XMLHttpRequest unless the app set them. */

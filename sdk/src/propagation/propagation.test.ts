@@ -89,6 +89,30 @@ describe('fetch header injection', () => {
     expect(headers.get('traceparent')).toBe(values.traceparent);
   });
 
+  it('keeps init members fetch reads but a spread would drop: class getters, inherited, non-enumerable', async () => {
+    class Options {
+      headers = { 'x-app': '1' };
+      get method(): string {
+        return 'POST';
+      }
+      get body(): string {
+        return 'from a getter';
+      }
+    }
+    const inherited = Object.assign(Object.create({ method: 'PUT', body: 'inherited' }) as RequestInit, { headers: { 'x-app': '2' } });
+    const hidden: RequestInit = { headers: { 'x-app': '3' } };
+    Object.defineProperties(hidden, { method: { value: 'PATCH' }, body: { value: 'not enumerable' } });
+    const sent = [
+      [new Options(), 'POST', 'from a getter', '1'],
+      [inherited, 'PUT', 'inherited', '2'],
+      [hidden, 'PATCH', 'not enumerable', '3'],
+    ] as const;
+    for (const [appInit, method, body, app] of sent) {
+      const request = new Request('http://x/api', injectFetchHeaders('http://x/api', appInit as RequestInit, values));
+      expect([request.method, await request.text(), request.headers.get('x-app'), request.headers.get('traceparent')]).toEqual([method, body, app, values.traceparent]);
+    }
+  });
+
   it('returns the app arguments untouched when every header is already set', () => {
     const all = { traceparent: 'a', baggage: 'b', 'x-session-id': 'c', 'x-message-id': 'd' };
     const init = { headers: all };
