@@ -25,7 +25,7 @@ export type SendOutcome =
   /** Refused, or delivery unknown (timeout): dropped so that nothing is ever stored twice. */
   | { kind: 'drop'; reason: string };
 
-/** Sends one serialized OTLP request; `leaving`: the page is being hidden or closed (`sendNow`). */
+/** Sends one serialized OTLP request; `leaving`: sent at once by `sendNow` (the page is being hidden or closed, or came back online). */
 export type Send = (body: Uint8Array, leaving: boolean) => Promise<SendOutcome>;
 
 export interface ExportQueueOptions {
