@@ -62,4 +62,19 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null)).toBeUndefined();
     expect(parseRetryAfter('soon')).toBeUndefined();
   });
+
+  it("sendNow first asks the sender to put what it is still preparing on the wire, even with nothing queued", async () => {
+    const calls: string[] = [];
+    const send = Object.assign(async (_body: Uint8Array, leaving: boolean): Promise<SendOutcome> => {
+      calls.push(leaving ? 'send leaving' : 'send');
+      return { kind: 'ok' };
+    }, { leave: () => calls.push('leave') });
+    const q = createExportQueue({ maxPending: 10, maxBatch: 10, serialize, send });
+    q.sendNow();
+    expect(calls).toEqual(['leave']);
+    q.export([span('a')]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    q.sendNow();
+    expect(calls).toEqual(['leave', 'send', 'leave']);
+  });
 });

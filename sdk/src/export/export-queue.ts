@@ -25,8 +25,12 @@ export type SendOutcome =
   /** Refused, or delivery unknown (timeout): dropped so that nothing is ever stored twice. */
   | { kind: 'drop'; reason: string };
 
-/** Sends one serialized OTLP request; `leaving`: sent at once by `sendNow` (the page is being hidden or closed, or came back online). */
-export type Send = (body: Uint8Array, leaving: boolean) => Promise<SendOutcome>;
+/**
+ * Sends one serialized OTLP request; `leaving`: sent at once by `sendNow` (the page is being hidden
+ * or closed, or came back online). `leave`, if present, runs first in `sendNow`: a sender that is
+ * still preparing a request (compressing it) must put it on the wire now, or it may never be sent.
+ */
+export type Send = ((body: Uint8Array, leaving: boolean) => Promise<SendOutcome>) & { leave?: () => void };
 
 export interface ExportQueueOptions {
   send: Send;
@@ -149,7 +153,10 @@ export function createExportQueue(options: ExportQueueOptions): ExportQueue {
       dropExcess();
       pump(false);
     },
-    sendNow: () => pump(true, true),
+    sendNow: () => {
+      options.send.leave?.();
+      pump(true, true);
+    },
     forceFlush,
     async shutdown() {
       await forceFlush();

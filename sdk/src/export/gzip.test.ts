@@ -60,6 +60,17 @@ describe('gzip compression of exports', () => {
     expect(received[1]).toEqual({ encoding: undefined, text: new TextDecoder().decode(payload(3)) });
   });
 
+  it('the page leaving while a body is being compressed: that body is posted uncompressed at once, and only once', async () => {
+    const { url, received } = await collector();
+    const send = gzipSender({ url, headers: {}, timeoutMs: 5000 });
+    const body = payload(80);
+    const sending = send(body, false);
+    send.leave?.(); // what the queue's sendNow() does on pagehide, before the compression finished
+    expect(await sending).toEqual({ kind: 'ok' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(received).toEqual([{ encoding: undefined, text: new TextDecoder().decode(body) }]);
+  });
+
   it('without the option (the plain request) nothing is compressed', async () => {
     const { url, received } = await collector();
     const send = createFetchPost({ url, headers: { authorization: 'Bearer t' }, timeoutMs: 5000 });
