@@ -102,10 +102,16 @@ test('XHR progress, named-event EventSource, binary WebSocket frames and fetch-e
   expect(native.xhrAbort).toEqual(['abort', 'loadend:0']);
   expect((native.namedEvents as unknown[]).length).toBe(6);
   expect((native.wsBlob as { sizes: unknown[] }).sizes).toHaveLength(6);
-  expect(native.fesAbort).toEqual(['', '0', '1']); // the library also dispatches the data-less retry block
+  // The library also dispatches the data-less retry block, and every event of the network read it
+  // is in, also after the app's abort: natively '2' (and more) can follow, depending on how the bytes
+  // were split into reads.
+  const { fesAbort: nativeFes, ...nativeRest } = native;
+  expect((nativeFes as string[]).slice(0, 3)).toEqual(['', '0', '1']);
 
   const traced = await runAll(page, '/traced.html');
-  expect(traced).toEqual(native);
+  const { fesAbort: tracedFes, ...tracedRest } = traced;
+  expect(tracedRest).toEqual(nativeRest);
+  expect((tracedFes as string[]).slice(0, 3)).toEqual(['', '0', '1']);
   expect(await page.evaluate(() => (window as unknown as { pageErrors: string[] }).pageErrors)).toEqual([]);
   await page.evaluate(() => (window as unknown as { flush(): Promise<void> }).flush());
 
@@ -135,8 +141,11 @@ test('XHR progress, named-event EventSource, binary WebSocket frames and fetch-e
   // echo of the 3 sent bytes ("echo:3"), 1+2+3+4 binary bytes, "done".
   expect(attr(streamOf(spans, 'wsArrayBuffer'), 'streamtrace.stream.chunks')).toBe(6);
   expect(attr(streamOf(spans, 'wsArrayBuffer'), 'streamtrace.stream.bytes')).toBe(6 + 10 + 4);
-  // fetch-event-source: the two data events before the abort were chunks (the retry block has no data).
-  expect(attr(streamOf(spans, 'fesAbort'), 'streamtrace.stream.chunks')).toBe(2);
+  // fetch-event-source: the data events the app got before and with the abort were chunks (the retry
+  // block has no data); the SDK may have counted one network read more that the abort kept from the app.
+  const fesChunks = Number(attr(streamOf(spans, 'fesAbort'), 'streamtrace.stream.chunks'));
+  expect(fesChunks).toBeGreaterThanOrEqual((tracedFes as string[]).filter((id) => id !== '').length);
+  expect(fesChunks).toBeLessThan(20);
   // The app's requests carried each stream's own context (XHR as headers, EventSource/WebSocket in the query).
   for (const n of names) {
     const s = streamOf(spans, n) as OtlpSpan;
