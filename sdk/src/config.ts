@@ -43,7 +43,7 @@ export interface StreamtraceOptions {
   exportHeaders?: Record<string, string>;
   /**
    * `gzip` from `@streamtrace/web/gzip`: export bodies gzip-compressed (`Content-Encoding: gzip`,
-   * ~16× fewer bytes, ~1 ms of main-thread CPU per 40 KiB). The collector's CORS must allow
+   * 11–13× fewer bytes per page, ~1 ms of main-thread CPU per 40 KiB). The collector's CORS must allow
    * `Content-Encoding`; if it refuses, the SDK sends uncompressed and reports it once. Default: none.
    */
   compression?: Compression;

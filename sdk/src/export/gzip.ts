@@ -10,7 +10,7 @@ export async function gzipBody(body: Uint8Array): Promise<Uint8Array> {
 }
 
 /**
- * Export bodies gzip-compressed (~16× fewer bytes for a message's chunk events, ~1 ms of
+ * Export bodies gzip-compressed (11–13× fewer bytes per page in the export bench, ~1 ms of
  * main-thread CPU per 40 KiB), except while the page is leaving: sends then go uncompressed, and a
  * body still being compressed is posted uncompressed at once (`leave`): the page may not live to
  * the end of an async compression. Until a compressed request got through, one that fails (a CORS
