@@ -6,6 +6,7 @@ import { createCommitObserver, findRenderTarget, type CommitObserver } from '../
 import { round } from '../timing/chunk-timeline.js';
 import { now, toSpanTime } from '../timing/clock.js';
 import { randomId } from '../session/ids.js';
+import { waitForLeaving } from '../streams/page-leaving.js';
 import { safe } from '../diag.js';
 import { track } from '../runtime.js';
 
@@ -220,6 +221,8 @@ export class ChatMessage implements Message, MessageHandle {
 
   private finishMessage(outcome: MessageOutcome, detail?: unknown): void {
     if (this.endRequested) return;
+    // An app failing the message for its stream's network error while the page leaves (page-leaving.ts).
+    if (waitForLeaving(outcome, this.outcome === outcome, () => this.finishMessage(outcome, detail))) return void (this.outcome = outcome);
     this.endRequested = true;
     this.outcome = outcome;
     safe('message end', () => {

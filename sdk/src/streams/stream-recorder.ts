@@ -9,6 +9,7 @@ import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './co
 import { safe } from '../diag.js';
 import { track } from '../runtime.js';
 import { openStreamsChanged } from '../vitals/long-frames.js';
+import { listenForLeaving, waitForLeaving } from './page-leaving.js';
 
 export type Transport = 'fetch' | 'eventsource' | 'websocket' | 'xhr';
 export type StreamOutcome = 'complete' | 'cancel' | 'error';
@@ -104,6 +105,7 @@ export class StreamRecorder implements OpenStream {
       });
       streamRuntime.openStreams.add(this);
       openStreamsChanged(streamRuntime.openStreams);
+      listenForLeaving(true);
     }
     message.addStream(this);
   }
@@ -235,13 +237,18 @@ export class StreamRecorder implements OpenStream {
   /** Ends the stream once; later calls are ignored. */
   end(outcome: StreamOutcome, error?: unknown, attributes?: Attributes): void {
     if (this.ended) return;
+    // The page may be leaving: `pagehide` would end this stream as cancelled (see page-leaving.ts).
+    if (waitForLeaving(outcome, this.outcome === outcome, () => this.end(outcome, error, attributes))) return void (this.outcome = outcome);
     if (this.queuedCount > 0) safe('stream chunks', () => this.drain());
     this.ended = true;
     this.lastEvent = undefined;
     this.outcome = outcome;
     this.errorForMessage = error;
     this.endedAt = now();
-    if (this.streamRuntime.openStreams.delete(this)) openStreamsChanged(this.streamRuntime.openStreams);
+    if (this.streamRuntime.openStreams.delete(this)) {
+      openStreamsChanged(this.streamRuntime.openStreams);
+      listenForLeaving(this.streamRuntime.openStreams.size > 0);
+    }
     const span = this.span;
     if (!this.recording) {
       span.end();
