@@ -148,7 +148,7 @@ const useApiLite = {
 // longer exist are skipped; modules not listed go where their importers put them.
 const scriptTag = join(root, 'src/script-tag.ts');
 const esmIndex = join(root, 'src/index.ts');
-const otherEntries = new Set(['src/script-tag.ts', 'src/devtools/index.ts', 'src/zone.ts', 'src/gzip.ts', 'src/export/gzip.ts']);
+const otherEntries = new Set(['src/script-tag.ts', 'src/devtools/index.ts', 'src/zone.ts', 'src/gzip.ts', 'src/export/gzip.ts', 'src/sampling-rule.ts', 'src/sampling/remote-rule.ts', 'src/sampling/rule.ts']);
 const moduleOrder = {
   name: 'streamtrace-module-order',
   transform: {
@@ -179,7 +179,7 @@ await build({
     minify: false,
     sourcemap: true,
     lib: {
-      entry: { index: join(root, 'src/index.ts'), devtools: join(root, 'src/devtools/index.ts'), zone: join(root, 'src/zone.ts'), gzip: join(root, 'src/gzip.ts') },
+      entry: { index: join(root, 'src/index.ts'), devtools: join(root, 'src/devtools/index.ts'), zone: join(root, 'src/zone.ts'), gzip: join(root, 'src/gzip.ts'), 'sampling-rule': join(root, 'src/sampling-rule.ts') },
       formats: ['es'],
       fileName: (_format, name) => `${name}.js`,
     },

@@ -1,4 +1,5 @@
 import type { Compression } from './export/fetch-sender.js';
+import type { SamplingRuleSource } from './sampling/remote-rule.js';
 import type { RedactAttribute } from './export/redaction.js';
 
 export type StorageKind = 'session' | 'local' | 'memory';
@@ -13,10 +14,12 @@ export interface StreamtraceOptions {
   propagateTo?: (string | RegExp)[];
   /** Share of sessions traced, 0..1. The decision is per session (hash of the session id). Default 1. */
   sampleRate?: number;
-  /** URL of a sampling rule (`{ sampleRate, expiresAt, reason }`, e.g. the collector's `/api/sampling`) that overrides `sampleRate` for new messages until it expires. Requested at init (never awaited) and refreshed. */
-  samplingRuleUrl?: string;
-  /** Least time between two requests of `samplingRuleUrl` (timer and return to a visible page). Default 5 min. */
-  samplingRuleRefreshMs?: number;
+  /**
+   * A sampling rule served by your collector that overrides `sampleRate` for new messages until it
+   * expires: `samplingRule: remoteSamplingRule(url)` from `@streamtrace/web/sampling-rule` (its own
+   * entry, so apps without it do not bundle it; the script tag has it as `data-sampling-rule-url`).
+   */
+  samplingRule?: SamplingRuleSource;
   /** Sampled-out sessions still record their last messages in a bounded buffer and export those that failed or were slow (`streamtrace.sampling.kept_by`). Default true; false = sampled-out sessions record nothing. */
   keepUnsampled?: boolean;
   /** A sampled-out message is kept as `slow` when its time to first visible token exceeds this. Default 5000. */
@@ -64,8 +67,7 @@ export interface ResolvedConfig {
   endpoint: string;
   propagateTo: (string | RegExp)[];
   sampleRate: number;
-  samplingRuleUrl: string | undefined;
-  samplingRuleRefreshMs: number;
+  samplingRule: SamplingRuleSource | undefined;
   keepUnsampled: boolean;
   keepSlowMs: number;
   captureErrors: boolean;
@@ -98,8 +100,7 @@ export function resolveConfig(options: StreamtraceOptions = {}): ResolvedConfig 
     endpoint: options.endpoint || 'http://localhost:4318/v1/traces',
     propagateTo: Array.isArray(options.propagateTo) ? options.propagateTo.slice() : [],
     sampleRate: finite(options.sampleRate, 1, 0, 1),
-    samplingRuleUrl: typeof options.samplingRuleUrl === 'string' && options.samplingRuleUrl !== '' ? options.samplingRuleUrl : undefined,
-    samplingRuleRefreshMs: finite(options.samplingRuleRefreshMs, 5 * 60_000, 10_000, 24 * 3_600_000),
+    samplingRule: typeof options.samplingRule === 'function' ? options.samplingRule : undefined,
     keepUnsampled: options.keepUnsampled !== false,
     keepSlowMs: finite(options.keepSlowMs, 5000, 0),
     captureErrors: options.captureErrors !== false,

@@ -4,9 +4,17 @@ import { enableDevtools } from './devtools/index.js';
 import { SDK_VERSION } from './version.js';
 import { safe } from './diag.js';
 import { gzip } from './export/gzip.js';
+import { remoteSamplingRule } from './sampling/remote-rule.js';
 
-/** The script tag's `init` also takes `compression: 'gzip'` (what `data-compression="gzip"` sets). */
-export type ScriptTagOptions = Omit<StreamtraceOptions, 'compression'> & { compression?: StreamtraceOptions['compression'] | 'gzip' };
+/**
+ * The script tag's `init` also takes `compression: 'gzip'` (what `data-compression="gzip"` sets) and
+ * `samplingRuleUrl` / `samplingRuleRefreshMs` (`data-sampling-rule-url`): `remoteSamplingRule`'s arguments.
+ */
+export type ScriptTagOptions = Omit<StreamtraceOptions, 'compression'> & {
+  compression?: StreamtraceOptions['compression'] | 'gzip';
+  samplingRuleUrl?: string;
+  samplingRuleRefreshMs?: number;
+};
 
 /**
  * Script-tag build (`streamtrace.iife.js`, global `Streamtrace`). The DevTools hook is on here.
@@ -20,7 +28,9 @@ export type ScriptTagOptions = Omit<StreamtraceOptions, 'compression'> & { compr
 export let instance: Streamtrace | undefined;
 
 export function init(options?: ScriptTagOptions): Streamtrace {
-  const sdk = initSdk(options?.compression === 'gzip' ? { ...options, compression: gzip } : (options as StreamtraceOptions | undefined));
+  const core: StreamtraceOptions = { ...options, compression: options?.compression === 'gzip' ? gzip : options?.compression };
+  if (options?.samplingRuleUrl) core.samplingRule = remoteSamplingRule(options.samplingRuleUrl, { refreshMs: options.samplingRuleRefreshMs });
+  const sdk = initSdk(core);
   enableDevtools(sdk);
   instance = sdk;
   return sdk;

@@ -25,7 +25,6 @@ import type { Runtime } from './runtime.js';
 import { log, safe } from './diag.js';
 import { SDK_VERSION } from './version.js';
 import { SessionSampler, isSessionSampled } from './sampling/session-sampler.js';
-import { createRemoteSamplingRule } from './sampling/remote-rule.js';
 import { UnsampledBuffer } from './sampling/unsampled-buffer.js';
 import { sampledOnly } from './sampling/sampled-only.js';
 import type { SamplingState } from './sampling/state.js';
@@ -41,7 +40,7 @@ export interface Streamtrace {
   flush(): Promise<void>;
   /** Export counters: `{ spansExported, spansDropped, spansPending, exportFailures, exportRetries }` (a copy). */
   stats(): ExportStats;
-  /** The sampling rate in force (configured or from `samplingRuleUrl`), this session's decision and the unsampled buffer's counters. */
+  /** The sampling rate in force (configured or from the `samplingRule`), this session's decision and the unsampled buffer's counters. */
   sampling(): SamplingState;
   /** Flushes, removes every wrapper and stops recording. */
   shutdown(): Promise<void>;
@@ -72,10 +71,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   const devtools = new DevtoolsBridgeProcessor();
   // Captured before instrumentation: rule requests are never traced.
   const nativeFetch = typeof fetch === 'function' ? fetch.bind(globalThis) : undefined;
-  const rule =
-    config.samplingRuleUrl !== undefined && nativeFetch !== undefined
-      ? createRemoteSamplingRule({ url: config.samplingRuleUrl, fetch: nativeFetch, refreshMs: config.samplingRuleRefreshMs })
-      : undefined;
+  const rule = config.samplingRule && nativeFetch && safe('sampling rule', () => config.samplingRule!(nativeFetch));
   const sampleRate = (): number => rule?.current()?.sampleRate ?? config.sampleRate;
   let exportKept: (spans: ReadableSpan[]) => void = () => undefined;
   const unsampled = new UnsampledBuffer({ keepSlowMs: config.keepSlowMs, sink: (spans) => exportKept(spans) });

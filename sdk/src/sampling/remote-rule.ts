@@ -101,3 +101,19 @@ export function createRemoteSamplingRule(options: RemoteRuleOptions): RemoteSamp
   };
   return self;
 }
+
+/** What `init({ samplingRule })` takes: makes the rule with the page's native `fetch`. */
+export type SamplingRuleSource = (nativeFetch: typeof fetch) => RemoteSamplingRule;
+
+/**
+ * `init({ samplingRule: remoteSamplingRule(url) })`: follow the rule `{ sampleRate, expiresAt |
+ * ttlSeconds, reason }` served at `url` (e.g. the collector's `/api/sampling`). `refreshMs`: least
+ * time between two requests (timer, and the page becoming visible), default 5 min.
+ */
+export const remoteSamplingRule =
+  (url: string, options: { refreshMs?: number } = {}): SamplingRuleSource =>
+  (fetch) =>
+    createRemoteSamplingRule({ url, fetch, refreshMs: clampRefresh(options.refreshMs) });
+
+/** Between 10 s and a day; anything but a finite number → 5 min. */
+const clampRefresh = (ms: unknown): number => (Number.isFinite(ms) ? Math.min(24 * 3_600_000, Math.max(10_000, ms as number)) : 5 * 60_000);

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { init } from '../index.js';
+import { remoteSamplingRule } from '../sampling-rule.js';
 
 describe('init() with a sampling rule', () => {
   it('starts at the configured rate, switches to the served rule without blocking init, and reports it', async () => {
@@ -13,7 +14,7 @@ describe('init() with a sampling rule', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sampling`;
-    const st = init({ endpoint: 'http://127.0.0.1:9/v1/traces', sampleRate: 0, samplingRuleUrl: url, pageHealth: false });
+    const st = init({ endpoint: 'http://127.0.0.1:9/v1/traces', sampleRate: 0, samplingRule: remoteSamplingRule(url), pageHealth: false });
     try {
       expect(st.sampling()).toMatchObject({ sampleRate: 0, source: 'config', sessionSampled: false });
       await expect.poll(() => st.sampling().source, { timeout: 5000 }).toBe('rule');
