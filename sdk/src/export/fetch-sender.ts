@@ -1,4 +1,5 @@
 import type { Send, SendOutcome } from './export-queue.js';
+import { guard, log } from '../diag.js';
 
 /** Chromium refuses keepalive requests beyond 64 KiB of bodies in flight per page. */
 const KEEPALIVE_BUDGET = 60 * 1024;
@@ -45,7 +46,23 @@ export function createFetchPost(options: FetchSenderOptions): Post {
   let keepaliveBytes = 0;
   const doFetch = options.fetch ?? nativeFetch();
   const headers = { ...options.headers, 'content-type': 'application/json' };
+  // The page's CSP (`connect-src`) refuses the collector: every retry would only make the browser
+  // log its refusal again. `blockedURI` is the URL, or only its origin after a redirect.
+  let blocked = false;
+  // (A report-only policy blocks nothing.)
+  globalThis.addEventListener?.(
+    'securitypolicyviolation',
+    guard('csp', (event: SecurityPolicyViolationEvent) => {
+      const uri = event.blockedURI;
+      if (!blocked && uri && event.disposition === 'enforce' && options.url.startsWith(uri)) {
+        blocked = true;
+        log.warn(`CSP connect-src refuses ${uri}: spans dropped`);
+      }
+    }) as EventListener,
+  );
+  const refused: Posted = { kind: 'drop', reason: 'CSP' };
   return async (body, gzipped) => {
+    if (blocked) return refused;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -72,7 +89,9 @@ export function createFetchPost(options: FetchSenderOptions): Post {
       return { kind: 'drop', reason: `status ${status}` };
     } catch (error) {
       if (timedOut) return { kind: 'drop', reason: `no answer within ${options.timeoutMs} ms`, timedOut };
-      return { kind: 'retry', reason: `network error: ${String(error)}` };
+      // A CSP refusal's violation event comes in a task after the rejection: not retried either.
+      await new Promise((resolve) => setTimeout(resolve));
+      return blocked ? refused : { kind: 'retry', reason: `network error: ${String(error)}` };
     } finally {
       clearTimeout(timer);
       if (keepalive) keepaliveBytes -= body.byteLength;
