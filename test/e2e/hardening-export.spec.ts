@@ -205,3 +205,49 @@ test('closing the page mid-stream still delivers the message and stream spans, e
   expect(attr(named('chat.message')[0]!, 'streamtrace.message.outcome')).toBe('cancel');
   expect(named('chat.stream').map((s) => attr(s, 'streamtrace.stream.outcome'))).toEqual(['cancel']);
 });
+
+test('navigating to another page mid-stream: streams end as cancel (pagehide), not error, also when the app fails its message on the network error', async ({ page }) => {
+  await open(page, { scheduledDelayMillis: 60_000 });
+  app.setPage('/next.html', '<!doctype html><title>next</title><p>next page</p>');
+  void page.evaluate(() => {
+    type Fail = { startMessage(o: object): { fail(e: unknown): void } };
+    const w = window as unknown as { st: Fail; runFetch(c: number, d: number): Promise<number>; runEventSource(c: number, d: number): Promise<number>; runWebSocket(c: number): Promise<number> };
+    // An app that starts its own message and fails it when its stream breaks.
+    const message = w.st.startMessage({ conversationId: 'app-message' });
+    const own = fetch('/chat?count=400&delay=50', { method: 'POST', body: '{}' }).then((r) => r.text()).catch((error: unknown) => message.fail(error));
+    return Promise.all([own, w.runFetch(400, 50), w.runEventSource(400, 50), w.runWebSocket(2_000)]);
+  }).catch(() => undefined);
+  await expect.poll(() => ['/sse', '/ws#frame'].every((p) => app.requests.some((r) => r.path === p)) && app.requests.filter((r) => r.path === '/chat').length === 2).toBe(true);
+  await page.waitForTimeout(500);
+  await page.goto(`${app.base}/next.html`);
+  await expect.poll(() => named('chat.stream').length, { timeout: 15_000 }).toBe(4);
+  expect(named('chat.stream').map((s) => [attr(s, 'streamtrace.stream.outcome'), s.status?.code ?? 0])).toEqual(Array(4).fill(['cancel', 0]));
+  // All four streams joined the app's message (the current one).
+  await expect.poll(() => named('chat.message').length).toBe(1);
+  expect(named('chat.message').map((s) => [attr(s, 'gen_ai.conversation.id'), attr(s, 'streamtrace.message.outcome'), s.status?.code ?? 0])).toEqual([['app-message', 'cancel', 0]]);
+});
+
+test('a collector the page’s CSP (connect-src) refuses: one refusal in the console, then spans are dropped and counted, never retried', async ({ page }) => {
+  test.setTimeout(60_000);
+  const watch = watchPage(page);
+  const options = { serviceName: 'hardening', endpoint: collector.url, propagateTo: [app.base], pageHealth: false, scheduledDelayMillis: 200 };
+  app.setPage('/page.html', sdkPage(options, `<meta http-equiv="Content-Security-Policy" content="connect-src 'self'">`));
+  await page.goto(`${app.base}/page.html`);
+  // Chromium's line per refused request (it adds "Fetch API cannot load …" to each).
+  const cspErrors = (): string[] => watch.consoleErrors.filter((t) => /violates the following Content Security Policy directive/.test(t));
+  expect(await page.evaluate(() => (window as unknown as Win).runFetch())).toBe(5);
+  await flush(page);
+  await expect.poll(() => cspErrors().length).toBe(1);
+  await expect.poll(() => stats(page), { timeout: 20_000 }).toMatchObject({ spansPending: 0, spansExported: 0 });
+  // The page's own requests still work; later exports make no request at all.
+  expect(await page.evaluate(() => (window as unknown as Win).runFetch())).toBe(5);
+  await flush(page);
+  await page.waitForTimeout(4_000);
+  const after = await stats(page);
+  expect(after).toMatchObject({ spansPending: 0, spansExported: 0 });
+  expect(after.spansDropped).toBeGreaterThanOrEqual(4);
+  expect(cspErrors()).toHaveLength(1);
+  expect(collector.posts).toEqual([]);
+  expect(watch.pageErrors).toEqual([]);
+  expect(await watch.rejections()).toEqual([]);
+});
