@@ -17,7 +17,7 @@ const leaving = (): void => void (leavingAt = now());
  * page out of some browsers' back/forward cache.
  */
 export const listenForLeaving = (streamsOpen: boolean): void =>
-  (streamsOpen ? addEventListener : removeEventListener)('beforeunload', leaving);
+  globalThis[streamsOpen ? 'addEventListener' : 'removeEventListener']?.('beforeunload', leaving);
 
 /**
  * A stream or message is about to end with `outcome`: true when it is an error that may be the page
