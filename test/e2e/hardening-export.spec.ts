@@ -215,14 +215,17 @@ test('navigating to another page mid-stream: streams end as cancel (pagehide), n
     // An app that starts its own message and fails it when its stream breaks.
     const message = w.st.startMessage({ conversationId: 'app-message' });
     const own = fetch('/chat?count=400&delay=50', { method: 'POST', body: '{}' }).then((r) => r.text()).catch((error: unknown) => message.fail(error));
+    // An app that closes its EventSource on error (so it does not reconnect), as most do.
+    const closing = new EventSource('/sse?count=400&delay=50');
+    closing.onerror = () => closing.close();
     return Promise.all([own, w.runFetch(400, 50), w.runEventSource(400, 50), w.runWebSocket(2_000)]);
   }).catch(() => undefined);
-  await expect.poll(() => ['/sse', '/ws#frame'].every((p) => app.requests.some((r) => r.path === p)) && app.requests.filter((r) => r.path === '/chat').length === 2).toBe(true);
+  await expect.poll(() => app.requests.filter((r) => r.path === '/sse').length === 2 && app.requests.some((r) => r.path === '/ws#frame') && app.requests.filter((r) => r.path === '/chat').length === 2).toBe(true);
   await page.waitForTimeout(500);
   await page.goto(`${app.base}/next.html`);
-  await expect.poll(() => named('chat.stream').length, { timeout: 15_000 }).toBe(4);
-  expect(named('chat.stream').map((s) => [attr(s, 'streamtrace.stream.outcome'), s.status?.code ?? 0])).toEqual(Array(4).fill(['cancel', 0]));
-  // All four streams joined the app's message (the current one).
+  await expect.poll(() => named('chat.stream').length, { timeout: 15_000 }).toBe(5);
+  expect(named('chat.stream').map((s) => [attr(s, 'streamtrace.stream.outcome'), s.status?.code ?? 0])).toEqual(Array(5).fill(['cancel', 0]));
+  // All five streams joined the app's message (the current one).
   await expect.poll(() => named('chat.message').length).toBe(1);
   expect(named('chat.message').map((s) => [attr(s, 'gen_ai.conversation.id'), attr(s, 'streamtrace.message.outcome'), s.status?.code ?? 0])).toEqual([['app-message', 'cancel', 0]]);
 });

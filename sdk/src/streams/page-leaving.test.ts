@@ -91,4 +91,21 @@ describe('a stream failing while the page navigates away', () => {
     expect(staying.root()?.attributes['streamtrace.message.outcome']).toBe('error');
     expect(staying.root()?.status.code).toBe(2);
   });
+
+  it('a held failure is not undone by the app closing the stream or ending the message after it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { runtime, message, open, stream, root } = setup();
+    const recorder = open();
+    leave();
+    recorder.end('error', 'eventsource_error');
+    recorder.end('complete'); // an app whose onerror calls es.close()
+    message.fail(new Error('stream lost'));
+    message.end(); // and whose finally block ends the message
+    expect(recorder.ended).toBe(false);
+    vi.advanceTimersByTime(1_000);
+    vi.runAllTimers();
+    await Promise.all(Array.from(runtime.finishing));
+    expect(stream()?.attributes['streamtrace.stream.outcome']).toBe('error');
+    expect(root()?.attributes['streamtrace.message.outcome']).toBe('error');
+  });
 });
