@@ -220,9 +220,9 @@ export class ChatMessage implements Message, MessageHandle {
   }
 
   private finishMessage(outcome: MessageOutcome, detail?: unknown): void {
-    if (this.endRequested || (this.outcome === 'error' && outcome === 'complete')) return;
+    if (this.endRequested) return;
     // An app failing the message for its stream's network error while the page leaves (page-leaving.ts).
-    if (waitForLeaving(outcome, this.outcome === outcome, () => this.finishMessage(outcome, detail))) return void (this.outcome = outcome);
+    if (waitForLeaving(outcome, this.outcome === 'error', () => this.finishMessage(outcome, detail))) return void (this.outcome ??= outcome);
     this.endRequested = true;
     this.outcome = outcome;
     safe('message end', () => {

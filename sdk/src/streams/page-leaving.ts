@@ -20,11 +20,14 @@ export const listenForLeaving = (streamsOpen: boolean): void =>
   globalThis[streamsOpen ? 'addEventListener' : 'removeEventListener']?.('beforeunload', leaving);
 
 /**
- * A stream or message is about to end with `outcome`: true when it is an error that may be the page
- * leaving, and `again` (the same end, `held` then true) runs in a second unless `pagehide` ended it first.
+ * A stream or message is about to end with `outcome`; `held`: an earlier error of it is waiting here.
+ * True when it must not end now: an error that may be the page leaving (`again`, the same end, runs
+ * in a second unless `pagehide` ended it first), or a `complete` after a held error (the app closing
+ * its stream or ending its message after the failure does not undo it).
  */
 export function waitForLeaving(outcome: string, held: boolean, again: () => void): boolean {
-  if (outcome !== 'error' || held || now() - leavingAt >= 10_000) return false;
+  if (held) return outcome === 'complete';
+  if (outcome !== 'error' || now() - leavingAt >= 10_000) return false;
   setTimeout(again, WAIT_MS);
   return true;
 }

@@ -236,10 +236,10 @@ export class StreamRecorder implements OpenStream {
 
   /** Ends the stream once; later calls are ignored. */
   end(outcome: StreamOutcome, error?: unknown, attributes?: Attributes): void {
-    // A failure held for `pagehide` (below) is not undone by the app closing the stream after it.
-    if (this.ended || (this.outcome === 'error' && outcome === 'complete')) return;
+    if (this.ended) return;
     // The page may be leaving: `pagehide` would end this stream as cancelled (see page-leaving.ts).
-    if (waitForLeaving(outcome, this.outcome === outcome, () => this.end(outcome, error, attributes))) return void (this.outcome = outcome);
+    // Until it has ended, `outcome` is set only by a held error.
+    if (waitForLeaving(outcome, this.outcome === 'error', () => this.end(outcome, error, attributes))) return void (this.outcome ??= outcome);
     if (this.queuedCount > 0) safe('stream chunks', () => this.drain());
     this.ended = true;
     this.lastEvent = undefined;
