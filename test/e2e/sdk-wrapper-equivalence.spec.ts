@@ -163,6 +163,24 @@ const scenarios: Record<string, string> = {
     for (;;) { const { done, value } = await reader.read(); if (done) break; log.push(value instanceof Uint8Array); text += decoder.decode(value, { stream: true }); }
     log.push(text.split('\\n\\n').filter(Boolean).length, res.bodyUsed, (await clone.text()) === text);
     return log.filter((v) => v !== true).concat([log.filter((v) => v === true).length > 0]);`,
+  fetchResponseShape: `
+    const res = await fetch('/sse?count=2&delay=5&mode=close');
+    const clone = res.clone();
+    const shape = (r) => [Object.keys(r).length, Object.getOwnPropertyNames(r).length, JSON.stringify(r), Object.getOwnPropertyDescriptor(r, 'url') === undefined,
+      r.clone === Response.prototype.clone, Object.getPrototypeOf(r) === Response.prototype, r.headers === r.headers, { ...r }.url];
+    const mutate = (headers, how) => { try { headers[how]('x-app', '1'); return 'mutated'; } catch (e) { return e.name; } };
+    const log = [...shape(res), ...shape(clone), mutate(res.headers, 'set'), mutate(clone.headers, 'append'), mutate(res.headers, 'delete'),
+      res.headers.has('x-app'), String(Object.getOwnPropertyDescriptor(Response.prototype, 'url').get), String(Response.prototype.clone),
+      Response.prototype.clone.name, Object.getOwnPropertyNames(Response.prototype).join()];
+    log.push((await res.text()).length > 0, (await clone.text()).length > 0);
+    return log;`,
+  prototypeFunctions: `
+    const accessor = (proto, key) => Object.getOwnPropertyDescriptor(proto, key) ?? Object.getOwnPropertyDescriptor(Object.getPrototypeOf(proto), key);
+    const fns = [EventSource.prototype.addEventListener, EventSource.prototype.removeEventListener, EventSource.prototype.close,
+      WebSocket.prototype.addEventListener, WebSocket.prototype.close, WebSocket.prototype.send, XMLHttpRequest.prototype.open, XMLHttpRequest.prototype.send,
+      Response.prototype.clone, Response.prototype.text, accessor(EventSource.prototype, 'onmessage').get, accessor(EventSource.prototype, 'onmessage').set,
+      accessor(WebSocket.prototype, 'onmessage').set, accessor(Response.prototype, 'url').get, accessor(Response.prototype, 'headers').get];
+    return fns.map((f) => [String(f), f.name, f.length, Function.prototype.toString.call(f), typeof f.call, f.toString === Function.prototype.toString]);`,
   fetchForAwaitAndJson: `
     const res = await fetch(new Request('/stream?count=4&type=text/plain'));
     let bytes = 0;

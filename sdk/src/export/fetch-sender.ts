@@ -1,5 +1,6 @@
 import type { Send, SendOutcome } from './export-queue.js';
 import { guard, log } from '../diag.js';
+import { nativeOf } from '../streams/native.js';
 
 /** Chromium refuses keepalive requests beyond 64 KiB of bodies in flight per page. */
 const KEEPALIVE_BUDGET = 60 * 1024;
@@ -15,10 +16,9 @@ export type Post = (body: Uint8Array, gzipped?: boolean) => Promise<Posted>;
 /** Turns the plain request into the queue's sender (`gzip` from `@streamtrace/web/gzip` is one); `warn` reports to the SDK's diagnostics. */
 export type Compression = (post: Post, warn: (message: string) => void) => Send;
 
-/** The native fetch: the SDK's own wrapper exposes it as `__original`; export requests are never traced. */
+/** The native fetch, not our wrapper: export requests are never traced. */
 export function nativeFetch(): FetchLike {
-  const current = globalThis.fetch as typeof fetch & { __original?: typeof fetch };
-  const native = typeof current.__original === 'function' ? current.__original : current;
+  const native = nativeOf(globalThis.fetch);
   return (input, init) => native.call(globalThis, input, init);
 }
 

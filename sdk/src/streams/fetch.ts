@@ -4,6 +4,7 @@ import { isExportUrl, shouldPropagate, toAbsoluteUrl } from '../propagation/matc
 import { injectFetchHeaders } from '../propagation/inject-fetch.js';
 import { serverAttributes } from '../propagation/server-context.js';
 import { observeBody } from './fetch-body.js';
+import { remakeResponse } from './remade-response.js';
 import { wrapFunction } from './native.js';
 import { guard, safe } from '../diag.js';
 
@@ -72,8 +73,6 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
     'http.response.status_code': response.status,
     ...serverAttributes((name) => response.headers.get(name)),
   });
-  // The class of the network's Response, not the global: the page may have replaced that (a fetch polyfill).
-  const NativeResponse = response.constructor as typeof Response;
   const body = response.body;
   const httpError = response.ok ? undefined : String(response.status);
   // Opaque responses have no body; 101/204/304 neither. The Response constructor rejects some statuses.
@@ -84,24 +83,7 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
     return response;
   }
   const eventStream = (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-  const observed = observeBody(body, stream, eventStream, signal, httpError);
-  const stamp = (target: Response, source: Response): Response => {
-    // Properties the Response constructor cannot set: keep what the network gave the app.
-    Object.defineProperties(target, {
-      url: { value: source.url, enumerable: true, configurable: true },
-      type: { value: source.type, enumerable: true, configurable: true },
-      redirected: { value: source.redirected, enumerable: true, configurable: true },
-      clone: {
-        value: function clone(this: Response): Response {
-          return stamp(NativeResponse.prototype.clone.call(this), source);
-        },
-        configurable: true,
-        writable: true,
-      },
-    });
-    return target;
-  };
-  const wrapped = new NativeResponse(observed, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const wrapped = remakeResponse(observeBody(body, stream, eventStream, signal, httpError), response);
   void stream.settled.then(detach);
-  return stamp(wrapped, response);
+  return wrapped;
 }

@@ -1,5 +1,5 @@
 import type { StreamRecorder } from './stream-recorder.js';
-import { redefine, wrapMethod } from './native.js';
+import { redefine, wrapFunction, wrapMethod } from './native.js';
 
 type Listener = EventListenerOrEventListenerObject;
 
@@ -100,19 +100,15 @@ export function installListenerWrapping(
     const get = handler.get;
     const set = handler.set;
     define('onmessage', {
-      get: new Proxy(get, {
-        apply(target, thisArg, args) {
-          const value: unknown = Reflect.apply(target, thisArg, args);
-          const entry = lookup(thisArg);
-          return entry === undefined ? value : originalFor(entry, value);
-        },
+      get: wrapFunction(get, (target, thisArg, args) => {
+        const value: unknown = Reflect.apply(target, thisArg, args);
+        const entry = lookup(thisArg);
+        return entry === undefined ? value : originalFor(entry, value);
       }),
-      set: new Proxy(set, {
-        apply(target, thisArg, args: unknown[]) {
-          const entry = lookup(thisArg);
-          if (entry !== undefined && typeof args[0] === 'function') args[0] = wrapperFor(entry, args[0] as Listener);
-          return Reflect.apply(target, thisArg, args);
-        },
+      set: wrapFunction(set, (target, thisArg, args) => {
+        const entry = lookup(thisArg);
+        if (entry !== undefined && typeof args[0] === 'function') args[0] = wrapperFor(entry, args[0] as Listener);
+        return Reflect.apply(target, thisArg, args);
       }),
     });
   }

@@ -1,23 +1,28 @@
-/** Our wrappers of globals are Proxies of the native functions: `name`, `length`, `toString()` and statics stay native. */
-export const ORIGINAL = '__original';
+/**
+ * Our wrappers of globals are Proxies of the native functions: `name`, `length` and statics stay native.
+ * Each of our Proxies → the native function it wraps; undefined until the first Proxy.
+ */
+let natives: WeakMap<object, object> | undefined;
 
-/** A Proxy of `native` with `traps`; `__original` exposes the native function (the OTLP exporter uses it to skip wrappers). */
+/**
+ * A Proxy of `native` with `traps`.
+ * `Function.prototype.toString` prints a Proxy as `function () { [native code] }`, without its name: from the first
+ * Proxy on, it answers for ours with the native function's text, as zone.js and Sentry do for theirs. That stays for
+ * the page's life: the app may hold our wrappers past a shutdown.
+ */
 function proxyOf<T extends object>(native: T, traps: ProxyHandler<T>): T {
-  const proxy: T = new Proxy(native, {
-    ...traps,
-    get: (target, prop, receiver) => (prop === ORIGINAL ? target : prop === 'toString' ? toStringFor(proxy, target) : Reflect.get(target, prop, receiver)),
-  });
+  if (!natives) {
+    natives = new WeakMap();
+    Function.prototype.toString = proxyOf(Function.prototype.toString, { apply: (target, thisArg, args) => Reflect.apply(target, natives!.get(thisArg as object) ?? thisArg, args) });
+  }
+  const proxy = new Proxy(native, traps);
+  natives.set(proxy, native);
   return proxy;
 }
 
-/**
- * `String(fetch)` must read `function fetch() { [native code] }`: V8 prints a Proxy without its
- * name, so `toString` read through the Proxy answers for the native function.
- */
-function toStringFor(proxy: object, native: object): typeof Function.prototype.toString {
-  return new Proxy(Function.prototype.toString, {
-    apply: (target, thisArg, args) => Reflect.apply(target, thisArg === proxy ? native : thisArg, args),
-  });
+/** The native function behind one of our wrappers (the OTLP exporter's fetch skips ours), or `fn` itself. */
+export function nativeOf<T extends object>(fn: T): T {
+  return (natives?.get(fn) as T | undefined) ?? fn;
 }
 
 /** Forwards calls to `apply`, which receives the native function. */
@@ -51,5 +56,5 @@ export function redefine(owner: object, key: PropertyKey, descriptor: PropertyDe
 export function wrapMethod<O extends object, K extends keyof O>(owner: O, key: K, apply: (original: O[K] & ((...a: unknown[]) => unknown), thisArg: unknown, args: unknown[]) => unknown): () => void {
   const original = owner[key] as O[K] & ((...a: unknown[]) => unknown);
   if (typeof original !== 'function') return () => {};
-  return redefine(owner, key, { value: new Proxy(original, { apply }) });
+  return redefine(owner, key, { value: wrapFunction(original, apply) });
 }
