@@ -179,8 +179,10 @@ const scenarios: Record<string, string> = {
     const fns = [EventSource.prototype.addEventListener, EventSource.prototype.removeEventListener, EventSource.prototype.close,
       WebSocket.prototype.addEventListener, WebSocket.prototype.close, WebSocket.prototype.send, XMLHttpRequest.prototype.open, XMLHttpRequest.prototype.send,
       Response.prototype.clone, Response.prototype.text, accessor(EventSource.prototype, 'onmessage').get, accessor(EventSource.prototype, 'onmessage').set,
-      accessor(WebSocket.prototype, 'onmessage').set, accessor(Response.prototype, 'url').get, accessor(Response.prototype, 'headers').get];
-    return fns.map((f) => [String(f), f.name, f.length, Function.prototype.toString.call(f), typeof f.call, f.toString === Function.prototype.toString]);`,
+      accessor(WebSocket.prototype, 'onmessage').set, accessor(Response.prototype, 'url').get, accessor(Response.prototype, 'headers').get,
+      Function.prototype.toString, fetch, EventSource, WebSocket];
+    return [...fns.map((f) => [String(f), f.name, f.length, Function.prototype.toString.call(f), typeof f.call, f.toString === Function.prototype.toString, Object.keys(f).length]),
+      Object.getOwnPropertyDescriptor(Function.prototype, 'toString'), 'toString' in fetch, '__original' in fetch, fetch.__original];`,
   fetchForAwaitAndJson: `
     const res = await fetch(new Request('/stream?count=4&type=text/plain'));
     let bytes = 0;
