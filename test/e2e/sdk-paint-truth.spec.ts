@@ -11,7 +11,9 @@ import type { ChunkRow, PaintServer, PaintTruth } from './fixtures/chromium-fram
 // thread is busy right after the commit.
 const FRAME_MS = 1000 / 60;
 const COUNT = 150;
-// The page clock is coarsened to ~100 µs and fitted to the trace clock over ~150 marks.
+// The page clock is coarsened to ~100 µs and fitted to the trace clock over ~150 marks. A fit
+// whose marks spread wider (the renderer descheduled between a mark and its trace event) makes
+// the stream unusable as a ruler: it is measured again, as a disturbed one is.
 const CLOCK_MS = 0.5;
 // On these shared 2-core machines another engineer's build can deschedule the GPU process or the
 // renderer for tens of ms: the frame-level bounds judge only chunks whose frames Chromium handled
@@ -30,6 +32,13 @@ test.afterAll(async () => server.close());
 
 const fmt = (r: PaintTruth): string =>
   `${r.transport}: median ${r.summary.median.toFixed(2)} ms, p5 ${r.summary.p5.toFixed(2)}, p95 ${r.summary.p95.toFixed(2)}, max |err| ${r.summary.maxAbs.toFixed(2)}, within a frame ${(r.summary.withinFrame * 100).toFixed(1)}%`;
+
+/** The page-to-trace clock fit is tight enough to judge milliseconds; otherwise the attempt is noted. */
+function clockFits(r: PaintTruth, attempts: string[]): boolean {
+  if (r.clock.spreadMs < CLOCK_MS) return true;
+  attempts.push(`${r.transport}: page-to-trace clock fit spread ${r.clock.spreadMs.toFixed(2)} ms (over ${CLOCK_MS} ms): measured again`);
+  return false;
+}
 
 /** What must hold on any machine: nothing invented, nothing lost, nothing painted too early. */
 function expectSound(r: PaintTruth, count = COUNT): void {
@@ -75,6 +84,7 @@ for (const transport of ['eventsource', 'fetch'] as const) {
     let judged: ChunkRow[] = [];
     for (let attempt = 0; attempt < ATTEMPTS && result === undefined; attempt++) {
       const r = await measurePaintTruth(page, { baseUrl: server.url, transport, count: COUNT });
+      if (!clockFits(r, attempts)) continue;
       expectSound(r);
       judged = undisturbed(r);
       attempts.push(`${fmt(r)}; undisturbed frames for ${judged.length}/${COUNT} chunks`);
@@ -82,7 +92,7 @@ for (const transport of ['eventsource', 'fetch'] as const) {
     }
     for (const line of attempts) test.info().annotations.push({ type: 'paint − presentation', description: line });
     console.log(attempts.join('\n'));
-    expect(result, `Chromium's own pipeline was disturbed (machine load) for over a tenth of the chunks in all ${ATTEMPTS} streams:\n${attempts.join('\n')}`).toBeDefined();
+    expect(result, `Chromium's own pipeline or the clock fit was disturbed (machine load) in all ${ATTEMPTS} streams:\n${attempts.join('\n')}`).toBeDefined();
 
     // Judged on the chunks whose frames Chromium handled undisturbed. The earlier side is bounded by
     // expectSound (paint ≥ that frame's commit, i.e. at most the commit → presentation time early).
@@ -127,6 +137,7 @@ for (const transport of ['eventsource', 'fetch'] as const) {
     let judged: ChunkRow[] = [];
     for (let attempt = 0; attempt < ATTEMPTS && result === undefined; attempt++) {
       const r = await measurePaintTruth(page, { baseUrl: server.url, transport, count: PARAGRAPH_COUNT, layout: 'paragraphs' });
+      if (!clockFits(r, attempts)) continue;
       expectSound(r, PARAGRAPH_COUNT);
       // The SDK removes its marks (after the entry, at most 1 s): the app's DOM is as it made it.
       await expect.poll(() => page.evaluate(() => document.querySelectorAll('[elementtiming]').length), { timeout: 3000 }).toBe(0);
@@ -138,7 +149,7 @@ for (const transport of ['eventsource', 'fetch'] as const) {
     }
     for (const line of attempts) test.info().annotations.push({ type: 'paint − presentation', description: line });
     console.log(attempts.join('\n'));
-    expect(result, `Chromium's own pipeline was disturbed (machine load) for over a tenth of the chunks in all ${ATTEMPTS} streams:\n${attempts.join('\n')}`).toBeDefined();
+    expect(result, `Chromium's own pipeline or the clock fit was disturbed (machine load) in all ${ATTEMPTS} streams:\n${attempts.join('\n')}`).toBeDefined();
 
     const errors = judged.map((row) => row.errorMs as number).sort((x, y) => x - y);
     const median = errors[errors.length >> 1] as number;
