@@ -19,7 +19,7 @@ const statics: Record<string, string> = {
 export type Attr = { key: string; value: Record<string, unknown> };
 export type OtlpSpan = {
   name: string; traceId: string; spanId: string; parentSpanId?: string;
-  attributes?: Attr[]; events?: { name: string; attributes?: Attr[] }[];
+  attributes?: Attr[]; events?: { name: string; attributes?: Attr[] }[]; status?: { code?: number; message?: string };
 };
 export const attr = (span: OtlpSpan | { attributes?: Attr[] }, key: string): unknown => {
   const value = span.attributes?.find((a) => a.key === key)?.value;

@@ -4,11 +4,21 @@ import type { ReadableSpan, Span, SpanProcessor, TimedEvent } from '@opentelemet
 /**
  * The recording span of our tracer: the same behaviour and `ReadableSpan` shape as
  * `@opentelemetry/sdk-trace`'s span with its default limits (128 attributes, events, links and
- * attributes per event/link; the oldest event or link goes first; values not truncated), in a
- * fraction of its size. Times default to `performance.timeOrigin + performance.now()`, the clock
+ * attributes per event/link; the oldest event or link goes first), in a fraction of its size.
+ * Unlike it, string values are cut at `MAX_VALUE_CHARS`: an app's attribute cannot grow a span, the
+ * export queue or a request without bound. Times default to `performance.timeOrigin + performance.now()`, the clock
  * the SDK's explicit span times use too.
  */
 const LIMIT = 128;
+/**
+ * Never shorter than the longest value the SDK itself makes: `gen_ai.output.messages`, the JSON of up
+ * to 16,384 answer characters, each of which JSON may escape to six.
+ */
+const MAX_VALUE_CHARS = 131_072;
+
+/** `value` with strings (also in arrays, which are copied) cut at `MAX_VALUE_CHARS`. */
+const capped = (value: unknown): AttributeValue =>
+  (typeof value === 'string' ? value.slice(0, MAX_VALUE_CHARS) : Array.isArray(value) ? value.map(capped) : value) as AttributeValue;
 
 const isValue = (value: unknown): boolean => {
   if (!Array.isArray(value)) {
@@ -25,7 +35,7 @@ const isValue = (value: unknown): boolean => {
   return true;
 };
 
-/** Valid attributes (arrays copied; null/undefined values left out), at most `LIMIT`, and how many were dropped by the limit. */
+/** Valid attributes (capped; null/undefined values left out), at most `LIMIT`, and how many were dropped by the limit. */
 export function sanitize(input: Attributes | undefined): [Attributes, number] {
   const out: Attributes = {};
   let count = 0;
@@ -33,7 +43,7 @@ export function sanitize(input: Attributes | undefined): [Attributes, number] {
   for (const key in input) {
     const value = input[key];
     if (!Object.hasOwn(input!, key) || key === '' || value == null || !isValue(value)) continue;
-    if (count++ < LIMIT) out[key] = Array.isArray(value) ? (value.slice() as AttributeValue) : value;
+    if (count++ < LIMIT) out[key] = capped(value);
     else dropped++;
   }
   return [out, dropped];
@@ -108,7 +118,7 @@ export class RecordingSpan implements Span {
 
   setAttribute(key: string, value?: AttributeValue): this {
     if (this.ended || key === '' || value == null || !isValue(value)) return this;
-    if (key in this.attributes || Object.keys(this.attributes).length < LIMIT) this.attributes[key] = value;
+    if (key in this.attributes || Object.keys(this.attributes).length < LIMIT) this.attributes[key] = capped(value);
     else this.droppedAttributesCount++;
     return this;
   }

@@ -6,6 +6,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpan
 import { toOtlpJson } from './otlp-json.js';
 import { createTracerProvider, randomId } from './tracer.js';
 import { createBatchProcessor } from './batch.js';
+import { outputMessages } from '../streams/content.js';
 import { createExportQueue } from './export-queue.js';
 
 /** Decides by span name: `drop*` NOT_RECORD, `record*` RECORD (not sampled), else RECORD_AND_SAMPLED; adds one attribute. */
@@ -95,6 +96,28 @@ describe('TracerProvider', () => {
     span.addEvent('chunk', { 'streamtrace.chunk.index': 1, 'streamtrace.chunk.paint_ms': undefined });
     span.end();
     expect(ended[0]?.events[0]?.attributes).toEqual({ 'streamtrace.chunk.index': 1 });
+  });
+
+  it('cuts string values at 131,072 characters wherever an attribute enters a span, and copies arrays', () => {
+    const ended: ReadableSpan[] = [];
+    const tracer = createTracerProvider({ resource: {}, sampler: byName, spanProcessors: [{ onStart() {}, onEnd: (s) => void ended.push(s), forceFlush: async () => {}, shutdown: async () => {} }] }).getTracer('t');
+    const huge = 'x'.repeat(1_000_000);
+    const list = ['short', huge, null as never];
+    const span = tracer.startSpan('chat.message', { attributes: { start: huge, list }, links: [{ context: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 }, attributes: { link: huge } }] });
+    span.setAttribute('set', huge);
+    span.setAttributes({ many: huge, small: 'ok', n: 1 });
+    span.addEvent('e', { event: huge });
+    list.push('pushed later');
+    // The longest value the SDK makes: the captured answer (16,384 characters), all of them escaped by JSON.
+    span.setAttribute('gen_ai.output.messages', outputMessages('\u0001'.repeat(16_384)));
+    span.end();
+    const s = ended[0] as ReadableSpan;
+    for (const key of ['start', 'set', 'many']) expect(s.attributes[key]).toHaveLength(131_072);
+    expect(s.attributes['list']).toEqual(['short', 'x'.repeat(131_072), null]);
+    expect([s.attributes['small'], s.attributes['n']]).toEqual(['ok', 1]);
+    expect(s.events[0]?.attributes?.['event']).toHaveLength(131_072);
+    expect(s.links[0]?.attributes?.['link']).toHaveLength(131_072);
+    expect(JSON.parse(s.attributes['gen_ai.output.messages'] as string)[0].parts[0].content).toHaveLength(16_384);
   });
 
   it('starts children in the parent trace from the active context and makes valid random ids', () => {
