@@ -81,8 +81,12 @@ export function installListenerWrapping(
 ): () => void {
   const restores: (() => void)[] = [];
   const define = (key: string, descriptor: PropertyDescriptor): void => void restores.push(redefine(prototype, key, descriptor));
-  const method = (key: 'addEventListener' | 'removeEventListener'): void =>
-    void restores.push(
+  const method = (key: 'addEventListener' | 'removeEventListener'): void => {
+    // Inherited (from EventTarget.prototype), the method is looked up at each call, not kept from
+    // install: a library patching EventTarget.prototype after us (zone.js) must still see these calls.
+    const inherited = !Object.hasOwn(prototype, key);
+    const parent = Object.getPrototypeOf(prototype) as Record<typeof key, () => void>;
+    restores.push(
       wrapMethod(prototype as Record<string, unknown>, key, (target, thisArg, args) => {
         const entry = lookup(thisArg);
         if (entry !== undefined && typeof args[0] === 'string' && timedType(args[0]) && canWrap(args[1])) {
@@ -90,9 +94,10 @@ export function installListenerWrapping(
           // The trap's own argument list: ours to change.
           args[1] = key === 'addEventListener' ? wrapperFor(entry, args[1]) : (entry.wrappers.get(args[1]) ?? args[1]);
         }
-        return Reflect.apply(target, thisArg, args);
+        return Reflect.apply(inherited ? parent[key] : target, thisArg, args);
       }),
     );
+  };
   method('addEventListener');
   method('removeEventListener');
   const handler = Object.getOwnPropertyDescriptor(prototype, 'onmessage');
