@@ -34,11 +34,12 @@ const inZones = `
     es.addEventListener('message', removed);
     es.removeEventListener('message', removed);
     es.addEventListener('message', (e) => log.push('es listener:' + Zone.current.name + ':' + JSON.parse(e.data).type));
-    es.onmessage = (e) => { if (JSON.parse(e.data).type === 'done') { es.close(); resolve(); } };
+    es.onmessage = (e) => { log.push('es onmessage:' + Zone.current.name); if (JSON.parse(e.data).type === 'done') { es.close(); resolve(); } };
   }));
   await app.run(() => new Promise((resolve) => {
     const ws = new WebSocket(location.origin.replace('http', 'ws') + '/ws');
     ws.addEventListener('open', () => ws.send('stream'));
+    ws.onmessage = () => log.push('ws onmessage:' + Zone.current.name);
     ws.addEventListener('message', (e) => { log.push('ws message:' + Zone.current.name); if (JSON.parse(e.data).type === 'done') ws.close(); });
     ws.addEventListener('close', () => { log.push('ws close:' + Zone.current.name); resolve(); });
   }));
