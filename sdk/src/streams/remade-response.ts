@@ -32,7 +32,5 @@ export function remakeResponse(body: ReadableStream<Uint8Array>, source: Respons
   if (!patched) patch(NativeResponse.prototype);
   const made = new NativeResponse(body, { status: source.status, statusText: source.statusText, headers: source.headers });
   sources.set(made, source);
-  // Implementations that keep these as own fields (happy-dom) are not served by the getters.
-  if (Object.hasOwn(made, 'url')) Object.assign(made, { url: source.url, type: source.type, redirected: source.redirected });
   return made;
 }
