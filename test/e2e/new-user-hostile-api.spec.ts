@@ -11,6 +11,11 @@ let server: Server;
 test.beforeAll(async () => {
   server = await startSdkTestServer();
   server.setPage('/p.html', '<!doctype html><body><div id="out"></div><script src="/dist/streamtrace.iife.js"></script></body>');
+  // As SES lockdown leaves a page: the prototypes the SDK patches are frozen before it loads.
+  const freeze = 'for (const o of [Function.prototype, Response.prototype, EventTarget.prototype, EventSource.prototype, WebSocket.prototype, XMLHttpRequest.prototype, Element.prototype]) Object.freeze(o);';
+  const tag = `<script src="/dist/streamtrace.iife.js" data-endpoint="${server.baseUrl}/v1/traces" data-service-name="frozen" data-propagate-to="${server.baseUrl}"></script>`;
+  server.setPage('/frozen-native.html', `<!doctype html><body><div id="out"></div><script>${freeze}</script></body>`);
+  server.setPage('/frozen.html', `<!doctype html><body><div id="out"></div><script>${freeze}</script>${tag}</body>`);
 });
 test.afterAll(async () => server.close());
 
@@ -92,4 +97,34 @@ test('nonsense calls to the public API throw nothing into the app; a normal mess
   const first = spans.find((s) => s.name === 'chat.message' && attr(s, 'streamtrace.message.outcome') === 'error') as OtlpSpan;
   expect(String(attr(first, 'e'))).toHaveLength(131_072);
   expect(Math.max(...spans.map((s) => JSON.stringify(s).length))).toBeLessThan(140_000);
+});
+
+test('frozen intrinsics (SES lockdown): the page gets every byte and event as without the SDK, and fetch streams are still traced', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const body = `
+    const log = [];
+    const res = await fetch('/sse?count=3&delay=5&mode=close');
+    const reader = res.body.getReader();
+    let text = '';
+    const decoder = new TextDecoder();
+    for (;;) { const { done, value } = await reader.read(); if (done) break; text += decoder.decode(value, { stream: true }); }
+    log.push(res.status, text.split('\\n\\n').filter(Boolean).length, res.headers.get('content-type'));
+    await new Promise((resolve) => {
+      const es = new EventSource('/sse?count=3&delay=5');
+      es.onmessage = (e) => { log.push(JSON.parse(e.data).type); if (JSON.parse(e.data).type === 'done') { es.close(); resolve(); } };
+    });
+    log.push(String(fetch).includes('[native code]'));
+    return log;`;
+  await page.goto(`${server.baseUrl}/frozen-native.html`);
+  const native = await page.evaluate(`(async () => { ${body} })()`);
+  expect(JSON.stringify(native)).toContain('"done"');
+  const before = server.spans().length;
+  await page.goto(`${server.baseUrl}/frozen.html`);
+  expect(await page.evaluate(`(async () => { ${body} })()`)).toEqual(native);
+  await page.evaluate(() => (window as unknown as { Streamtrace: { instance: { flush(): Promise<void> } } }).Streamtrace.instance.flush());
+  expect(errors).toEqual([]);
+  const attr = (s: OtlpSpan, key: string): unknown => Object.values(s.attributes.find((a) => a.key === key)?.value ?? {})[0];
+  const fetched = (server.spans() as OtlpSpan[]).slice(before).find((s) => s.name === 'chat.stream' && attr(s, 'streamtrace.stream.transport') === 'fetch');
+  expect(fetched && attr(fetched, 'streamtrace.stream.chunks')).toBe(4);
 });

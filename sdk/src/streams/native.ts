@@ -13,7 +13,11 @@ let natives: WeakMap<object, object> | undefined;
 function proxyOf<T extends object>(native: T, traps: ProxyHandler<T>): T {
   if (!natives) {
     natives = new WeakMap();
-    Function.prototype.toString = proxyOf(Function.prototype.toString, { apply: (target, thisArg, args) => Reflect.apply(target, natives!.get(thisArg as object) ?? thisArg, args) });
+    try {
+      Function.prototype.toString = proxyOf(Function.prototype.toString, { apply: (target, thisArg, args) => Reflect.apply(target, natives!.get(thisArg as object) ?? thisArg, args) });
+    } catch {
+      // Frozen intrinsics (SES lockdown): our wrappers print without their names.
+    }
   }
   const proxy = new Proxy(native, traps);
   natives.set(proxy, native);

@@ -12,7 +12,6 @@ let patched = false;
  * shutdown: the app may still hold Responses we made.
  */
 function patch(prototype: object): void {
-  patched = true;
   for (const key of ['url', 'type', 'redirected', 'headers']) {
     const get = Object.getOwnPropertyDescriptor(prototype, key)?.get;
     if (get) redefine(prototype, key, { get: wrapFunction(get, (target, thisArg, args) => Reflect.apply(target, sources.get(thisArg as object) ?? thisArg, args)) });
@@ -29,7 +28,14 @@ function patch(prototype: object): void {
 export function remakeResponse(body: ReadableStream<Uint8Array>, source: Response): Response {
   // The class of the network's Response, not the global: the page may have replaced that (a fetch polyfill).
   const NativeResponse = source.constructor as typeof Response;
-  if (!patched) patch(NativeResponse.prototype);
+  if (!patched) {
+    patched = true;
+    try {
+      patch(NativeResponse.prototype);
+    } catch {
+      // A frozen prototype (SES lockdown): the made Response shows the constructor's url '', not the network's.
+    }
+  }
   const made = new NativeResponse(body, { status: source.status, statusText: source.statusText, headers: source.headers });
   sources.set(made, source);
   return made;
