@@ -116,8 +116,9 @@ for (const transport of ['eventsource', 'fetch'] as const) {
 /** Chromium's mode for the judged chunks: the median commit → presentation of their frames. */
 function chromiumMode(rows: ChunkRow[]): { lagMs: number; mode: string } {
   const lags = rows.map((row) => row.lagMs as number).sort((x, y) => x - y);
-  const lagMs = lags[lags.length >> 1] as number;
-  return { lagMs, mode: lagMs > FRAME_MS / 2 ? 'next-vsync' : 'same-frame' };
+  // NaN when no chunk was judged (every frame disturbed): the attempt is noted and measured again.
+  const lagMs = lags[lags.length >> 1] ?? NaN;
+  return { lagMs, mode: Number.isNaN(lagMs) ? 'unjudged' : lagMs > FRAME_MS / 2 ? 'next-vsync' : 'same-frame' };
 }
 
 // A new paragraph every 20 chunks, as a markdown renderer makes: the SDK marks one now and then with
