@@ -44,7 +44,7 @@ async function expectHealthyAndDelivered(page: Page, watch: ReturnType<typeof wa
   expect(s.spansPending).toBe(0);
 }
 
-test('collector down (connection refused) for longer than one export window: spans kept and sent once it is back', async ({ page }) => {
+test('collector down (every connection dropped) for longer than one export window: spans kept and sent once it is back', async ({ page }) => {
   test.setTimeout(90_000);
   const watch = watchPage(page);
   await collector.stop();

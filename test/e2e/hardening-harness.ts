@@ -142,7 +142,7 @@ export type CollectorMode =
 /** `encoding`: the request's Content-Encoding (`raw` is the body after decoding it). */
 export interface Post { at: number; status: number; spans: OtlpSpan[]; raw: string; encoding: string | undefined }
 
-/** An OTLP/HTTP JSON collector on its own origin. `stop()` closes the port (connection refused) until `start()`. */
+/** An OTLP/HTTP JSON collector on its own origin. `stop()` drops every connection (a network error) until `start()`. */
 export async function startCollector(): Promise<{
   url: string; posts: Post[]; mode: CollectorMode; spans(): OtlpSpan[]; stop(): Promise<void>; start(): Promise<void>; close(): Promise<void>;
 }> {
@@ -177,7 +177,14 @@ export async function startCollector(): Promise<{
     if (mode.kind === 'status' && mode.retryAfter !== undefined) headers['retry-after'] = mode.retryAfter;
     if (!res.destroyed) res.writeHead(status, headers).end(status === 200 ? '{"partialSuccess":{}}' : '{"error":"fault"}');
   };
-  let server = createServer((req, res) => void handler(req, res));
+  const server = createServer((req, res) => void handler(req, res));
+  // Down, the port stays ours and every connection is dropped at once: the browser sees a network
+  // error, as for a refused connection, but no other process on the machine can take the port
+  // (and answer the SDK's retries) while the collector is down.
+  let down = false;
+  server.on('connection', (socket) => {
+    if (down) socket.destroy();
+  });
   const port = await listen(server);
   let running = true;
   return {
@@ -192,15 +199,11 @@ export async function startCollector(): Promise<{
     /** Spans the collector accepted (2xx). */
     spans: () => posts.filter((p) => p.status === 200).flatMap((p) => p.spans),
     async stop() {
-      if (!running) return;
-      running = false;
-      await close(server);
+      down = true;
+      server.closeAllConnections();
     },
     async start() {
-      if (running) return;
-      server = createServer((req, res) => void handler(req, res));
-      await listen(server, port);
-      running = true;
+      down = false;
     },
     async close() {
       if (running) await close(server);
