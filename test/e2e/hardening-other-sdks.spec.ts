@@ -7,10 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { startSdkTestServer } from '../../sdk/e2e-support/server.mjs';
+import { attr, type OtlpSpan } from './hardening-harness.js';
 import { bundleBrowserEntries } from './fixtures/browser-bundle.js';
 
 type Server = Awaited<ReturnType<typeof startSdkTestServer>>;
-type OtlpSpan = { name: string; attributes: { key: string; value: Record<string, unknown> }[] };
 let server: Server;
 
 /** Each vendor's documented quick start, sending to this page's own origin (answered 404). */
@@ -93,7 +93,6 @@ for (const vendor of Object.keys(QUICK_STARTS)) {
       });
     }
     expect(errors).toEqual([]);
-    const attr = (s: OtlpSpan, key: string): unknown => Object.values(s.attributes.find((a) => a.key === key)?.value ?? {})[0];
     const streams = (server.spans() as OtlpSpan[]).slice(spansBefore).filter((s) => s.name === 'chat.stream');
     const counted = streams.map((s) => `${String(attr(s, 'streamtrace.stream.transport'))}:${String(attr(s, 'streamtrace.stream.chunks'))}`).sort();
     // Two pages, each: 3 deltas + done on the EventSource, the WebSocket and the fetch body; one XHR load.

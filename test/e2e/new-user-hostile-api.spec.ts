@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { startSdkTestServer } from '../../sdk/e2e-support/server.mjs';
+import { attr, type OtlpSpan } from './hardening-harness.js';
 
 // An app calling the SDK's public API with nonsense (wrong types, circular objects, huge strings,
 // calls out of order) must get no exception from it, and the SDK must go on tracing normal messages
 // with bounded spans afterwards.
 type Server = Awaited<ReturnType<typeof startSdkTestServer>>;
-type OtlpSpan = { name: string; attributes: { key: string; value: Record<string, unknown> }[] };
 let server: Server;
 
 test.beforeAll(async () => {
@@ -86,7 +86,6 @@ test('nonsense calls to the public API throw nothing into the app; a normal mess
   expect(problems).toEqual([]);
   expect(result.stats['spansDropped']).toBe(0);
   const spans = server.spans() as OtlpSpan[];
-  const attr = (s: OtlpSpan, key: string): unknown => Object.values(s.attributes.find((a) => a.key === key)?.value ?? {})[0];
   const normal = spans.find((s) => s.name === 'chat.message' && attr(s, 'gen_ai.conversation.id') === 'after-nonsense');
   expect(normal && attr(normal, 'streamtrace.message.outcome')).toBe('complete');
   const stream = spans.find((s) => s.name === 'chat.stream' && attr(s, 'streamtrace.message.id') === attr(normal as OtlpSpan, 'streamtrace.message.id'));
@@ -124,7 +123,6 @@ test('frozen intrinsics (SES lockdown): the page gets every byte and event as wi
   expect(await page.evaluate(`(async () => { ${body} })()`)).toEqual(native);
   await page.evaluate(() => (window as unknown as { Streamtrace: { instance: { flush(): Promise<void> } } }).Streamtrace.instance.flush());
   expect(errors).toEqual([]);
-  const attr = (s: OtlpSpan, key: string): unknown => Object.values(s.attributes.find((a) => a.key === key)?.value ?? {})[0];
   const fetched = (server.spans() as OtlpSpan[]).slice(before).find((s) => s.name === 'chat.stream' && attr(s, 'streamtrace.stream.transport') === 'fetch');
   expect(fetched && attr(fetched, 'streamtrace.stream.chunks')).toBe(4);
 });

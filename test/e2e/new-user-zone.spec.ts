@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { expect, test, type Page } from '@playwright/test';
 import { startSdkTestServer } from '../../sdk/e2e-support/server.mjs';
+import { attr, type OtlpSpan } from './hardening-harness.js';
 
 // Angular apps run on zone.js, which patches EventTarget.prototype; its change detection only runs
 // for listeners called in the zone they were added in. The script tag often loads before the app's
 // polyfills (zone.js after the SDK) or after them: either way, EventSource and WebSocket listeners
 // must run in their zone exactly as without the SDK, and still be timed.
 type Server = Awaited<ReturnType<typeof startSdkTestServer>>;
-type OtlpSpan = { name: string; attributes: { key: string; value: Record<string, unknown> }[] };
 let server: Server;
 
 const zoneJs = readFileSync(createRequire(import.meta.url).resolve('zone.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
@@ -62,7 +62,6 @@ test('zone.js loaded before or after the script tag: EventSource and WebSocket l
     await page.evaluate(() => (window as unknown as { Streamtrace: { instance: { flush(): Promise<void> } } }).Streamtrace.instance.flush());
   }
   expect(errors).toEqual([]);
-  const attr = (s: OtlpSpan, key: string): unknown => Object.values(s.attributes.find((a) => a.key === key)?.value ?? {})[0];
   const streams = (server.spans() as OtlpSpan[]).filter((s) => s.name === 'chat.stream');
   // Two pages with the SDK, each one EventSource (4 deltas + done) and one WebSocket, every chunk counted.
   expect(streams.filter((s) => attr(s, 'streamtrace.stream.transport') === 'eventsource').map((s) => attr(s, 'streamtrace.stream.chunks'))).toEqual([5, 5]);
