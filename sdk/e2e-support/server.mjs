@@ -62,7 +62,7 @@ export async function startSdkTestServer(options = {}) {
       return;
     }
     if (url.pathname === '/sse') {
-      // ?count=N&delay=ms&mode=close|reconnect-once|hold&named=1
+      // ?count=N&delay=ms&mode=close|reconnect-once|hold|destroy&named=1 (destroy: the connection drops after the events)
       const count = Number(url.searchParams.get('count') ?? 5);
       const delay = Number(url.searchParams.get('delay') ?? 10);
       const mode = url.searchParams.get('mode') ?? 'hold';
@@ -100,6 +100,7 @@ export async function startSdkTestServer(options = {}) {
         if (sent === count) {
           res.write(`data: ${JSON.stringify({ type: 'done', finishReason: 'stop' })}\n\n`);
           if (mode === 'close') res.end();
+          if (mode === 'destroy') setTimeout(() => res.socket?.destroy(), 20);
         }
       };
       req.on('close', () => clearInterval(timer));

@@ -206,6 +206,35 @@ const scenarios: Record<string, string> = {
     log.push(after.done, after.value);
     try { await fetch('http://127.0.0.1:1/'); } catch (e) { log.push(e.name, e instanceof TypeError); }
     return log;`,
+  fetchFailureErrors: `
+    // What every way of reading a body rejects with, when the fetch is aborted (without and with a
+    // reason, while the app waits for bytes) or the connection drops mid-body.
+    const reason = new Error('app reason');
+    reason.name = 'CanceledError';
+    const describe = (e) => e === undefined ? 'ok' : [e.constructor.name, e.name, e.message, e === reason].join(' ');
+    const reads = {
+      text: (res) => res.text(), json: (res) => res.json(), arrayBuffer: (res) => res.arrayBuffer(), blob: (res) => res.blob(), formData: (res) => res.formData(),
+      cloneText: (res) => res.clone().text(),
+      reader: async (res) => { const reader = res.body.getReader(); while (!(await reader.read()).done); },
+      forAwait: async (res) => { for await (const chunk of res.body); },
+      pipeThrough: async (res) => { const reader = res.body.pipeThrough(new TextDecoderStream()).getReader(); while (!(await reader.read()).done); },
+    };
+    const log = [];
+    for (const [name, read] of Object.entries(reads)) {
+      for (const how of ['abort', 'abortWithReason', 'connectionDrop']) {
+        const controller = new AbortController();
+        let error;
+        try {
+          const res = await fetch(how === 'connectionDrop' ? '/sse?count=3&delay=5&mode=destroy' : '/sse?count=100&delay=10', { signal: controller.signal });
+          if (how !== 'connectionDrop') setTimeout(() => controller.abort(how === 'abortWithReason' ? reason : undefined), 40);
+          await read(res);
+        } catch (e) {
+          error = e;
+        }
+        log.push(name + ' ' + how + ': ' + describe(error));
+      }
+    }
+    return log;`,
 };
 
 /** What the native run must show, so a scenario cannot pass by exercising nothing. */
@@ -217,6 +246,11 @@ const nativeShows: Record<string, (log: unknown) => void> = {
   webSocketFrames: (log) => expect(JSON.stringify(log)).toContain('[1,2,3,4]'),
   webSocketAbnormal: (log) => expect(JSON.stringify(log)).toContain('1006'),
   fetchAbortAndCancel: (log) => expect(log).toContain('AbortError'),
+  fetchFailureErrors: (log) => {
+    expect(log).toHaveLength(27);
+    for (const line of log as string[]) expect(line).toMatch(/: \w*(Error|Exception) /);
+    expect((log as string[]).filter((line) => / abort\w*: \w+ AbortError /.test(line))).toHaveLength(18);
+  },
 };
 
 async function run(page: Page, path: string, body: string): Promise<unknown> {

@@ -27,12 +27,19 @@ function recorder(): { stream: StreamRecorder; span(): Promise<ReadableSpan | un
   };
 }
 
-/** A network-like body: a byte stream of the SSE events, one per read; `cancelled` gets the cancel reason. */
-function networkBody(hold = false): { body: ReadableStream<Uint8Array>; cancelled: unknown[] } {
+/**
+ * A network-like body: a byte stream of the SSE events, one per read; `cancelled` gets the cancel reason.
+ * As a browser does, `signal`'s abort fails it while it is readable, with `abortError` (Chromium 150's own
+ * AbortError) or else the signal's reason (the spec).
+ */
+function networkBody(hold = false, signal?: AbortSignal, abortError?: unknown): { body: ReadableStream<Uint8Array>; cancelled: unknown[] } {
   const cancelled: unknown[] = [];
   let i = 0;
   const body = new ReadableStream({
     type: 'bytes',
+    start(controller) {
+      signal?.addEventListener('abort', () => controller.error(abortError ?? signal.reason));
+    },
     pull(controller) {
       if (i < EVENTS.length) controller.enqueue(encoder.encode(EVENTS[i++]));
       else if (!hold) controller.close();
@@ -62,26 +69,27 @@ describe('observeBody', () => {
     expect(ended?.attributes['streamtrace.stream.chunks']).toBe(3);
   });
 
-  it('fails the read after an abort like the network body: after the last chunk (before the app read the end) and with bytes read ahead', async () => {
+  it("fails the read after an abort with the network body's own error, also after the last chunk (before the app read the end); with bytes read ahead, with the reason", async () => {
     // Natively an app that aborts right after its last chunk (extended-eventsource closing on its
-    // last event) gets the abort reason from its next read, not "done" (which it treats as a drop).
-    const last = recorder();
-    const ac = new AbortController();
-    const reader = observeBody(networkBody().body, last.stream, true, ac.signal).getReader();
-    for (let i = 0; i < EVENTS.length; i++) expect((await reader.read()).done).toBe(false);
-    const warnings: unknown[] = [];
-    diag.setLogger({ error: () => {}, warn: (...args: unknown[]) => warnings.push(args), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
-    ac.abort();
-    await expect(reader.read()).rejects.toBe(ac.signal.reason);
-    // The network body ends after the abort here: the app's failed stream is left as it is (no close attempted on it).
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    diag.disable();
-    expect(warnings).toEqual([]);
-    expect((await last.span())?.attributes['streamtrace.stream.outcome']).toBe('complete');
-    // A chunk the pipe read ahead is not handed over after the abort.
+    // last event) gets an error from its next read, not "done" (which it treats as a drop).
+    for (const browserError of [new DOMException('BodyStreamBuffer was aborted', 'AbortError'), undefined]) {
+      const last = recorder();
+      const ac = new AbortController();
+      const reader = observeBody(networkBody(false, ac.signal, browserError).body, last.stream, true, ac.signal).getReader();
+      for (let i = 0; i < EVENTS.length; i++) expect((await reader.read()).done).toBe(false);
+      const warnings: unknown[] = [];
+      diag.setLogger({ error: () => {}, warn: (...args: unknown[]) => warnings.push(args), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+      ac.abort();
+      await expect(reader.read()).rejects.toBe(browserError ?? ac.signal.reason);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      diag.disable();
+      expect(warnings).toEqual([]);
+      expect((await last.span())?.attributes['streamtrace.stream.outcome']).toBe('cancel');
+    }
+    // A chunk the pipe read ahead is not handed over after the abort: the read fails at once.
     const ahead = recorder();
     const ac2 = new AbortController();
-    const reader2 = observeBody(networkBody(true).body, ahead.stream, true, ac2.signal).getReader();
+    const reader2 = observeBody(networkBody(true, ac2.signal, new DOMException('BodyStreamBuffer was aborted', 'AbortError')).body, ahead.stream, true, ac2.signal).getReader();
     expect((await reader2.read()).done).toBe(false);
     await new Promise((resolve) => setTimeout(resolve, 5));
     ac2.abort(new Error('stop'));

@@ -2,6 +2,14 @@ import type { StreamRecorder } from './stream-recorder.js';
 import { SseParser } from './sse-parser.js';
 import { arrivalTime } from '../timing/clock.js';
 import { log, safe } from '../diag.js';
+import { bodyAborted } from './remade-response.js';
+
+/** The `streamtrace.cancel.reason` of an aborted fetch: its reason's name, or the reason string. */
+export function abortReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  if (reason instanceof Error) return reason.name;
+  return typeof reason === 'string' ? reason.slice(0, 128) : 'abort';
+}
 
 /** The `streamtrace.cancel.reason` of a body the app dropped without reading it to the end. */
 export const BODY_UNREAD = 'body_unread';
@@ -77,13 +85,15 @@ export function observeBody(
   const pipe = new AbortController();
   const piped: { promise?: Promise<void> } = {};
   const hold: Hold = { strong: undefined, resume: undefined };
-  const aborted = (): boolean => signal?.aborted === true;
   const ref = weakRef(shared);
-  // As natively: an abort fails the app's next read at once, bytes read ahead but not yet read by
-  // the app included (a no-op once the app's stream closed). Holds the stream only weakly.
+  // As natively, an abort fails the app's next read. With nothing read ahead, the pipe hands over
+  // the network body's own error (browsers differ: the signal's reason or their own AbortError); a
+  // chunk read ahead (or the end) must not reach the app, so its stream fails now with the reason.
+  // Holds the stream only weakly.
   const onAbort = (): void => {
     const live = ref.deref();
-    if (live === undefined) return;
+    if (live === undefined || !(live.ended || (live.controller.desiredSize as number) < 0)) return;
+    safe('fetch body abort', () => stream.end('cancel', abortReason(signal)));
     live.done = true;
     live.ended = false;
     live.controller.error(signal?.reason);
@@ -93,8 +103,8 @@ export function observeBody(
   const detach = (): void => signal?.removeEventListener('abort', onAbort);
   // A byte stream's chunks were transferred to us when read: ours to transfer on. Chunks of a
   // script-made body may still be used by their maker: those are copied.
-  const sink = observingSink(ref, hold, stream, eventStream, isByteStream(body), aborted, detach, httpError);
-  const source = byteSource(shared, hold, stream, aborted, pipe, piped, detach);
+  const sink = observingSink(ref, hold, stream, eventStream, isByteStream(body), signal, detach, httpError);
+  const source = byteSource(shared, hold, stream, signal, pipe, piped, detach);
   const observed = new ReadableStream(source) as ReadableStream<Uint8Array>;
   piped.promise = body.pipeTo(new WritableStream(sink), { signal: pipe.signal });
   piped.promise.catch(noop);
@@ -109,7 +119,7 @@ function byteSource(
   shared: Shared,
   hold: Hold,
   stream: StreamRecorder,
-  aborted: () => boolean,
+  signal: AbortSignal | undefined,
   pipe: AbortController,
   piped: { promise?: Promise<void> },
   detach: () => void,
@@ -133,7 +143,7 @@ function byteSource(
       shared.done = true;
       shared.ended = false;
       detach();
-      safe('fetch body cancel', () => stream.end('cancel', typeof reason === 'string' ? reason : aborted() ? 'abort' : 'reader.cancel'));
+      safe('fetch body cancel', () => stream.end('cancel', typeof reason === 'string' ? reason : signal?.aborted ? 'abort' : 'reader.cancel'));
       hold.resume?.();
       // Cancels the network body (with this reason) and releases the connection.
       pipe.abort(reason);
@@ -149,7 +159,7 @@ function observingSink(
   stream: StreamRecorder,
   eventStream: boolean,
   owned: boolean,
-  aborted: () => boolean,
+  signal: AbortSignal | undefined,
   detach: () => void,
   httpError: string | undefined,
 ): UnderlyingSink<Uint8Array> {
@@ -163,7 +173,9 @@ function observingSink(
   const fail = (error: unknown): void => {
     const shared = ref.deref();
     if (shared?.done === true) return;
-    safe('fetch body error', () => stream.end(aborted() ? 'cancel' : 'error', aborted() ? 'abort' : error));
+    const aborted = signal?.aborted === true;
+    if (aborted) bodyAborted(error, signal);
+    safe('fetch body error', () => stream.end(aborted ? 'cancel' : 'error', aborted ? abortReason(signal) : error));
     if (shared === undefined) return;
     shared.done = true;
     shared.controller.error(error);

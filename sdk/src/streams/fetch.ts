@@ -3,10 +3,10 @@ import type { StreamRecorder } from './stream-recorder.js';
 import { isExportUrl, shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectFetchHeaders } from '../propagation/inject-fetch.js';
 import { serverAttributes } from '../propagation/server-context.js';
-import { observeBody } from './fetch-body.js';
+import { abortReason, observeBody } from './fetch-body.js';
 import { remakeResponse } from './remade-response.js';
 import { wrapFunction } from './native.js';
-import { guard, safe } from '../diag.js';
+import { safe } from '../diag.js';
 
 type Fetch = typeof fetch;
 
@@ -19,18 +19,12 @@ export function instrumentFetch(ctx: InstrumentContext): () => void {
     const traced = safe('fetch wrapper', () => prepare(ctx, args));
     if (traced === undefined) return Reflect.apply(target, thisArg, args);
     const [stream, signal] = traced;
-    const onAbort = guard('fetch abort', (): void => stream.end('cancel', abortReason(signal)));
-    signal?.addEventListener('abort', onAbort, { once: true });
     const promise = Reflect.apply(target, thisArg, args) as Promise<Response>;
+    // An abort before the response rejects the fetch; after it, the body ends the stream (fetch-body.ts).
     return promise.then(
-      (response) => {
-        return safe('fetch response', () => observeResponse(response, stream, signal, () => signal?.removeEventListener('abort', onAbort)), response);
-      },
+      (response) => safe('fetch response', () => observeResponse(response, stream, signal), response),
       (error: unknown) => {
-        safe('fetch failure', () => {
-          signal?.removeEventListener('abort', onAbort);
-          stream.end(signal?.aborted ? 'cancel' : 'error', signal?.aborted ? abortReason(signal) : error);
-        });
+        safe('fetch failure', () => stream.end(signal?.aborted ? 'cancel' : 'error', signal?.aborted ? abortReason(signal) : error));
         throw error;
       },
     );
@@ -62,13 +56,7 @@ function prepare(ctx: InstrumentContext, args: unknown[]): [StreamRecorder, Abor
   return [stream, signal];
 }
 
-function abortReason(signal: AbortSignal | undefined): string {
-  const reason: unknown = signal?.reason;
-  if (reason instanceof Error) return reason.name;
-  return typeof reason === 'string' ? reason.slice(0, 128) : 'abort';
-}
-
-function observeResponse(response: Response, stream: StreamRecorder, signal: AbortSignal | undefined, detach: () => void): Response {
+function observeResponse(response: Response, stream: StreamRecorder, signal: AbortSignal | undefined): Response {
   stream.response({
     'http.response.status_code': response.status,
     ...serverAttributes((name) => response.headers.get(name)),
@@ -78,12 +66,9 @@ function observeResponse(response: Response, stream: StreamRecorder, signal: Abo
   // Opaque responses have no body; 101/204/304 neither. The Response constructor rejects some statuses.
   // A stream that records nothing (a sampled-out session without keepUnsampled) leaves the body alone.
   if (body == null || response.status < 200 || response.status > 599 || !stream.recording) {
-    detach();
     stream.end(httpError ? 'error' : 'complete', httpError);
     return response;
   }
   const eventStream = (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/event-stream');
-  const wrapped = remakeResponse(observeBody(body, stream, eventStream, signal, httpError), response);
-  void stream.settled.then(detach);
-  return wrapped;
+  return remakeResponse(observeBody(body, stream, eventStream, signal, httpError), response, signal);
 }

@@ -1,8 +1,15 @@
 import { redefine, wrapFunction, wrapMethod } from './native.js';
 
-/** Each Response we made around an observed body (or a clone of one) → the network's Response. */
-const sources = new WeakMap<object, Response>();
+/** Each Response we made around an observed body (or a clone of one) → the network's Response and the fetch's signal. */
+const sources = new WeakMap<object, [Response, AbortSignal | undefined]>();
 let patched = false;
+/** Whether this browser fails an aborted fetch's body with the signal's reason (the spec) or its own AbortError (Chromium 150); learnt at the first. */
+let abortIsReason: boolean | undefined;
+
+/** An aborted fetch's body failed with `error` (see fetch-body.ts). */
+export function bodyAborted(error: unknown, signal: AbortSignal): void {
+  abortIsReason = error === signal.reason;
+}
 
 /**
  * The Response constructor cannot set `url`, `type` or `redirected`, and gives mutable headers.
@@ -14,7 +21,20 @@ let patched = false;
 function patch(prototype: object): void {
   for (const key of ['url', 'type', 'redirected', 'headers']) {
     const get = Object.getOwnPropertyDescriptor(prototype, key)?.get;
-    if (get) redefine(prototype, key, { get: wrapFunction(get, (target, thisArg, args) => Reflect.apply(target, sources.get(thisArg as object) ?? thisArg, args)) });
+    if (get) redefine(prototype, key, { get: wrapFunction(get, (target, thisArg, args) => Reflect.apply(target, sources.get(thisArg as object)?.[0] ?? thisArg, args)) });
+  }
+  // Reading a body it did not make, the browser reports any failure as "Failed to fetch": an abort
+  // rejects with an AbortError as natively.
+  for (const key of ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text'] as const) {
+    wrapMethod(prototype as Response, key, (consume, thisArg, args) => {
+      const signal = sources.get(thisArg as object)?.[1];
+      const result = Reflect.apply(consume, thisArg, args) as Promise<unknown>;
+      return signal
+        ? result.catch((error: unknown) => {
+            throw signal.aborted ? (abortIsReason === false ? new DOMException('The user aborted a request.', 'AbortError') : signal.reason) : error;
+          })
+        : result;
+    });
   }
   wrapMethod(prototype as Response, 'clone', (clone, thisArg, args) => {
     const copy = Reflect.apply(clone, thisArg, args) as Response;
@@ -25,7 +45,7 @@ function patch(prototype: object): void {
 }
 
 /** A Response with `body` that reads as `source`, the network's Response, in every other way. */
-export function remakeResponse(body: ReadableStream<Uint8Array>, source: Response): Response {
+export function remakeResponse(body: ReadableStream<Uint8Array>, source: Response, signal: AbortSignal | undefined): Response {
   // The class of the network's Response, not the global: the page may have replaced that (a fetch polyfill).
   const NativeResponse = source.constructor as typeof Response;
   if (!patched) {
@@ -37,6 +57,6 @@ export function remakeResponse(body: ReadableStream<Uint8Array>, source: Respons
     }
   }
   const made = new NativeResponse(body, { status: source.status, statusText: source.statusText, headers: source.headers });
-  sources.set(made, source);
+  sources.set(made, [source, signal]);
   return made;
 }
