@@ -2,7 +2,6 @@ import type { StreamRecorder } from './stream-recorder.js';
 import { SseParser } from './sse-parser.js';
 import { arrivalTime } from '../timing/clock.js';
 import { log, safe } from '../diag.js';
-import { bodyAborted } from './remade-response.js';
 
 /** The `streamtrace.cancel.reason` of an aborted fetch: its reason's name, or the reason string. */
 export function abortReason(signal: AbortSignal | undefined): string {
@@ -10,6 +9,12 @@ export function abortReason(signal: AbortSignal | undefined): string {
   if (reason instanceof Error) return reason.name;
   return typeof reason === 'string' ? reason.slice(0, 128) : 'abort';
 }
+
+/**
+ * Whether this browser fails an aborted fetch's body with the signal's reason (the spec) or its own
+ * AbortError (Chromium 150); learnt at the first such body (remade-response.ts answers for `text()`…).
+ */
+export let abortIsReason: boolean | undefined;
 
 /** The `streamtrace.cancel.reason` of a body the app dropped without reading it to the end. */
 export const BODY_UNREAD = 'body_unread';
@@ -93,7 +98,7 @@ export function observeBody(
   const onAbort = (): void => {
     const live = ref.deref();
     if (live === undefined || !(live.ended || (live.controller.desiredSize as number) < 0)) return;
-    safe('fetch body abort', () => stream.end('cancel', abortReason(signal)));
+    safe('fetch body cancel', () => stream.end('cancel', abortReason(signal)));
     live.done = true;
     live.ended = false;
     live.controller.error(signal?.reason);
@@ -174,7 +179,7 @@ function observingSink(
     const shared = ref.deref();
     if (shared?.done === true) return;
     const aborted = signal?.aborted === true;
-    if (aborted) bodyAborted(error, signal);
+    if (aborted) abortIsReason = error === signal.reason;
     safe('fetch body error', () => stream.end(aborted ? 'cancel' : 'error', aborted ? abortReason(signal) : error));
     if (shared === undefined) return;
     shared.done = true;

@@ -1,16 +1,9 @@
 import { redefine, wrapFunction, wrapMethod } from './native.js';
+import { abortIsReason } from './fetch-body.js';
 
 /** Each Response we made around an observed body (or a clone of one) → the network's Response and the fetch's signal. */
 const sources = new WeakMap<object, [Response, AbortSignal | undefined]>();
 let patched = false;
-/** Whether this browser fails an aborted fetch's body with the signal's reason (the spec) or its own AbortError (Chromium 150); learnt at the first. */
-let abortIsReason: boolean | undefined;
-
-/** An aborted fetch's body failed with `error` (see fetch-body.ts). */
-export function bodyAborted(error: unknown, signal: AbortSignal): void {
-  abortIsReason = error === signal.reason;
-}
-
 /**
  * The Response constructor cannot set `url`, `type` or `redirected`, and gives mutable headers.
  * Rather than own properties on the app's Response (seen by `Object.keys`, spread and
