@@ -4,6 +4,7 @@ import { abortIsReason } from './fetch-body.js';
 /** Each Response we made around an observed body (or a clone of one) → the network's Response and the fetch's signal. */
 const sources = new WeakMap<object, [Response, AbortSignal | undefined]>();
 let patched = false;
+
 /**
  * The Response constructor cannot set `url`, `type` or `redirected`, and gives mutable headers.
  * Rather than own properties on the app's Response (seen by `Object.keys`, spread and
