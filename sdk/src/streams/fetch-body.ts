@@ -4,10 +4,16 @@ import { arrivalTime } from '../timing/clock.js';
 import { log, safe } from '../diag.js';
 
 /** The `streamtrace.cancel.reason` of an aborted fetch: its reason's name, or the reason string. */
-export function abortReason(signal: AbortSignal | undefined): string {
+function abortReason(signal: AbortSignal | undefined): string {
   const reason: unknown = signal?.reason;
   if (reason instanceof Error) return reason.name;
   return typeof reason === 'string' ? reason.slice(0, 128) : 'abort';
+}
+
+/** A fetch or its body failed with `error`: the stream ends as cancelled when its signal aborted it. */
+export function endFailed(stream: StreamRecorder, signal: AbortSignal | undefined, error: unknown): void {
+  const aborted = signal?.aborted;
+  stream.end(aborted ? 'cancel' : 'error', aborted ? abortReason(signal) : error);
 }
 
 /**
@@ -98,7 +104,7 @@ export function observeBody(
   const onAbort = (): void => {
     const live = ref.deref();
     if (live === undefined || !(live.ended || (live.controller.desiredSize as number) < 0)) return;
-    safe('fetch body cancel', () => stream.end('cancel', abortReason(signal)));
+    safe('fetch body cancel', () => endFailed(stream, signal, signal?.reason));
     live.done = true;
     live.ended = false;
     live.controller.error(signal?.reason);
@@ -178,9 +184,8 @@ function observingSink(
   const fail = (error: unknown): void => {
     const shared = ref.deref();
     if (shared?.done === true) return;
-    const aborted = signal?.aborted === true;
-    if (aborted) abortIsReason = error === signal.reason;
-    safe('fetch body error', () => stream.end(aborted ? 'cancel' : 'error', aborted ? abortReason(signal) : error));
+    if (signal?.aborted) abortIsReason = error === signal.reason;
+    safe('fetch body error', () => endFailed(stream, signal, error));
     if (shared === undefined) return;
     shared.done = true;
     shared.controller.error(error);

@@ -3,7 +3,7 @@ import type { StreamRecorder } from './stream-recorder.js';
 import { isExportUrl, shouldPropagate, toAbsoluteUrl } from '../propagation/match.js';
 import { injectFetchHeaders } from '../propagation/inject-fetch.js';
 import { serverAttributes } from '../propagation/server-context.js';
-import { abortReason, observeBody } from './fetch-body.js';
+import { endFailed, observeBody } from './fetch-body.js';
 import { remakeResponse } from './remade-response.js';
 import { wrapFunction } from './native.js';
 import { safe } from '../diag.js';
@@ -24,7 +24,7 @@ export function instrumentFetch(ctx: InstrumentContext): () => void {
     return promise.then(
       (response) => safe('fetch response', () => observeResponse(response, stream, signal), response),
       (error: unknown) => {
-        safe('fetch failure', () => stream.end(signal?.aborted ? 'cancel' : 'error', signal?.aborted ? abortReason(signal) : error));
+        safe('fetch failure', () => endFailed(stream, signal, error));
         throw error;
       },
     );
