@@ -98,23 +98,26 @@ export function observeBody(
   const hold: Hold = { strong: undefined, resume: undefined };
   const ref = weakRef(shared);
   // As natively, an abort fails the app's next read. With nothing read ahead, the pipe hands over
-  // the network body's own error (browsers differ: the signal's reason or their own AbortError); a
-  // chunk read ahead (or the end) must not reach the app, so its stream fails now with the reason.
-  // Holds the stream only weakly.
-  const onAbort = (): void => {
-    const live = ref.deref();
-    if (live === undefined || !(live.ended || (live.controller.desiredSize as number) < 0)) return;
+  // the network body's own error (browsers differ: the signal's reason or their own AbortError). A
+  // chunk read ahead or the end must not reach the app: its stream fails now, with the reason (the
+  // network body, already read or ended, gives no error).
+  const abortNow = (live: Shared): void => {
     safe('fetch body cancel', () => endFailed(stream, signal, signal?.reason));
     live.done = true;
     live.ended = false;
     live.controller.error(signal?.reason);
     hold.resume?.();
   };
+  // Holds the stream only weakly.
+  const onAbort = (): void => {
+    const live = ref.deref();
+    if (live !== undefined && (live.ended || (live.controller.desiredSize as number) < 0)) abortNow(live);
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
   const detach = (): void => signal?.removeEventListener('abort', onAbort);
   // A byte stream's chunks were transferred to us when read: ours to transfer on. Chunks of a
   // script-made body may still be used by their maker: those are copied.
-  const sink = observingSink(ref, hold, stream, eventStream, isByteStream(body), signal, detach, httpError);
+  const sink = observingSink(ref, hold, stream, eventStream, isByteStream(body), signal, abortNow, detach, httpError);
   const source = byteSource(shared, hold, stream, signal, pipe, piped, detach);
   const observed = new ReadableStream(source) as ReadableStream<Uint8Array>;
   piped.promise = body.pipeTo(new WritableStream(sink), { signal: pipe.signal });
@@ -171,6 +174,7 @@ function observingSink(
   eventStream: boolean,
   owned: boolean,
   signal: AbortSignal | undefined,
+  abortNow: (shared: Shared) => void,
   detach: () => void,
   httpError: string | undefined,
 ): UnderlyingSink<Uint8Array> {
@@ -232,6 +236,8 @@ function observingSink(
     close() {
       const shared = ref.deref();
       if (shared === undefined) return void stream.end('cancel', BODY_UNREAD);
+      // The end came through the pipe after an abort: the network body had ended just before it.
+      if (!shared.done && signal?.aborted) return abortNow(shared);
       // An incomplete last event (no blank line) is discarded, as browsers do: the parser just stops.
       safe('fetch body end', () => stream.end(httpError ? 'error' : 'complete', httpError));
       // The app's stream already failed (an abort) or was cancelled: nothing left to close.
