@@ -40,127 +40,107 @@ function startWatch(): { watch: PresentationWatch; offset: PresentationOffset; o
   return { watch, offset, observer: ElementTimingObserver.last as ElementTimingObserver, answer, stop };
 }
 
-function paragraph(text: string): HTMLParagraphElement {
-  const p = document.createElement('p');
-  p.textContent = text;
-  return p;
-}
+const probes = (): Element[] => [...document.querySelectorAll('[elementtiming]')];
 
 afterEach(() => {
   vi.useRealTimers();
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
   document.body.replaceChildren();
+  for (const probe of probes()) probe.remove();
 });
 
 describe('presentation watch', () => {
-  it('marks the element the app added before the frame paints it, and removes the mark when its entry arrived', () => {
+  it('puts an invisible probe outside <body> at the start of a frame and takes it off when its entry arrived; the app\u2019s DOM is untouched', () => {
     const { watch, observer, answer } = startWatch();
     expect(observer.observed).toEqual(['element']);
-    // What the target held when watched was painted already: never marked.
+    answer.append('one growing text block');
     watch.frameStarted();
-    expect(answer.querySelector('[elementtiming]')).toBeNull();
+    const [probe, ...others] = probes();
+    expect(others).toHaveLength(0);
+    expect(probe?.nodeName).toBe('STREAMTRACE');
+    expect(probe?.parentNode).toBe(document.documentElement);
+    expect(probe?.getAttribute('elementtiming')).toBe(MARK_ID);
+    expect(probe?.getAttribute('aria-hidden')).toBe('true');
+    expect(probe?.textContent).toBe('.');
+    // Painted, so Element Timing reports it, but clipped to nothing and out of the page's flow.
+    expect((probe as HTMLElement).style.position).toBe('fixed');
+    expect((probe as HTMLElement).style.clipPath).toBe('inset(50%)');
+    expect(document.body.innerHTML).toBe('<div><p>Earlier text</p>one growing text block</div>');
 
-    const first = paragraph('Hello');
-    answer.append(first);
+    // One at a time.
     watch.frameStarted();
-    expect(first.getAttribute('elementtiming')).toBe(MARK_ID);
-
-    // One at a time: the next element is not marked while the first waits for its entry.
-    const second = paragraph('world');
-    answer.append(second);
-    watch.frameStarted();
-    expect(second.hasAttribute('elementtiming')).toBe(false);
+    expect(probes()).toHaveLength(1);
 
     observer.deliver([{ entryType: 'element', identifier: MARK_ID, paintTime: 100, presentationTime: 108 }]);
-    expect(first.hasAttribute('elementtiming')).toBe(false);
-    expect(answer.innerHTML).toBe('<p>Earlier text</p><p>Hello</p><p>world</p>');
+    expect(probes()).toHaveLength(0);
   });
 
-  it('removes the mark after 300 ms when no entry comes (nothing painted, the page went hidden)', () => {
+  it('takes the probe off after 300 ms when no entry comes (the frame was dropped, the page went hidden)', () => {
     vi.useFakeTimers();
-    const { watch, answer } = startWatch();
-    const added = paragraph('x');
-    answer.append(added);
+    const { watch } = startWatch();
     watch.frameStarted();
-    expect(added.getAttribute('elementtiming')).toBe(MARK_ID);
     vi.advanceTimersByTime(299);
-    expect(added.getAttribute('elementtiming')).toBe(MARK_ID);
+    expect(probes()).toHaveLength(1);
     vi.advanceTimersByTime(1);
-    expect(added.hasAttribute('elementtiming')).toBe(false);
+    expect(probes()).toHaveLength(0);
   });
 
-  it("removes the mark at once when told (the message's streams settled)", () => {
+  it("takes the probe off at once when told (the message's streams settled)", () => {
     const { watch, answer } = startWatch();
-    const added = paragraph('x');
-    answer.append(added);
     watch.frameStarted();
-    expect(added.getAttribute('elementtiming')).toBe(MARK_ID);
+    expect(probes()).toHaveLength(1);
     watch.unmark();
-    expect(added.hasAttribute('elementtiming')).toBe(false);
-    expect(answer.innerHTML).toBe('<p>Earlier text</p><p>x</p>');
+    expect(probes()).toHaveLength(0);
+    expect(answer.innerHTML).toBe('<p>Earlier text</p>');
   });
 
-  it('never marks an element that paints nothing (a script another library appends)', () => {
-    const { watch, answer } = startWatch();
-    const script = document.createElement('script');
-    answer.append(script);
-    watch.frameStarted();
-    expect(script.hasAttribute('elementtiming')).toBe(false);
-  });
-
-  it('waits 100 ms before marking the next element', () => {
-    const { watch, observer, answer } = startWatch();
-    answer.append(paragraph('a'));
+  it('waits 100 ms after an entry before the next probe, then probes again', () => {
+    const { watch, observer } = startWatch();
     watch.frameStarted();
     observer.deliver([{ entryType: 'element', identifier: MARK_ID }]);
     const now = Date.now();
     const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 90);
-    const early = paragraph('b');
-    answer.append(early);
     watch.frameStarted();
-    expect(early.hasAttribute('elementtiming')).toBe(false);
-    // Already seen (and painted in that frame): not marked later either.
+    expect(probes()).toHaveLength(0);
     clock.mockReturnValue(now + 110);
     watch.frameStarted();
-    expect(early.hasAttribute('elementtiming')).toBe(false);
-    const next = paragraph('c');
-    answer.append(next);
-    watch.frameStarted();
-    expect(next.getAttribute('elementtiming')).toBe(MARK_ID);
+    expect(probes()).toHaveLength(1);
   });
 
-  it('marks nothing while the page is hidden', () => {
-    const { watch, answer } = startWatch();
+  it('probes nothing while the page is hidden', () => {
+    const { watch } = startWatch();
     const state = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
     document.dispatchEvent(new Event('visibilitychange'));
-    const hidden = paragraph('h');
-    answer.append(hidden);
     watch.frameStarted();
-    expect(hidden.hasAttribute('elementtiming')).toBe(false);
+    expect(probes()).toHaveLength(0);
     state.mockReturnValue('visible');
     document.dispatchEvent(new Event('visibilitychange'));
-    const visible = paragraph('v');
-    answer.append(visible);
     watch.frameStarted();
-    expect(visible.getAttribute('elementtiming')).toBe(MARK_ID);
+    expect(probes()).toHaveLength(1);
   });
 
-  it('leaves the app’s own elementtiming alone, and never marks inline elements or text', () => {
+  it('probes nothing while the render target holds <html> itself (the probe would look like a commit of the app)', () => {
+    const { watch, answer } = startWatch();
+    watch.watchTarget(document.documentElement);
+    watch.frameStarted();
+    expect(probes()).toHaveLength(0);
+    watch.watchTarget(document.body);
+    watch.frameStarted();
+    expect(probes()).toHaveLength(1);
+    watch.unmark();
+    watch.watchTarget(answer);
+  });
+
+  it('leaves the app\u2019s own elementtiming alone: its entry ends nothing of ours and is not removed', () => {
     const { watch, observer, answer } = startWatch();
     const own = document.createElement('section');
     own.setAttribute('elementtiming', 'hero');
     answer.append(own);
     watch.frameStarted();
-    expect(own.getAttribute('elementtiming')).toBe('hero');
-    answer.append(document.createElement('span'), 'text');
-    watch.frameStarted();
-    answer.append('more text');
-    watch.frameStarted();
-    expect(answer.querySelectorAll('[elementtiming="streamtrace"]')).toHaveLength(0);
-    // The app's entry ends nothing of ours and is not removed.
     observer.deliver([{ entryType: 'element', identifier: 'hero' }]);
     expect(own.getAttribute('elementtiming')).toBe('hero');
+    expect(document.documentElement.querySelectorAll(`[elementtiming="${MARK_ID}"]`)).toHaveLength(1);
   });
 
   it('feeds the offset from any element entry of a frame the SDK probed', () => {
@@ -173,17 +153,24 @@ describe('presentation watch', () => {
     expect(offset.offsetMs).toBeCloseTo(14.1, 6);
   });
 
-  it('stopping disconnects, removes a pending mark and marks nothing more', () => {
-    const { watch, observer, stop, answer } = startWatch();
-    const added = paragraph('x');
-    answer.append(added);
+  it('a page that refuses the probe fails once, not every frame', () => {
+    const { watch } = startWatch();
+    const append = vi.spyOn(document.documentElement, 'append').mockImplementation(() => {
+      throw new DOMException('refused', 'HierarchyRequestError');
+    });
+    expect(() => watch.frameStarted()).toThrow('refused');
+    watch.frameStarted();
+    expect(append).toHaveBeenCalledTimes(1);
+  });
+
+  it('stopping disconnects, takes the probe off and probes no more', () => {
+    const { watch, observer, stop } = startWatch();
     watch.frameStarted();
     stop();
     expect(observer.disconnected).toBe(true);
-    expect(added.hasAttribute('elementtiming')).toBe(false);
-    answer.append(paragraph('y'));
+    expect(probes()).toHaveLength(0);
     watch.frameStarted();
-    expect(answer.querySelector('[elementtiming]')).toBeNull();
+    expect(probes()).toHaveLength(0);
   });
 
   it('observes nothing where Element Timing is not supported (no offset, as before)', () => {

@@ -2,17 +2,16 @@ import type { PresentationOffset } from './presentation-offset.js';
 import { guard } from '../diag.js';
 import { isHidden } from './clock.js';
 
-const ATTR = 'elementtiming';
 export const MARK_ID = 'streamtrace';
-/** At most one element marked at a time, and the next one not before this long after. */
-const MARK_EVERY_MS = 100;
-/** No entry by then (it painted no text, the page went hidden): the attribute goes anyway. */
-const MARK_TIMEOUT_MS = 300;
+/** One probe at a time, and the next one not before this long after. */
+const PROBE_EVERY_MS = 100;
+/** No entry by then (the page went hidden, the frame was dropped): the probe goes anyway. */
+const PROBE_TIMEOUT_MS = 300;
 /**
- * Never marked: inline elements get no text entry of their own (their block does); elements that
- * paint nothing (another script appending to a body-wide render target) would only wait out the timeout.
+ * Painted (Element Timing reports it) but invisible: clipped to nothing, so it is not seen and takes
+ * no clicks; fixed, so it neither moves the page nor leaves the viewport (off-screen text reports nothing).
  */
-const UNMARKED = new Set(['A', 'B', 'BR', 'CODE', 'EM', 'I', 'SPAN', 'STRONG', 'SCRIPT', 'STYLE', 'LINK', 'META', 'TEMPLATE', 'NOSCRIPT']);
+const PROBE_STYLE = 'position:fixed;inset:0;clip-path:inset(50%)';
 
 interface PresentedEntry extends PerformanceEntry {
   paintTime?: number;
@@ -22,38 +21,39 @@ interface PresentedEntry extends PerformanceEntry {
 
 /**
  * Feeds PresentationOffset with Chromium's presentation times from Element Timing entries. At the
- * start of a frame the SDK waits for (its rAF, before the frame paints), when the message's render
- * target has a new last element (a paragraph, list, code block the app just added, so it has not
- * painted yet), that element is marked with `elementtiming` — one at a time, at most every 100 ms —
- * and the attribute goes when its entry arrived, when the message's streams settled, or after 300 ms. One DOM read per frame, nothing per
- * chunk. Nothing is inserted; an element that already has the attribute is left alone (every element
- * entry of the page is a sample anyway). Without Element Timing (other engines) nothing is learnt.
+ * start of a frame the SDK waits for (its rAF, before the frame paints, in a frame where a chunk's
+ * DOM change is on its way to the screen), a probe is put on the page — one at a time, at most every
+ * 100 ms — and goes when its entry arrived, when the message's streams settled, or after 300 ms.
+ * Whatever the app renders (one growing text block, paragraphs, inline elements), the
+ * frame's presentation is learnt; nothing per chunk. The probe is an unknown element (`<streamtrace>`,
+ * no hyphen: a `:not(:defined)` rule of the app's hides it not) holding one clipped character, a child of
+ * `<html>`, outside `<body>` where apps render. Every other element entry of the page is a sample too.
+ * Without Element Timing (other engines) nothing is learnt.
  */
 export interface PresentationWatch {
   /** Starts observing; returns the undo. Without Element Timing support it does nothing (no offset). */
   start(): () => void;
-  /** The render target of the latest message: what it holds now is painted already. */
+  /** The render target of the latest message: when it holds `<html>` itself a probe would look like a commit. */
   watchTarget(target: Node): void;
-  /** Start of a frame (before it paints): marks the target's new last element when a mark is due. */
+  /** Start of a frame (before it paints): puts the probe on the page when one is due. */
   frameStarted(): void;
-  /** Removes the current mark (its entry came, it timed out, or the message's streams settled). */
+  /** Takes the probe off the page (its entry came, it timed out, or the message's streams settled). */
   unmark(): void;
 }
 
 export function createPresentationWatch(offset: PresentationOffset): PresentationWatch {
-  let watchedTarget: ParentNode | undefined;
-  let lastElement: Element | null = null;
-  let markedElement: Element | undefined;
-  let nextMarkAt = 0;
+  let probe: HTMLElement | undefined;
+  let probing = false;
+  let targetHoldsRoot = false;
+  let nextProbeAt = Infinity;
   let unmarkTimer: ReturnType<typeof setTimeout> | undefined;
 
   const unmark = (): void => {
     clearTimeout(unmarkTimer);
-    const element = markedElement;
-    if (element === undefined) return;
-    markedElement = undefined;
-    if (element.getAttribute(ATTR) === MARK_ID) element.removeAttribute(ATTR);
-    nextMarkAt = Date.now() + MARK_EVERY_MS;
+    if (!probing) return;
+    probing = false;
+    probe?.remove();
+    nextProbeAt = Date.now() + PROBE_EVERY_MS;
   };
 
   const onEntries = guard('presentation timing', (list: PerformanceObserverEntryList): void => {
@@ -69,25 +69,31 @@ export function createPresentationWatch(offset: PresentationOffset): Presentatio
       if (!globalThis.PerformanceObserver?.supportedEntryTypes?.includes('element')) return () => undefined;
       const observer = new PerformanceObserver(onEntries);
       observer.observe({ type: 'element' });
+      nextProbeAt = 0;
       return () => {
         observer.disconnect();
         unmark();
-        nextMarkAt = Infinity;
+        nextProbeAt = Infinity;
       };
     },
     watchTarget(target) {
-      watchedTarget = target as ParentNode;
-      lastElement = (target as ParentNode).lastElementChild;
+      targetHoldsRoot = target.contains(document.documentElement);
     },
     frameStarted() {
-      const element = watchedTarget?.lastElementChild;
-      if (element === lastElement || element == null) return;
-      lastElement = element;
-      if (Date.now() < nextMarkAt || isHidden() || UNMARKED.has(element.nodeName) || element.hasAttribute(ATTR)) return;
-      element.setAttribute(ATTR, MARK_ID);
-      markedElement = element;
-      nextMarkAt = Infinity;
-      unmarkTimer = setTimeout(unmark, MARK_TIMEOUT_MS);
+      if (Date.now() < nextProbeAt || isHidden() || targetHoldsRoot) return;
+      // First: a page where the probe cannot be inserted (an XML document) fails once, not every frame.
+      nextProbeAt = Infinity;
+      if (probe === undefined) {
+        probe = document.createElement(MARK_ID);
+        probe.setAttribute('elementtiming', MARK_ID);
+        probe.setAttribute('aria-hidden', 'true');
+        probe.style.cssText = PROBE_STYLE;
+        probe.textContent = '.';
+      }
+      // Element Timing reports an element again each time it is inserted and painted.
+      document.documentElement.append(probe);
+      probing = true;
+      unmarkTimer = setTimeout(unmark, PROBE_TIMEOUT_MS);
     },
     unmark,
   };
