@@ -1,8 +1,9 @@
 // Chromium's own paint timing as the truth for a plain page: the page is empty until the app
 // appends the first token, so Chromium's first-contentful-paint (a presentation time) is when that
 // token reached the screen. With only the script tag, the SDK's paint time for that chunk must
-// not be after it (the app adds inline spans only, so the SDK learns no presentation offset and its
-// estimate is the frame's commit: README, a lower bound), not before the chunk arrived or was
+// not be after it (a stream's first frame follows idle and is never a sample of the presentation
+// offset, and nothing was learnt before it on a fresh page: its estimate is the frame's commit,
+// README, a lower bound), not before the chunk arrived or was
 // committed, and not implausibly early (more than a few frames before the screen).
 import { expect, test } from '@playwright/test';
 import { streamTagged, attr, gotoPage, scriptTagPage, startNewUserServer, type NewUserServer, type OtlpSpan } from './fixtures/new-user-server.js';
@@ -63,3 +64,44 @@ for (const transport of ['eventsource', 'fetch', 'websocket']) {
     expect(fcp - paint).toBeLessThan(100);
   });
 }
+
+// The SDK learns Chromium's commit → presentation time from Element Timing entries of a probe of its
+// own (README, "How close that is to the screen"). What an app's whole-document MutationObserver (a
+// session-replay recorder) sees of it: one clipped, aria-hidden element outside <body>, that takes no
+// clicks, moves nothing and is gone when the stream is.
+test('the paint probe is invisible, inert, outside <body>, and gone after the stream', async ({ page }) => {
+  const recorder = `
+    window.seen = [];
+    new MutationObserver((records) => {
+      for (const r of records) for (const node of r.addedNodes) {
+        if (node.nodeType !== 1) continue;
+        const box = node.getBoundingClientRect();
+        const probeAt = document.elementFromPoint(box.left + 1, box.top + 1);
+        window.seen.push({ html: node.outerHTML, parent: r.target.nodeName, hit: probeAt === node, clip: getComputedStyle(node).clipPath, scroll: document.documentElement.scrollHeight });
+      }
+    }).observe(document.documentElement, { childList: true });
+    window.textStream = () => new Promise((resolve) => {
+      const answer = document.getElementById('answer');
+      const es = new EventSource('/sse?count=60&delay=15&p=probe');
+      es.onmessage = (e) => { const m = JSON.parse(e.data); if (m.type === 'delta') answer.append(m.text); else { es.close(); resolve(); } };
+    });`;
+  server.setPage('/probe.html', scriptTagPage({ endpoint: `${server.base}/v1/traces`, propagateTo: `${server.base}/` }, recorder));
+  await gotoPage(page, server, `${server.base}/probe.html`);
+  const scrollBefore = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.evaluate(() => (window as unknown as { textStream(): Promise<void> }).textStream());
+  const seen = await page.evaluate(() => (window as unknown as { seen: { html: string; parent: string; hit: boolean; clip: string; scroll: number }[] }).seen);
+  expect(seen.length, 'probes put on the page during a 60-chunk stream').toBeGreaterThan(0);
+  for (const probe of seen) {
+    expect(probe.html).toMatch(/^<streamtrace [^>]*>\.<\/streamtrace>$/);
+    expect(probe.html).toContain('elementtiming="streamtrace"');
+    expect(probe.html).toContain('aria-hidden="true"');
+    expect(probe.parent).toBe('HTML');
+    expect(probe.clip).toBe('inset(50%)');
+    expect(probe.hit, 'a click where the probe is reaches the page').toBe(false);
+    expect(probe.scroll).toBe(scrollBefore);
+  }
+  // Gone once its entry came (the stream's end takes the last one off too).
+  await expect.poll(() => page.evaluate(() => document.querySelectorAll('streamtrace, [elementtiming]').length), { timeout: 2000 }).toBe(0);
+  expect(await page.evaluate(() => document.body.querySelector('streamtrace'))).toBeNull();
+  expect(await page.evaluate(() => (window as unknown as { pageErrors: string[] }).pageErrors)).toEqual([]);
+});

@@ -56,7 +56,7 @@ export function createPresentationWatch(offset: PresentationOffset): Presentatio
     nextProbeAt = Date.now() + PROBE_EVERY_MS;
   };
 
-  const onEntries = guard('presentation timing', (list: PerformanceObserverEntryList): void => {
+  const onEntries = guard('paint timing', (list: PerformanceObserverEntryList): void => {
     for (const entry of list.getEntries() as PresentedEntry[]) {
       if (entry.identifier === MARK_ID) unmark();
       // Chromium 13x+ (PaintTimingMixin); without paintTime no probe matches, without presentationTime nothing is added.
@@ -86,7 +86,7 @@ export function createPresentationWatch(offset: PresentationOffset): Presentatio
       if (probe === undefined) {
         probe = document.createElement(MARK_ID);
         probe.setAttribute('elementtiming', MARK_ID);
-        probe.setAttribute('aria-hidden', 'true');
+        probe.ariaHidden = 'true';
         probe.style.cssText = PROBE_STYLE;
         probe.textContent = '.';
       }
