@@ -149,7 +149,7 @@ export function init(options?: StreamtraceOptions): Streamtrace {
   if (config.instrument.webSocket) install('WebSocket', () => instrumentWebSocket(instrumentContext));
   if (config.instrument.xhr) install('XMLHttpRequest', () => instrumentXhr(instrumentContext));
   install('shadow roots', trackShadowRoots);
-  install('presentation timing', () => presentation.start());
+  install('paint timing', () => presentation.start());
   if (config.captureErrors && typeof window !== 'undefined') {
     install('page errors', () => watchPageErrors(window, () => (registry.current() ?? openAuto[openAuto.length - 1])?.span));
   }
