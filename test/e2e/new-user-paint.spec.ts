@@ -68,7 +68,7 @@ for (const transport of ['eventsource', 'fetch', 'websocket']) {
 // The SDK learns Chromium's commit → presentation time from Element Timing entries of a probe of its
 // own (README, "How close that is to the screen"). What an app's whole-document MutationObserver (a
 // session-replay recorder) sees of it: one clipped, aria-hidden element outside <body>, that takes no
-// clicks, moves nothing and is gone when the stream is.
+// clicks, is not selected by a select-all, moves nothing and is gone when the stream is.
 test('the paint probe is invisible, inert, outside <body>, and gone after the stream', async ({ page }) => {
   const recorder = `
     window.seen = [];
@@ -77,7 +77,10 @@ test('the paint probe is invisible, inert, outside <body>, and gone after the st
         if (node.nodeType !== 1) continue;
         const box = node.getBoundingClientRect();
         const probeAt = document.elementFromPoint(box.left + 1, box.top + 1);
-        window.seen.push({ html: node.outerHTML, parent: r.target.nodeName, hit: probeAt === node, clip: getComputedStyle(node).clipPath, scroll: document.documentElement.scrollHeight });
+        getSelection().selectAllChildren(document.documentElement);
+        const selected = getSelection().toString();
+        getSelection().removeAllRanges();
+        window.seen.push({ html: node.outerHTML, parent: r.target.nodeName, hit: probeAt === node, clip: getComputedStyle(node).clipPath, scroll: document.documentElement.scrollHeight, selected, bodyText: document.body.innerText });
       }
     }).observe(document.documentElement, { childList: true });
     window.textStream = () => new Promise((resolve) => {
@@ -89,7 +92,7 @@ test('the paint probe is invisible, inert, outside <body>, and gone after the st
   await gotoPage(page, server, `${server.base}/probe.html`);
   const scrollBefore = await page.evaluate(() => document.documentElement.scrollHeight);
   await page.evaluate(() => (window as unknown as { textStream(): Promise<void> }).textStream());
-  const seen = await page.evaluate(() => (window as unknown as { seen: { html: string; parent: string; hit: boolean; clip: string; scroll: number }[] }).seen);
+  const seen = await page.evaluate(() => (window as unknown as { seen: { html: string; parent: string; hit: boolean; clip: string; scroll: number; selected: string; bodyText: string }[] }).seen);
   expect(seen.length, 'probes put on the page during a 60-chunk stream').toBeGreaterThan(0);
   for (const probe of seen) {
     expect(probe.html).toMatch(/^<streamtrace [^>]*>\.<\/streamtrace>$/);
@@ -99,6 +102,8 @@ test('the paint probe is invisible, inert, outside <body>, and gone after the st
     expect(probe.clip).toBe('inset(50%)');
     expect(probe.hit, 'a click where the probe is reaches the page').toBe(false);
     expect(probe.scroll).toBe(scrollBefore);
+    // Select-all copies the page's text and nothing of the probe (an unselectable probe adds not even a line break).
+    expect(probe.selected).toBe(probe.bodyText);
   }
   // Gone once its entry came (the stream's end takes the last one off too).
   await expect.poll(() => page.evaluate(() => document.querySelectorAll('streamtrace, [elementtiming]').length), { timeout: 2000 }).toBe(0);

@@ -9,9 +9,10 @@ const PROBE_EVERY_MS = 100;
 const PROBE_TIMEOUT_MS = 300;
 /**
  * Painted (Element Timing reports it) but invisible: clipped to nothing, so it is not seen and takes
- * no clicks; fixed, so it neither moves the page nor leaves the viewport (off-screen text reports nothing).
+ * no clicks; fixed, so it neither moves the page nor leaves the viewport (off-screen text reports
+ * nothing); unselectable, so a select-all copies what it would without the SDK.
  */
-const PROBE_STYLE = 'position:fixed;inset:0;clip-path:inset(50%)';
+const PROBE_STYLE = 'position:fixed;inset:0;clip-path:inset(50%);user-select:none';
 
 interface PresentedEntry extends PerformanceEntry {
   paintTime?: number;
