@@ -25,10 +25,10 @@ interface PresentedEntry extends PerformanceEntry {
  * start of a frame the SDK waits for (its rAF, before the frame paints, in a frame where a chunk's
  * DOM change is on its way to the screen), a probe is put on the page — one at a time, at most every
  * 100 ms — and goes when its entry arrived, when the message's streams settled, or after 300 ms.
- * Whatever the app renders (one growing text block, paragraphs, inline elements), the
- * frame's presentation is learnt; nothing per chunk. The probe is an unknown element (`<streamtrace>`,
- * no hyphen: a `:not(:defined)` rule of the app's hides it not) holding one clipped character, a child of
- * `<html>`, outside `<body>` where apps render. Every other element entry of the page is a sample too.
+ * Whatever the app renders (one growing text block, paragraphs, inline elements), the frame's
+ * presentation is learnt; nothing per chunk. The probe is an unknown element (`<streamtrace>`, no
+ * hyphen, so an app's `:not(:defined)` rule does not hide it) holding one clipped character, a child
+ * of `<html>`, outside `<body>` where apps render. Every other element entry of the page is a sample too.
  * Without Element Timing (other engines) nothing is learnt.
  */
 export interface PresentationWatch {
