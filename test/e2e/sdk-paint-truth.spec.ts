@@ -5,10 +5,11 @@ import type { ChunkRow, PaintServer, PaintTruth } from './fixtures/chromium-fram
 // Chromium's own truth (measuring.md, "When was a chunk painted?"): the renderer's first main-thread
 // `Commit` after a chunk's DOM change carries a frameSeqId; that frame's PipelineReporter
 // (STATE_PRESENTED_ALL) ends at presentation (= Display::FrameDisplayed). Headless frames come from a
-// 16.67 ms timer. The SDK's estimate is a zero-delay timer set inside rAF: it fires when the
-// main thread's commit ends, before raster and swap, so it is early by Chromium's commit → presentation
-// pipeline (at most about one frame when the pipeline is undisturbed) and late only when the main
-// thread is busy right after the commit.
+// 16.67 ms timer. The SDK's estimate is a zero-delay timer set inside rAF (it fires when the main
+// thread's commit ends, before raster and swap) plus Chromium's commit → presentation time as learnt
+// from Element Timing: before its first sample it is early by that pipeline (at most about one frame
+// when undisturbed), and it is late when the main thread is busy right after the commit or Chromium
+// just switched to presenting sooner.
 const FRAME_MS = 1000 / 60;
 const COUNT = 150;
 // The page clock is coarsened to ~100 µs and fitted to the trace clock over ~150 marks. A fit
