@@ -4,7 +4,8 @@
 // ((program) and GC included). Median of N runs, SDK order alternating between runs; heap growth after GC.
 // `node bench/chunk-overhead.mjs [--runs 3] [--chunks 10000] [--sdks streamtrace,otel-web,...] [--transports fetch] [--json]`
 // `[--sample-rate R] [--keep-unsampled 0]`: our quick start with that `sampleRate` / `keepUnsampled` (docs/performance.md "Sampling").
-// `[--hot-by-transport 1] [--hot-limit 10]`: also list our hottest functions per transport (that many).
+// `[--hot-by-transport 1] [--hot-limit 10]`: also list our hottest functions per transport (that many), over the
+// whole profile and at steady state (the middle half of the stream).
 // `[--compare-dist DIR]`: also measure the IIFE in DIR (another build's sdk/dist) as `streamtrace-b`, in
 // the same runs and alternating order as ours: a before/after comparison on equal machine load.
 // The default rows end with three floors (`floor-intercept`, `floor-timestamp`, `floor-commit`; bench/quickstarts/floor.js):
@@ -105,10 +106,20 @@ export function overheadTables({ scripts, results }, { sdks, transports, chunks 
       return `${median(rs.map((r) => r.sinkRequests))} req, ${(median(rs.map((r) => r.sinkBytes)) / 1024).toFixed(1)} KiB`;
     }),
   ]);
+  const steadyRows = sdks.map((sdk) => [
+    scripts.get(sdk).label,
+    ...transports.map((t) => {
+      const rs = pick(sdk, t);
+      const shares = rs.map((r) => r.steady.share);
+      // Chunks arrive at an even pace: the middle half of the stream holds about half of them.
+      const us = median(rs.map((r) => r.steady.sdkUs)) / (chunks / 2);
+      return `${pct(median(shares))} (${pct(Math.min(...shares))}–${pct(Math.max(...shares))}), ${us.toFixed(2)} µs`;
+    }),
+  ]);
   const rawRows = results.some((r) => r.rawShare !== undefined)
     ? sdks.map((sdk) => [scripts.get(sdk).label, ...transports.map((t) => pct(median(pick(sdk, t).map((r) => r.rawShare))))])
     : undefined;
-  return { shareRows, usRows, heapRows, busyRows, sinkRows, rawRows };
+  return { shareRows, usRows, heapRows, busyRows, sinkRows, rawRows, steadyRows };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -128,6 +139,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   console.log(`\nSDK self time per chunk, µs (median)\n`);
   printTable(heads, t.usRows);
+  console.log(`\nSteady state: the same share over the middle half of the stream only (no first executions of the SDK's code, no stream end or export), median (min–max), and µs per chunk there\n`);
+  printTable(heads, t.steadyRows);
   console.log(`\nV8 heap growth per chunk after GC, minus the no-SDK page (first row: the no-SDK page's own growth)\n`);
   printTable(heads, t.heapRows);
   console.log(`\nBusy (non-idle) sampled main-thread time per stream, median\n`);
@@ -145,9 +158,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       for (const transport of opts.transports) {
         console.log(`\nStreamtrace: top self-time functions, ${transport}\n`);
         printHotFunctions(hotFunctions({ ...measured, results: measured.results.filter((r) => r.transport === transport) }, 'streamtrace', Number(opts['hot-limit'] ?? 10)));
+        console.log(`\nStreamtrace: top self-time functions at steady state (middle half of the stream), ${transport}\n`);
+        printHotFunctions(hotFunctions({ ...measured, results: measured.results.filter((r) => r.transport === transport) }, 'streamtrace', Number(opts['hot-limit'] ?? 10), 'steady'));
       }
     }
   }
-  if (opts.json) console.log(JSON.stringify(measured.results.map(({ profile, loafs, summary, ...r }) => ({ ...r, share: summary.share, sdkUs: summary.sdkUs, busyUs: summary.busyUs })), null, 2));
+  if (opts.json) console.log(JSON.stringify(measured.results.map(({ profile, loafs, summary, steady, ...r }) => ({ ...r, share: summary.share, sdkUs: summary.sdkUs, busyUs: summary.busyUs, steadyShare: steady.share })), null, 2));
   console.log(`\n(${((performance.now() - started) / 1000).toFixed(0)} s)`);
 }

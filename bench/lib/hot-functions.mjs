@@ -2,7 +2,8 @@
 import { originalLocator } from './sourcemap.mjs';
 import { printTable } from './table.mjs';
 
-export function hotFunctions({ scripts, results }, sdk, limit = 15) {
+/** `part`: 'summary' (the whole profile) or 'steady' (the middle half of the stream, see stream-run.mjs). */
+export function hotFunctions({ scripts, results }, sdk, limit = 15, part = 'summary') {
   const maps = new Map(scripts.get(sdk).files.filter((f) => f.map).map((f) => [f.name, originalLocator(f.map)]));
   const totals = new Map();
   let sdkUs = 0;
@@ -12,8 +13,8 @@ export function hotFunctions({ scripts, results }, sdk, limit = 15) {
     return loc ? { name: loc.name ?? (frame.functionName || '(anonymous)'), where: `${loc.source}:${loc.line}` } : { name: frame.functionName || '(anonymous)', where: frame.url ? `${file}:${frame.lineNumber + 1}` : '' };
   };
   for (const r of results.filter((x) => x.sdk === sdk)) {
-    sdkUs += r.summary.sdkUs;
-    for (const fn of r.summary.functions) {
+    sdkUs += r[part].sdkUs;
+    for (const fn of r[part].functions) {
       const file = fn.url.split('/').pop();
       const loc = maps.get(file)?.(fn) ?? undefined;
       const where = loc ? `${loc.source}:${loc.line}` : `${file}:${fn.lineNumber + 1}:${fn.columnNumber + 1}`;

@@ -6,15 +6,19 @@
  * counts for: on a loaded machine a sample after the renderer was descheduled spans milliseconds
  * that no function spent, and lands on whatever ran last (noise, not cost).
  */
-export function selfTimes(profile, maxSampleUs = Infinity) {
+export function selfTimes(profile, maxSampleUs = Infinity, window = undefined) {
   const self = new Map();
   const { samples, timeDeltas, endTime } = profile;
   let t = profile.startTime;
   const stamps = timeDeltas.map((d) => (t += d));
+  // `window`: [from, to] in µs after the profile's start; only sample time inside it counts.
+  const from = window === undefined ? -Infinity : profile.startTime + window[0];
+  const to = window === undefined ? Infinity : profile.startTime + window[1];
   for (let i = 0; i < samples.length; i++) {
     const next = i + 1 < samples.length ? stamps[i + 1] : endTime;
-    const duration = Math.min(maxSampleUs, Math.max(0, next - stamps[i]));
-    self.set(samples[i], (self.get(samples[i]) ?? 0) + duration);
+    const end = Math.min(to, stamps[i] + Math.min(maxSampleUs, Math.max(0, next - stamps[i])));
+    const duration = Math.max(0, end - Math.max(from, stamps[i]));
+    if (duration > 0) self.set(samples[i], (self.get(samples[i]) ?? 0) + duration);
   }
   return self;
 }
@@ -22,10 +26,10 @@ export function selfTimes(profile, maxSampleUs = Infinity) {
 /**
  * @param {object} profile CDP Profiler.Profile
  * @param {(url: string) => boolean} isSdk
- * @param {{ maxSampleUs?: number }} [options]
+ * @param {{ maxSampleUs?: number, window?: [number, number] }} [options] `window`: µs after the profile's start
  */
-export function summarize(profile, isSdk, { maxSampleUs = Infinity } = {}) {
-  const self = selfTimes(profile, maxSampleUs);
+export function summarize(profile, isSdk, { maxSampleUs = Infinity, window = undefined } = {}) {
+  const self = selfTimes(profile, maxSampleUs, window);
   let totalUs = 0;
   let idleUs = 0;
   let programUs = 0;

@@ -36,6 +36,9 @@ export async function measureStream({ browser, server, sdk, transport, chunks, t
       chunks,
       streamMs: result.streamMs,
       summary: summarize(profile, sdkUrlMatcher(sdk), { maxSampleUs }),
+      // The middle half of the stream (the profile starts just before it): per-chunk work at steady
+      // state, without the stream's first executions of our code, its end and the export after it.
+      steady: summarize(profile, sdkUrlMatcher(sdk), { maxSampleUs, window: [0.25 * result.streamMs * 1000, 0.75 * result.streamMs * 1000] }),
       // The uncapped share too, when samples are capped (comparable with earlier runs of the documented method).
       rawShare: Number.isFinite(maxSampleUs) ? summarize(profile, sdkUrlMatcher(sdk)).share : undefined,
       heapGrowth: after.usedSize - before.usedSize,
