@@ -11,6 +11,8 @@
 // The default rows end with three floors (`floor-intercept`, `floor-timestamp`, `floor-commit`; bench/quickstarts/floor.js):
 // listener wrapping and the fetch body pipe alone, plus one stored timestamp per chunk, plus a DOM commit check per
 // chunk — how much of a budget mere interception and the least per-chunk timing take on this page.
+// `[--phases 1]`: also split each SDK's time over the stream: its first 5 %, 5–25 %, each later quarter and the
+// 600 ms after it (where a fresh page's first executions of the SDK's code, and its end and export, fall).
 // `[--max-sample-us 1000]`: one profile sample counts for at most that long (a loaded machine deschedules the
 // renderer; the gap would be charged to whichever function ran last). Default: no cap (the documented method).
 import { readFileSync } from 'node:fs';
@@ -22,6 +24,8 @@ import { measureStream, TRANSPORTS } from './lib/stream-run.mjs';
 import { parseArgs } from './lib/args.mjs';
 import { median, printTable } from './lib/table.mjs';
 import { hotFunctions, printHotFunctions } from './lib/hot-functions.mjs';
+import { summarize } from './lib/profile.mjs';
+import { sdkUrlMatcher } from './lib/stream-run.mjs';
 
 export const SDKS = ['streamtrace', 'otel-web', 'honeycomb', 'faro', 'sentry', 'datadog'];
 /** Rows that are no SDK but the least any per-chunk timer must do on this page (bench/quickstarts/floor.js). */
@@ -73,6 +77,26 @@ export async function runChunkOverhead({ runs, chunks, sdks, transports, sampleR
 }
 
 const pct = (x) => `${(x * 100).toFixed(2)}%`;
+
+/** Fractions of the stream's duration; the last phase is everything after the stream (its end, the export). */
+const PHASES = [[0, 0.05], [0.05, 0.25], [0.25, 0.5], [0.5, 0.75], [0.75, 1], [1, Infinity]];
+const PHASE_NAMES = ['0–5 %', '5–25 %', '25–50 %', '50–75 %', '75–100 %', 'after'];
+
+/** Per SDK and transport: median SDK self ms and share of busy time in each phase of the stream. */
+export function phaseRows({ scripts, results }, { sdks, transports }, maxSampleUs) {
+  const rows = [];
+  for (const sdk of sdks) {
+    for (const transport of transports) {
+      const rs = results.filter((r) => r.sdk === sdk && r.transport === transport);
+      const cells = PHASES.map(([from, to]) => {
+        const parts = rs.map((r) => summarize(r.profile, sdkUrlMatcher(sdk), { maxSampleUs, window: [from * r.streamMs * 1000, to * r.streamMs * 1000] }));
+        return `${(median(parts.map((p) => p.sdkUs)) / 1000).toFixed(1)} ms, ${pct(median(parts.map((p) => p.share)))}`;
+      });
+      rows.push([scripts.get(sdk).label, transport, ...cells]);
+    }
+  }
+  return rows;
+}
 
 export function overheadTables({ scripts, results }, { sdks, transports, chunks }) {
   const pick = (sdk, transport) => results.filter((r) => r.sdk === sdk && r.transport === transport);
@@ -141,6 +165,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   printTable(heads, t.usRows);
   console.log(`\nSteady state: the same share over the middle half of the stream only (no first executions of the SDK's code, no stream end or export), median (min–max), and µs per chunk there\n`);
   printTable(heads, t.steadyRows);
+  if (opts.phases) {
+    console.log(`\nSDK self time and its share of busy time by phase of the stream (share of its duration), median\n`);
+    printTable(['SDK (quick start)', 'transport', ...PHASE_NAMES], phaseRows(measured, opts, opts['max-sample-us'] !== undefined ? Number(opts['max-sample-us']) : Infinity));
+  }
   console.log(`\nV8 heap growth per chunk after GC, minus the no-SDK page (first row: the no-SDK page's own growth)\n`);
   printTable(heads, t.heapRows);
   console.log(`\nBusy (non-idle) sampled main-thread time per stream, median\n`);
