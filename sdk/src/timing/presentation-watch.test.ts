@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPresentationOffset, type PresentationOffset } from './presentation-offset.js';
-import { MARK_ID, createPresentationWatch, type PresentationWatch } from './presentation-watch.js';
+import { PROBE_ID, createPresentationWatch, type PresentationWatch } from './presentation-watch.js';
 
 type Entry = { entryType: string; identifier?: string; paintTime?: number; presentationTime?: number };
 
@@ -60,7 +60,7 @@ describe('presentation watch', () => {
     expect(others).toHaveLength(0);
     expect(probe?.nodeName).toBe('STREAMTRACE');
     expect(probe?.parentNode).toBe(document.documentElement);
-    expect(probe?.getAttribute('elementtiming')).toBe(MARK_ID);
+    expect(probe?.getAttribute('elementtiming')).toBe(PROBE_ID);
     // ARIA reflection (Chromium sets the attribute; happy-dom has no reflection): test/e2e/new-user-paint.spec.ts.
     expect((probe as HTMLElement).ariaHidden).toBe('true');
     expect(probe?.textContent).toBe('.');
@@ -73,7 +73,7 @@ describe('presentation watch', () => {
     watch.frameStarted();
     expect(probes()).toHaveLength(1);
 
-    observer.deliver([{ entryType: 'element', identifier: MARK_ID, paintTime: 100, presentationTime: 108 }]);
+    observer.deliver([{ entryType: 'element', identifier: PROBE_ID, paintTime: 100, presentationTime: 108 }]);
     expect(probes()).toHaveLength(0);
   });
 
@@ -99,7 +99,7 @@ describe('presentation watch', () => {
   it('waits 100 ms after an entry before the next probe, then probes again', () => {
     const { watch, observer } = startWatch();
     watch.frameStarted();
-    observer.deliver([{ entryType: 'element', identifier: MARK_ID }]);
+    observer.deliver([{ entryType: 'element', identifier: PROBE_ID }]);
     const now = Date.now();
     const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 90);
     watch.frameStarted();
@@ -141,7 +141,7 @@ describe('presentation watch', () => {
     watch.frameStarted();
     observer.deliver([{ entryType: 'element', identifier: 'hero' }]);
     expect(own.getAttribute('elementtiming')).toBe('hero');
-    expect(document.documentElement.querySelectorAll(`[elementtiming="${MARK_ID}"]`)).toHaveLength(1);
+    expect(document.documentElement.querySelectorAll(`[elementtiming="${PROBE_ID}"]`)).toHaveLength(1);
   });
 
   it('feeds the offset from any element entry of a frame the SDK probed', () => {

@@ -2,7 +2,7 @@ import type { PresentationOffset } from './presentation-offset.js';
 import { guard } from '../diag.js';
 import { isHidden } from './clock.js';
 
-export const MARK_ID = 'streamtrace';
+export const PROBE_ID = 'streamtrace';
 /** One probe at a time, and the next one not before this long after. */
 const PROBE_EVERY_MS = 100;
 /** No entry by then (the page went hidden, the frame was dropped): the probe goes anyway. */
@@ -47,10 +47,10 @@ export function createPresentationWatch(offset: PresentationOffset): Presentatio
   let probing = false;
   let targetHoldsRoot = false;
   let nextProbeAt = Infinity;
-  let unmarkTimer: ReturnType<typeof setTimeout> | undefined;
+  let removalTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const unmark = (): void => {
-    clearTimeout(unmarkTimer);
+  const removeProbe = (): void => {
+    clearTimeout(removalTimer);
     if (!probing) return;
     probing = false;
     probe?.remove();
@@ -59,7 +59,7 @@ export function createPresentationWatch(offset: PresentationOffset): Presentatio
 
   const onEntries = guard('paint timing', (list: PerformanceObserverEntryList): void => {
     for (const entry of list.getEntries() as PresentedEntry[]) {
-      if (entry.identifier === MARK_ID) unmark();
+      if (entry.identifier === PROBE_ID) removeProbe();
       // Chromium 13x+ (PaintTimingMixin); without paintTime no probe matches, without presentationTime nothing is added.
       if ((entry.presentationTime as number) > 0) offset.addEntry(entry.paintTime as number, entry.presentationTime as number);
     }
@@ -73,7 +73,7 @@ export function createPresentationWatch(offset: PresentationOffset): Presentatio
       nextProbeAt = 0;
       return () => {
         observer.disconnect();
-        unmark();
+        removeProbe();
         nextProbeAt = Infinity;
       };
     },
@@ -85,8 +85,8 @@ export function createPresentationWatch(offset: PresentationOffset): Presentatio
       // First: a page where the probe cannot be inserted (an XML document) fails once, not every frame.
       nextProbeAt = Infinity;
       if (probe === undefined) {
-        probe = document.createElement(MARK_ID);
-        probe.setAttribute('elementtiming', MARK_ID);
+        probe = document.createElement(PROBE_ID);
+        probe.setAttribute('elementtiming', PROBE_ID);
         probe.ariaHidden = 'true';
         probe.style.cssText = PROBE_STYLE;
         probe.textContent = '.';
@@ -94,8 +94,8 @@ export function createPresentationWatch(offset: PresentationOffset): Presentatio
       // Element Timing reports an element again each time it is inserted and painted.
       document.documentElement.append(probe);
       probing = true;
-      unmarkTimer = setTimeout(unmark, PROBE_TIMEOUT_MS);
+      removalTimer = setTimeout(removeProbe, PROBE_TIMEOUT_MS);
     },
-    unmark,
+    unmark: removeProbe,
   };
 }
