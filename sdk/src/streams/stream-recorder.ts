@@ -321,17 +321,7 @@ export class StreamRecorder implements OpenStream {
     }
     if (this.capturedText.length > 0) attributes['gen_ai.output.messages'] = outputMessages(this.capturedText);
     span.setAttributes(attributes);
-    for (const chunk of timeline.selectedEvents()) {
-      const eventAttributes: Attributes = {
-        'streamtrace.chunk.index': chunk.index,
-        'streamtrace.chunk.bytes': chunk.bytes,
-        'streamtrace.chunk.arrival_ms': chunk.arrivalMs,
-        'streamtrace.chunk.reason': chunk.reason,
-      };
-      if (chunk.commitMs !== undefined) eventAttributes['streamtrace.chunk.commit_ms'] = chunk.commitMs;
-      if (chunk.paintMs !== undefined) eventAttributes['streamtrace.chunk.paint_ms'] = chunk.paintMs;
-      span.addEvent('chunk', eventAttributes, toSpanTime(this.openedAt + chunk.arrivalMs));
-    }
+    for (const chunk of timeline.selectedEvents()) span.addEvent('chunk', chunk.attributes, toSpanTime(this.openedAt + chunk.arrivalMs));
   }
 }
 
@@ -340,10 +330,10 @@ export class StreamRecorder implements OpenStream {
  * a `<kind>.cancel` event with the reason, or `error.type`, an ERROR status and the exception.
  */
 export function recordOutcome(span: Span, kind: 'message' | 'stream', outcome: StreamOutcome, detail: unknown, attributes?: Attributes): void {
-  // Names written out in full: they are the wire contract (docs/guide.md), and searchable.
-  span.setAttributes({ [kind === 'stream' ? 'streamtrace.stream.outcome' : 'streamtrace.message.outcome']: outcome, ...attributes });
+  // `streamtrace.stream.outcome` / `streamtrace.message.outcome`, `stream.cancel` / `message.cancel` (docs/guide.md).
+  span.setAttributes({ [`streamtrace.${kind}.outcome`]: outcome, ...attributes });
   if (outcome === 'cancel') {
-    span.addEvent(kind === 'stream' ? 'stream.cancel' : 'message.cancel', typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
+    span.addEvent(`${kind}.cancel`, typeof detail === 'string' ? { 'streamtrace.cancel.reason': detail.slice(0, 256) } : undefined);
   } else if (outcome === 'error') {
     span.setAttribute('error.type', errorType(detail));
     span.setStatus({ code: SpanStatusCode.ERROR, ...(detail instanceof Error ? { message: detail.message.slice(0, 256) } : {}) });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkTimeline } from './chunk-timeline.js';
+import { ChunkTimeline, type ChunkEvent } from './chunk-timeline.js';
 import type { PaintWaiter } from './frame-scheduler.js';
+
+const reason = (e: ChunkEvent): unknown => e.attributes['streamtrace.chunk.reason'];
 
 function timeline(overrides: Partial<ConstructorParameters<typeof ChunkTimeline>[0]> = {}) {
   const waiting: PaintWaiter[] = [];
@@ -54,7 +56,7 @@ describe('chunk timeline', () => {
     expect(t.stallTotal).toBe(1);
     expect(t.gapMax).toBe(160);
     expect(t.selectedEvents().length).toBeLessThanOrEqual(100);
-    expect(t.selectedEvents().every((c) => c.paintMs === undefined)).toBe(true);
+    expect(t.selectedEvents().every((c) => c.attributes['streamtrace.chunk.paint_ms'] === undefined)).toBe(true);
   });
 
   it('attributes the first visible token to the chunk that caused the first painted commit, not an earlier metadata chunk', () => {
@@ -92,7 +94,7 @@ describe('chunk timeline', () => {
       frame(i + 1); // equal latencies: the slowest slots fill early, the rest is the reservoir
     }
     t.finishTimeline();
-    const samples = t.selectedEvents().filter((c) => c.reason === 'sample').map((c) => c.index);
+    const samples = t.selectedEvents().filter((c) => reason(c) === 'sample').map((c) => c.index);
     expect(samples.length).toBeGreaterThan(40);
     expect(samples.filter((i) => i >= 5000).length).toBeGreaterThan(samples.length / 4);
     expect(samples.filter((i) => i < 5000).length).toBeGreaterThan(samples.length / 4);
@@ -112,16 +114,16 @@ describe('chunk timeline', () => {
     }
     t.finishTimeline();
     const events = t.selectedEvents();
-    expect(events.filter((e) => e.reason === 'first').map((e) => e.index)).toEqual([0]);
-    expect(events.filter((e) => e.reason === 'stall').map((e) => e.index)).toEqual([700, 1400]);
-    const slowest = events.filter((e) => e.reason === 'slowest').map((e) => e.index).sort((a, b) => a - b);
+    expect(events.filter((e) => reason(e) === 'first').map((e) => e.index)).toEqual([0]);
+    expect(events.filter((e) => reason(e) === 'stall').map((e) => e.index)).toEqual([700, 1400]);
+    const slowest = events.filter((e) => reason(e) === 'slowest').map((e) => e.index).sort((a, b) => a - b);
     const expected = Array.from({ length: 1999 }, (_, k) => k + 1)
       .filter((i) => !stalls.has(i))
       .sort((a, b) => latency(b) - latency(a))
       .slice(0, 15)
       .sort((a, b) => a - b);
     expect(slowest).toEqual(expected);
-    for (const e of events) expect((e.paintMs as number) - e.arrivalMs).toBeCloseTo(latency(e.index), 3);
+    for (const e of events) expect((e.attributes['streamtrace.chunk.paint_ms'] as number) - e.arrivalMs).toBeCloseTo(latency(e.index), 3);
     expect(events.length + t.eventsDropped).toBe(2000);
     expect(t.latencyHist.sampleTotal).toBe(2000);
   });
@@ -189,7 +191,7 @@ describe('light chunk timeline (sampled-out traces)', () => {
     expect(promoted).toEqual(['gap']);
     expect(t.gapMax).toBe(1990);
     expect(t.latencyHist.sampleTotal).toBe(1);
-    expect(t.selectedEvents().map((e) => [e.index, e.paintMs])).toEqual([[1, 2010]]);
+    expect(t.selectedEvents().map((e) => [e.index, e.attributes['streamtrace.chunk.paint_ms']])).toEqual([[1, 2010]]);
 
     const late = timeline({ lightOnly: true, promoteAfter: 5000 }).t;
     late.arrived(5, 6000);

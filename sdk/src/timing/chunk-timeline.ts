@@ -1,3 +1,4 @@
+import type { Attributes } from '@opentelemetry/api';
 import { LatencyHistogram } from './latency-histogram.js';
 import type { PaintWaiter } from './frame-scheduler.js';
 
@@ -13,6 +14,13 @@ const CAUSED_COMMIT = 0x40;
 const STALL = 0x80;
 
 export type ChunkEventReason = 'first' | 'slowest' | 'stall' | 'sample';
+
+/** A chunk kept as a `chunk` span event: its index, arrival (ms from stream open) and event attributes. */
+export interface ChunkEvent {
+  index: number;
+  arrivalMs: number;
+  attributes: Attributes;
+}
 
 /** One chunk as reported to the devtools hook (epoch ms) or as a span event (ms from stream open). */
 export interface ChunkRecord {
@@ -439,23 +447,28 @@ export class ChunkTimeline implements PaintWaiter {
     }
   }
 
-  /** The chunks chosen for span events, ordered by index; times in ms from stream open. */
-  selectedEvents(): (ChunkRecord & { reason: ChunkEventReason })[] {
-    const out: (ChunkRecord & { reason: ChunkEventReason })[] = [];
+  /**
+   * The chunks chosen for span events, ordered by index: each one's arrival (ms from stream open)
+   * and its `chunk` event attributes (docs/guide.md).
+   */
+  selectedEvents(): ChunkEvent[] {
+    const out: ChunkEvent[] = [];
     const open = this.timelineOptions.openedAt;
     for (let o = 0; o < this.slots.length; o += SLOT_FIELDS) {
       const index = this.slots[o] as number;
       if (index < 0) continue;
       const commit = this.slots[o + 3] as number;
       const paint = this.slots[o + 4] as number;
-      out.push({
-        index,
-        bytes: this.slots[o + 1] as number,
-        arrivalMs: round((this.slots[o + 2] as number) - open),
-        ...(commit >= 0 ? { commitMs: round(commit - open) } : {}),
-        ...(paint >= 0 ? { paintMs: round(paint - open) } : {}),
-        reason: REASONS[this.slots[o + 5] as number] as ChunkEventReason,
-      });
+      const arrivalMs = round((this.slots[o + 2] as number) - open);
+      const attributes: Attributes = {
+        'streamtrace.chunk.index': index,
+        'streamtrace.chunk.bytes': this.slots[o + 1] as number,
+        'streamtrace.chunk.arrival_ms': arrivalMs,
+        'streamtrace.chunk.reason': REASONS[this.slots[o + 5] as number] as ChunkEventReason,
+      };
+      if (commit >= 0) attributes['streamtrace.chunk.commit_ms'] = round(commit - open);
+      if (paint >= 0) attributes['streamtrace.chunk.paint_ms'] = round(paint - open);
+      out.push({ index, arrivalMs, attributes });
     }
     out.sort((a, b) => a.index - b.index);
     return out;
