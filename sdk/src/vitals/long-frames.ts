@@ -12,7 +12,7 @@ const watchers = new WeakMap<ReadonlySet<OpenStream>, () => void>();
 export function observeLongFrames(openStreams: ReadonlySet<OpenStream>): () => void {
   if (typeof PerformanceObserver === 'undefined') return () => {};
   const supported = PerformanceObserver.supportedEntryTypes ?? [];
-  const type = supported.includes('long-animation-frame') ? 'long-animation-frame' : supported.includes('longtask') ? 'longtask' : undefined;
+  const type = ['long-animation-frame', 'longtask'].find((t) => supported.includes(t));
   if (type === undefined) return () => {};
   const observer = new PerformanceObserver(
     guard('long frame observer', (list: PerformanceObserverEntryList) => {
