@@ -13,6 +13,8 @@
 // chunk — how much of a budget mere interception and the least per-chunk timing take on this page.
 // `[--phases 1]`: also split each SDK's time over the stream: its first 5 %, 5–25 %, each later quarter and the
 // 600 ms after it (where a fresh page's first executions of the SDK's code, and its end and export, fall).
+// `[--prior-streams N]`: measure each page's (N+1)th stream, after N unmeasured ones of the same length and
+// transport: a later answer of a chat, whose SDK code is already compiled (and may be thrown away and redone).
 // `[--max-sample-us 1000]`: one profile sample counts for at most that long (a loaded machine deschedules the
 // renderer; the gap would be charged to whichever function ran last). Default: no cap (the documented method).
 import { readFileSync } from 'node:fs';
@@ -50,7 +52,7 @@ function addComparison(scripts, dist) {
   });
 }
 
-export async function runChunkOverhead({ runs, chunks, sdks, transports, sampleRate, keepUnsampled, compareDist, maxSampleUs = Infinity, log = () => {} }) {
+export async function runChunkOverhead({ runs, chunks, sdks, transports, sampleRate, keepUnsampled, compareDist, maxSampleUs = Infinity, priorStreams = 0, log = () => {} }) {
   const scripts = await browserScripts(['none', ...sdks.filter((s) => s !== 'streamtrace-b')]);
   withSampling(scripts, sampleRate, keepUnsampled);
   if (compareDist !== undefined) addComparison(scripts, compareDist);
@@ -63,7 +65,7 @@ export async function runChunkOverhead({ runs, chunks, sdks, transports, sampleR
       // The no-SDK page is the heap baseline and a sanity check (reads 0%): once is enough.
       for (const sdk of run === 0 ? ['none', ...order] : order) {
         for (const transport of transports) {
-          const r = await measureStream({ browser, server, sdk, transport, chunks, maxSampleUs });
+          const r = await measureStream({ browser, server, sdk, transport, chunks, maxSampleUs, priorStreams });
           results.push({ run, ...r });
           log(`run ${run + 1} ${sdk.padEnd(11)} ${transport.padEnd(11)} ${(r.summary.share * 100).toFixed(2).padStart(6)}%  busy ${(r.summary.busyUs / 1000).toFixed(0)} ms  stream ${r.streamMs.toFixed(0)} ms`);
         }
@@ -151,7 +153,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!oursBuilt()) opts.sdks = opts.sdks.filter((s) => s !== 'streamtrace');
   if (opts['compare-dist'] !== undefined && !opts.sdks.includes('streamtrace-b')) opts.sdks = [...opts.sdks, 'streamtrace-b'];
   const started = performance.now();
-  const measured = await runChunkOverhead({ ...opts, compareDist: opts['compare-dist'], sampleRate: opts['sample-rate'], keepUnsampled: opts['keep-unsampled'], maxSampleUs: opts['max-sample-us'] !== undefined ? Number(opts['max-sample-us']) : Infinity, log: (line) => console.error(line) });
+  const measured = await runChunkOverhead({ ...opts, compareDist: opts['compare-dist'], sampleRate: opts['sample-rate'], keepUnsampled: opts['keep-unsampled'], maxSampleUs: opts['max-sample-us'] !== undefined ? Number(opts['max-sample-us']) : Infinity, priorStreams: Number(opts['prior-streams'] ?? 0), log: (line) => console.error(line) });
   const t = overheadTables(measured, opts);
   const heads = ['SDK (quick start)', ...opts.transports];
   const capped = opts['max-sample-us'] !== undefined ? `, one sample counted for at most ${opts['max-sample-us']} µs` : '';

@@ -1,4 +1,4 @@
-// One measured stream: fresh page with one SDK, CPU profile (50 µs sampling) and GC'd heap around the stream.
+// One measured stream: fresh page with one SDK (or after `priorStreams` earlier ones on that page), CPU profile (50 µs sampling) and GC'd heap around the stream.
 import { openPage } from './browser.mjs';
 import { summarize } from './profile.mjs';
 
@@ -10,11 +10,17 @@ export const sdkUrlMatcher = (id) => (url) => url.includes(`/sdk/${id}/`);
  * @returns {Promise<{sdk: string, transport: string, chunks: number, streamMs: number, summary: ReturnType<typeof summarize>,
  *   heapGrowth: number, sinkRequests: number, sinkBytes: number, profile: object, loafs: object[] | null}>}
  */
-export async function measureStream({ browser, server, sdk, transport, chunks, tailMs = 600, settleMs = 300, profile: profiling = true, maxSampleUs = Infinity }) {
-  const firstRequest = server.sink.requests.length;
+export async function measureStream({ browser, server, sdk, transport, chunks, tailMs = 600, settleMs = 300, profile: profiling = true, maxSampleUs = Infinity, priorStreams = 0 }) {
+  let firstRequest = server.sink.requests.length;
   const { context, page, cdp } = await openPage(browser, `${server.url}/page?sdk=${sdk}`);
   try {
     await page.waitForTimeout(settleMs);
+    // Earlier answers on the same page, not measured: the measured stream is then a later one, as in a chat.
+    for (let k = 0; k < priorStreams; k++) {
+      await page.evaluate(([t, n]) => window.runStream(t, n), [transport, chunks]);
+      await page.waitForTimeout(tailMs);
+      firstRequest = server.sink.requests.length;
+    }
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 50 });
     await cdp.send('HeapProfiler.collectGarbage');

@@ -4,7 +4,7 @@ import type { StreamRecorder } from '../streams/stream-recorder.js';
 import { recordOutcome } from '../streams/stream-recorder.js';
 import { createCommitObserver, findRenderTarget, type CommitObserver } from '../timing/commit-observer.js';
 import { round } from '../timing/chunk-timeline.js';
-import { now, toSpanTime } from '../timing/clock.js';
+import { UNSET, ZERO, now, toSpanTime } from '../timing/clock.js';
 import { randomId } from '../session/ids.js';
 import { waitForLeaving } from '../streams/page-leaving.js';
 import { safe } from '../diag.js';
@@ -75,23 +75,25 @@ export class ChatMessage implements Message, MessageHandle {
   readonly id: string;
   readonly span: Span;
   readonly context: Context;
-  readonly startedAt = now();
+  readonly startedAt: number = UNSET;
   readonly auto: boolean;
   ended = false;
-  nextTargetCheck = -1;
+  nextTargetCheck = UNSET;
   private endRequested = false;
   private readonly messageStreams: StreamRecorder[] = [];
   private readonly commitObserver: CommitObserver;
   private explicitTarget = false;
-  private firstByteAt = -1;
-  private ttft = -1;
-  private ttftVisible = -1;
-  private endedAt = 0;
+  private firstByteAt = UNSET;
+  private ttft = UNSET;
+  private ttftVisible = UNSET;
+  private endedAt = ZERO;
   private readonly conversation: string | undefined;
 
   private readonly messageDeps: MessageDeps;
 
   constructor(deps: MessageDeps, options: StartMessageOptions, auto: boolean, links?: Link[]) {
+    // After the double UNSET: a `performance.now()` can be a whole number (a small integer to V8).
+    this.startedAt = now();
     this.messageDeps = deps;
     this.auto = auto;
     this.id = randomId();
@@ -130,7 +132,7 @@ export class ChatMessage implements Message, MessageHandle {
 
   setRenderTarget(element: Element | null): void {
     safe('setRenderTarget', () => {
-      this.nextTargetCheck = -1;
+      this.nextTargetCheck = UNSET;
       if (element) {
         this.explicitTarget = true;
         if (this.unsettledStreams > 0) this.commitObserver.observe(element);

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span
 import type { Runtime, OpenStream } from '../runtime.js';
 import type { MessageHandle } from '../message/message.js';
 import { ChunkTimeline, round } from '../timing/chunk-timeline.js';
-import { arrivalTime, eventTime, isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
+import { UNSET, ZERO, arrivalTime, eventTime, isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
 import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
@@ -29,7 +29,7 @@ export const AT_ARRIVAL = -1;
 /** One `chat.stream` span: a fetch body, an EventSource or a WebSocket. */
 export class StreamRecorder implements OpenStream {
   declare readonly span: Span;
-  readonly openedAt = now();
+  readonly openedAt: number = UNSET;
   declare readonly recording: boolean;
   readonly chunkTimeline: ChunkTimeline | undefined;
   ended = false;
@@ -38,11 +38,11 @@ export class StreamRecorder implements OpenStream {
   errorForMessage: unknown;
   declare readonly settled: Promise<void>;
   private declare resolveSettled: () => void;
-  private endedAt = 0;
+  private endedAt = ZERO;
   private capturedText = '';
   private longFrames = 0;
-  private longFramesTotal = 0;
-  private longFramesMax = 0;
+  private longFramesTotal = ZERO;
+  private longFramesMax = ZERO;
   private reconnects = 0;
   private settleTimer: ReturnType<typeof setTimeout> | undefined;
   /**
@@ -64,6 +64,8 @@ export class StreamRecorder implements OpenStream {
     url: URL,
     method?: string,
   ) {
+    // After the double UNSET: a `performance.now()` can be a whole number (a small integer to V8).
+    this.openedAt = now();
     this.streamRuntime = streamRuntime;
     this.message = message;
     const attributes: Attributes = {

@@ -44,7 +44,7 @@ describe('chunk timeline', () => {
     frame(5016);
     t.finishTimeline();
     expect(t.chunkSeries((x) => x)[0]).toMatchObject({ commitMs: 11, paintSource: 'hidden' });
-    expect(t.firstPaint).toBe(-1);
+    expect(t.firstPaint).toBeLessThan(0);
   });
 
   it('stays bounded when nothing is ever committed, and counts gaps and stalls', () => {
@@ -83,7 +83,7 @@ describe('chunk timeline', () => {
     t.commitAt(11);
     t.finishTimeline();
     expect(t.firstVisibleIndex).toBe(-1);
-    expect(t.firstPaint).toBe(-1);
+    expect(t.firstPaint).toBeLessThan(0);
   });
 
   it('samples chunk events from the whole stream, not only its start', () => {

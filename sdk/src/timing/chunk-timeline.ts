@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { LatencyHistogram } from './latency-histogram.js';
+import { UNSET, ZERO } from './clock.js';
 import type { PaintWaiter } from './frame-scheduler.js';
 
 export type PaintSource = 'raf' | 'hidden' | 'none';
@@ -77,13 +78,13 @@ export class ChunkTimeline implements PaintWaiter {
   queuedForFrame = false;
   chunkCount = 0;
   totalBytes = 0;
-  firstArrival = -1;
-  firstPaint = -1;
+  firstArrival = UNSET;
+  firstPaint = UNSET;
   /** The chunk whose commit was the first painted (a metadata chunk that changes no DOM is not it). */
   firstVisibleIndex = -1;
-  firstVisibleArrival = -1;
-  lastArrival = -1;
-  gapMax = 0;
+  firstVisibleArrival = UNSET;
+  lastArrival = UNSET;
+  gapMax = ZERO;
   stallTotal = 0;
   eventsDropped = 0;
   readonly latencyHist = new LatencyHistogram();
@@ -110,7 +111,7 @@ export class ChunkTimeline implements PaintWaiter {
   private slowestUsed = 0;
   /** Fastest of the kept slowest chunks: a new chunk is compared with it only (O(1) per chunk). */
   private slowestMinSlot = -1;
-  private slowestMinLatency = -1;
+  private slowestMinLatency = UNSET;
   private stallUsed = 0;
   private sampleSeen = 0;
   private firstUsed = false;
@@ -119,8 +120,8 @@ export class ChunkTimeline implements PaintWaiter {
   private declare readonly promoteAfter: number;
   private declare readonly promoteOnGapMs: number;
   private candidateIndex = -1;
-  private candidateArrival = -1;
-  private candidateCommit = -1;
+  private candidateArrival = UNSET;
+  private candidateCommit = UNSET;
 
   private declare readonly timelineOptions: TimelineOptions;
 
@@ -422,7 +423,7 @@ export class ChunkTimeline implements PaintWaiter {
     this.slots[o + 5] = 3;
   }
 
-  private sampleW = 1;
+  private sampleW = UNSET; // set with sampleNext, before it is read
   private sampleNext = 0;
 
   private randomUnit(): number {

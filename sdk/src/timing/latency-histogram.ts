@@ -1,3 +1,5 @@
+import { UNSET, ZERO } from './clock.js';
+
 /**
  * Streaming quantiles for render latency: a fixed log-scale histogram (±2.5 % relative error),
  * so per-chunk work is O(1) and allocation-free however long the answer is.
@@ -9,9 +11,9 @@ const BUCKETS = 320; // covers 0 .. ~5.8e6 ms
 export class LatencyHistogram {
   private readonly bucketCounts = new Uint32Array(BUCKETS);
   sampleTotal = 0;
-  maxMs = 0;
+  maxMs = ZERO;
 
-  private lastValue = -1;
+  private lastValue = UNSET;
   private lastBucket = 0;
 
   addSample(ms: number): void {
