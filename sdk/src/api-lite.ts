@@ -74,7 +74,8 @@ class NonRecordingSpan implements Span {
   recordException(): void {}
 }
 
-const isValid = (id: string, length: number): boolean => new RegExp(`^[\\da-f]{${length}}$`, 'i').test(id) && !/^0+$/.test(id);
+// The pattern first: it reads any value as a string (as the real api's check does), `.length` only then.
+const isValid = (id: string, length: number): boolean => /^[\da-f]+$/i.test(id) && id.length === length && !/^0+$/.test(id);
 const getSpan = (ctx: Context): Span | undefined => (ctx.getValue(SPAN_KEY) as Span | undefined) || undefined;
 const setSpan = (ctx: Context, span: Span): Context => ctx.setValue(SPAN_KEY, span);
 const wrapSpanContext = (spanContext: SpanContext): Span => new NonRecordingSpan(spanContext);

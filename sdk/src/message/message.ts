@@ -75,7 +75,7 @@ export class ChatMessage implements Message, MessageHandle {
   readonly id: string;
   readonly span: Span;
   readonly context: Context;
-  readonly startedAt: number = UNSET;
+  readonly startedAt = now();
   readonly auto: boolean;
   ended = false;
   nextTargetCheck = UNSET;
@@ -92,8 +92,6 @@ export class ChatMessage implements Message, MessageHandle {
   private readonly messageDeps: MessageDeps;
 
   constructor(deps: MessageDeps, options: StartMessageOptions, auto: boolean, links?: Link[]) {
-    // After the double UNSET: a `performance.now()` can be a whole number (a small integer to V8).
-    this.startedAt = now();
     this.messageDeps = deps;
     this.auto = auto;
     this.id = randomId();

@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, TraceFlags, trace, type Attributes, type Span
 import type { Runtime, OpenStream } from '../runtime.js';
 import type { MessageHandle } from '../message/message.js';
 import { ChunkTimeline, round } from '../timing/chunk-timeline.js';
-import { UNSET, ZERO, arrivalTime, eventTime, isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
+import { ZERO, arrivalTime, eventTime, isHidden, now, toEpochMs, toSpanTime, visibleSince } from '../timing/clock.js';
 import { contextValues, type ContextValues } from '../propagation/context-values.js';
 import { sanitizeUrl } from '../propagation/sanitize-url.js';
 import { MAX_CONTENT_CHARS, deltaText, outputMessages, payloadBytes } from './content.js';
@@ -29,7 +29,7 @@ export const AT_ARRIVAL = -1;
 /** One `chat.stream` span: a fetch body, an EventSource or a WebSocket. */
 export class StreamRecorder implements OpenStream {
   declare readonly span: Span;
-  readonly openedAt: number = UNSET;
+  readonly openedAt = now();
   declare readonly recording: boolean;
   readonly chunkTimeline: ChunkTimeline | undefined;
   ended = false;
@@ -64,8 +64,6 @@ export class StreamRecorder implements OpenStream {
     url: URL,
     method?: string,
   ) {
-    // After the double UNSET: a `performance.now()` can be a whole number (a small integer to V8).
-    this.openedAt = now();
     this.streamRuntime = streamRuntime;
     this.message = message;
     const attributes: Attributes = {
