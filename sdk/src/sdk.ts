@@ -223,8 +223,8 @@ export function init(options?: StreamtraceOptions): Streamtrace {
       return {
         sampleRate: rate,
         source: current ? 'rule' : 'config',
-        ...(current?.reason !== undefined ? { reason: current.reason } : {}),
-        ...(current ? { expiresAt: new Date(current.expiresAt).toISOString() } : {}),
+        reason: current?.reason,
+        expiresAt: current && new Date(current.expiresAt).toISOString(),
         sessionSampled: isSessionSampled(session.peek(), rate),
         unsampled: { ...unsampled.stats },
       };

@@ -6,7 +6,7 @@ export interface SamplingState {
   sampleRate: number;
   /** `rule` while an unexpired remote rule overrides the configured `sampleRate`. */
   source: 'config' | 'rule';
-  /** The rule's reason and expiry (ISO), while one applies. */
+  /** The rule's reason and expiry (ISO) while one applies, else undefined. */
   reason?: string;
   expiresAt?: string;
   /** Whether a message started now in this session would be exported in full. */
