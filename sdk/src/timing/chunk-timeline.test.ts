@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkTimeline, type ChunkEvent } from './chunk-timeline.js';
+import { ChunkTimeline, round, type ChunkEvent } from './chunk-timeline.js';
 import type { PaintWaiter } from './frame-scheduler.js';
 
 const reason = (e: ChunkEvent): unknown => e.attributes['streamtrace.chunk.reason'];
@@ -196,5 +196,20 @@ describe('light chunk timeline (sampled-out traces)', () => {
     const late = timeline({ lightOnly: true, promoteAfter: 5000 }).t;
     late.arrived(5, 6000);
     expect(late.lightOnly).toBe(false);
+  });
+});
+
+describe('round', () => {
+  it('never reports -0 (a single chunk has no gap; latencies that are all 0 give a 0 maximum)', () => {
+    expect(Object.is(round(-0), 0)).toBe(true);
+    expect(round(1.23456)).toBe(1.235);
+    const { t, frame } = timeline();
+    t.arrived(5, 10);
+    t.commitAt(10);
+    frame(10);
+    t.finishTimeline();
+    expect(Object.is(round(t.gapMax), 0)).toBe(true);
+    expect(Object.is(round(t.latencyHist.maxMs), 0)).toBe(true);
+    expect(Object.is(round(t.latencyHist.quantile(0.5) as number), 0)).toBe(true);
   });
 });

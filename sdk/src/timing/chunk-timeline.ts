@@ -497,7 +497,7 @@ export class ChunkTimeline implements PaintWaiter {
   }
 }
 
-/** Milliseconds rounded to the microsecond. */
+/** Milliseconds rounded to the microsecond; `-0` (a ZERO start, see clock.ts) becomes 0. */
 export function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
+  return Math.round(ms * 1000) / 1000 + 0;
 }
