@@ -23,7 +23,7 @@ export interface ChunkEvent {
   attributes: Attributes;
 }
 
-/** One chunk as reported to the devtools hook (epoch ms) or as a span event (ms from stream open). */
+/** One chunk as reported to the devtools hook (epoch ms). */
 export interface ChunkRecord {
   index: number;
   bytes: number;
