@@ -22,12 +22,11 @@ import { join, resolve } from 'node:path';
 import { launchChromium } from './lib/browser.mjs';
 import { browserScripts, FLOORS, oursBuilt } from './lib/sdks.mjs';
 import { startBenchServer } from './lib/server.mjs';
-import { measureStream, TRANSPORTS } from './lib/stream-run.mjs';
+import { measureStream, sdkUrlMatcher, TRANSPORTS } from './lib/stream-run.mjs';
 import { parseArgs } from './lib/args.mjs';
 import { median, printTable } from './lib/table.mjs';
 import { hotFunctions, printHotFunctions } from './lib/hot-functions.mjs';
 import { summarize } from './lib/profile.mjs';
-import { sdkUrlMatcher } from './lib/stream-run.mjs';
 
 export const SDKS = ['streamtrace', 'otel-web', 'honeycomb', 'faro', 'sentry', 'datadog'];
 /** Rows that are no SDK but the least any per-chunk timer must do on this page (bench/quickstarts/floor.js). */
@@ -153,7 +152,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!oursBuilt()) opts.sdks = opts.sdks.filter((s) => s !== 'streamtrace');
   if (opts['compare-dist'] !== undefined && !opts.sdks.includes('streamtrace-b')) opts.sdks = [...opts.sdks, 'streamtrace-b'];
   const started = performance.now();
-  const measured = await runChunkOverhead({ ...opts, compareDist: opts['compare-dist'], sampleRate: opts['sample-rate'], keepUnsampled: opts['keep-unsampled'], maxSampleUs: opts['max-sample-us'] !== undefined ? Number(opts['max-sample-us']) : Infinity, priorStreams: Number(opts['prior-streams'] ?? 0), log: (line) => console.error(line) });
+  const maxSampleUs = opts['max-sample-us'] !== undefined ? Number(opts['max-sample-us']) : Infinity;
+  const measured = await runChunkOverhead({ ...opts, compareDist: opts['compare-dist'], sampleRate: opts['sample-rate'], keepUnsampled: opts['keep-unsampled'], maxSampleUs, priorStreams: Number(opts['prior-streams'] ?? 0), log: (line) => console.error(line) });
   const t = overheadTables(measured, opts);
   const heads = ['SDK (quick start)', ...opts.transports];
   const capped = opts['max-sample-us'] !== undefined ? `, one sample counted for at most ${opts['max-sample-us']} µs` : '';
@@ -169,7 +169,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   printTable(heads, t.steadyRows);
   if (opts.phases) {
     console.log(`\nSDK self time and its share of busy time by phase of the stream (share of its duration), median\n`);
-    printTable(['SDK (quick start)', 'transport', ...PHASE_NAMES], phaseRows(measured, opts, opts['max-sample-us'] !== undefined ? Number(opts['max-sample-us']) : Infinity));
+    printTable(['SDK (quick start)', 'transport', ...PHASE_NAMES], phaseRows(measured, opts, maxSampleUs));
   }
   console.log(`\nV8 heap growth per chunk after GC, minus the no-SDK page (first row: the no-SDK page's own growth)\n`);
   printTable(heads, t.heapRows);
@@ -186,10 +186,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
     if (opts['hot-by-transport'] && opts.transports.length > 1) {
       for (const transport of opts.transports) {
+        const ofTransport = { ...measured, results: measured.results.filter((r) => r.transport === transport) };
         console.log(`\nStreamtrace: top self-time functions, ${transport}\n`);
-        printHotFunctions(hotFunctions({ ...measured, results: measured.results.filter((r) => r.transport === transport) }, 'streamtrace', Number(opts['hot-limit'] ?? 10)));
+        printHotFunctions(hotFunctions(ofTransport, 'streamtrace', Number(opts['hot-limit'] ?? 10)));
         console.log(`\nStreamtrace: top self-time functions at steady state (middle half of the stream), ${transport}\n`);
-        printHotFunctions(hotFunctions({ ...measured, results: measured.results.filter((r) => r.transport === transport) }, 'streamtrace', Number(opts['hot-limit'] ?? 10), 'steady'));
+        printHotFunctions(hotFunctions(ofTransport, 'streamtrace', Number(opts['hot-limit'] ?? 10), 'steady'));
       }
     }
   }

@@ -5,15 +5,14 @@
  */
 export const now = (): number => performance.now();
 
-/**
- * First values of fields that will hold times or other fractions. Neither is a small integer, so V8
- * stores the field as a double from the start. A field created as `-1` or `0` that later gets a
- * fraction changes its object's hidden class during the stream: the optimised per-chunk code built
- * for it is thrown away, and again for the next message's objects (docs/performance.md § 1).
- */
+// UNSET and ZERO: first values of fields that will hold times or other fractions. Neither is a small
+// integer, so V8 stores the field as a double from the start. A field created as `-1` or `0` that
+// later gets a fraction changes its object's hidden class during the stream: the optimised per-chunk
+// code built for it is thrown away, and again for the next message's objects (docs/performance.md § 1).
+
 /** "None yet": every check of such a field is `< 0` or `>= 0`. */
 export const UNSET = -0.5;
-/** A sum or maximum's start: equal to 0 in every comparison, in arithmetic and in JSON. */
+/** A sum or maximum's start: equal to 0 in every comparison, in arithmetic and in JSON (`round()` reports it as 0). */
 export const ZERO = -0;
 
 let lastWall = -1;
