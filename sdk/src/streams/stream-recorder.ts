@@ -94,7 +94,7 @@ export class StreamRecorder implements OpenStream {
         stallMs: streamRuntime.config.stallThresholdMs,
         maxEvents: streamRuntime.config.maxChunkEvents,
         openedAt: this.openedAt,
-        requestPaint: (waiter) => streamRuntime.scheduler.request(waiter),
+        requestPaint: streamRuntime.scheduler.request,
         beforeFrame: () => this.drain(),
         isHidden,
         visibleSince,

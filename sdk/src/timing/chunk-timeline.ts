@@ -224,7 +224,7 @@ export class ChunkTimeline implements PaintWaiter {
       this.finaliseUpTo(this.commitCursor);
       if (!this.hasPending) this.timelineOptions.onSettled();
     } else {
-      this.timelineOptions.requestPaint(this);
+      if (!this.queuedForFrame) this.timelineOptions.requestPaint(this);
     }
   }
 
