@@ -79,7 +79,13 @@ export async function startApp(): Promise<{ base: string; requests: AppRequest[]
   };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const body = req.method === 'POST' ? await readBody(req) : '';
+    let body = '';
+    try {
+      if (req.method === 'POST') body = await readBody(req);
+    } catch {
+      // The page went away mid-body (a test closing its page): not the next test's failure.
+      return void res.destroy();
+    }
     requests.push({ path: url.pathname, query: url.searchParams, headers: req.headers, body });
     for (const [prefix, dir] of Object.entries(statics)) {
       if (!url.pathname.startsWith(prefix)) continue;
